@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+// Entry point of the `switchboard` command. The sources are TypeScript; tsx compiles them on load so that
+// `npx switchboard …` works on a fresh clone without a build step.
+import { register } from 'tsx/esm/api'
+
+register()
+const { main } = await import('../runtime/cli/main.ts')
+process.exitCode = await main(process.argv.slice(2))
