@@ -1,0 +1,40 @@
+import { processIo, type Io } from './io.ts'
+import * as validate from './commands/validate.ts'
+import * as types from './commands/types.ts'
+
+type Command = (args: string[], io: Io) => Promise<number>
+
+const COMMANDS: Record<string, { run: Command; usage: string }> = {
+  validate: { run: validate.validateCommand, usage: validate.usage },
+  types: { run: types.typesCommand, usage: types.usage },
+}
+
+/**
+ * The `switchboard` command line: dispatches to a subcommand and returns the exit code.
+ *
+ * @example
+ * process.exitCode = await main(['validate', 'connectors/github.json'])
+ */
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const [name, ...args] = argv
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(help())
+    return name === undefined ? 2 : 0
+  }
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined
+  if (!command) return io.fail(`unknown command "${name}"\n\n${help()}`, 2)
+  if (args.includes('--help') || args.includes('-h')) {
+    io.out(command.usage)
+    return 0
+  }
+  return command.run(args, io)
+}
+
+function help(): string {
+  return `usage: switchboard <command> [options]
+
+commands:
+${Object.values(COMMANDS).map((c) => '  ' + c.usage.split('\n')[0]).join('\n')}
+
+Run "switchboard <command> --help" for details.`
+}

@@ -1,0 +1,528 @@
+// This file is generated from schemas/connector.schema.json by `npm run generate`. Do not edit it by hand.
+
+/**
+ * Stable identifier: lowercase letters, digits and dashes, starting with a letter.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "ConnectorId".
+ */
+export type ConnectorId = string
+/**
+ * An https image URL or a `data:image/…` URI (SVG or PNG), shown beside the name.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "Icon".
+ */
+export type Icon = string
+/**
+ * A catalogue category.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "Category".
+ */
+export type Category =
+  | 'analytics'
+  | 'communication'
+  | 'crm'
+  | 'developer-tools'
+  | 'design'
+  | 'documents'
+  | 'e-commerce'
+  | 'email'
+  | 'finance'
+  | 'hr'
+  | 'marketing'
+  | 'monitoring'
+  | 'payments'
+  | 'productivity'
+  | 'project-management'
+  | 'security'
+  | 'storage'
+  | 'support'
+  | 'ticketing'
+  | 'other'
+/**
+ * Where requests go: an http(s) URL, optionally templated over connection fields (`https://{{subdomain}}.zendesk.com`) or entirely one URL field for generic connectors (`{{baseUrl}}`).
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "BaseUrl".
+ */
+export type BaseUrl = string
+/**
+ * A name used in templates: letters, digits and underscores, starting with a letter.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "Key".
+ */
+export type Key = string
+/**
+ * How a field is entered and shown. `secret` is write-only: never shown again after saving.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "FieldType".
+ */
+export type FieldType = 'text' | 'secret' | 'url' | 'select' | 'number' | 'boolean'
+/**
+ * One way to authenticate, chosen by `type`.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "AuthMethod".
+ */
+export type AuthMethod = BasicAuth | ApiKeyAuth | BearerAuth | OAuth2Auth
+/**
+ * Identifies the auth method within the connector; stored on connections.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "AuthMethodId".
+ */
+export type AuthMethodId = string
+/**
+ * The credentials this method asks for (typically `secret` fields).
+ *
+ * @maxItems 20
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "AuthFields".
+ */
+export type AuthFields = Field[]
+/**
+ * Text with `{{placeholders}}`: `{{field}}` for a connection field, `{{input.name}}` for an action input, `{{body.path}}` for the test response. Replacement only, never code.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "Template".
+ */
+export type Template = string
+/**
+ * A JSON pointer (RFC 6901) into a JSON document; empty for the whole document.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "JsonPointer".
+ */
+export type JsonPointer = string
+/**
+ * The request method.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "HttpMethod".
+ */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD'
+/**
+ * A path appended to the base URL: starts with `/`, never another origin (`//`, `://`, `..`, `\`).
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "RelativePath".
+ */
+export type RelativePath = string
+/**
+ * An HTTP header name (RFC 9110 token).
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "HeaderName".
+ */
+export type HeaderName = string
+
+/**
+ * A connector definition: how to authenticate against one third-party API, which fields a person fills in, how to test a connection and which actions can run through it.
+ */
+export interface Connector {
+  /**
+   * Where editors find this schema, for autocompletion. Ignored by the runtime.
+   */
+  $schema?: string
+  id: ConnectorId
+  /**
+   * The tool's name as people know it.
+   */
+  name: string
+  /**
+   * One or two sentences on what the tool is.
+   */
+  description?: string
+  icon?: Icon
+  /**
+   * Where the connector is listed in the catalogue.
+   *
+   * @maxItems 10
+   */
+  categories?: Category[]
+  /**
+   * The tool's API documentation (https).
+   */
+  docsUrl?: string
+  baseUrl: BaseUrl
+  /**
+   * Host names (a leading `*.` matches any subdomain) that a connection's base URL may be changed to without connecting again — data regions and self-hosted instances.
+   */
+  allowedHosts?: string[]
+  /**
+   * What a person enters for every connection whatever the auth method: subdomain, region, site. Credentials belong to the auth method's own fields.
+   *
+   * @maxItems 50
+   */
+  fields?: Field[]
+  /**
+   * One or more ways to authenticate. The person adding a connection picks one.
+   *
+   * @minItems 1
+   * @maxItems 10
+   */
+  auth: [AuthMethod, ...AuthMethod[]]
+  headers?: HeaderTemplates
+  test?: TestRequest
+  /**
+   * Named requests that workflows run through a connection.
+   *
+   * @maxItems 200
+   */
+  actions?: Action[]
+}
+/**
+ * Something a person enters when connecting.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "Field".
+ */
+export interface Field {
+  key: Key
+  /**
+   * The input's label.
+   */
+  label: string
+  /**
+   * Where to find the value, in a sentence or two.
+   */
+  help?: string
+  type: FieldType
+  /**
+   * Whether a connection needs a value.
+   */
+  required?: boolean
+  /**
+   * The value used when none is entered. Not allowed on secret fields.
+   */
+  default?: string | number | boolean
+  /**
+   * A sample shown in the empty input.
+   */
+  placeholder?: string
+  /**
+   * A regular expression the whole value must match.
+   */
+  pattern?: string
+  /**
+   * The choices of a select field.
+   *
+   * @minItems 1
+   * @maxItems 200
+   */
+  options?: [FieldOption, ...FieldOption[]]
+}
+/**
+ * One choice of a select field.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "FieldOption".
+ */
+export interface FieldOption {
+  /**
+   * What is stored and substituted.
+   */
+  value: string
+  /**
+   * What the person sees.
+   */
+  label: string
+}
+/**
+ * HTTP Basic (RFC 7617): `Authorization: Basic base64(username:password)`, both templates over the fields.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "BasicAuth".
+ */
+export interface BasicAuth {
+  type: 'basic'
+  id: AuthMethodId
+  /**
+   * Shown when a person picks the method.
+   */
+  label?: string
+  description?: string
+  fields?: AuthFields
+  username: Template
+  password: Template
+}
+/**
+ * One or more templated values placed into headers and/or query parameters. A placement whose optional field is empty is dropped.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "ApiKeyAuth".
+ */
+export interface ApiKeyAuth {
+  type: 'apiKey'
+  id: AuthMethodId
+  label?: string
+  description?: string
+  fields?: AuthFields
+  /**
+   * @minItems 1
+   * @maxItems 10
+   */
+  placements: [ApiKeyPlacement, ...ApiKeyPlacement[]]
+}
+/**
+ * Where one value goes: a header (any name, any prefix inside the template) or a query parameter.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "ApiKeyPlacement".
+ */
+export interface ApiKeyPlacement {
+  /**
+   * Header or query parameter.
+   */
+  in: 'header' | 'query'
+  /**
+   * Header or parameter name.
+   */
+  name: string
+  value: Template
+}
+/**
+ * `Authorization: Bearer <token>` (RFC 6750).
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "BearerAuth".
+ */
+export interface BearerAuth {
+  type: 'bearer'
+  id: AuthMethodId
+  label?: string
+  description?: string
+  fields?: AuthFields
+  token: Template
+}
+/**
+ * OAuth 2.0 (RFC 6749): authorization-code grant with PKCE S256 by default (RFC 7636), or client-credentials grant.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "OAuth2Auth".
+ */
+export interface OAuth2Auth {
+  type: 'oauth2'
+  id: AuthMethodId
+  label?: string
+  description?: string
+  fields?: AuthFields
+  /**
+   * Which grant gets the token.
+   */
+  grant: 'authorization_code' | 'client_credentials'
+  authorizeUrl?: BaseUrl
+  tokenUrl: BaseUrl
+  refreshUrl?: BaseUrl
+  /**
+   * Every scope the provider offers that a connection may ask for.
+   *
+   * @maxItems 500
+   */
+  scopes?: OAuth2Scope[]
+  /**
+   * Scopes every connection asks for; actions add the ones they need.
+   */
+  defaultScopes?: string[]
+  /**
+   * How scopes are joined in the authorize request.
+   */
+  scopeSeparator?: ' ' | ',' | '+'
+  /**
+   * The parameter that carries scopes (Slack's user scopes: `user_scope`).
+   */
+  scopeParam?: string
+  /**
+   * Send a PKCE S256 challenge. Turn off only for providers that reject it.
+   */
+  pkce?: boolean
+  authorizeParams?: StringParams
+  tokenParams?: StringParams
+  /**
+   * How the client authenticates at the token endpoint.
+   */
+  clientAuth?: 'client_secret_basic' | 'client_secret_post'
+  tokenResponse?: OAuth2TokenResponse
+  /**
+   * The authorization server's issuer; the `iss` callback parameter must equal it when present (RFC 9207).
+   */
+  issuer?: string
+}
+/**
+ * A scope the provider offers, with what it allows in plain words.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "OAuth2Scope".
+ */
+export interface OAuth2Scope {
+  /**
+   * The scope token (RFC 6749 §3.3).
+   */
+  value: string
+  description?: string
+}
+/**
+ * Extra parameters by name; values are templates over connection fields.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "StringParams".
+ */
+export interface StringParams {
+  [k: string]: Template | undefined
+}
+/**
+ * Where values sit in the token response when they are not at the top level, as JSON pointers (Slack's user token: `/authed_user/access_token`).
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "OAuth2TokenResponse".
+ */
+export interface OAuth2TokenResponse {
+  accessToken?: JsonPointer
+  refreshToken?: JsonPointer
+  expiresIn?: JsonPointer
+  scope?: JsonPointer
+}
+/**
+ * Headers sent on every request, by name; values are templates.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "HeaderTemplates".
+ */
+export interface HeaderTemplates {
+  [k: string]: Template | undefined
+}
+/**
+ * How to check that a connection works: a request and the rules that mean success.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "TestRequest".
+ */
+export interface TestRequest {
+  method?: HttpMethod
+  path?: RelativePath
+  url?: BaseUrl
+  query?: QueryTemplates
+  headers?: HeaderTemplates
+  /**
+   * A JSON body (strings are templates).
+   */
+  body?: unknown
+  /**
+   * Status codes that mean success.
+   *
+   * @minItems 1
+   */
+  successStatus?: [number, ...number[]]
+  /**
+   * Checks on the JSON body; all must hold.
+   *
+   * @maxItems 20
+   */
+  bodyRules?: BodyRule[]
+  label?: Template
+}
+/**
+ * Query parameters by name; values are templates (URL-encoded when sent). A parameter whose template renders empty is left out.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "QueryTemplates".
+ */
+export interface QueryTemplates {
+  [k: string]: Template | undefined
+}
+/**
+ * A check on the JSON response body at a pointer: equals a value, or exists.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "BodyRule".
+ */
+export interface BodyRule {
+  pointer: JsonPointer
+  /**
+   * The value the body must have there (any JSON).
+   */
+  equals?: string | number | boolean | null
+  /**
+   * true: there must be a value there; false: there must not.
+   */
+  exists?: boolean
+}
+/**
+ * A named request a workflow runs through a connection, templated over its inputs and the connection's fields.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "Action".
+ */
+export interface Action {
+  key: Key
+  name: string
+  description?: string
+  method: HttpMethod
+  path: RelativePath
+  query?: QueryTemplates
+  headers?: HeaderTemplates
+  /**
+   * A JSON body: strings are templates; a string that is exactly one `{{input.x}}` placeholder takes the input's value with its type.
+   */
+  body?: unknown
+  /**
+   * How the body is encoded.
+   */
+  bodyType?: 'json' | 'form'
+  input?: ActionInput
+  output?: JsonPointer
+  /**
+   * OAuth scopes the action needs.
+   */
+  scopes?: string[]
+}
+/**
+ * The inputs of an action: an object schema whose properties are `{{input.name}}` in templates.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "ActionInput".
+ */
+export interface ActionInput {
+  type: 'object'
+  properties?: {
+    [k: string]: InputProperty | undefined
+  }
+  required?: string[]
+  additionalProperties?: boolean
+}
+/**
+ * One action input, in a subset of JSON Schema the designer renders as a form.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "InputProperty".
+ */
+export interface InputProperty {
+  type: 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object'
+  title?: string
+  description?: string
+  /**
+   * @minItems 1
+   */
+  enum?: [string | number | number | boolean, ...(string | number | number | boolean)[]]
+  default?: unknown
+  examples?: unknown[]
+  format?: 'email' | 'uri' | 'date' | 'date-time' | 'multiline'
+  minLength?: number
+  maxLength?: number
+  pattern?: string
+  minimum?: number
+  maximum?: number
+  minItems?: number
+  maxItems?: number
+  items?: InputProperty
+  properties?: {
+    [k: string]: InputProperty | undefined
+  }
+  required?: string[]
+  additionalProperties?: boolean
+}

@@ -1,0 +1,71 @@
+import { pointer, readablePath } from './pointer.ts'
+import { arrayOf, isObject, RESERVED_KEYS, type Checker, type FieldInfo } from './context.ts'
+
+/**
+ * Declares the fields at `path` (an array of Field objects) into `into`, reporting duplicate keys,
+ * reserved names, patterns that are not regular expressions and defaults that do not fit the field.
+ */
+export function declareFields(check: Checker, list: unknown, path: string, into: Map<string, FieldInfo>): FieldInfo[] {
+  const declared: FieldInfo[] = []
+  arrayOf(list).forEach((raw, i) => {
+    if (!isObject(raw) || typeof raw.key !== 'string') return
+    const at = path + pointer(i)
+    const info: FieldInfo = { key: raw.key, type: typeof raw.type === 'string' ? raw.type : 'text', path: at }
+    const other = into.get(raw.key)
+    if (other) {
+      check.error(at + '/key', 'duplicateKey', `${readablePath(at + '/key')} "${raw.key}" is already declared at ${readablePath(other.path)}`)
+      return
+    }
+    if (RESERVED_KEYS.has(raw.key)) {
+      check.error(at + '/key', 'reservedKey', `${readablePath(at + '/key')} "${raw.key}" is reserved for {{${raw.key}.…}} in templates — choose another key`)
+    }
+    into.set(raw.key, info)
+    declared.push(info)
+    checkField(check, raw, at)
+  })
+  return declared
+}
+
+function checkField(check: Checker, field: Record<string, unknown>, at: string): void {
+  let regex: RegExp | undefined
+  if (typeof field.pattern === 'string') {
+    try {
+      regex = new RegExp(`^(?:${field.pattern})$`, 'u')
+    } catch {
+      check.error(at + '/pattern', 'regex', `${readablePath(at + '/pattern')} is not a valid regular expression`)
+    }
+  }
+  const options = arrayOf(field.options).filter(isObject)
+  const values = new Set<unknown>()
+  options.forEach((option, j) => {
+    if (values.has(option.value)) check.error(at + pointer('options', j, 'value'), 'duplicateOption', `${readablePath(at + pointer('options', j, 'value'))} repeats an earlier option's value`)
+    values.add(option.value)
+  })
+  if (!('default' in field)) return
+  const value = field.default
+  const path = at + '/default'
+  const where = readablePath(path)
+  switch (field.type) {
+    case 'number':
+      if (typeof value !== 'number') check.error(path, 'defaultType', `${where} must be a number for a number field`)
+      break
+    case 'boolean':
+      if (typeof value !== 'boolean') check.error(path, 'defaultType', `${where} must be true or false for a boolean field`)
+      break
+    case 'select':
+      if (!values.has(value)) check.error(path, 'defaultType', `${where} must be one of the field's option values`)
+      break
+    default:
+      if (typeof value !== 'string') check.error(path, 'defaultType', `${where} must be a string for a ${String(field.type)} field`)
+      else if (regex && !regex.test(value)) check.error(path, 'defaultPattern', `${where} does not match the field's own pattern`)
+  }
+}
+
+/** Unused fields are probably a mistake: a value people must enter that nothing sends. */
+export function warnUnused(check: Checker, fields: Iterable<FieldInfo>): void {
+  for (const field of fields) {
+    if (!check.used.has(field)) {
+      check.warn(field.path, 'unusedField', `${readablePath(field.path)} ("${field.key}") is not used by any template — use it as {{${field.key}}} or remove it`)
+    }
+  }
+}

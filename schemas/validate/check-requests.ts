@@ -1,0 +1,108 @@
+import { parseTemplate } from '../template/index.ts'
+import { pointer, readablePath } from './pointer.ts'
+import { arrayOf, isObject, type Checker, type FieldInfo, type Scope } from './context.ts'
+
+const ENCODED_TRICKS = /%(2e|2f|5c|00|0a|0d)/i
+
+/**
+ * A path must stay under the base URL whatever the placeholders hold (those are encoded when sent),
+ * so only the literal text is checked: no `.`/`..` segments, no scheme, no encoded separators.
+ */
+export function checkPath(check: Checker, value: unknown, path: string): void {
+  if (typeof value !== 'string') return
+  const literal = parseTemplate(value).parts.map((p) => (typeof p === 'string' ? p : 'x')).join('')
+  const where = readablePath(path)
+  const pathOnly = literal.split(/[?#]/)[0] ?? ''
+  if (pathOnly.split('/').some((segment) => segment === '.' || segment === '..')) {
+    check.error(path, 'pathTraversal', `${where} must not contain "." or ".." segments: it could leave the base URL's path`)
+  }
+  if (literal.includes('://')) check.error(path, 'absolutePath', `${where} must be relative to the base URL, not contain another URL`)
+  if (ENCODED_TRICKS.test(literal)) check.error(path, 'encodedSeparator', `${where} must not contain encoded dots, slashes, backslashes or control characters`)
+  if (/[?#]/.test(literal)) check.error(path, 'queryInPath', `${where} must not contain "?" or "#": put query parameters in "query"`)
+}
+
+/** The connection test: path or url, query, headers, body, label. */
+export function checkTest(check: Checker, test: unknown, fields: ReadonlyMap<string, FieldInfo>, baseUrl: unknown): void {
+  if (!isObject(test)) return
+  const urlScope: Scope = { fields, secrets: false, what: 'the test request URL' }
+  check.template(test.path, '/test/path', urlScope)
+  checkPath(check, test.path, '/test/path')
+  check.template(test.url, '/test/url', urlScope)
+  if (typeof test.url === 'string' && typeof baseUrl === 'string') checkSameOrigin(check, test.url, baseUrl)
+  check.templates(test.query, '/test/query', { ...urlScope, what: 'a query parameter' })
+  check.templates(test.headers, '/test/headers', { fields, secrets: true, what: 'a header' }, true)
+  check.body(test.body, '/test/body', { fields, secrets: true, what: 'the body' })
+  check.template(test.label, '/test/label', { fields, secrets: false, response: true, what: 'the account label' })
+  if (test.body !== undefined && (test.method === undefined || test.method === 'GET' || test.method === 'HEAD')) {
+    check.warn('/test/body', 'bodyIgnored', `test.body is sent only with POST, PUT or PATCH — set test.method`)
+  }
+}
+
+/** When both are literal URLs, the test must go to the base URL's origin: credentials go nowhere else. */
+function checkSameOrigin(check: Checker, url: string, baseUrl: string): void {
+  if (url.includes('{{') || baseUrl.includes('{{')) return
+  try {
+    if (new URL(url).origin !== new URL(baseUrl).origin) {
+      check.error('/test/url', 'otherOrigin', 'test.url must be on the base URL\'s origin: credentials are only sent there')
+    }
+  } catch {
+    check.error('/test/url', 'invalidUrl', 'test.url is not a valid URL')
+  }
+}
+
+/** Every action: unique keys, inputs that exist, scopes the OAuth2 methods offer. */
+export function checkActions(check: Checker, actions: unknown, fields: ReadonlyMap<string, FieldInfo>, scopes: ReadonlySet<string> | undefined): void {
+  const keys = new Map<string, number>()
+  arrayOf(actions).forEach((action, i) => {
+    if (!isObject(action)) return
+    const at = pointer('actions', i)
+    if (typeof action.key === 'string') {
+      const first = keys.get(action.key)
+      if (first !== undefined) check.error(at + '/key', 'duplicateKey', `${readablePath(at + '/key')} "${action.key}" is already used by actions[${first}]`)
+      else keys.set(action.key, i)
+    }
+    const input = isObject(action.input) ? action.input : {}
+    const properties = isObject(input.properties) ? input.properties : {}
+    const inputs = new Set(Object.keys(properties))
+    arrayOf(input.required).forEach((name, j) => {
+      if (typeof name === 'string' && !inputs.has(name)) {
+        check.error(at + pointer('input', 'required', j), 'unknownInput', `${readablePath(at + pointer('input', 'required', j))} names "${name}", which is not in input.properties`)
+      }
+    })
+    checkInputPatterns(check, properties, at + '/input/properties')
+    const urlScope: Scope = { fields, inputs, secrets: false, what: 'the request URL' }
+    check.template(action.path, at + '/path', urlScope)
+    checkPath(check, action.path, at + '/path')
+    check.templates(action.query, at + '/query', { ...urlScope, what: 'a query parameter' })
+    check.templates(action.headers, at + '/headers', { fields, inputs, secrets: true, what: 'a header' }, true)
+    check.body(action.body, at + '/body', { fields, inputs, secrets: true, what: 'the body' })
+    if (action.body !== undefined && (action.method === 'GET' || action.method === 'HEAD')) {
+      check.warn(at + '/body', 'bodyIgnored', `${readablePath(at + '/body')} is not sent with ${String(action.method)}`)
+    }
+    if (action.bodyType === 'form' && action.body !== undefined && !isObject(action.body)) {
+      check.error(at + '/body', 'formBody', `${readablePath(at + '/body')} must be an object of fields when bodyType is "form"`)
+    }
+    arrayOf(action.scopes).forEach((scope, j) => {
+      if (typeof scope !== 'string') return
+      const path = at + pointer('scopes', j)
+      if (!scopes) check.warn(path, 'scopeWithoutOAuth', `${readablePath(path)} lists a scope, but the connector has no OAuth2 method`)
+      else if (!scopes.has(scope)) check.error(path, 'unknownScope', `${readablePath(path)} "${scope}" is not among the scopes the OAuth2 method declares`)
+    })
+  })
+}
+
+function checkInputPatterns(check: Checker, properties: Record<string, unknown>, at: string): void {
+  for (const [name, property] of Object.entries(properties)) {
+    if (!isObject(property)) continue
+    const path = at + pointer(name)
+    if (typeof property.pattern === 'string') {
+      try {
+        new RegExp(property.pattern, 'u')
+      } catch {
+        check.error(path + '/pattern', 'regex', `${readablePath(path + '/pattern')} is not a valid regular expression`)
+      }
+    }
+    if (isObject(property.properties)) checkInputPatterns(check, property.properties, path + '/properties')
+    if (isObject(property.items) && typeof property.items.pattern === 'string') checkInputPatterns(check, { items: property.items }, path)
+  }
+}

@@ -1,0 +1,35 @@
+import { Ajv2020 } from 'ajv/dist/2020.js'
+import type { ValidateFunction } from 'ajv'
+import connectorSchema from '../connector.schema.json' with { type: 'json' }
+
+/**
+ * The one ajv instance: every schema is compiled here, once, and shared by the runtime, the CLI and
+ * the designer so that all three give the same answer.
+ */
+const ajv = new Ajv2020({
+  allErrors: true,
+  verbose: true,
+  discriminator: true,
+  strict: true,
+  // `required` inside if/then/oneOf names properties declared beside them, which is what we want.
+  strictRequired: false,
+  allowUnionTypes: true,
+})
+// Documentation-only keyword: anti-examples are test data and docs, not validation rules.
+ajv.addKeyword({ keyword: 'x-anti-examples', schemaType: 'array' })
+
+/** Compiled validator of `connector.schema.json`. */
+export const validateConnectorSchema: ValidateFunction = ajv.compile(connectorSchema)
+
+/** The schema itself, for consumers that read titles, descriptions and examples. */
+export { connectorSchema }
+
+/**
+ * Compiles an extra schema (API bodies, action inputs) on the shared instance.
+ *
+ * @example
+ * const check = compileSchema({ type: 'object', properties: { name: { type: 'string' } } })
+ */
+export function compileSchema(schema: object): ValidateFunction {
+  return ajv.compile(schema)
+}

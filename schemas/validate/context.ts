@@ -1,0 +1,112 @@
+import { parseTemplate } from '../template/index.ts'
+import { pointer, readablePath } from './pointer.ts'
+import type { ValidationProblem } from './types.ts'
+
+/** A declared field and where it is declared. */
+export interface FieldInfo {
+  key: string
+  type: string
+  /** Pointer of the field object. */
+  path: string
+}
+
+/** What the templates at one place may refer to. */
+export interface Scope {
+  fields: ReadonlyMap<string, FieldInfo>
+  /** Secret fields may appear here (headers, auth templates), not in URLs, queries or labels. */
+  secrets: boolean
+  /** The action's declared input names, when this place belongs to an action. */
+  inputs?: ReadonlySet<string>
+  /** `{{body.…}}` and `{{headers.…}}` of the test response (the label only). */
+  response?: boolean
+  /** What the place is called in messages: "the base URL", "a query parameter". */
+  what: string
+}
+
+/** Names that templates use as namespaces, so they cannot be field keys. */
+export const RESERVED_KEYS = new Set(['input', 'body', 'headers'])
+
+/**
+ * Collects the problems of one validation run and the fields that templates refer to.
+ */
+export class Checker {
+  readonly errors: ValidationProblem[] = []
+  readonly warnings: ValidationProblem[] = []
+  readonly used = new Set<FieldInfo>()
+
+  error(path: string, keyword: string, message: string): void {
+    this.errors.push({ path, keyword, message })
+  }
+
+  warn(path: string, keyword: string, message: string): void {
+    this.warnings.push({ path, keyword, message })
+  }
+
+  /** Checks one template string against what its place may refer to. */
+  template(value: unknown, path: string, scope: Scope): void {
+    if (typeof value !== 'string') return
+    const where = readablePath(path)
+    const { parts, errors } = parseTemplate(value)
+    for (const e of errors) this.error(path, 'templateSyntax', `${where} ${e.message}`)
+    for (const part of parts) {
+      if (typeof part === 'string') continue
+      const [head, ...rest] = part.path as [string, ...string[]]
+      const name = part.path.join('.')
+      if (head === 'input') {
+        if (!scope.inputs) this.error(path, 'inputOutsideAction', `${where} uses {{${name}}}, but inputs exist only in actions`)
+        else if (rest.length === 0) this.error(path, 'unknownInput', `${where} uses {{input}} without a name: write {{input.<name>}}`)
+        else if (!scope.inputs.has(rest[0]!)) this.error(path, 'unknownInput', `${where} uses {{${name}}}, but the action declares no input "${rest[0]}" — add it to input.properties`)
+        continue
+      }
+      if (head === 'body' || head === 'headers') {
+        if (!scope.response) this.error(path, 'responseOutsideLabel', `${where} uses {{${name}}}, but the response is only available in test.label`)
+        continue
+      }
+      const field = scope.fields.get(head)
+      if (!field) {
+        const known = [...scope.fields.keys()]
+        const hint = known.length > 0 ? ` Declared fields here: ${known.join(', ')}.` : ' No fields are declared here.'
+        this.error(path, 'unknownPlaceholder', `${where} uses {{${name}}}, which is not a declared field.${hint}`)
+        continue
+      }
+      this.used.add(field)
+      if (rest.length > 0) this.error(path, 'unknownPlaceholder', `${where} uses {{${name}}}, but field "${head}" has no parts: write {{${head}}}`)
+      if (field.type === 'secret' && !scope.secrets) {
+        this.error(path, 'secretExposed', `${where} uses secret field "${head}" in ${scope.what}, which is logged and shown — put secrets only in headers or auth templates`)
+      }
+    }
+  }
+
+  /** Header names and values must not be able to inject further headers (CR/LF) or carry controls. */
+  headerValue(value: unknown, path: string): void {
+    if (typeof value === 'string' && /[\u0000-\u0008\u000a-\u001f\u007f]/.test(value)) {
+      this.error(path, 'controlCharacter', `${readablePath(path)} contains a line break or control character, which is not allowed in a header`)
+    }
+  }
+
+  /** A map of templates (headers, query, params). */
+  templates(map: unknown, path: string, scope: Scope, header = false): void {
+    if (!isObject(map)) return
+    for (const [name, value] of Object.entries(map)) {
+      this.template(value, path + pointer(name), scope)
+      if (header) this.headerValue(value, path + pointer(name))
+    }
+  }
+
+  /** Every string inside a JSON body is a template. */
+  body(value: unknown, path: string, scope: Scope): void {
+    if (typeof value === 'string') this.template(value, path, scope)
+    else if (Array.isArray(value)) value.forEach((item, i) => this.body(item, path + pointer(i), scope))
+    else if (isObject(value)) for (const [k, v] of Object.entries(value)) this.body(v, path + pointer(k), scope)
+  }
+}
+
+/** A plain object (not an array, not null). */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** The array at `value`, or an empty one. */
+export function arrayOf(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : []
+}
