@@ -1,0 +1,13 @@
+export { createKeyRing } from './key-ring.ts'
+export { deriveKeyId, generateMasterKey, parseMasterKey } from './master-key.ts'
+export { rotateKeys, type RotateKeysResult } from './rotation.ts'
+export type {
+  KeyInfo,
+  KeyRing,
+  KeyRingOptions,
+  KeySource,
+  ReencryptResult,
+  SealedItem,
+  SealedSecret,
+  SecretBinding,
+} from './types.ts'
