@@ -7,6 +7,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url))
 /** Each hand-written schema and the TypeScript file generated from it. */
 export const GENERATED = [
   { schema: 'schemas/connector.schema.json', out: 'schemas/types/connector.ts', name: 'Connector' },
+  { schema: 'schemas/api.schema.json', out: 'schemas/types/api.ts', name: 'Api' },
 ] as const
 
 const BANNER = `// This file is generated from {schema} by \`npm run generate\`. Do not edit it by hand.`

@@ -56,8 +56,11 @@ function checkPlacements(check: Checker, placements: unknown, at: string, scope:
         check.error(path + '/name', 'headerName', `${readablePath(path + '/name')} is not a valid header name (letters, digits and !#$%&'*+.^_\`|~- only)`)
       }
     }
-    const key = `${String(placement.in)}:${String(placement.name).toLowerCase()}`
-    if (seen.has(key)) check.error(path + '/name', 'duplicatePlacement', `${readablePath(path + '/name')} sets the same ${String(placement.in)} twice`)
+    // Only when both are strings: `String()` of an object with an own `toString` key throws, and a
+    // missing name is already reported. Header names are case-insensitive (RFC 9110), query names not.
+    if (typeof placement.in !== 'string' || typeof placement.name !== 'string') return
+    const key = `${placement.in}:${placement.in === 'header' ? placement.name.toLowerCase() : placement.name}`
+    if (seen.has(key)) check.error(path + '/name', 'duplicatePlacement', `${readablePath(path + '/name')} sets the same ${placement.in} twice`)
     seen.add(key)
   })
 }

@@ -30,6 +30,8 @@ function checkField(check: Checker, field: Record<string, unknown>, at: string):
   let regex: RegExp | undefined
   if (typeof field.pattern === 'string') {
     try {
+      // Compiled alone first: wrapped, `a)|(b` would compile to `^(?:a)|(b)$` and match far more.
+      new RegExp(field.pattern, 'u')
       regex = new RegExp(`^(?:${field.pattern})$`, 'u')
     } catch {
       check.error(at + '/pattern', 'regex', `${readablePath(at + '/pattern')} is not a valid regular expression`)
@@ -56,7 +58,7 @@ function checkField(check: Checker, field: Record<string, unknown>, at: string):
       if (!values.has(value)) check.error(path, 'defaultType', `${where} must be one of the field's option values`)
       break
     default:
-      if (typeof value !== 'string') check.error(path, 'defaultType', `${where} must be a string for a ${String(field.type)} field`)
+      if (typeof value !== 'string') check.error(path, 'defaultType', `${where} must be a string for a ${typeof field.type === 'string' ? field.type : 'text'} field`)
       else if (regex && !regex.test(value)) check.error(path, 'defaultPattern', `${where} does not match the field's own pattern`)
   }
 }

@@ -41,12 +41,20 @@ export function checkTest(check: Checker, test: unknown, fields: ReadonlyMap<str
 /** When both are literal URLs, the test must go to the base URL's origin: credentials go nowhere else. */
 function checkSameOrigin(check: Checker, url: string, baseUrl: string): void {
   if (url.includes('{{') || baseUrl.includes('{{')) return
+  const target = originOf(url)
+  // A base URL that does not parse is the schema's error at /baseUrl, not test.url's.
+  const base = originOf(baseUrl)
+  if (target === undefined) check.error('/test/url', 'invalidUrl', 'test.url is not a valid URL')
+  else if (base !== undefined && target !== base) {
+    check.error('/test/url', 'otherOrigin', 'test.url must be on the base URL\'s origin: credentials are only sent there')
+  }
+}
+
+function originOf(url: string): string | undefined {
   try {
-    if (new URL(url).origin !== new URL(baseUrl).origin) {
-      check.error('/test/url', 'otherOrigin', 'test.url must be on the base URL\'s origin: credentials are only sent there')
-    }
+    return new URL(url).origin
   } catch {
-    check.error('/test/url', 'invalidUrl', 'test.url is not a valid URL')
+    return undefined
   }
 }
 
@@ -103,6 +111,6 @@ function checkInputPatterns(check: Checker, properties: Record<string, unknown>,
       }
     }
     if (isObject(property.properties)) checkInputPatterns(check, property.properties, path + '/properties')
-    if (isObject(property.items) && typeof property.items.pattern === 'string') checkInputPatterns(check, { items: property.items }, path)
+    if (isObject(property.items)) checkInputPatterns(check, { items: property.items }, path)
   }
 }

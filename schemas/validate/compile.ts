@@ -1,6 +1,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import type { ValidateFunction } from 'ajv'
 import connectorSchema from '../connector.schema.json' with { type: 'json' }
+import apiSchema from '../api.schema.json' with { type: 'json' }
 
 /**
  * The one ajv instance: every schema is compiled here, once, and shared by the runtime, the CLI and
@@ -21,8 +22,29 @@ ajv.addKeyword({ keyword: 'x-anti-examples', schemaType: 'array' })
 /** Compiled validator of `connector.schema.json`. */
 export const validateConnectorSchema: ValidateFunction = ajv.compile(connectorSchema)
 
-/** The schema itself, for consumers that read titles, descriptions and examples. */
-export { connectorSchema }
+ajv.addSchema(apiSchema)
+
+/** The schemas themselves, for consumers that read titles, descriptions and examples. */
+export { connectorSchema, apiSchema }
+
+const apiValidators = new Map<string, ValidateFunction>()
+
+/**
+ * The validator of one definition of `api.schema.json`, compiled on first use and kept.
+ *
+ * @example
+ * const check = apiValidator('CreateConnection')
+ * if (!check(body)) throw …toProblems(check.errors)
+ */
+export function apiValidator(name: string): ValidateFunction {
+  let validate = apiValidators.get(name)
+  if (!validate) {
+    validate = ajv.getSchema(`${apiSchema.$id}#/$defs/${name}`)
+    if (!validate) throw new Error(`api.schema.json has no definition "${name}"`)
+    apiValidators.set(name, validate)
+  }
+  return validate
+}
 
 /**
  * Compiles an extra schema (API bodies, action inputs) on the shared instance.

@@ -49,7 +49,8 @@ function toProblem(error: ErrorObject): ValidationProblem {
     }
     case 'discriminator': {
       const tag = String(params.tag)
-      const message = params.error === 'mapping'
+      // ajv reports a missing tag and a tag that is not a string alike ('tag'); only the first is "required".
+      const message = params.error === 'mapping' || params.tagValue !== undefined
         ? `${where}.${tag} must be ${oneOf(AUTH_TYPES)}`
         : `${where}.${tag} is required: one of ${oneOf(AUTH_TYPES)}`
       return { path: at + pointer(tag), keyword: 'discriminator', message }
@@ -92,15 +93,18 @@ function toProblem(error: ErrorObject): ValidationProblem {
 /** Messages for the rules whose ajv wording ("must match exactly one schema in oneOf") helps nobody. */
 function shapeMessage(error: ErrorObject, where: string): string {
   const title = (error.parentSchema as { title?: string } | undefined)?.title
-  const path = error.schemaPath
   if (title === 'TestRequest') return `${where} needs either "path" (relative to the base URL) or "url" (absolute), not both`
   if (title === 'BodyRule') return `${where} needs "pointer" and exactly one of "equals" or "exists"`
-  if (title === 'Field' || path.includes('/Field/')) {
-    return path.includes('allOf/0')
-      ? `${where}.options is only for fields of type "select"`
-      : `${where}.default is not allowed on a secret field: secrets are entered, never preset`
+  // A `not` sits in an if/then/else of a $ref'd definition: its schemaPath (`#/allOf/0/else/not`) and
+  // parent schema (the `else`) name neither Field nor OAuth2Auth, so tell them apart by what is forbidden.
+  const forbidden = (error.keyword === 'not' ? error.schema : undefined) as { required?: string[]; anyOf?: unknown[] } | undefined
+  if (forbidden?.required?.includes('options')) {
+    return `${where}.options is only for fields of type "select"`
   }
-  if (title === 'OAuth2Auth' || path.includes('/OAuth2Auth/')) {
+  if (forbidden?.required?.includes('default')) {
+    return `${where}.default is not allowed on a secret field: secrets are entered, never preset`
+  }
+  if (forbidden?.anyOf) {
     return `${where}: authorizeUrl, pkce and authorizeParams apply to the authorization_code grant only`
   }
   return `${where} ${error.message ?? 'is not valid'}`

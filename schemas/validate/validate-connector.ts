@@ -4,7 +4,12 @@ import { Checker, isObject, type FieldInfo } from './context.ts'
 import { declareFields, warnUnused } from './check-fields.ts'
 import { checkAuth } from './check-auth.ts'
 import { checkActions, checkTest } from './check-requests.ts'
-import type { ValidationResult } from './types.ts'
+import { tooDeep } from './depth.ts'
+import { readablePath } from './pointer.ts'
+import type { ValidationProblem, ValidationResult } from './types.ts'
+
+/** Far deeper than any connector needs, far shallower than where the recursive checks run out of stack. */
+const MAX_DEPTH = 100
 
 /**
  * Validates a connector definition: the JSON Schema first, then the rules a schema cannot say —
@@ -16,12 +21,29 @@ import type { ValidationResult } from './types.ts'
  * for (const e of errors) console.log(e.path, e.message)
  */
 export function validateConnector(doc: unknown): ValidationResult {
-  validateConnectorSchema(doc)
-  const structural = toProblems(validateConnectorSchema.errors ?? [])
+  const deep = tooDeep(doc, MAX_DEPTH)
+  if (deep !== undefined) {
+    const message = `${readablePath(deep)} is nested too deeply: at most ${MAX_DEPTH} levels of objects and arrays`
+    return { valid: false, errors: [{ path: deep, keyword: 'maxDepth', message }], warnings: [] }
+  }
+  const structural = checkSchema(doc)
   const check = new Checker()
   if (isObject(doc)) checkSemantics(check, doc)
   const errors = [...structural, ...check.errors]
   return { valid: errors.length === 0, errors, warnings: check.warnings }
+}
+
+function checkSchema(doc: unknown): ValidationProblem[] {
+  try {
+    validateConnectorSchema(doc)
+  } catch {
+    // ajv's uniqueItems compares items it cannot type from `items` (a `$ref`, as in `categories`) with
+    // fast-deep-equal, which calls an item's own `valueOf`/`toString`: `[{"valueOf": 1}, {"valueOf": 1}]`
+    // throws. Such a document is broken anyway; say so instead of throwing.
+    const message = 'the connector could not be checked against the schema: a value has the wrong type (an object where a string belongs)'
+    return [{ path: '', keyword: 'schema', message }]
+  }
+  return toProblems(validateConnectorSchema.errors ?? [])
 }
 
 function checkSemantics(check: Checker, doc: Record<string, unknown>): void {

@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto'
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { SwitchboardError } from './errors.ts'
+import type { Catalogue } from './catalogue/index.ts'
+import { createConnectionService } from './connections/index.ts'
+import type { KeyRing } from './crypto/index.ts'
+import type { HttpClient } from './http/index.ts'
+import type { Store } from './store/index.ts'
+import { authenticate, type AuthVariables } from './users/index.ts'
+import { accessLog } from './routes/access-log.ts'
+import { appRoutes } from './routes/apps.ts'
+import { connectionRoutes } from './routes/connections.ts'
+import { connectorRoutes } from './routes/connectors.ts'
+import { designerRoutes } from './routes/designer.ts'
+import { healthRoutes } from './routes/health.ts'
+import { onError, type Log } from './routes/on-error.ts'
+import { sessionRoutes } from './routes/session.ts'
+
+/** The parts the runtime is built from; tests inject their own. */
+export interface AppOptions {
+  store: Store
+  catalogue: Catalogue
+  keyRing: KeyRing
+  http: HttpClient
+  /** Public base URL, for links people open (`connectUrl`, OAuth2 redirect URI). */
+  publicUrl: string
+  clock?: () => Date
+  log?: Log
+  /** Directory of the built designer; omitted, `/` says how to build it. */
+  designerDir?: string
+  /** Largest accepted request body in bytes (default 1 MiB). */
+  maxBodyBytes?: number
+  version?: string
+}
+
+/**
+ * Builds the Hono app from injected parts. Checks its options early; every request-time failure
+ * becomes `{ error: { code, message, details? } }`.
+ *
+ * @example
+ * const app = createApp({ store, catalogue, keyRing, http, publicUrl: 'http://localhost:8787' })
+ * const res = await app.request('/api/health')
+ */
+export function createApp(options: AppOptions) {
+  for (const key of ['store', 'catalogue', 'keyRing', 'http'] as const) {
+    if (!options[key]) throw new TypeError(`createApp: options.${key} is required`)
+  }
+  if (!/^https?:\/\/[^/]+$/.test(options.publicUrl ?? '')) {
+    throw new TypeError(`createApp: options.publicUrl must be an origin like "http://localhost:8787" (no path), got ${JSON.stringify(options.publicUrl)}`)
+  }
+  const clock = options.clock ?? (() => new Date())
+  const log = options.log ?? ((line: string) => console.log(line))
+  const maxSize = options.maxBodyBytes ?? 1024 * 1024
+  const newId = (prefix: string) => `${prefix}_${randomBytes(9).toString('base64url').replace(/[-_]/g, 'x')}`
+  const connections = createConnectionService({
+    store: options.store,
+    catalogue: options.catalogue,
+    keyRing: options.keyRing,
+    http: options.http,
+    clock,
+    publicUrl: options.publicUrl,
+    newId: () => newId('c'),
+  })
+
+  const app = new Hono<{ Variables: AuthVariables }>()
+  app.onError(onError(log))
+  app.notFound((c) => c.json({ error: { code: 'route_not_found', message: `There is no route ${c.req.method} ${c.req.path}.` } }, 404))
+  app.use(accessLog(log))
+  app.use('/api/*', bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new SwitchboardError(413, 'body_too_large', `The request body is larger than ${Math.round(maxSize / 1024)} KB. Send less.`)
+    },
+  }))
+  app.route('/api/health', healthRoutes(options.version ?? '0.1.0'))
+  app.route('/', sessionRoutes({ store: options.store, clock }))
+  app.use('/api/*', authenticate({ store: options.store, clock }))
+  app.get('/api/me', (c) => c.json({ user: c.get('user') }))
+  app.route('/api/connectors', connectorRoutes({ catalogue: options.catalogue, connections }))
+  app.route('/api/apps', appRoutes({ store: options.store, clock, newId }))
+  app.route('/api/apps/:appId/connections', connectionRoutes({ store: options.store, connections }))
+  app.route('/', designerRoutes(options.designerDir))
+  return app
+}

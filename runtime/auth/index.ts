@@ -1,0 +1,5 @@
+export { applyAuth } from './apply-auth.ts'
+export { basicAuth } from './basic.ts'
+export { bearerAuth, bearerMaterial } from './bearer.ts'
+export { apiKeyAuth } from './api-key.ts'
+export { emptyMaterial, isEmpty, type AuthInput, type AuthMaterial } from './material.ts'

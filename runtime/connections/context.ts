@@ -1,0 +1,69 @@
+import type { Connector, AuthMethod, Field } from '../../schemas/types/connector.ts'
+import type { Catalogue } from '../catalogue/index.ts'
+import type { KeyRing } from '../crypto/index.ts'
+import { SwitchboardError } from '../errors.ts'
+import type { HttpClient } from '../http/index.ts'
+import { fieldDefinitions, pickAuthMethod } from '../requests/index.ts'
+import type { Store } from '../store/index.ts'
+import type { ConnectionRecord } from '../types.ts'
+
+/** The parts the connection service is built from. */
+export interface ConnectionDeps {
+  store: Store
+  catalogue: Catalogue
+  keyRing: KeyRing
+  http: HttpClient
+  clock: () => Date
+  /** Public base URL of the runtime, for links people open (`connectUrl`). */
+  publicUrl: string
+  /** New ids; injectable so tests can predict them. */
+  newId: () => string
+}
+
+/** Who is acting. */
+export interface Actor {
+  userId: string
+}
+
+/** A connection with its connector, auth method and field definitions. */
+export interface Loaded {
+  record: ConnectionRecord
+  connector: Connector
+  method: AuthMethod
+  fields: Map<string, Field>
+}
+
+/**
+ * Reads a connection of an app with everything needed to use it; 404 when it is not in that app.
+ *
+ * @example
+ * const { record, connector, method } = await loadConnection(deps, 'default', 'c_123')
+ */
+export async function loadConnection(deps: ConnectionDeps, appId: string, id: string): Promise<Loaded> {
+  const record = await deps.store.get<ConnectionRecord>('connections', id)
+  if (!record || record.appId !== appId) {
+    throw new SwitchboardError(404, 'connection_not_found', `App "${appId}" has no connection "${id}".`)
+  }
+  const { connector } = await deps.catalogue.get(record.connectorId)
+  const method = pickAuthMethod(connector, record.authMethod)
+  return { record, connector, method, fields: fieldDefinitions(connector, method) }
+}
+
+/** Refuses a second connection with the same name for the same connector in an app. */
+export function assertNameFree(connections: readonly ConnectionRecord[], appId: string, connectorId: string, name: string, exceptId?: string): void {
+  const taken = connections.some((c) => c.appId === appId && c.connectorId === connectorId && c.id !== exceptId && c.name.toLowerCase() === name.toLowerCase())
+  if (taken) {
+    throw new SwitchboardError(409, 'connection_name_taken', `App "${appId}" already has a ${connectorId} connection named "${name}". Choose another name.`)
+  }
+}
+
+/** Whether all required secret fields of the method have a value. */
+export function hasAllSecrets(fields: ReadonlyMap<string, Field>, secrets: Readonly<Record<string, string>>): boolean {
+  for (const [key, field] of fields) if (field.type === 'secret' && field.required && !secrets[key]) return false
+  return [...fields.values()].some((f) => f.type === 'secret') ? Object.keys(secrets).length > 0 : true
+}
+
+/** A URL's host matches a connector's `allowedHosts` entry (`*.atlassian.net` or exact). */
+export function hostAllowed(host: string, patterns: readonly string[] | undefined): boolean {
+  return (patterns ?? []).some((p) => (p.startsWith('*.') ? host.endsWith(p.slice(1)) && host.length > p.length - 1 : host === p))
+}

@@ -1,0 +1,193 @@
+import type { CloneConnection, Connection, CreateConnection, SetCredentials, UpdateConnection } from '../../schemas/types/api.ts'
+import { SwitchboardError } from '../errors.ts'
+import { effectiveValues, fieldDefinitions, pickAuthMethod, resolveBaseUrl } from '../requests/index.ts'
+import type { ConnectionRecord, CredentialRecord } from '../types.ts'
+import { assertNameFree, hasAllSecrets, hostAllowed, loadConnection, type Actor, type ConnectionDeps, type Loaded } from './context.ts'
+import { credentialId, credentialOwner, dropCredentials, putCredentials } from './credentials.ts'
+import { checkValues } from './field-values.ts'
+import { toView } from './view.ts'
+import { createConnectionTests } from './tests.ts'
+
+/**
+ * Everything a person or a workflow does with connections: add, list, read, rename, change base URL
+ * and fields, connect and reconnect, unauthorize, delete, clone and test.
+ *
+ * @example
+ * const connections = createConnectionService(deps)
+ * const view = await connections.create('default', { connectorId: 'github', name: 'Work', values: { token } }, actor)
+ */
+export function createConnectionService(deps: ConnectionDeps) {
+  const now = () => deps.clock().toISOString()
+
+  /** The API view, with which secrets have a value for this actor. */
+  async function view(loaded: Pick<Loaded, 'record' | 'connector'>, actor: Actor): Promise<Connection> {
+    const owner = credentialOwner(loaded.record, actor.userId)
+    const credential = await deps.store.get<CredentialRecord>('credentials', credentialId(loaded.record.id, owner))
+    const record = loaded.record.sharing === 'personal' && !credential && loaded.record.status === 'connected'
+      ? { ...loaded.record, status: 'not_connected' as const }
+      : loaded.record
+    return toView(record, loaded.connector, new Set(credential?.secretKeys ?? []), deps.publicUrl)
+  }
+
+  async function update(appId: string, id: string, change: (loaded: Loaded, tx: Parameters<Parameters<typeof deps.store.transaction>[0]>[0]) => ConnectionRecord): Promise<Loaded> {
+    const loaded = await loadConnection(deps, appId, id)
+    const record = await deps.store.transaction((tx) => {
+      const current = tx.get<ConnectionRecord>('connections', id)
+      if (!current || current.appId !== appId) throw new SwitchboardError(404, 'connection_not_found', `App "${appId}" has no connection "${id}".`)
+      const next = change({ ...loaded, record: current }, tx)
+      return tx.put('connections', { ...next, updatedAt: now() })
+    })
+    return { ...loaded, record }
+  }
+
+  const tests = createConnectionTests(deps)
+
+  return {
+    view,
+    tests,
+    async list(appId: string, actor: Actor): Promise<Connection[]> {
+      const records = await deps.store.list<ConnectionRecord>('connections', (c) => c.appId === appId)
+      const views: Connection[] = []
+      for (const record of records.sort((a, b) => a.createdAt.localeCompare(b.createdAt))) {
+        const entry = await deps.catalogue.get(record.connectorId).catch(() => undefined)
+        if (entry) views.push(await view({ record, connector: entry.connector }, actor))
+      }
+      return views
+    },
+
+    async get(appId: string, id: string, actor: Actor): Promise<Connection> {
+      return view(await loadConnection(deps, appId, id), actor)
+    },
+
+    async create(appId: string, body: CreateConnection, actor: Actor): Promise<Connection> {
+      const { connector } = await deps.catalogue.get(body.connectorId)
+      const method = pickAuthMethod(connector, body.authMethod)
+      const fields = fieldDefinitions(connector, method)
+      const split = checkValues(fields, body.values ?? {}, { require: 'plain' })
+      if (method.type === 'oauth2' && Object.keys(split.secrets).length > 0) {
+        throw new SwitchboardError(400, 'oauth2_values', 'OAuth2 connections get their tokens by authorizing, not as values. Create the connection, then start the OAuth2 flow.')
+      }
+      if (body.baseUrl !== undefined) resolveBaseUrl(connector, {}, body.baseUrl)
+      else resolveBaseUrl(connector, effectiveValues(fields, split.plain))
+      const at = now()
+      const record: ConnectionRecord = {
+        id: deps.newId(),
+        appId,
+        connectorId: connector.id,
+        name: body.name.trim(),
+        authMethod: method.id,
+        sharing: body.sharing ?? 'shared',
+        status: 'not_connected',
+        fields: split.plain,
+        ...(body.baseUrl === undefined ? {} : { baseUrl: body.baseUrl }),
+        createdAt: at,
+        updatedAt: at,
+        createdBy: actor.userId,
+      }
+      const connect = Object.keys(split.secrets).length > 0 && hasAllSecrets(fields, split.secrets)
+      if (Object.keys(split.secrets).length > 0 && !connect) checkValues(fields, body.values ?? {}, { require: 'secrets' })
+      if (connect || (method.type !== 'oauth2' && ![...fields.values()].some((f) => f.type === 'secret'))) record.status = 'connected'
+      await deps.store.transaction((tx) => {
+        assertNameFree(tx.list<ConnectionRecord>('connections'), appId, connector.id, record.name)
+        tx.put('connections', record)
+        if (connect) putCredentials(tx, deps.keyRing, record, credentialOwner(record, actor.userId), { values: split.secrets }, at)
+      })
+      return view({ record, connector }, actor)
+    },
+
+    async update(appId: string, id: string, body: UpdateConnection, actor: Actor): Promise<Connection> {
+      const loaded = await update(appId, id, ({ record, connector, fields }, tx) => {
+        const next: ConnectionRecord = { ...record }
+        if (body.name !== undefined) {
+          next.name = body.name.trim()
+          assertNameFree(tx.list<ConnectionRecord>('connections'), appId, record.connectorId, next.name, id)
+        }
+        if (body.values !== undefined) next.fields = { ...record.fields, ...checkValues(fields, body.values, { only: 'plain' }).plain }
+        if (body.baseUrl !== undefined) {
+          if (body.baseUrl === null) delete next.baseUrl
+          else next.baseUrl = body.baseUrl
+        }
+        let drop = body.sharing !== undefined && body.sharing !== record.sharing
+        if (body.sharing !== undefined) next.sharing = body.sharing
+        const before = resolveBaseUrl(connector, effectiveValues(fields, record.fields), record.baseUrl)
+        const after = resolveBaseUrl(connector, effectiveValues(fields, next.fields), next.baseUrl)
+        // Credentials go only where they were entered for: a new host outside the connector's
+        // declared hosts needs connecting again, so a shared key cannot be aimed elsewhere.
+        if (after.host !== before.host && !hostAllowed(after.hostname, connector.allowedHosts)) drop = true
+        if (drop) {
+          dropCredentials(tx, id)
+          next.status = 'not_connected'
+          delete next.accountLabel
+          delete next.grantedScopes
+        }
+        return next
+      })
+      return view(loaded, actor)
+    },
+
+    async setCredentials(appId: string, id: string, body: SetCredentials, actor: Actor): Promise<Connection> {
+      const loaded = await update(appId, id, ({ record, connector }, tx) => {
+        const method = pickAuthMethod(connector, body.authMethod ?? record.authMethod)
+        if (method.type === 'oauth2') {
+          throw new SwitchboardError(400, 'oauth2_values', `"${method.id}" is an OAuth2 method: connect it through GET …/connections/${id}/oauth/authorize.`)
+        }
+        const fields = fieldDefinitions(connector, method)
+        const split = checkValues(fields, body.values, { require: 'secrets' })
+        const next: ConnectionRecord = { ...record, authMethod: method.id, fields: { ...record.fields, ...split.plain }, status: 'connected' }
+        delete next.accountLabel
+        delete next.lastTest
+        if (method.id !== record.authMethod) dropCredentials(tx, id)
+        putCredentials(tx, deps.keyRing, next, credentialOwner(next, actor.userId), { values: split.secrets }, now())
+        return next
+      })
+      return view(loaded, actor)
+    },
+
+    async unauthorize(appId: string, id: string, actor: Actor): Promise<Connection> {
+      const loaded = await update(appId, id, ({ record }, tx) => {
+        if (record.sharing === 'personal') tx.delete('credentials', credentialId(id, actor.userId))
+        else dropCredentials(tx, id)
+        const next: ConnectionRecord = { ...record, status: record.sharing === 'personal' ? record.status : 'not_connected' }
+        if (record.sharing !== 'personal') {
+          delete next.accountLabel
+          delete next.grantedScopes
+        }
+        return next
+      })
+      return view(loaded, actor)
+    },
+
+    async delete(appId: string, id: string): Promise<void> {
+      await loadConnection(deps, appId, id)
+      await deps.store.transaction((tx) => {
+        tx.delete('connections', id)
+        dropCredentials(tx, id)
+      })
+    },
+
+    async clone(appId: string, id: string, body: CloneConnection, actor: Actor): Promise<Connection> {
+      const { record, connector } = await loadConnection(deps, appId, id)
+      const at = now()
+      const copy: ConnectionRecord = {
+        ...structuredClone(record),
+        id: deps.newId(),
+        name: body.name.trim(),
+        status: [...fieldDefinitions(connector, pickAuthMethod(connector, record.authMethod)).values()].some((f) => f.type === 'secret') || connector.auth.find((m) => m.id === record.authMethod)?.type === 'oauth2' ? 'not_connected' : 'connected',
+        createdAt: at,
+        updatedAt: at,
+        createdBy: actor.userId,
+      }
+      delete copy.accountLabel
+      delete copy.grantedScopes
+      delete copy.lastTest
+      await deps.store.transaction((tx) => {
+        assertNameFree(tx.list<ConnectionRecord>('connections'), appId, record.connectorId, copy.name)
+        tx.put('connections', copy)
+      })
+      return view({ record: copy, connector }, actor)
+    },
+  }
+}
+
+/** The service's type. */
+export type ConnectionService = ReturnType<typeof createConnectionService>

@@ -1,0 +1,88 @@
+import type { TestDraft, TestResult } from '../../schemas/types/api.ts'
+import type { Connector } from '../../schemas/types/connector.ts'
+import { validateConnector } from '../../schemas/validate/index.ts'
+import { SwitchboardError } from '../errors.ts'
+import { effectiveValues, fieldDefinitions, pickAuthMethod } from '../requests/index.ts'
+import type { ConnectionRecord, CredentialRecord, CredentialSecrets } from '../types.ts'
+import { loadConnection, type Actor, type ConnectionDeps, type Loaded } from './context.ts'
+import { credentialId, credentialOwner, openCredentials } from './credentials.ts'
+import { checkValues } from './field-values.ts'
+import { runTest } from './run-test.ts'
+
+/**
+ * Connection tests: of a stored connection (the result is recorded on it) and of an unsaved draft
+ * definition with values used once and never stored.
+ *
+ * @example
+ * const result = await tests.run('default', 'c_123', actor)
+ */
+export function createConnectionTests(deps: ConnectionDeps) {
+  const elapsed = () => deps.clock().getTime()
+
+  /** The actor's usable credentials for a connection, or undefined. */
+  async function secretsFor(loaded: Loaded, actor: Actor): Promise<CredentialSecrets | undefined> {
+    const owner = credentialOwner(loaded.record, actor.userId)
+    const record = await deps.store.get<CredentialRecord>('credentials', credentialId(loaded.record.id, owner))
+    return record ? openCredentials(deps.keyRing, record) : undefined
+  }
+
+  return {
+    secretsFor,
+
+    async run(appId: string, id: string, actor: Actor): Promise<TestResult> {
+      const loaded = await loadConnection(deps, appId, id)
+      const { record, connector, method, fields } = loaded
+      const test = connector.test
+      if (!test) throw new SwitchboardError(409, 'no_test', `Connector "${connector.id}" defines no test request, so its connections cannot be tested.`)
+      const secrets = await secretsFor(loaded, actor)
+      const needsSecrets = method.type === 'oauth2' || [...fields.values()].some((f) => f.type === 'secret')
+      let result: TestResult
+      if (needsSecrets && !secrets) {
+        result = {
+          ok: false,
+          durationMs: 0,
+          problem: 'missing_credentials',
+          diagnosis: 'The connection has no credentials yet. Connect it first, then test.',
+          request: { method: test.method ?? 'GET', url: '', headers: {} },
+        }
+        return result
+      }
+      const values = effectiveValues(fields, record.fields, secrets?.values)
+      result = await runTest(deps.http, {
+        connector,
+        method,
+        fields,
+        values,
+        test,
+        ...(record.baseUrl === undefined ? {} : { baseUrl: record.baseUrl }),
+        ...(secrets?.oauth ? { accessToken: secrets.oauth.accessToken } : {}),
+      }, elapsed)
+      await deps.store.update<ConnectionRecord>('connections', id, (current) => {
+        if (!current) return current
+        const next: ConnectionRecord = {
+          ...current,
+          lastTest: { at: deps.clock().toISOString(), ok: result.ok, diagnosis: result.diagnosis, ...(result.status === undefined ? {} : { status: result.status }), ...(result.problem ? { problem: result.problem } : {}) },
+        }
+        if (current.sharing === 'shared' && current.status !== 'expired') next.status = result.ok ? 'connected' : 'error'
+        if (result.ok && result.label && current.sharing === 'shared') next.accountLabel = result.label
+        return next
+      })
+      return result
+    },
+
+    async draft(body: TestDraft): Promise<TestResult> {
+      const validation = validateConnector(body.connector)
+      if (!validation.valid) {
+        throw new SwitchboardError(400, 'invalid_connector', `The draft has ${validation.errors.length} error${validation.errors.length === 1 ? '' : 's'}; fix ${validation.errors.length === 1 ? 'it' : 'them'} before testing: ${validation.errors[0]!.message}`, { details: validation })
+      }
+      const connector = body.connector as unknown as Connector
+      if (!connector.test) throw new SwitchboardError(400, 'no_test', 'The draft defines no test request. Add one under "test" (a path or an absolute URL).')
+      const method = pickAuthMethod(connector, body.authMethod)
+      if (method.type === 'oauth2') throw new SwitchboardError(400, 'oauth2_draft', 'Drafts with OAuth2 cannot be tested with typed values; save the connector and connect through the OAuth2 flow.')
+      const fields = fieldDefinitions(connector, method)
+      const split = checkValues(fields, body.values ?? {}, { require: 'all' })
+      const values = effectiveValues(fields, split.plain, split.secrets)
+      return runTest(deps.http, { connector, method, fields, values, test: connector.test, ...(body.baseUrl === undefined ? {} : { baseUrl: body.baseUrl }) }, elapsed)
+    },
+  }
+}

@@ -1,0 +1,53 @@
+import { Hono } from 'hono'
+import type { CreateApp } from '../../schemas/types/api.ts'
+import { SwitchboardError } from '../errors.ts'
+import type { Store } from '../store/index.ts'
+import type { AppRecord } from '../types.ts'
+import type { AuthVariables } from '../users/index.ts'
+import { idParam, readBody } from './body.ts'
+
+/**
+ * Reads an app or answers 404.
+ *
+ * @example
+ * const app = await requireApp(store, 'default')
+ */
+export async function requireApp(store: Store, appId: string): Promise<AppRecord> {
+  const app = await store.get<AppRecord>('apps', appId)
+  if (!app) throw new SwitchboardError(404, 'app_not_found', `There is no app "${appId}". GET /api/apps lists them.`)
+  return app
+}
+
+/**
+ * The apps routes: list, create, read.
+ *
+ * @example
+ * app.route('/api/apps', appRoutes({ store, clock, newId }))
+ */
+export function appRoutes(deps: { store: Store; clock: () => Date; newId: (prefix: string) => string }) {
+  const { store } = deps
+  return new Hono<{ Variables: AuthVariables }>()
+    .get('/', async (c) => {
+      const user = c.get('user')
+      const apps = await store.list<AppRecord>('apps', (a) => user.owner || a.members.some((m) => m.userId === user.id))
+      return c.json({ apps: apps.sort((a, b) => a.createdAt.localeCompare(b.createdAt)) })
+    })
+    .post('/', async (c) => {
+      const body = await readBody<CreateApp>(c, 'CreateApp')
+      const user = c.get('user')
+      const app: AppRecord = {
+        id: body.id ?? deps.newId('app'),
+        name: body.name.trim(),
+        members: [{ userId: user.id, role: 'admin' }],
+        createdAt: deps.clock().toISOString(),
+      }
+      try {
+        await store.insert('apps', app)
+      } catch (error) {
+        if (error instanceof SwitchboardError && error.code === 'conflict') throw new SwitchboardError(409, 'app_exists', `An app "${app.id}" exists already. Choose another id.`)
+        throw error
+      }
+      return c.json(app, 201)
+    })
+    .get('/:appId', async (c) => c.json(await requireApp(store, idParam(c, 'appId', 'app'))))
+}

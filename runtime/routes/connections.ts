@@ -1,0 +1,48 @@
+import { Hono, type Context } from 'hono'
+import type { CloneConnection, CreateConnection, SetCredentials, UpdateConnection } from '../../schemas/types/api.ts'
+import type { ConnectionService } from '../connections/index.ts'
+import type { Store } from '../store/index.ts'
+import type { AuthVariables } from '../users/index.ts'
+import { requireApp } from './apps.ts'
+import { idParam, readBody } from './body.ts'
+
+type Ctx = Context<{ Variables: AuthVariables }>
+
+/**
+ * An app's connections: list, add, read, change, delete, connect/unauthorize, clone and test.
+ *
+ * @example
+ * app.route('/api/apps/:appId/connections', connectionRoutes({ store, connections }))
+ */
+export function connectionRoutes(deps: { store: Store; connections: ConnectionService }) {
+  const { connections } = deps
+  const app = async (c: Ctx) => (await requireApp(deps.store, idParam(c, 'appId', 'app'))).id
+  const actor = (c: Ctx) => ({ userId: c.get('user').id })
+  const id = (c: Ctx) => idParam(c, 'id', 'connection')
+
+  return new Hono<{ Variables: AuthVariables }>()
+    .get('/', async (c) => c.json({ connections: await connections.list(await app(c), actor(c)) }))
+    .post('/', async (c) => {
+      const appId = await app(c)
+      return c.json(await connections.create(appId, await readBody<CreateConnection>(c, 'CreateConnection'), actor(c)), 201)
+    })
+    .get('/:id', async (c) => c.json(await connections.get(await app(c), id(c), actor(c))))
+    .patch('/:id', async (c) => {
+      const appId = await app(c)
+      return c.json(await connections.update(appId, id(c), await readBody<UpdateConnection>(c, 'UpdateConnection'), actor(c)))
+    })
+    .delete('/:id', async (c) => {
+      await connections.delete(await app(c), id(c))
+      return c.body(null, 204)
+    })
+    .put('/:id/credentials', async (c) => {
+      const appId = await app(c)
+      return c.json(await connections.setCredentials(appId, id(c), await readBody<SetCredentials>(c, 'SetCredentials'), actor(c)))
+    })
+    .delete('/:id/credentials', async (c) => c.json(await connections.unauthorize(await app(c), id(c), actor(c))))
+    .post('/:id/clone', async (c) => {
+      const appId = await app(c)
+      return c.json(await connections.clone(appId, id(c), await readBody<CloneConnection>(c, 'CloneConnection'), actor(c)), 201)
+    })
+    .post('/:id/test', async (c) => c.json(await connections.tests.run(await app(c), id(c), actor(c))))
+}

@@ -1,0 +1,66 @@
+import { serve, type ServerType } from '@hono/node-server'
+import { createApp } from './app.ts'
+import { createCatalogue, loadBuiltIns } from './catalogue/index.ts'
+import type { RuntimeConfig } from './config.ts'
+import { createKeyRing } from './crypto/index.ts'
+import { createHttpClient } from './http/index.ts'
+import { createLowdbStore } from './store/index.ts'
+import { bootstrapWorkspace } from './users/index.ts'
+
+/** A running runtime. */
+export interface RunningServer {
+  url: string
+  port: number
+  /** Printed once, on the first start of a data directory. */
+  signInUrl?: string
+  close(): Promise<void>
+}
+
+/**
+ * Starts the runtime: store (one process per data directory), key ring, built-in catalogue, outbound
+ * client, HTTP server. On first start, creates the owner and prints the sign-in link.
+ *
+ * @example
+ * const server = await startServer(readConfig(process.env))
+ */
+export async function startServer(config: RuntimeConfig, options: { log?: (line: string) => void; env?: Record<string, string | undefined> } = {}): Promise<RunningServer> {
+  const log = options.log ?? ((line: string) => console.log(line))
+  const builtIns = await loadBuiltIns(config.connectorsDir)
+  const store = await createLowdbStore({ dir: config.dataDir })
+  try {
+    const keyRing = createKeyRing({ dataDir: config.dataDir, env: options.env ?? process.env })
+    const http = createHttpClient({ allowedHosts: config.allowedHosts })
+    const catalogue = createCatalogue({ builtIns, store })
+    const app = createApp({ store, catalogue, keyRing, http, publicUrl: config.publicUrl, log, designerDir: config.designerDir })
+    const { ownerToken } = await bootstrapWorkspace(store, new Date())
+    const server = await listen(app.fetch, config)
+    const port = (server.address() as { port: number }).port
+    const url = `http://localhost:${port}`
+    const publicUrl = config.port === 0 ? url : config.publicUrl
+    log(`Switchboard is running on ${url} (data in ${config.dataDir}, ${builtIns.size} built-in connectors)`)
+    const signInUrl = ownerToken ? `${publicUrl}/signin?token=${ownerToken}` : undefined
+    if (signInUrl) log(`Sign in: ${signInUrl}\n(Shown once. Keep it private: it signs in as the workspace owner.)`)
+    return {
+      url,
+      port,
+      ...(signInUrl ? { signInUrl } : {}),
+      async close() {
+        await new Promise<void>((done) => server.close(() => done()))
+        await http.close()
+        await store.close()
+      },
+    }
+  } catch (error) {
+    await store.close()
+    throw error
+  }
+}
+
+function listen(fetch: (request: Request) => Response | Promise<Response>, config: RuntimeConfig): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, port: config.port, hostname: config.host }, () => resolve(server))
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(error.code === 'EADDRINUSE' ? new Error(`Port ${config.port} is in use. Stop what uses it or set PORT to another port.`) : error)
+    })
+  })
+}

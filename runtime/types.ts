@@ -1,0 +1,121 @@
+/**
+ * The records the runtime keeps in its store. API shapes live in `schemas/api.schema.json`; these are
+ * the internal ones, which the API never returns as they are.
+ */
+import type { SealedSecret } from './crypto/index.ts'
+import type { Connector } from '../schemas/types/connector.ts'
+import type { FieldValue, Sharing } from '../schemas/types/api.ts'
+
+export type { Connector, FieldValue, Sharing }
+
+/** What a connection is doing, as people see it. */
+export type ConnectionStatus = 'not_connected' | 'connected' | 'expired' | 'error'
+
+/** The result of the last test, kept on the connection. */
+export interface LastTest {
+  at: string
+  ok: boolean
+  status?: number
+  diagnosis: string
+  problem?: string
+}
+
+/** A connection as stored: non-secret values only; secrets live sealed in `credentials`. */
+export interface ConnectionRecord {
+  [k: string]: unknown
+  id: string
+  appId: string
+  connectorId: string
+  name: string
+  authMethod: string
+  sharing: Sharing
+  status: ConnectionStatus
+  /** Values of non-secret fields (connection fields and the auth method's). */
+  fields: Record<string, FieldValue>
+  /** A base URL that replaces the connector's (data region, self-hosted instance). */
+  baseUrl?: string
+  accountLabel?: string
+  grantedScopes?: string[]
+  lastTest?: LastTest
+  createdAt: string
+  updatedAt: string
+  createdBy: string
+}
+
+/** What a credential record decrypts to. */
+export interface CredentialSecrets {
+  /** Values of secret fields, by key. */
+  values: Record<string, string>
+  /** OAuth2 tokens, for OAuth2 methods. */
+  oauth?: OAuthTokens
+}
+
+/** OAuth2 token set (RFC 6749 §5.1). */
+export interface OAuthTokens {
+  accessToken: string
+  refreshToken?: string
+  /** Epoch milliseconds; absent when the provider gave no expiry. */
+  expiresAt?: number
+  scope?: string[]
+  tokenType?: string
+}
+
+/** Sealed credentials of one connection (shared) or one user of it (personal). */
+export interface CredentialRecord {
+  [k: string]: unknown
+  /** `<connectionId>` for shared credentials, `<connectionId>~<userId>` for personal ones. */
+  id: string
+  connectionId: string
+  userId?: string
+  authMethod: string
+  /** Which secret fields have a value (names only), so listing needs no decryption. */
+  secretKeys: string[]
+  sealed: SealedSecret
+  updatedAt: string
+}
+
+/** A custom connector kept in the store. */
+export interface ConnectorRecord {
+  [k: string]: unknown
+  id: string
+  definition: Connector
+  createdAt: string
+  updatedAt: string
+  createdBy: string
+}
+
+/** A person who can sign in. */
+export interface UserRecord {
+  [k: string]: unknown
+  id: string
+  name: string
+  email?: string
+  /** The workspace owner can do everything; others act through app roles. */
+  owner: boolean
+  createdAt: string
+}
+
+/** An API token; only its SHA-256 is kept, which is also its id. */
+export interface TokenRecord {
+  [k: string]: unknown
+  id: string
+  userId: string
+  name: string
+  /** `session` tokens sit behind the designer's cookie and end at sign-out. */
+  kind: 'api' | 'session'
+  createdAt: string
+  lastUsedAt?: string
+  revokedAt?: string
+}
+
+/** Roles inside an app. */
+export type AppRole = 'admin' | 'member'
+
+/** An app: groups workflows and their connections. */
+export interface AppRecord {
+  [k: string]: unknown
+  id: string
+  name: string
+  members: Array<{ userId: string; role: AppRole }>
+  createdAt: string
+}

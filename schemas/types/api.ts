@@ -1,0 +1,243 @@
+// This file is generated from schemas/api.schema.json by `npm run generate`. Do not edit it by hand.
+
+/**
+ * An identifier made of letters, digits, dashes and underscores.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "Id".
+ */
+export type Id = string
+/**
+ * What people call the connection; unique per app and connector.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "ConnectionName".
+ */
+export type ConnectionName = string
+/**
+ * A value entered for a field.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "FieldValue".
+ */
+export type FieldValue = string | number | boolean
+/**
+ * `shared`: the credentials an admin entered serve everyone and workflows; `personal`: each user connects their own.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "Sharing".
+ */
+export type Sharing = 'shared' | 'personal'
+/**
+ * An absolute http(s) URL.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "HttpUrl".
+ */
+export type HttpUrl = string
+
+/**
+ * Bodies the HTTP API accepts and the views it answers with. Every request body is validated against its definition here.
+ */
+export interface Api {
+  [k: string]: unknown | undefined
+}
+/**
+ * Values by field key: connection fields and the chosen auth method's fields.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "FieldValues".
+ */
+export interface FieldValues {
+  [k: string]: FieldValue | undefined
+}
+/**
+ * A connector definition as a JSON object; the endpoint validates it against connector.schema.json and answers with the problems.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "ConnectorDocument".
+ */
+export interface ConnectorDocument {}
+/**
+ * A new app.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "CreateApp".
+ */
+export interface CreateApp {
+  id?: Id
+  name: string
+}
+/**
+ * A new connection; credentials may be given now or later with PUT …/credentials.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "CreateConnection".
+ */
+export interface CreateConnection {
+  connectorId: string
+  name: ConnectionName
+  /**
+   * Which of the connector's auth methods; defaults to the first.
+   */
+  authMethod?: string
+  values?: FieldValues
+  baseUrl?: HttpUrl
+  sharing?: Sharing
+}
+/**
+ * Changes to a connection's properties. Secrets are changed with PUT …/credentials.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "UpdateConnection".
+ */
+export interface UpdateConnection {
+  name?: ConnectionName
+  /**
+   * null goes back to the connector's base URL.
+   */
+  baseUrl?: HttpUrl | null
+  values?: FieldValues
+  sharing?: Sharing
+}
+/**
+ * Connect or reconnect: the chosen auth method's values.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "SetCredentials".
+ */
+export interface SetCredentials {
+  authMethod?: string
+  values: FieldValues
+}
+/**
+ * The new connection's name; everything else is copied except credentials.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "CloneConnection".
+ */
+export interface CloneConnection {
+  name: ConnectionName
+}
+/**
+ * Test an unsaved connector definition with values that are used once and never stored.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "TestDraft".
+ */
+export interface TestDraft {
+  /**
+   * The draft definition (validated as a connector).
+   */
+  connector: {}
+  authMethod?: string
+  values?: FieldValues
+  baseUrl?: HttpUrl
+}
+/**
+ * What a connection test did and found. Secrets are masked everywhere in it.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "TestResult".
+ */
+export interface TestResult {
+  ok: boolean
+  /**
+   * The upstream's HTTP status, when there was an answer.
+   */
+  status?: number
+  durationMs: number
+  /**
+   * The connected account, from the connector's label template.
+   */
+  label?: string
+  /**
+   * What happened, in plain words, and what to do.
+   */
+  diagnosis: string
+  /**
+   * The kind of failure, for code that branches on it.
+   */
+  problem?:
+    | 'credentials_rejected'
+    | 'not_found'
+    | 'dns_failure'
+    | 'connection_refused'
+    | 'tls_error'
+    | 'timeout'
+    | 'body_rule_failed'
+    | 'unexpected_status'
+    | 'blocked_address'
+    | 'invalid_url'
+    | 'missing_credentials'
+    | 'upstream_error'
+  request: {
+    method: string
+    url: string
+    headers: {
+      [k: string]: string | undefined
+    }
+  }
+  response?: {
+    status: number
+    contentType?: string
+    /**
+     * The start of the body (at most 2 KB).
+     */
+    excerpt: string
+  }
+}
+/**
+ * A connection as the API shows it: never a secret, only whether each secret has a value.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "Connection".
+ */
+export interface Connection {
+  id: string
+  appId: string
+  connectorId: string
+  name: string
+  authMethod: string
+  sharing: Sharing
+  status: 'not_connected' | 'connected' | 'expired' | 'error'
+  /**
+   * Values of the fields that are not secret.
+   */
+  fields: {
+    [k: string]: FieldValue | undefined
+  }
+  /**
+   * For each secret field: whether it has a value.
+   */
+  secrets: {
+    [k: string]:
+      | {
+          hasValue: boolean
+        }
+      | undefined
+  }
+  /**
+   * The base URL requests go to.
+   */
+  baseUrl: string
+  /**
+   * Whether the base URL was changed from the connector's.
+   */
+  baseUrlOverride?: boolean
+  accountLabel?: string
+  grantedScopes?: string[]
+  lastTest?: {
+    at: string
+    ok: boolean
+    status?: number
+    diagnosis: string
+    problem?: string
+  }
+  /**
+   * Where a person completes authentication, when the connection needs it.
+   */
+  connectUrl?: string
+  createdAt: string
+  updatedAt: string
+}
