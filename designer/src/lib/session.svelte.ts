@@ -1,0 +1,29 @@
+import { api, ApiError } from './api.ts'
+
+interface User {
+  id: string
+  name: string
+  owner: boolean
+}
+
+/** Who is signed in; `undefined` while loading, `null` when nobody is. */
+class Session {
+  user = $state<User | null | undefined>(undefined)
+
+  async load(): Promise<void> {
+    try {
+      this.user = (await api<{ user: User }>('GET', '/api/me')).user
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) this.user = null
+      else throw error
+    }
+  }
+
+  async signOut(): Promise<void> {
+    await api('POST', '/api/session/signout')
+    this.user = null
+  }
+}
+
+/** The one session. */
+export const session = new Session()
