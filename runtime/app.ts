@@ -53,7 +53,7 @@ export function createApp(options: AppOptions) {
   const log = options.log ?? ((line: string) => console.log(line))
   const maxSize = options.maxBodyBytes ?? 1024 * 1024
   const newId = (prefix: string) => `${prefix}_${randomBytes(9).toString('base64url').replace(/[-_]/g, 'x')}`
-  const connections = createConnectionService({
+  const connectionDeps = {
     store: options.store,
     catalogue: options.catalogue,
     keyRing: options.keyRing,
@@ -61,7 +61,8 @@ export function createApp(options: AppOptions) {
     clock,
     publicUrl: options.publicUrl,
     newId: () => newId('c'),
-  })
+  }
+  const connections = createConnectionService(connectionDeps)
 
   const app = new Hono<{ Variables: AuthVariables }>()
   app.onError(onError(log))
@@ -79,7 +80,7 @@ export function createApp(options: AppOptions) {
   app.get('/api/me', (c) => c.json({ user: c.get('user') }))
   app.route('/api/connectors', connectorRoutes({ catalogue: options.catalogue, connections }))
   app.route('/api/apps', appRoutes({ store: options.store, clock, newId }))
-  app.route('/api/apps/:appId/connections', connectionRoutes({ store: options.store, connections }))
+  app.route('/api/apps/:appId/connections', connectionRoutes({ store: options.store, connections, connectionDeps }))
   app.route('/', designerRoutes(options.designerDir))
   return app
 }

@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono'
-import type { CloneConnection, CreateConnection, SetCredentials, UpdateConnection } from '../../schemas/types/api.ts'
-import type { ConnectionService } from '../connections/index.ts'
+import type { CloneConnection, CreateConnection, RunAction, SetCredentials, UpdateConnection } from '../../schemas/types/api.ts'
+import { runAction } from '../actions/index.ts'
+import type { ConnectionDeps, ConnectionService } from '../connections/index.ts'
 import type { Store } from '../store/index.ts'
 import type { AuthVariables } from '../users/index.ts'
 import { requireApp } from './apps.ts'
@@ -14,7 +15,7 @@ type Ctx = Context<{ Variables: AuthVariables }>
  * @example
  * app.route('/api/apps/:appId/connections', connectionRoutes({ store, connections }))
  */
-export function connectionRoutes(deps: { store: Store; connections: ConnectionService }) {
+export function connectionRoutes(deps: { store: Store; connections: ConnectionService; connectionDeps: ConnectionDeps }) {
   const { connections } = deps
   const app = async (c: Ctx) => (await requireApp(deps.store, idParam(c, 'appId', 'app'))).id
   const actor = (c: Ctx) => ({ userId: c.get('user').id })
@@ -45,4 +46,10 @@ export function connectionRoutes(deps: { store: Store; connections: ConnectionSe
       return c.json(await connections.clone(appId, id(c), await readBody<CloneConnection>(c, 'CloneConnection'), actor(c)), 201)
     })
     .post('/:id/test', async (c) => c.json(await connections.tests.run(await app(c), id(c), actor(c))))
+    .post('/:id/actions/:actionKey', async (c) => {
+      const appId = await app(c)
+      const actionKey = idParam(c, 'actionKey', 'action')
+      const body = await readBody<RunAction>(c, 'RunAction')
+      return c.json(await runAction(deps.connectionDeps, connections, { appId, id: id(c), actionKey, body, actor: actor(c) }))
+    })
 }

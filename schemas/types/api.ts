@@ -135,6 +135,58 @@ export interface TestDraft {
   baseUrl?: HttpUrl
 }
 /**
+ * Run one of the connector's actions through the connection.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "RunAction".
+ */
+export interface RunAction {
+  /**
+   * Values for the action's inputs, checked against its input schema.
+   */
+  inputs?: {}
+  /**
+   * `workflow`: a run with nobody present, which may only use a shared connection.
+   */
+  mode?: 'user' | 'workflow'
+}
+/**
+ * What the upstream answered to an action, with the action's output selection applied.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "ActionResult".
+ */
+export interface ActionResult {
+  /**
+   * Whether the upstream answered 2xx.
+   */
+  ok: boolean
+  status: number
+  /**
+   * A safe subset of the response headers.
+   */
+  headers: {
+    [k: string]: string | undefined
+  }
+  /**
+   * The response body (JSON or text), or the part the action selects.
+   */
+  body: unknown
+  durationMs: number
+  attempts: number
+  /**
+   * The request sent, secrets masked.
+   */
+  request: {
+    method: string
+    url: string
+    headers: {
+      [k: string]: string | undefined
+    }
+    body?: string
+  }
+}
+/**
  * What a connection test did and found. Secrets are masked everywhere in it.
  *
  * This interface was referenced by `Api`'s JSON-Schema

@@ -32,7 +32,10 @@ function checkField(check: Checker, field: Record<string, unknown>, at: string):
     try {
       // Compiled alone first: wrapped, `a)|(b` would compile to `^(?:a)|(b)$` and match far more.
       new RegExp(field.pattern, 'u')
-      regex = new RegExp(`^(?:${field.pattern})$`, 'u')
+      const whole = new RegExp(`^(?:${field.pattern})$`, 'u')
+      // V8 compiles on first use: "Regular expression too large" surfaces only here.
+      whole.test('')
+      regex = whole
     } catch {
       check.error(at + '/pattern', 'regex', `${readablePath(at + '/pattern')} is not a valid regular expression`)
     }
@@ -40,6 +43,8 @@ function checkField(check: Checker, field: Record<string, unknown>, at: string):
   const options = arrayOf(field.options).filter(isObject)
   const values = new Set<unknown>()
   options.forEach((option, j) => {
+    // A missing or mistyped value is the schema's error; two of them are not a duplicate.
+    if (typeof option.value !== 'string') return
     if (values.has(option.value)) check.error(at + pointer('options', j, 'value'), 'duplicateOption', `${readablePath(at + pointer('options', j, 'value'))} repeats an earlier option's value`)
     values.add(option.value)
   })

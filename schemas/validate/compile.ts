@@ -55,3 +55,34 @@ export function apiValidator(name: string): ValidateFunction {
 export function compileSchema(schema: object): ValidateFunction {
   return ajv.compile(schema)
 }
+
+/**
+ * Action inputs are checked by a second instance: it fills in declared defaults (`useDefaults`) and
+ * knows the few formats the input subset allows. Compiled validators are kept by schema text, since
+ * custom connectors are read afresh on every request.
+ */
+const inputsAjv = new Ajv2020({ allErrors: true, useDefaults: true, strict: false, allowUnionTypes: true })
+inputsAjv.addFormat('email', /^[^\s@]+@[^\s@]+\.[^\s@]+$/)
+inputsAjv.addFormat('date', /^\d{4}-\d{2}-\d{2}$/)
+inputsAjv.addFormat('date-time', { validate: (value: string) => /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value)) })
+inputsAjv.addFormat('uri', { validate: (value: string) => URL.canParse(value) })
+inputsAjv.addFormat('multiline', true)
+const inputValidators = new Map<string, ValidateFunction>()
+
+/**
+ * The validator of an action's input schema, compiled once per distinct schema.
+ *
+ * @example
+ * const check = inputValidator(action.input ?? { type: 'object' })
+ * if (!check(inputs)) throw …toProblems(check.errors)
+ */
+export function inputValidator(schema: object): ValidateFunction {
+  const key = JSON.stringify(schema)
+  let validate = inputValidators.get(key)
+  if (!validate) {
+    validate = inputsAjv.compile(schema)
+    if (inputValidators.size > 500) inputValidators.clear()
+    inputValidators.set(key, validate)
+  }
+  return validate
+}
