@@ -1,0 +1,215 @@
+import { createFetch } from 'ofetch'
+import { Agent, fetch as undiciFetch, Headers as UndiciHeaders } from 'undici'
+import { parseAllowedHosts } from './allowed-hosts.ts'
+import {
+  abortedError,
+  invalidRequestError,
+  responseTooLargeError,
+  timeoutError,
+  tooManyRedirectsError,
+} from './errors.ts'
+import { capStream, decodeBody, readCapped } from './internal/body.ts'
+import { classifyError } from './internal/classify-error.ts'
+import { createGuardedConnector } from './internal/connector.ts'
+import { isRedirect, nextHop, type Hop, type RedirectPolicy } from './internal/redirects.ts'
+import type {
+  AllowedHosts,
+  HttpClient,
+  HttpClientOptions,
+  HttpQuery,
+  HttpRequestOptions,
+  HttpResponse,
+  HttpResponseMeta,
+  HttpStreamResponse,
+} from './types.ts'
+import { assertUrlAllowed } from './url-policy.ts'
+
+const DEFAULTS = {
+  connectTimeoutMs: 10_000,
+  timeoutMs: 30_000,
+  maxResponseBytes: 10 * 1024 * 1024,
+  maxRedirects: 5,
+  userAgent: 'Switchboard',
+}
+
+/**
+ * Creates the one outbound HTTP client of the runtime: every call to a third-party API (connection tests,
+ * actions, proxy, OAuth token calls) goes through it. It refuses non-public addresses unless allow-listed
+ * (checked on the URL, then on every resolved address at connect time, then again on every redirect),
+ * follows redirects itself so credentials never cross origins, and bounds every request in time and size.
+ * Upstream 4xx/5xx answers are responses, not errors; every failure is a `SwitchboardError`.
+ *
+ * Built on ofetch over undici's own `fetch` with an undici `Agent`: ofetch contributes body serialisation
+ * (objects → JSON with its content type) and header merging; undici's fetch contributes `redirect: 'manual'`,
+ * decompression and web streams. ofetch's body parsing, retries and error-on-status are turned off
+ * (`responseType: 'stream'`, `retry: false`, `ignoreResponseError`) because the body must be counted while it
+ * streams, a retried POST is not ours to decide, and a 404 is an answer the caller passes on.
+ *
+ * @example
+ * const http = createHttpClient({ allowedHosts: process.env.SWITCHBOARD_ALLOWED_HOSTS })
+ * const res = await http.request({ url: 'https://api.github.com/user', headers: { authorization: `Bearer ${token}` } })
+ * if (res.status === 200) console.log((res.body as { login: string }).login)
+ */
+export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
+  const settings = readSettings(options)
+  const allowedHosts = isAllowedHosts(options.allowedHosts)
+    ? options.allowedHosts
+    : parseAllowedHosts(options.allowedHosts)
+  const dispatcher = new Agent({
+    connect: createGuardedConnector({
+      allowedHosts,
+      connectTimeoutMs: settings.connectTimeoutMs,
+      lookup: options.lookup,
+      ca: options.ca,
+    }),
+  })
+  const $fetch = createFetch({
+    fetch: undiciFetch as unknown as typeof globalThis.fetch,
+    Headers: UndiciHeaders as unknown as typeof globalThis.Headers,
+  })
+
+  async function request(req: HttpRequestOptions): Promise<HttpResponse | HttpStreamResponse> {
+    const started = performance.now()
+    const timeoutMs = req.timeoutMs ?? settings.timeoutMs
+    if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
+      throw invalidRequestError('timeoutMs must be a positive whole number.')
+    const responseType = req.responseType ?? 'auto'
+    const controller = new AbortController()
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      controller.abort(new DOMException('The total timeout elapsed.', 'TimeoutError'))
+    }, timeoutMs)
+    const onCallerAbort = () => controller.abort(req.signal?.reason)
+    if (req.signal?.aborted) onCallerAbort()
+    req.signal?.addEventListener('abort', onCallerAbort, { once: true })
+    const cleanup = () => {
+      clearTimeout(timer)
+      req.signal?.removeEventListener('abort', onCallerAbort)
+    }
+    let host = 'the server'
+    const fail = (error: unknown) => {
+      if (timedOut) return timeoutError(host, 'total', timeoutMs)
+      if (req.signal?.aborted) return abortedError(host)
+      return classifyError(error, { host, connectTimeoutMs: settings.connectTimeoutMs })
+    }
+
+    try {
+      let hop = firstHop(req, allowedHosts, settings.userAgent)
+      const policy: RedirectPolicy = {
+        allowedHosts,
+        credentialHeaders: lowerSet(req.credentialHeaders),
+        credentialQueryParams: lowerSet(req.credentialQueryParams),
+      }
+      for (let redirects = 0; ; redirects++) {
+        host = hop.url.host
+        const response = await $fetch.raw(hop.url.href, {
+          method: hop.method,
+          headers: hop.headers,
+          body: hop.body as BodyInit | Record<string, unknown> | undefined,
+          redirect: 'manual',
+          dispatcher,
+          signal: controller.signal,
+          responseType: 'stream',
+          ignoreResponseError: true,
+          retry: false,
+        })
+        const location = response.headers.get('location')
+        if (settings.maxRedirects > 0 && isRedirect(response.status, location)) {
+          await response.body?.cancel().catch(() => {})
+          if (redirects >= settings.maxRedirects) throw tooManyRedirectsError(host, settings.maxRedirects)
+          hop = nextHop(hop, response.status, location, policy)
+          continue
+        }
+        const meta: HttpResponseMeta = {
+          status: response.status,
+          statusText: response.statusText,
+          headers: response.headers,
+          url: hop.url.href,
+          redirects,
+          durationMs: performance.now() - started,
+        }
+        // A declared length past the limit fails before a byte is read (unless compressed: the limit is on
+        // the decoded size, which the header does not give).
+        const declared = Number(response.headers.get('content-length') ?? NaN)
+        if (declared > settings.maxResponseBytes && !response.headers.has('content-encoding')) {
+          await response.body?.cancel().catch(() => {})
+          throw responseTooLargeError(host, settings.maxResponseBytes)
+        }
+        if (responseType === 'stream') {
+          const body = capStream(response.body, settings.maxResponseBytes, host, { mapError: fail, done: cleanup })
+          return { ...meta, body }
+        }
+        const bytes = await readCapped(response.body, settings.maxResponseBytes, host)
+        cleanup()
+        const decoded = decodeBody(bytes, response.headers.get('content-type'), responseType)
+        return { ...meta, durationMs: performance.now() - started, ...decoded, bytes: bytes.byteLength }
+      }
+    } catch (error) {
+      cleanup()
+      throw fail(error)
+    }
+  }
+
+  return {
+    request: request as HttpClient['request'],
+    allowedHosts,
+    close: () => dispatcher.close(),
+  }
+}
+
+function firstHop(req: HttpRequestOptions, allowedHosts: AllowedHosts, userAgent: string): Hop {
+  const url = new URL(assertUrlAllowed(req.url, allowedHosts))
+  url.hash = ''
+  const extra = queryString(req.query)
+  if (extra) url.search = url.search ? `${url.search}&${extra}` : `?${extra}`
+  const method = (req.method ?? 'GET').toUpperCase()
+  if ((method === 'GET' || method === 'HEAD') && req.body !== undefined) {
+    throw invalidRequestError(`A ${method} request cannot have a body.`)
+  }
+  const headers = new Headers(req.headers as HeadersInit | undefined)
+  // The Host header always names the URL's host: a caller-set one would send the request to one virtual
+  // host after the checks were made for another.
+  headers.delete('host')
+  if (!headers.has('user-agent')) headers.set('user-agent', userAgent)
+  return { url, method, headers, body: req.body }
+}
+
+// Appended as written, not through URLSearchParams, so the URL's own query keeps its exact encoding.
+function queryString(query: HttpQuery | undefined): string {
+  const parts: string[] = []
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value === undefined || value === null) continue
+    for (const item of Array.isArray(value) ? value : [value]) {
+      parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(String(item))}`)
+    }
+  }
+  return parts.join('&')
+}
+
+function lowerSet(names: readonly string[] | undefined): ReadonlySet<string> {
+  return new Set((names ?? []).map((n) => n.toLowerCase()))
+}
+
+function isAllowedHosts(value: HttpClientOptions['allowedHosts']): value is AllowedHosts {
+  return typeof value === 'object' && value !== null && 'allowsHost' in value
+}
+
+function readSettings(options: HttpClientOptions) {
+  const settings = {
+    connectTimeoutMs: options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,
+    timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
+    maxResponseBytes: options.maxResponseBytes ?? DEFAULTS.maxResponseBytes,
+    maxRedirects: options.maxRedirects ?? DEFAULTS.maxRedirects,
+    userAgent: options.userAgent ?? DEFAULTS.userAgent,
+  }
+  for (const key of ['connectTimeoutMs', 'timeoutMs', 'maxResponseBytes'] as const) {
+    if (!Number.isInteger(settings[key]) || settings[key] <= 0) {
+      throw new TypeError(`createHttpClient: ${key} must be a positive whole number (got ${settings[key]}).`)
+    }
+  }
+  if (!Number.isInteger(settings.maxRedirects) || settings.maxRedirects < 0) {
+    throw new TypeError(`createHttpClient: maxRedirects must be 0 or more (got ${settings.maxRedirects}).`)
+  }
+  return settings
+}

@@ -1,0 +1,7 @@
+export { createHttpClient } from './client.ts'
+export { parseAllowedHosts } from './allowed-hosts.ts'
+export { assertAddressAllowed, classifyAddress } from './address-policy.ts'
+export { assertUrlAllowed, effectivePort, isLocalhostName, parseHttpUrl } from './url-policy.ts'
+export { assertSameOrigin, resolveRequestUrl } from './request-url.ts'
+export { HTTP_ERROR_CODES, type HttpErrorCode, type HttpErrorDetails, type HttpFailureKind } from './errors.ts'
+export type * from './types.ts'
