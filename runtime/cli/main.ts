@@ -1,6 +1,7 @@
 import { processIo, type Io } from './io.ts'
 import * as validate from './commands/validate.ts'
 import * as types from './commands/types.ts'
+import * as importer from './commands/import.ts'
 import * as serve from './commands/serve.ts'
 import * as keys from './commands/keys.ts'
 
@@ -9,6 +10,7 @@ type Command = (args: string[], io: Io) => Promise<number>
 const COMMANDS: Record<string, { run: Command; usage: string }> = {
   validate: { run: validate.validateCommand, usage: validate.usage },
   types: { run: types.typesCommand, usage: types.usage },
+  import: { run: importer.importCommand, usage: importer.usage },
   serve: { run: serve.serveCommand, usage: serve.usage },
   keys: { run: keys.keysCommand, usage: keys.usage },
 }
