@@ -293,3 +293,56 @@ export interface Connection {
   createdAt: string
   updatedAt: string
 }
+/**
+ * The workspace's OAuth app for a connector: the client registered with the provider, used by every connection of that connector. The secret is write-only: omit it to keep the stored one, send null to remove it.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "SetOAuthApp".
+ */
+export interface SetOAuthApp {
+  /**
+   * The client id the provider issued.
+   */
+  clientId: string
+  /**
+   * The client secret; never shown again once saved.
+   */
+  clientSecret?: string | null
+}
+/**
+ * The workspace's OAuth app for a connector as the API shows it: the client id, whether a secret is stored (never the secret), and the redirect URI to register with the provider.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "OAuthApp".
+ */
+export interface OAuthApp {
+  connectorId: string
+  /**
+   * Whether a client id is set, so connections can authorize.
+   */
+  configured: boolean
+  clientId?: string
+  hasClientSecret: boolean
+  /**
+   * Read-only: the callback URL to register with the provider, byte for byte.
+   */
+  redirectUri: string
+  updatedAt?: string
+}
+/**
+ * Where to send the person to authorize a connection (`?format=json` of the authorize route), and the scopes asked for.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "OAuthAuthorization".
+ */
+export interface OAuthAuthorization {
+  /**
+   * The provider's authorize URL with state, PKCE challenge and scopes.
+   */
+  url: string
+  scopes: string[]
+  /**
+   * When the flow stops being accepted (10 minutes).
+   */
+  expiresAt?: string
+}
