@@ -40,11 +40,11 @@ function checkField(check: Checker, field: Record<string, unknown>, at: string):
       check.error(at + '/pattern', 'regex', `${readablePath(at + '/pattern')} is not a valid regular expression`)
     }
   }
-  const options = arrayOf(field.options).filter(isObject)
   const values = new Set<unknown>()
-  options.forEach((option, j) => {
+  // Indexed over the whole array, so the path names the right option when a non-object precedes it.
+  arrayOf(field.options).forEach((option, j) => {
     // A missing or mistyped value is the schema's error; two of them are not a duplicate.
-    if (typeof option.value !== 'string') return
+    if (!isObject(option) || typeof option.value !== 'string') return
     if (values.has(option.value)) check.error(at + pointer('options', j, 'value'), 'duplicateOption', `${readablePath(at + pointer('options', j, 'value'))} repeats an earlier option's value`)
     values.add(option.value)
   })
