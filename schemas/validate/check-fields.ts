@@ -1,4 +1,5 @@
 import { pointer, readablePath } from './pointer.ts'
+import { backtrackingRisk } from './regex-risk.ts'
 import { arrayOf, isObject, RESERVED_KEYS, type Checker, type FieldInfo } from './context.ts'
 
 /**
@@ -38,6 +39,11 @@ function checkField(check: Checker, field: Record<string, unknown>, at: string):
       regex = whole
     } catch {
       check.error(at + '/pattern', 'regex', `${readablePath(at + '/pattern')} is not a valid regular expression`)
+    }
+    const risk = regex && backtrackingRisk(field.pattern)
+    if (risk) {
+      regex = undefined
+      check.error(at + '/pattern', 'regexRisk', `${readablePath(at + '/pattern')} could take exponential time on some inputs (${risk}); simplify it`)
     }
   }
   const values = new Set<unknown>()

@@ -121,9 +121,8 @@ describe('switchboard validate', () => {
       expect(result.stdout).toBe('')
     })
 
-    // io.ts promises exit 2 for usage errors, but validate returns 1 — the code of an invalid file — so
-    // a CI script cannot tell a typo in its command line from a broken connector. Flip to `it` when fixed.
-    it.fails('exits 2, apart from invalid files (1)', () => {
+    // Exit 2 for usage errors, so a CI script can tell a typo in its command line from a broken connector (1).
+    it('exits 2, apart from invalid files (1)', () => {
       expect(result.code).toBe(2)
     })
   })

@@ -74,16 +74,6 @@ function schemasWithExamples(schema: unknown, at = ''): Array<[string, Examples]
 
 describe('the schema\'s own examples and anti-examples', () => {
   const schemas = schemasWithExamples(connectorSchema)
-  // Known disagreements between the schema and its own examples, kept visible: each `it.fails` here
-  // starts failing (and should be removed) once the schema is corrected.
-  // - Key lists "body" as an anti-example, but its pattern accepts it: reserved names are a semantic
-  //   rule (reservedKey) for field keys only.
-  // - Icon's SVG example has a space (`<svg xmlns=…`), which the `[^\s]*` of its pattern rejects.
-  const KNOWN_WRONG = new Set([
-    '/$defs/Key "body" is rejected',
-    '/$defs/Icon accepts "data:image/svg+xml;utf8,<svg xmlns=\'http://www.w3.org/2000/svg\'/>"',
-  ])
-
   it('cover every $defs entry that carries any, through the shared ajv instance', () => {
     expect(schemas.filter(([at]) => at.startsWith('/$defs/')).length).toBeGreaterThanOrEqual(20)
   })
@@ -92,13 +82,13 @@ describe('the schema\'s own examples and anti-examples', () => {
     const validate = compileSchema({ $ref: `${connectorSchema.$id}#${at}` })
     for (const example of node.examples ?? []) {
       const title = `${at} accepts ${JSON.stringify(example).slice(0, 80)}`
-      ;(KNOWN_WRONG.has(title) ? it.fails : it)(title, () => {
+      it(title, () => {
         expect(validate(example), JSON.stringify(validate.errors)).toBe(true)
       })
     }
     for (const anti of node['x-anti-examples'] ?? []) {
       const title = `${at} ${JSON.stringify(anti).slice(0, 80)} is rejected`
-      ;(KNOWN_WRONG.has(title) ? it.fails : it)(title, () => {
+      it(title, () => {
         expect(validate(anti)).toBe(false)
       })
     }

@@ -90,7 +90,8 @@ const mutated = fc
   .tuple(fc.nat({ max: bases.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 6 }))
   .map(([base, mutations]) => document(bases[base], mutations))
 
-describe('validateConnector on random malformed definitions', () => {
+// Thousands of runs: seconds alone, but CI shares two cores with the browser tests.
+describe('validateConnector on random malformed definitions', { timeout: 180_000 }, () => {
   let protoKeys: string[]
   beforeAll(() => {
     protoKeys = Reflect.ownKeys(Object.prototype).map(String).sort()

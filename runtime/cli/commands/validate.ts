@@ -27,9 +27,9 @@ export async function validateCommand(args: string[], io: Io): Promise<number> {
   const json = args.includes('--json')
   const quiet = args.includes('--quiet')
   const unknown = args.filter((a) => a.startsWith('-') && a !== '--json' && a !== '--quiet')
-  if (unknown.length > 0) return io.fail(`unknown option ${unknown[0]}\n\n${usage}`)
+  if (unknown.length > 0) return io.fail(`unknown option ${unknown[0]}\n\n${usage}`, 2)
   const patterns = args.filter((a) => !a.startsWith('-'))
-  if (patterns.length === 0) return io.fail(`name at least one file\n\n${usage}`)
+  if (patterns.length === 0) return io.fail(`name at least one file\n\n${usage}`, 2)
   const files = await expandGlobs(patterns)
   if (files.length === 0) return io.fail(`no files match ${patterns.join(' ')}`)
 
