@@ -49,6 +49,22 @@ export async function loadConnection(deps: ConnectionDeps, appId: string, id: st
   return { record, connector, method, fields: fieldDefinitions(connector, method) }
 }
 
+/**
+ * A connection name as stored: trimmed, and never blank (the schema's pattern lets spaces through).
+ *
+ * @example
+ * connectionName('  GitHub (work) ') // 'GitHub (work)'
+ */
+export function connectionName(raw: string): string {
+  const name = raw.trim()
+  if (name === '') {
+    throw new SwitchboardError(400, 'invalid_body', 'The body is not valid: name must not be blank.', {
+      details: { errors: [{ path: '/name', keyword: 'minLength', message: 'name must not be blank' }] },
+    })
+  }
+  return name
+}
+
 /** Refuses a second connection with the same name for the same connector in an app. */
 export function assertNameFree(connections: readonly ConnectionRecord[], appId: string, connectorId: string, name: string, exceptId?: string): void {
   const taken = connections.some((c) => c.appId === appId && c.connectorId === connectorId && c.id !== exceptId && c.name.toLowerCase() === name.toLowerCase())

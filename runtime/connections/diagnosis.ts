@@ -48,7 +48,8 @@ export function errorDiagnosis(error: unknown, masker: Masker): { problem: Probl
     case 'connection_refused':
       return { problem: 'connection_refused', diagnosis: `${capitalise(host)} refused the connection. Check the base URL's port, and that the service is running and reachable from the runtime.` }
     case 'tls_error':
-      return { problem: 'tls_error', diagnosis: `The secure connection to ${host} failed (TLS: ${masker.text(error.message)}). Check that the URL's host is right and its certificate is valid.` }
+      // The client's message is already the whole sentence (host, TLS code, likely causes).
+      return { problem: 'tls_error', diagnosis: masker.text(error.message) }
     case 'upstream_timeout':
       return { problem: 'timeout', diagnosis: `${capitalise(host)} did not answer in time${details.phase === 'connect' ? ' (could not connect)' : ''}. The service may be down or slow; try again later.` }
     case 'blocked_address':

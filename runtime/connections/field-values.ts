@@ -43,10 +43,11 @@ export function checkValues(
   }
   const require = options.require ?? 'none'
   for (const [key, field] of fields) {
-    if (!field.required || field.default !== undefined || require === 'none') continue
-    if (require === 'secrets' && field.type !== 'secret') continue
-    if (require === 'plain' && field.type === 'secret') continue
+    if (!field.required || field.default !== undefined) continue
     const value = values[key]
+    // A required field given as empty is refused in every mode: a change must not blank it.
+    const given = value !== undefined && !(options.only === 'plain' && field.type === 'secret')
+    if (!given && (require === 'none' || (require === 'secrets' && field.type !== 'secret') || (require === 'plain' && field.type === 'secret'))) continue
     if (value === undefined || value === '') problems.push({ path: `/values/${key}`, keyword: 'required', message: `${field.label} is required` })
   }
   if (problems.length > 0) {

@@ -2,7 +2,7 @@ import type { CloneConnection, Connection, CreateConnection, SetCredentials, Upd
 import { SwitchboardError } from '../errors.ts'
 import { effectiveValues, fieldDefinitions, pickAuthMethod, resolveBaseUrl } from '../requests/index.ts'
 import type { ConnectionRecord, CredentialRecord } from '../types.ts'
-import { assertNameFree, hasAllSecrets, hostAllowed, loadConnection, type Actor, type ConnectionDeps, type Loaded } from './context.ts'
+import { assertNameFree, connectionName, hasAllSecrets, hostAllowed, loadConnection, type Actor, type ConnectionDeps, type Loaded } from './context.ts'
 import { credentialId, credentialOwner, dropCredentials, putCredentials } from './credentials.ts'
 import { checkValues } from './field-values.ts'
 import { toView } from './view.ts'
@@ -74,7 +74,7 @@ export function createConnectionService(deps: ConnectionDeps) {
         id: deps.newId(),
         appId,
         connectorId: connector.id,
-        name: body.name.trim(),
+        name: connectionName(body.name),
         authMethod: method.id,
         sharing: body.sharing ?? 'shared',
         status: 'not_connected',
@@ -99,7 +99,7 @@ export function createConnectionService(deps: ConnectionDeps) {
       const loaded = await update(appId, id, ({ record, connector, fields }, tx) => {
         const next: ConnectionRecord = { ...record }
         if (body.name !== undefined) {
-          next.name = body.name.trim()
+          next.name = connectionName(body.name)
           assertNameFree(tx.list<ConnectionRecord>('connections'), appId, record.connectorId, next.name, id)
         }
         if (body.values !== undefined) next.fields = { ...record.fields, ...checkValues(fields, body.values, { only: 'plain' }).plain }
@@ -132,7 +132,9 @@ export function createConnectionService(deps: ConnectionDeps) {
           throw new SwitchboardError(400, 'oauth2_values', `"${method.id}" is an OAuth2 method: connect it through GET …/connections/${id}/oauth/authorize.`)
         }
         const fields = fieldDefinitions(connector, method)
-        const split = checkValues(fields, body.values, { require: 'secrets' })
+        // A switch of method can bring required plain fields without a value yet (Jira: OAuth2 → email and API token).
+        const known = Object.fromEntries(Object.entries(record.fields).filter(([key]) => fields.has(key)))
+        const split = checkValues(fields, { ...known, ...body.values }, { require: 'all' })
         const next: ConnectionRecord = { ...record, authMethod: method.id, fields: { ...record.fields, ...split.plain }, status: 'connected' }
         delete next.accountLabel
         delete next.lastTest
@@ -171,7 +173,7 @@ export function createConnectionService(deps: ConnectionDeps) {
       const copy: ConnectionRecord = {
         ...structuredClone(record),
         id: deps.newId(),
-        name: body.name.trim(),
+        name: connectionName(body.name),
         status: [...fieldDefinitions(connector, pickAuthMethod(connector, record.authMethod)).values()].some((f) => f.type === 'secret') || connector.auth.find((m) => m.id === record.authMethod)?.type === 'oauth2' ? 'not_connected' : 'connected',
         createdAt: at,
         updatedAt: at,

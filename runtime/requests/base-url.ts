@@ -48,6 +48,11 @@ function parseBase(text: string, what: string): URL {
   if (url.username || url.password) {
     throw new SwitchboardError(400, 'invalid_base_url', `${capitalise(what)} must not contain a user name or password; credentials belong in the auth method.`)
   }
+  // Request paths are appended to the base URL, which therefore cannot end in a query: refused when it is
+  // saved rather than at every request.
+  if (url.search !== '') {
+    throw new SwitchboardError(400, 'invalid_base_url', `${capitalise(what)} must not have a query (?…); put query parameters in the request.`)
+  }
   url.hash = ''
   return url
 }

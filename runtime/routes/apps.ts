@@ -34,6 +34,9 @@ export function appRoutes(deps: { store: Store; clock: () => Date; newId: (prefi
     })
     .post('/', async (c) => {
       const body = await readBody<CreateApp>(c, 'CreateApp')
+      if (body.name.trim() === '') {
+        throw new SwitchboardError(400, 'invalid_body', 'The body is not valid: name must not be blank.', { details: { errors: [{ path: '/name', keyword: 'minLength', message: 'name must not be blank' }] } })
+      }
       const user = c.get('user')
       const app: AppRecord = {
         id: body.id ?? deps.newId('app'),
