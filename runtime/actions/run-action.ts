@@ -100,8 +100,8 @@ function checkInputs(action: Action, inputs: Record<string, unknown>): Record<st
   return copy
 }
 
-/** Failures to reach the upstream, in the two codes callers branch on. */
-function upstreamFailure(error: unknown, mask: (text: string) => string): SwitchboardError {
+/** Failures to reach the upstream, in the two codes callers branch on (502 `upstream_error` with `details.reason`, 504 `upstream_timeout`), masked. */
+export function upstreamFailure(error: unknown, mask: (text: string) => string): SwitchboardError {
   if (!(error instanceof SwitchboardError)) return new SwitchboardError(502, 'upstream_error', 'The request to the API failed unexpectedly.', { cause: error })
   if (error.status < 500) return error
   if (error.code === 'upstream_timeout') return new SwitchboardError(504, 'upstream_timeout', mask(error.message), { details: error.details })

@@ -1,0 +1,198 @@
+/**
+ * A real HTTP server on 127.0.0.1 that misbehaves on request: the first path segment picks the fault,
+ * so one server serves every connection (a connection's base URL ends in the fault's name).
+ *
+ * | path              | behaviour                                                            |
+ * |-------------------|----------------------------------------------------------------------|
+ * | /ok/…             | 200 JSON echo of what was received                                   |
+ * | /stall/…          | 200 headers, then nothing                                            |
+ * | /slow/…           | 200 headers, then one byte every 100 ms, never ending                |
+ * | /reset/…          | destroys the socket without answering                                |
+ * | /badjson/…        | 200 `application/json` that does not parse                           |
+ * | /big/…?bytes=N    | N bytes in 64 KiB chunks, with back-pressure (`&length=1`: declared)  |
+ * | /trickle/…        | 64 KiB, then waits for `release()` before the rest                   |
+ * | /throttle/…       | 429 `Retry-After: <retryAfter>` the first time per path, then 200    |
+ * | /unavailable/…    | 503 the first time per path, then 200                                |
+ * | /redirect/…?to=U  | 302 (or `&status=`) to U (default: the `redirectTo` option)          |
+ * | /sink/…           | counts the request body as it arrives (never held), answers the count|
+ * | /status/N/…       | status N with a JSON body                                            |
+ */
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+/** What the server saw of one request (bodies over 64 KiB are counted, not kept). */
+export interface Seen {
+  method: string
+  url: string
+  path: string
+  query: URLSearchParams
+  headers: http.IncomingHttpHeaders
+  body: string
+  bytes: number
+}
+
+export interface FaultServer {
+  origin: string
+  requests: Seen[]
+  /** Requests whose path starts with `prefix`. */
+  seen(prefix: string): Seen[]
+  /** Lets waiting `/trickle` responses finish. */
+  release(): void
+  /** The first chunk of a `/trickle` response was written. */
+  firstChunkSent(): Promise<void>
+  /** A `/sink` request's first body bytes arrived. */
+  firstUploadBytes(): Promise<void>
+  close(): Promise<void>
+}
+
+const CHUNK = Buffer.alloc(64 * 1024, 0x61)
+
+/**
+ * @example
+ * const faults = await startFaultServer({ retryAfter: '1' })
+ * await lab.connect({ connectorId: 'fault-lab', values: { baseUrl: `${faults.origin}/stall`, apiKey } })
+ */
+export async function startFaultServer(options: { retryAfter?: string; redirectTo?: string; redirectStatus?: number } = {}): Promise<FaultServer> {
+  const requests: Seen[] = []
+  const hits = new Map<string, number>()
+  const timers = new Set<NodeJS.Timeout>()
+  let released = false
+  const waiting: Array<() => void> = []
+  let firstChunk = deferred()
+  let firstUpload = deferred()
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://fault')
+    const fault = url.pathname.split('/')[1] ?? ''
+    const seen: Seen = { method: req.method ?? '', url: req.url ?? '', path: url.pathname, query: url.searchParams, headers: req.headers, body: '', bytes: 0 }
+    requests.push(seen)
+    if (fault === 'sink') {
+      req.on('data', (chunk: Buffer) => {
+        if (seen.bytes === 0) firstUpload.resolve()
+        seen.bytes += chunk.byteLength
+      })
+      req.on('end', () => json(res, 200, { bytes: seen.bytes }))
+      return
+    }
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => {
+      seen.bytes += chunk.byteLength
+      if (seen.bytes <= 64 * 1024) chunks.push(chunk)
+    })
+    req.on('end', () => {
+      seen.body = Buffer.concat(chunks).toString()
+      const count = (hits.get(url.pathname) ?? 0) + 1
+      hits.set(url.pathname, count)
+      switch (fault) {
+        case 'stall':
+          res.writeHead(200, { 'content-type': 'application/json' })
+          res.flushHeaders()
+          return
+        case 'slow': {
+          res.writeHead(200, { 'content-type': 'text/plain' })
+          const timer = setInterval(() => res.write('.'), 100)
+          timers.add(timer)
+          res.on('close', () => clearInterval(timer))
+          return
+        }
+        case 'reset':
+          req.socket.destroy()
+          return
+        case 'badjson':
+          res.writeHead(200, { 'content-type': 'application/json' })
+          res.end('{"ok": tru')
+          return
+        case 'big':
+          return streamBytes(res, Number(url.searchParams.get('bytes') ?? 10_000_000), url.searchParams.has('length'))
+        case 'trickle':
+          res.writeHead(200, { 'content-type': 'application/octet-stream' })
+          res.write(CHUNK, () => firstChunk.resolve())
+          if (released) res.end(CHUNK)
+          else waiting.push(() => res.end(CHUNK))
+          return
+        case 'throttle':
+          if (count === 1) return json(res, 429, { error: 'slow down' }, { 'retry-after': options.retryAfter ?? '1' })
+          return json(res, 200, { ok: true, count })
+        case 'unavailable':
+          if (count === 1) return json(res, 503, { error: 'try again' })
+          return json(res, 200, { ok: true, count })
+        case 'status':
+          return json(res, Number(url.pathname.split('/')[2]), { status: Number(url.pathname.split('/')[2]) })
+        case 'redirect':
+          res.writeHead(Number(url.searchParams.get('status') ?? options.redirectStatus ?? 302), { location: url.searchParams.get('to') ?? options.redirectTo ?? '/' })
+          res.end()
+          return
+        default:
+          return json(res, 200, { method: seen.method, url: seen.url, headers: req.headers, body: seen.body })
+      }
+    })
+  })
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()))
+  const { port } = server.address() as AddressInfo
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    requests,
+    seen: (prefix) => requests.filter((r) => r.path.startsWith(prefix)),
+    release() {
+      released = true
+      for (const finish of waiting.splice(0)) finish()
+    },
+    firstChunkSent: () => firstChunk.promise,
+    firstUploadBytes: () => firstUpload.promise,
+    close: () => new Promise<void>((done) => {
+      for (const timer of timers) clearInterval(timer)
+      firstChunk = deferred()
+      firstUpload = deferred()
+      server.closeAllConnections()
+      server.close(() => done())
+    }),
+  }
+}
+
+function json(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body)
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers })
+  res.end(text)
+}
+
+/** Writes `total` bytes from one reused buffer, waiting for `drain`: the server holds at most a chunk. */
+function streamBytes(res: http.ServerResponse, total: number, declare: boolean): void {
+  res.writeHead(200, { 'content-type': 'application/octet-stream', ...(declare ? { 'content-length': String(total) } : {}) })
+  let left = total
+  const pump = () => {
+    while (left > 0) {
+      const size = Math.min(left, CHUNK.byteLength)
+      left -= size
+      if (!res.write(size === CHUNK.byteLength ? CHUNK : CHUNK.subarray(0, size))) return void res.once('drain', pump)
+    }
+    res.end()
+  }
+  res.on('close', () => {
+    left = 0
+  })
+  pump()
+}
+
+function deferred() {
+  let resolve!: () => void
+  const promise = new Promise<void>((r) => (resolve = r))
+  return { promise, resolve }
+}
+
+/**
+ * Times a call against an expected duration, compensating for event-loop lateness: a probe timer set
+ * for the same duration shows how late timers fire right now (a loaded 2-core machine delays both
+ * the runtime's timeout and the probe alike).
+ *
+ * @example
+ * const { ms, lateness, result } = await timed(1000, () => lab.api('POST', path, { body }))
+ * expect(ms).toBeGreaterThanOrEqual(900); expect(ms).toBeLessThanOrEqual(1100 + lateness)
+ */
+export async function timed<T>(expectedMs: number, work: () => Promise<T>): Promise<{ ms: number; lateness: number; result: T }> {
+  const started = performance.now()
+  const probe = new Promise<number>((done) => setTimeout(() => done(performance.now() - started - expectedMs), expectedMs))
+  const result = await work()
+  const ms = performance.now() - started
+  const lateness = Math.max(0, await probe)
+  return { ms, lateness, result }
+}
