@@ -4,7 +4,7 @@ import type { Masker } from '../requests/index.ts'
 /** The kinds of failure a test can have (`TestResult.problem`). */
 export type Problem =
   | 'credentials_rejected' | 'not_found' | 'dns_failure' | 'connection_refused' | 'tls_error' | 'timeout'
-  | 'body_rule_failed' | 'unexpected_status' | 'blocked_address' | 'invalid_url' | 'missing_credentials' | 'upstream_error'
+  | 'body_rule_failed' | 'unexpected_status' | 'redirected_elsewhere' | 'blocked_address' | 'invalid_url' | 'missing_credentials' | 'upstream_error'
 
 /**
  * Plain words for an HTTP answer that the connector does not count as success.

@@ -54,6 +54,17 @@ export async function runTest(http: HttpClient, input: Omit<PrepareInput, 'spec'
     request,
     response: { status: response.status, excerpt, ...(contentType ? { contentType } : {}) },
   }
+  // Credentials were dropped at the cross-origin hop, so whatever answered there proves nothing
+  // (a login page answers 200): the test fails and says where it was sent.
+  const landed = new URL(response.url)
+  if (response.redirects > 0 && landed.origin !== prepared.url.origin) {
+    return {
+      ok: false,
+      ...base,
+      problem: 'redirected_elsewhere',
+      diagnosis: `The API redirected the test to another site (${landed.origin}), where credentials are not sent. Check the base URL: the service may have moved, or the path may need the API's own host.`,
+    }
+  }
   const expected = input.test.successStatus ?? [200]
   if (!expected.includes(response.status)) {
     return { ok: false, ...base, ...statusDiagnosis(response.status, response.statusText, expected, request.url) }

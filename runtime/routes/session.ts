@@ -11,7 +11,7 @@ import { findToken, hashToken, issueToken, SESSION_COOKIE } from '../users/index
  * @example
  * app.route('/', sessionRoutes({ store, clock }))
  */
-export function sessionRoutes(deps: { store: Store; clock: () => Date }) {
+export function sessionRoutes(deps: { store: Store; clock: () => Date; publicUrl?: string }) {
   return new Hono()
     .get('/signin', async (c) => {
       const record = await findToken(deps.store, c.req.query('token') ?? '')
@@ -21,13 +21,18 @@ export function sessionRoutes(deps: { store: Store; clock: () => Date }) {
         httpOnly: true,
         sameSite: 'Lax',
         path: '/',
-        secure: new URL(c.req.url).protocol === 'https:',
+        // Behind a TLS-terminating proxy the request itself is http: the public URL says what people use.
+        secure: (deps.publicUrl ?? c.req.url).startsWith('https:'),
         maxAge: 60 * 60 * 24 * 30,
       })
       c.header('Referrer-Policy', 'no-referrer')
       return c.redirect('/', 303)
     })
     .post('/api/session/signout', async (c) => {
+      const origin = c.req.header('origin')
+      if (origin !== undefined && origin !== new URL(c.req.url).origin && origin !== deps.publicUrl) {
+        return c.json({ error: { code: 'cross_origin', message: 'Requests from other sites cannot sign you out.' } }, 403)
+      }
       const token = getCookie(c, SESSION_COOKIE)
       if (token) {
         await deps.store.update<TokenRecord>('tokens', hashToken(token), (t) => t && t.kind === 'session' ? { ...t, revokedAt: deps.clock().toISOString() } : t)

@@ -219,6 +219,7 @@ export interface TestResult {
     | 'timeout'
     | 'body_rule_failed'
     | 'unexpected_status'
+    | 'redirected_elsewhere'
     | 'blocked_address'
     | 'invalid_url'
     | 'missing_credentials'
