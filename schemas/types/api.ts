@@ -35,6 +35,13 @@ export type Sharing = 'shared' | 'personal'
  * via the `definition` "HttpUrl".
  */
 export type HttpUrl = string
+/**
+ * A role inside an app: `admin` adds, edits and deletes connections, sets sharing and manages members; `member` uses connections and connects their own personal credentials.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "AppRole".
+ */
+export type AppRole = 'admin' | 'member'
 
 /**
  * Bodies the HTTP API accepts and the views it answers with. Every request body is validated against its definition here.
@@ -66,6 +73,34 @@ export interface ConnectorDocument {}
  */
 export interface CreateApp {
   id?: Id
+  name: string
+}
+/**
+ * Adds a user to an app, or changes their role there.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "SetMember".
+ */
+export interface SetMember {
+  role: AppRole
+}
+/**
+ * A person the workspace owner invites. They sign in with an API token the owner issues for them.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "CreateUser".
+ */
+export interface CreateUser {
+  name: string
+  email?: string
+}
+/**
+ * A new API token for a user; what it is for, so it can be told apart and revoked later. The token itself is shown once, in the answer.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "IssueToken".
+ */
+export interface IssueToken {
   name: string
 }
 /**
