@@ -31,14 +31,17 @@ const PLACES = [
   ...each('/actions/#/input/properties/*', ['type', 'title', 'description']),
 ].map((p) => p.split('/').slice(1))
 
-/** Problems inside a value the form edits as a whole belong to that value's place: `[pattern, depth]`. */
-const ROLLUPS: Array<[string[], number]> = [
+/**
+ * Problems inside a value the form edits as a whole belong to that value's place: `[pattern, depth,
+ * then]` — the pointer's first `depth` segments, then `then`.
+ */
+const ROLLUPS: Array<[string[], number, string?]> = [
   [['categories', '#'], 1],
   [['allowedHosts', '#'], 1],
   [['test', 'successStatus', '#'], 2],
   [['test', 'body', '**'], 2],
   [['actions', '#', 'body', '**'], 3],
-  [['actions', '#', 'input', 'required', '**'], 4],
+  [['actions', '#', 'input', 'required', '**'], 3, 'properties'],
   [['actions', '#', 'input', 'type'], 3],
 ]
 
@@ -69,8 +72,8 @@ export function placeOf(path: string, doc: Doc): string | undefined {
     if (isPlainObject(method) && method.type === 'oauth2') return toPointer('auth', segments[1]!)
   }
   if (PLACES.some((p) => matches(p, segments))) return path
-  for (const [pattern, depth] of ROLLUPS) {
-    if (matches(pattern, segments)) return toPointer(...segments.slice(0, depth))
+  for (const [pattern, depth, then] of ROLLUPS) {
+    if (matches(pattern, segments)) return toPointer(...segments.slice(0, depth), ...(then ? [then] : []))
   }
   return undefined
 }
