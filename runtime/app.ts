@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
+import { createRunLog, type RetryPolicy, type RunLog } from './actions/index.ts'
 import { SwitchboardError } from './errors.ts'
 import type { Catalogue } from './catalogue/index.ts'
 import { createConnectionService } from './connections/index.ts'
 import type { KeyRing } from './crypto/index.ts'
 import type { HttpClient } from './http/index.ts'
+import { proxyHandler, type ProxyOptions } from './proxy/index.ts'
 import type { Store } from './store/index.ts'
 import { authenticate, type AuthVariables } from './users/index.ts'
 import { accessLog } from './routes/access-log.ts'
@@ -16,6 +18,8 @@ import { designerRoutes } from './routes/designer.ts'
 import { healthRoutes } from './routes/health.ts'
 import { onError, type Log } from './routes/on-error.ts'
 import { sessionRoutes } from './routes/session.ts'
+
+const PROXY_PATH = /^\/api\/apps\/[^/]+\/connections\/[^/]+\/proxy(\/|$)/
 
 /** The parts the runtime is built from; tests inject their own. */
 export interface AppOptions {
@@ -29,8 +33,14 @@ export interface AppOptions {
   log?: Log
   /** Directory of the built designer; omitted, `/` says how to build it. */
   designerDir?: string
-  /** Largest accepted request body in bytes (default 1 MiB). */
+  /** Largest accepted request body in bytes (default 1 MiB); the proxy has its own limit. */
   maxBodyBytes?: number
+  /** Retries of actions and proxied requests (default: 3 attempts, 250 ms backoff, `Retry-After` up to 10 s). */
+  retry?: RetryPolicy
+  /** Limits of `…/connections/:id/proxy/*` (default: 50 MiB each way, the client's timeouts). */
+  proxy?: ProxyOptions
+  /** Where action runs and proxied requests are recorded (default: the last 1,000 in memory). */
+  runLog?: RunLog
   version?: string
 }
 
@@ -63,24 +73,31 @@ export function createApp(options: AppOptions) {
     newId: () => newId('c'),
   }
   const connections = createConnectionService(connectionDeps)
+  const runs = options.runLog ?? createRunLog({ clock })
+  const proxy = proxyHandler({ connectionDeps, connections, runs, retry: options.retry, options: options.proxy })
 
   const app = new Hono<{ Variables: AuthVariables }>()
   app.onError(onError(log))
   app.notFound((c) => c.json({ error: { code: 'route_not_found', message: `There is no route ${c.req.method} ${c.req.path}.` } }, 404))
   app.use(accessLog(log))
-  app.use('/api/*', bodyLimit({
+  const limitBody = bodyLimit({
     maxSize,
     onError: () => {
       throw new SwitchboardError(413, 'body_too_large', `The request body is larger than ${Math.round(maxSize / 1024)} KB. Send less.`)
     },
-  }))
+  })
+  // Hono's limit reads a body without Content-Length whole before passing it on; the proxy streams
+  // bodies and counts them itself, against its own limit.
+  app.use('/api/*', (c, next) => (PROXY_PATH.test(c.req.path) ? next() : limitBody(c, next)))
   app.route('/api/health', healthRoutes(options.version ?? '0.1.0'))
   app.route('/', sessionRoutes({ store: options.store, clock }))
   app.use('/api/*', authenticate({ store: options.store, clock }))
   app.get('/api/me', (c) => c.json({ user: c.get('user') }))
   app.route('/api/connectors', connectorRoutes({ catalogue: options.catalogue, connections }))
   app.route('/api/apps', appRoutes({ store: options.store, clock, newId }))
-  app.route('/api/apps/:appId/connections', connectionRoutes({ store: options.store, connections, connectionDeps }))
+  app.route('/api/apps/:appId/connections', connectionRoutes({ store: options.store, connections, connectionDeps, runs, retry: options.retry }))
+  app.all('/api/apps/:appId/connections/:id/proxy', proxy)
+  app.all('/api/apps/:appId/connections/:id/proxy/*', proxy)
   app.route('/', designerRoutes(options.designerDir))
   return app
 }

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono'
 import type { CloneConnection, CreateConnection, RunAction, SetCredentials, UpdateConnection } from '../../schemas/types/api.ts'
-import { runAction } from '../actions/index.ts'
-import type { ConnectionDeps, ConnectionService } from '../connections/index.ts'
+import { recordAction, runAction, type RetryPolicy, type RunLog } from '../actions/index.ts'
+import { loadConnection, type ConnectionDeps, type ConnectionService } from '../connections/index.ts'
 import type { Store } from '../store/index.ts'
 import type { AuthVariables } from '../users/index.ts'
 import { requireApp } from './apps.ts'
@@ -10,12 +10,13 @@ import { idParam, readBody } from './body.ts'
 type Ctx = Context<{ Variables: AuthVariables }>
 
 /**
- * An app's connections: list, add, read, change, delete, connect/unauthorize, clone and test.
+ * An app's connections: list, add, read, change, delete, connect/unauthorize, clone, test, run
+ * actions and list recent runs.
  *
  * @example
  * app.route('/api/apps/:appId/connections', connectionRoutes({ store, connections }))
  */
-export function connectionRoutes(deps: { store: Store; connections: ConnectionService; connectionDeps: ConnectionDeps }) {
+export function connectionRoutes(deps: { store: Store; connections: ConnectionService; connectionDeps: ConnectionDeps; runs: RunLog; retry?: RetryPolicy | undefined }) {
   const { connections } = deps
   const app = async (c: Ctx) => (await requireApp(deps.store, idParam(c, 'appId', 'app'))).id
   const actor = (c: Ctx) => ({ userId: c.get('user').id })
@@ -50,6 +51,12 @@ export function connectionRoutes(deps: { store: Store; connections: ConnectionSe
       const appId = await app(c)
       const actionKey = idParam(c, 'actionKey', 'action')
       const body = await readBody<RunAction>(c, 'RunAction')
-      return c.json(await runAction(deps.connectionDeps, connections, { appId, id: id(c), actionKey, body, actor: actor(c) }))
+      const run = { appId, connectionId: id(c), userId: actor(c).userId, mode: body.mode ?? 'user', action: actionKey }
+      return c.json(await recordAction(deps.runs, run, () => runAction(deps.connectionDeps, connections, { appId, id: id(c), actionKey, body, actor: actor(c), retry: deps.retry })))
+    })
+    .get('/:id/runs', async (c) => {
+      const appId = await app(c)
+      const { record } = await loadConnection(deps.connectionDeps, appId, id(c))
+      return c.json({ runs: deps.runs.list(appId, record.id), capacity: deps.runs.capacity })
     })
 }

@@ -1,0 +1,60 @@
+/**
+ * Hop-by-hop headers (RFC 9110 §7.6.1) describe one connection, not the message, so a proxy never
+ * passes them on; Host and Content-Length are set anew for the next hop.
+ */
+const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'content-length']
+
+/**
+ * Request headers that belong to the caller's session with Switchboard, not to the upstream: its
+ * credentials (the user token, the session cookie), where it browsed from, and Switchboard's own
+ * `X-Switchboard-*` controls.
+ */
+const CALLER_ONLY = ['authorization', 'cookie', 'origin', 'referer', 'forwarded', 'x-real-ip']
+const CALLER_PREFIXES = ['x-switchboard-', 'x-forwarded-', 'proxy-']
+
+/**
+ * The headers to send upstream: the caller's, without hop-by-hop and caller-only ones, with the
+ * connector's static headers and the auth headers set over them (a caller cannot replace either).
+ *
+ * @example
+ * upstreamHeaders(c.req.raw.headers, { Authorization: 'Bearer …', 'Notion-Version': '2022-06-28' })
+ */
+export function upstreamHeaders(incoming: Headers, injected: Readonly<Record<string, string>>): Headers {
+  const dropped = droppedNames(incoming)
+  for (const name of CALLER_ONLY) dropped.add(name)
+  const out = new Headers()
+  for (const [name, value] of incoming) {
+    if (dropped.has(name) || CALLER_PREFIXES.some((p) => name.startsWith(p))) continue
+    out.append(name, value)
+  }
+  for (const [name, value] of Object.entries(injected)) out.set(name, value)
+  return out
+}
+
+/**
+ * The headers to answer with: the upstream's, without hop-by-hop ones and cookies (they were set for
+ * the upstream's site, and would land on Switchboard's), each value passed through `mask`. When the
+ * body was decoded on the way (gzip, br), its encoding and length no longer apply and are dropped.
+ *
+ * @example
+ * downstreamHeaders(response.headers, masker.text)
+ */
+export function downstreamHeaders(upstream: Headers, mask: (value: string) => string): Headers {
+  const dropped = droppedNames(upstream)
+  dropped.add('set-cookie')
+  if (upstream.has('content-encoding')) dropped.add('content-encoding')
+  const out = new Headers()
+  for (const [name, value] of upstream) if (!dropped.has(name)) out.append(name, mask(value))
+  if (upstream.has('content-length') && !upstream.has('content-encoding')) out.set('content-length', upstream.get('content-length')!)
+  return out
+}
+
+/** Hop-by-hop names, plus those the Connection header lists as hop-by-hop for this message. */
+function droppedNames(headers: Headers): Set<string> {
+  const names = new Set(HOP_BY_HOP)
+  for (const token of (headers.get('connection') ?? '').split(',')) {
+    const name = token.trim().toLowerCase()
+    if (name) names.add(name)
+  }
+  return names
+}

@@ -1,0 +1,180 @@
+import type { Context } from 'hono'
+import { streamWithRetries, upstreamFailure, type RetryPolicy, type RunEntry, type RunLog } from '../actions/index.ts'
+import { connectUrl, credentialOwner, loadConnection, type ConnectionDeps, type ConnectionService } from '../connections/index.ts'
+import { SwitchboardError } from '../errors.ts'
+import { responseTooLargeError } from '../http/errors.ts'
+import type { HttpClient } from '../http/index.ts'
+import type { OAuth2Hook } from '../oauth2/index.ts'
+import { createMasker, effectiveValues, prepareRequest } from '../requests/index.ts'
+import { requireApp } from '../routes/apps.ts'
+import { idParam } from '../routes/body.ts'
+import type { AuthVariables } from '../users/index.ts'
+import { downstreamHeaders, upstreamHeaders } from './headers.ts'
+import { createByteMasker } from './mask-bytes.ts'
+import { bodyTooLarge, limitBody, meter } from './streams.ts'
+import { proxiedPath, upstreamUrl } from './target.ts'
+
+/** Limits of the pass-through proxy. */
+export interface ProxyOptions {
+  /** Largest request body passed on, counted as it streams (default 50 MiB). */
+  maxRequestBytes?: number
+  /**
+   * Largest response body passed on, counted as it streams (default 50 MiB). The HTTP client's own
+   * `maxResponseBytes` applies as well: give the proxy a client of its own (`http`) to go past it.
+   */
+  maxResponseBytes?: number
+  /** Total time of one proxied exchange, streamed body included (default: the client's). */
+  timeoutMs?: number
+  /** The client proxied requests go through (default: the app's). */
+  http?: HttpClient
+}
+
+/** What the proxy is built from. */
+export interface ProxyDeps {
+  connectionDeps: ConnectionDeps
+  connections: ConnectionService
+  runs: RunLog
+  retry?: RetryPolicy | undefined
+  options?: ProxyOptions | undefined
+}
+
+type Ctx = Context<{ Variables: AuthVariables }>
+
+const MiB = 1024 * 1024
+/** Statuses whose responses have no body (RFC 9110 §6.4.1, §15.3.6, §15.4.5). */
+const NO_BODY = new Set([204, 205, 304])
+
+/**
+ * Checks the proxy's options early and returns the handler of
+ * `ALL /api/apps/:appId/connections/:id/proxy/*`: any method, path, query and body passed to the
+ * connection's base URL with its auth and the connector's static headers injected, bodies streamed
+ * both ways within size limits, and the same credential rules as actions (428 with the connect link,
+ * 409 for a workflow on a personal connection). Every request is recorded in the run log.
+ *
+ * @example
+ * app.all('/api/apps/:appId/connections/:id/proxy/*', proxyHandler({ connectionDeps, connections, runs }))
+ */
+export function proxyHandler(deps: ProxyDeps) {
+  const options = deps.options ?? {}
+  const maxRequestBytes = options.maxRequestBytes ?? 50 * MiB
+  const maxResponseBytes = options.maxResponseBytes ?? 50 * MiB
+  for (const [name, value] of Object.entries({ maxRequestBytes, maxResponseBytes, timeoutMs: options.timeoutMs ?? 1 })) {
+    if (!Number.isInteger(value) || value <= 0) throw new TypeError(`proxy: ${name} must be a positive whole number (got ${value}).`)
+  }
+  const http = options.http ?? deps.connectionDeps.http
+
+  return async (c: Ctx): Promise<Response> => {
+    const started = performance.now()
+    const appId = (await requireApp(deps.connectionDeps.store, idParam(c, 'appId', 'app'))).id
+    const id = idParam(c, 'id', 'connection')
+    const path = proxiedPath(c.req.url)
+    const run: Omit<RunEntry, 'seq' | 'at' | 'outcome' | 'durationMs'> = {
+      kind: 'proxy', appId, connectionId: id, userId: c.get('user').id, mode: 'user', method: c.req.method.toUpperCase(), path: path.split('?')[0]!.slice(0, 300),
+    }
+    const elapsed = () => Math.round(performance.now() - started)
+    try {
+      run.mode = readMode(c.req.header('x-switchboard-mode'))
+      const { response, attempts, url, mask, secrets } = await send(c, run.method!, run.mode, path, { appId, id })
+      const host = url.host
+      const tooLarge = () => upstreamFailure(responseTooLargeError(host, maxResponseBytes), mask)
+      const length = Number(response.headers.get('content-length') ?? NaN)
+      if (response.status < 200 || response.status > 599 || (length > maxResponseBytes && !response.headers.has('content-encoding'))) {
+        await response.body.cancel().catch(() => {})
+        throw response.status < 200 || response.status > 599
+          ? new SwitchboardError(502, 'upstream_error', `Request to ${host} failed: it answered with status ${response.status}, which cannot be passed on.`, { details: { attempts } })
+          : tooLarge()
+      }
+      const entry = deps.runs.record({ ...run, outcome: response.status < 400 ? 'ok' : 'http_error', status: response.status, durationMs: elapsed(), attempts, bytes: 0 })
+      const headers = downstreamHeaders(response.headers, mask)
+      if (NO_BODY.has(response.status) || run.method === 'HEAD') {
+        await response.body.cancel().catch(() => {})
+        return new Response(null, { status: response.status, headers })
+      }
+      const body = meter(response.body, {
+        limit: maxResponseBytes,
+        onLimit: tooLarge,
+        filter: createByteMasker(secrets),
+        onEnd: ({ bytes, error }) => {
+          entry.bytes = bytes
+          entry.durationMs = elapsed()
+          if (error === undefined) return
+          entry.outcome = 'failed'
+          entry.code = error instanceof SwitchboardError ? error.code : 'request_aborted'
+        },
+      })
+      return new Response(body, { status: response.status, headers })
+    } catch (error) {
+      const code = error instanceof SwitchboardError ? error.code : 'internal_error'
+      const attempts = error instanceof SwitchboardError ? (error.details as { attempts?: unknown } | undefined)?.attempts : undefined
+      deps.runs.record({ ...run, outcome: 'failed', code, durationMs: elapsed(), ...(typeof attempts === 'number' ? { attempts } : {}) })
+      throw error
+    }
+  }
+
+  /**
+   * Checks access and credentials, renders auth (with a fresh OAuth2 token when the app has the OAuth2
+   * hook), sends; upstream failures come out as 502/504.
+   */
+  async function send(c: Ctx, method: string, mode: 'user' | 'workflow', path: string, at: { appId: string; id: string }) {
+    const declared = c.req.header('content-length')
+    if (Number(declared ?? 0) > maxRequestBytes) throw bodyTooLarge(maxRequestBytes)
+    const loaded = await loadConnection(deps.connectionDeps, at.appId, at.id)
+    const { record, connector, method: auth, fields } = loaded
+    if (mode === 'workflow' && record.sharing !== 'shared') {
+      throw new SwitchboardError(409, 'shared_connection_required', `Workflows run with nobody present, so they can only use shared connections; "${record.name}" is personal. Switch it to shared (an app admin connects it for everyone), or pick a shared connection.`)
+    }
+    const secrets = await deps.connections.tests.secretsFor(loaded, { userId: c.get('user').id })
+    const needsSecrets = auth.type === 'oauth2' || [...fields.values()].some((f) => f.type === 'secret')
+    if (needsSecrets && !secrets) {
+      const url = connectUrl(deps.connectionDeps.publicUrl, record)
+      throw new SwitchboardError(428, 'connection_required', `"${record.name}" has no credentials${record.sharing === 'personal' ? ' of yours' : ''} yet. Connect it at ${url}, then send the request again.`, { details: { connectUrl: url } })
+    }
+    const values = effectiveValues(fields, record.fields, secrets?.values)
+    const body = method === 'GET' || method === 'HEAD' || declared === '0' ? null : c.req.raw.body
+    const attempt = async (accessToken: string | undefined) => {
+      // Base URL, static headers and auth as for a request to the base URL itself; the caller's path
+      // is joined afterwards and never rendered as a template.
+      const prepared = prepareRequest({
+        connector,
+        method: auth,
+        fields,
+        values,
+        spec: { method: 'GET', path: '' },
+        ...(record.baseUrl === undefined ? {} : { baseUrl: record.baseUrl }),
+        ...(accessToken === undefined ? {} : { accessToken }),
+      })
+      const mask = createMasker(prepared.auth.secrets).text
+      const url = upstreamUrl(prepared.baseUrl.href, path, prepared.auth.query)
+      try {
+        const sent = await streamWithRetries(http, {
+          url,
+          method,
+          headers: upstreamHeaders(c.req.raw.headers, prepared.headers),
+          ...(body ? { body: limitBody(body, maxRequestBytes) } : {}),
+          credentialHeaders: prepared.auth.credentialHeaders,
+          credentialQueryParams: prepared.auth.credentialQuery,
+          signal: c.req.raw.signal,
+          ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+        }, deps.retry)
+        return { ...sent, url, mask, secrets: prepared.auth.secrets }
+      } catch (error) {
+        throw upstreamFailure(error, mask)
+      }
+    }
+    const oauth2 = (deps.connectionDeps as ConnectionDeps & { oauth2?: OAuth2Hook }).oauth2
+    if (auth.type !== 'oauth2' || !oauth2) return attempt(secrets?.oauth?.accessToken)
+    // A fresh token, and on a 401 one refresh and a second try: only without a body, which was
+    // consumed by the first try.
+    return oauth2.withAccessToken({ loaded, owner: credentialOwner(record, c.get('user').id) }, attempt, (first) => {
+      if (first.response.status !== 401) return first.response.status
+      if (body) return undefined
+      void first.response.body.cancel().catch(() => {})
+      return 401
+    })
+  }
+}
+
+function readMode(header: string | undefined): 'user' | 'workflow' {
+  if (header === undefined || header === 'user' || header === 'workflow') return header ?? 'user'
+  throw new SwitchboardError(400, 'invalid_mode', 'X-Switchboard-Mode must be "user" or "workflow".')
+}
