@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { createRunLog, type RetryPolicy, type RunLog } from './actions/index.ts'
+import { accessControl } from './access/index.ts'
+import { auditTrail, createAuditLog } from './audit/index.ts'
 import { SwitchboardError } from './errors.ts'
 import type { Catalogue } from './catalogue/index.ts'
 import { createConnectionService } from './connections/index.ts'
@@ -12,6 +14,10 @@ import type { Store } from './store/index.ts'
 import { authenticate, type AuthVariables } from './users/index.ts'
 import { accessLog } from './routes/access-log.ts'
 import { appRoutes } from './routes/apps.ts'
+import { auditRoutes } from './routes/audit.ts'
+import { memberRoutes } from './routes/members.ts'
+import { needsRoutes } from './routes/needs.ts'
+import { userRoutes } from './routes/users.ts'
 import { connectionRoutes } from './routes/connections.ts'
 import { connectorRoutes } from './routes/connectors.ts'
 import { designerRoutes } from './routes/designer.ts'
@@ -41,6 +47,8 @@ export interface AppOptions {
   proxy?: ProxyOptions
   /** Where action runs and proxied requests are recorded (default: the last 1,000 in memory). */
   runLog?: RunLog
+  /** Audit entries kept per app, newest first; older ones are dropped (default 1,000). */
+  auditLimit?: number
   version?: string
 }
 
@@ -73,6 +81,7 @@ export function createApp(options: AppOptions) {
     newId: () => newId('c'),
   }
   const connections = createConnectionService(connectionDeps)
+  const audit = createAuditLog({ store: options.store, clock, ...(options.auditLimit === undefined ? {} : { limit: options.auditLimit }) })
   const runs = options.runLog ?? createRunLog({ clock })
   const proxy = proxyHandler({ connectionDeps, connections, runs, retry: options.retry, options: options.proxy })
 
@@ -92,9 +101,15 @@ export function createApp(options: AppOptions) {
   app.route('/api/health', healthRoutes(options.version ?? '0.1.0'))
   app.route('/', sessionRoutes({ store: options.store, clock }))
   app.use('/api/*', authenticate({ store: options.store, clock }))
+  app.use('/api/*', accessControl({ store: options.store, catalogue: options.catalogue }))
+  app.use('/api/*', auditTrail({ store: options.store, audit }))
   app.get('/api/me', (c) => c.json({ user: c.get('user') }))
   app.route('/api/connectors', connectorRoutes({ catalogue: options.catalogue, connections }))
+  app.route('/api', userRoutes({ store: options.store, clock, publicUrl: options.publicUrl }))
   app.route('/api/apps', appRoutes({ store: options.store, clock, newId }))
+  app.route('/api/apps/:appId/members', memberRoutes({ store: options.store, audit }))
+  app.route('/api/apps/:appId/needs', needsRoutes({ store: options.store, catalogue: options.catalogue, connections, publicUrl: options.publicUrl }))
+  app.route('/api/apps/:appId/audit', auditRoutes({ store: options.store, audit }))
   app.route('/api/apps/:appId/connections', connectionRoutes({ store: options.store, connections, connectionDeps, runs, retry: options.retry }))
   app.all('/api/apps/:appId/connections/:id/proxy', proxy)
   app.all('/api/apps/:appId/connections/:id/proxy/*', proxy)
