@@ -1,0 +1,12 @@
+export { createLowdbStore } from './lowdb-store.ts'
+export { DurableJsonFile } from './durable-json-file.ts'
+export { CURRENT_STORE_FORMAT, storeMigrations } from './store-format.ts'
+export type {
+  CollectionName,
+  LowdbStoreOptions,
+  Store,
+  StoreFile,
+  StoreLog,
+  StoreRecord,
+  StoreTx,
+} from './types.ts'
