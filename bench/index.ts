@@ -1,0 +1,26 @@
+/**
+ * `npm run bench`: every benchmark, each against a baseline measured in the same run, printed as
+ * tables. Pass names to run some: `npm run bench -- validator store`.
+ */
+import { printTable, type Row } from './table.ts'
+
+const BENCHES: Record<string, { title: string; load: () => Promise<() => Promise<Row[]>> }> = {
+  validator: { title: 'Validator throughput', load: async () => (await import('./validator.ts')).benchValidator },
+  store: { title: 'Store writes', load: async () => (await import('./store.ts')).benchStore },
+  'connection-test': { title: 'Connection test vs bare fetch', load: async () => (await import('./connection-test.ts')).benchConnectionTest },
+}
+
+const wanted = process.argv.slice(3).filter((a) => !a.startsWith('-'))
+const unknown = wanted.filter((name) => !Object.hasOwn(BENCHES, name))
+if (unknown.length > 0) {
+  console.error(`unknown benchmark ${unknown.join(', ')}; known: ${Object.keys(BENCHES).join(', ')}`)
+  process.exit(2)
+}
+console.log(`Switchboard benchmarks — node ${process.version}, ${new Date().toISOString()}`)
+for (const [name, bench] of Object.entries(BENCHES)) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue
+  const started = performance.now()
+  process.stderr.write(`running ${name}…\n`)
+  const rows = await (await bench.load())()
+  printTable(`${bench.title} (${((performance.now() - started) / 1000).toFixed(1)} s)`, rows)
+}
