@@ -254,6 +254,8 @@ export async function startDesignerEnv(options: DesignerEnvOptions = {}): Promis
     cleanups.push(() => browser.close())
     const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 860 } })
     const page = await context.newPage()
+    // Waits fail in seconds with the locator that did not show, well before the test's own timeout.
+    page.setDefaultTimeout(8_000)
     await page.goto(server.signInUrl)
     await page.getByRole('navigation', { name: 'Main' }).waitFor()
 

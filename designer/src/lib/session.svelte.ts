@@ -22,6 +22,8 @@ class Session {
   async signOut(): Promise<void> {
     await api('POST', '/api/session/signout')
     this.user = null
+    // Back to the sign-in page, not a page of the app that now asks for a session.
+    location.hash = '#/signin?signed-out=1'
   }
 }
 

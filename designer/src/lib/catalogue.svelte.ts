@@ -1,0 +1,47 @@
+import { api } from './api.ts'
+import type { Connector, ConnectorSummary } from './types.ts'
+
+/** A connector as `GET /api/connectors/:id` answers it. */
+export interface ConnectorEntry {
+  connector: Connector
+  builtIn: boolean
+}
+
+/**
+ * The catalogue list, shared by the catalogue, the connector picker and the connections table (for
+ * icons and names). Pages call `load()` on arrival: the last list shows at once while a fresh one
+ * loads, so custom connectors saved in the designer appear without a reload.
+ */
+class CatalogueState {
+  connectors = $state<ConnectorSummary[] | undefined>(undefined)
+  error = $state('')
+  /** The catalogue's search and filters, kept while a person visits a connector and comes back. */
+  filters = $state({ q: '', category: '', auth: '' })
+
+  async load(): Promise<void> {
+    try {
+      this.connectors = (await api<{ connectors: ConnectorSummary[] }>('GET', '/api/connectors')).connectors
+      this.error = ''
+    } catch (error) {
+      this.error = (error as Error).message
+    }
+  }
+
+  /** The summary of a connector, once the list has loaded. */
+  find(id: string): ConnectorSummary | undefined {
+    return this.connectors?.find((c) => c.id === id)
+  }
+}
+
+/** The one catalogue state. */
+export const catalogue = new CatalogueState()
+
+/**
+ * Reads one connector's full definition.
+ *
+ * @example
+ * const { connector, builtIn } = await getConnector('github')
+ */
+export function getConnector(id: string): Promise<ConnectorEntry> {
+  return api<ConnectorEntry>('GET', `/api/connectors/${encodeURIComponent(id)}`)
+}

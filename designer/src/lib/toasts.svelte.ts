@@ -1,0 +1,25 @@
+/** A short message confirming what just happened, shown for a few seconds on any page. */
+export interface Toast {
+  id: number
+  text: string
+  tone: 'ok' | 'danger' | 'info'
+}
+
+class Toasts {
+  items = $state<Toast[]>([])
+  #next = 1
+
+  /** Shows `text`; it disappears after `ms` (or when dismissed). */
+  show(text: string, tone: Toast['tone'] = 'ok', ms = 5000): void {
+    const id = this.#next++
+    this.items.push({ id, text, tone })
+    setTimeout(() => this.dismiss(id), ms)
+  }
+
+  dismiss(id: number): void {
+    this.items = this.items.filter((t) => t.id !== id)
+  }
+}
+
+/** The one toast queue. */
+export const toasts = new Toasts()
