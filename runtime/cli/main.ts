@@ -4,6 +4,8 @@ import * as types from './commands/types.ts'
 import * as importer from './commands/import.ts'
 import * as serve from './commands/serve.ts'
 import * as keys from './commands/keys.ts'
+import * as users from './commands/users.ts'
+import * as tokens from './commands/tokens.ts'
 
 type Command = (args: string[], io: Io) => Promise<number>
 
@@ -13,6 +15,8 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   import: { run: importer.importCommand, usage: importer.usage },
   serve: { run: serve.serveCommand, usage: serve.usage },
   keys: { run: keys.keysCommand, usage: keys.usage },
+  users: { run: users.usersCommand, usage: users.usage },
+  tokens: { run: tokens.tokensCommand, usage: tokens.usage },
 }
 
 /**
