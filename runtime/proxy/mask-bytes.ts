@@ -1,7 +1,7 @@
 /**
  * Masks secrets in a byte stream, chunk by chunk: each secret (and its URL-, form- and JSON-encoded
  * forms) becomes as many `*` as it has bytes, so a Content-Length stays true. A secret split across
- * two chunks is caught by holding back the last `longest - 1` bytes until the next chunk arrives.
+ * two chunks is caught by holding back a chunk's tail while it reads like the start of a secret.
  * Upstreams that echo what they received (debug endpoints, token info) would otherwise hand a
  * shared connection's credentials to every member who can call the proxy.
  *
@@ -40,6 +40,18 @@ export function createByteMasker(secrets: readonly string[]) {
     }
   }
 
+  /**
+   * Where the buffer's tail starts to look like the beginning of a secret (its length when it does
+   * not): only that much is held back, so a stream that trickles (server-sent events) is not delayed.
+   */
+  const partialMatchAt = (buffer: Buffer): number => {
+    for (let at = Math.max(0, buffer.length - keep); at < buffer.length; at++) {
+      const tail = buffer.subarray(at)
+      if (needles.some((needle) => needle.length > tail.length && needle[0] === tail[0] && needle.subarray(0, tail.length).equals(tail))) return at
+    }
+    return buffer.length
+  }
+
   return {
     /** Whether there is anything to mask at all. */
     active: needles.length > 0,
@@ -48,7 +60,7 @@ export function createByteMasker(secrets: readonly string[]) {
       if (needles.length === 0) return chunk
       const buffer = Buffer.concat([carry, chunk])
       maskAll(buffer)
-      const cut = Math.max(0, buffer.length - keep)
+      const cut = partialMatchAt(buffer)
       carry = Buffer.from(buffer.subarray(cut))
       return buffer.subarray(0, cut)
     },

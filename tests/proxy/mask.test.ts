@@ -47,6 +47,16 @@ test('URL-, form- and JSON-encoded forms are masked too; text without secrets pa
   expect(maskInChunks([], 'no secrets at all', [1, 1])).toBe('no secrets at all')
 })
 
+test('only a tail that could start a secret is held back, so a trickle flows', () => {
+  const masker = createByteMasker(['abc123'])
+  expect(decoder.decode(masker.push(encoder.encode('data: 1\n\n')))).toBe('data: 1\n\n')
+  expect(decoder.decode(masker.push(encoder.encode('xxab')))).toBe('xx')
+  expect(decoder.decode(masker.push(encoder.encode('c12')))).toBe('')
+  expect(decoder.decode(masker.push(encoder.encode('3!')))).toBe('******!')
+  expect(decoder.decode(masker.push(encoder.encode('ab')))).toBe('')
+  expect(decoder.decode(masker.flush())).toBe('ab')
+})
+
 let lab: Lab
 let faults: FaultServer
 
