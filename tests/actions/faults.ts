@@ -9,7 +9,8 @@
  * | /slow/…           | 200 headers, then one byte every 100 ms, never ending                |
  * | /reset/…          | destroys the socket without answering                                |
  * | /badjson/…        | 200 `application/json` that does not parse                           |
- * | /big/…?bytes=N    | N bytes in 64 KiB chunks, with back-pressure (`&length=1`: declared)  |
+ * | /big/…?bytes=N    | N bytes (default 10 MB) in 64 KiB chunks with back-pressure; under   |
+ * |                   | /big/declared/… (or with `&length=1`) with a Content-Length           |
  * | /trickle/…        | 64 KiB, then waits for `release()` before the rest                   |
  * | /throttle/…       | 429 `Retry-After: <retryAfter>` the first time per path, then 200    |
  * | /unavailable/…    | 503 the first time per path, then 200                                |
@@ -19,6 +20,8 @@
  */
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 
 /** What the server saw of one request (bodies over 64 KiB are counted, not kept). */
 export interface Seen {
@@ -34,6 +37,8 @@ export interface Seen {
 export interface FaultServer {
   origin: string
   requests: Seen[]
+  /** `/slow` and `/stall` responses whose connection has closed (the caller gave up or timed out). */
+  readonly closedEarly: number
   /** Requests whose path starts with `prefix`. */
   seen(prefix: string): Seen[]
   /** Lets waiting `/trickle` responses finish. */
@@ -57,6 +62,7 @@ export async function startFaultServer(options: { retryAfter?: string; redirectT
   const hits = new Map<string, number>()
   const timers = new Set<NodeJS.Timeout>()
   let released = false
+  let closedEarly = 0
   const waiting: Array<() => void> = []
   let firstChunk = deferred()
   let firstUpload = deferred()
@@ -87,12 +93,16 @@ export async function startFaultServer(options: { retryAfter?: string; redirectT
         case 'stall':
           res.writeHead(200, { 'content-type': 'application/json' })
           res.flushHeaders()
+          res.on('close', () => closedEarly++)
           return
         case 'slow': {
           res.writeHead(200, { 'content-type': 'text/plain' })
           const timer = setInterval(() => res.write('.'), 100)
           timers.add(timer)
-          res.on('close', () => clearInterval(timer))
+          res.on('close', () => {
+            clearInterval(timer)
+            closedEarly++
+          })
           return
         }
         case 'reset':
@@ -103,7 +113,7 @@ export async function startFaultServer(options: { retryAfter?: string; redirectT
           res.end('{"ok": tru')
           return
         case 'big':
-          return streamBytes(res, Number(url.searchParams.get('bytes') ?? 10_000_000), url.searchParams.has('length'))
+          return streamBytes(res, Number(url.searchParams.get('bytes') ?? 10_000_000), url.searchParams.has('length') || url.pathname.startsWith('/big/declared/'))
         case 'trickle':
           res.writeHead(200, { 'content-type': 'application/octet-stream' })
           res.write(CHUNK, () => firstChunk.resolve())
@@ -132,6 +142,9 @@ export async function startFaultServer(options: { retryAfter?: string; redirectT
   return {
     origin: `http://127.0.0.1:${port}`,
     requests,
+    get closedEarly() {
+      return closedEarly
+    },
     seen: (prefix) => requests.filter((r) => r.path.startsWith(prefix)),
     release() {
       released = true
@@ -195,4 +208,47 @@ export async function timed<T>(expectedMs: number, work: () => Promise<T>): Prom
   const ms = performance.now() - started
   const lateness = Math.max(0, await probe)
   return { ms, lateness, result }
+}
+
+/**
+ * Live memory while something streams: every `everyMs` a full garbage collection, then
+ * `process.memoryUsage()`, so the peak is what was held, not garbage waiting for collection.
+ *
+ * @example
+ * const probe = memoryProbe()
+ * await streamSomething()
+ * const { arrayBuffers, rss } = probe.stop() // peak growth over the start, in bytes
+ */
+export function memoryProbe(everyMs = 100) {
+  setFlagsFromString('--expose-gc')
+  const gc = runInNewContext('gc') as () => void
+  gc()
+  const start = process.memoryUsage()
+  const peak = { arrayBuffers: 0, rss: 0 }
+  const sample = () => {
+    gc()
+    const now = process.memoryUsage()
+    peak.arrayBuffers = Math.max(peak.arrayBuffers, now.arrayBuffers - start.arrayBuffers)
+    peak.rss = Math.max(peak.rss, now.rss - start.rss)
+  }
+  const timer = setInterval(sample, everyMs)
+  return {
+    stop() {
+      clearInterval(timer)
+      sample()
+      return peak
+    },
+  }
+}
+
+/** Reads a stream to its end, keeping nothing but the count. */
+export async function drain(stream: ReadableStream<Uint8Array> | null): Promise<number> {
+  if (!stream) return 0
+  let bytes = 0
+  const reader = stream.getReader()
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) return bytes
+    bytes += value.byteLength
+  }
 }
