@@ -12,7 +12,8 @@ class Toasts {
   /** Shows `text`; it disappears after `ms` (or when dismissed). */
   show(text: string, tone: Toast['tone'] = 'ok', ms = 5000): void {
     const id = this.#next++
-    this.items.push({ id, text, tone })
+    // A burst of actions keeps only the latest few on screen.
+    this.items = [...this.items.slice(-2), { id, text, tone }]
     setTimeout(() => this.dismiss(id), ms)
   }
 
