@@ -9,6 +9,7 @@ import type { Catalogue } from './catalogue/index.ts'
 import { createConnectionService } from './connections/index.ts'
 import type { KeyRing } from './crypto/index.ts'
 import type { HttpClient } from './http/index.ts'
+import { createOAuth2, oauth2Routes, oauthAppRoutes, oauthCallbackRoutes, type OAuth2Options } from './oauth2/index.ts'
 import { proxyHandler, type ProxyOptions } from './proxy/index.ts'
 import type { Store } from './store/index.ts'
 import { authenticate, type AuthVariables } from './users/index.ts'
@@ -47,6 +48,8 @@ export interface AppOptions {
   proxy?: ProxyOptions
   /** Where action runs and proxied requests are recorded (default: the last 1,000 in memory). */
   runLog?: RunLog
+  /** OAuth2 timings: refresh margin, flow lifetime, backoff after token endpoint failures, token timeout. */
+  oauth2?: Pick<OAuth2Options, 'refreshMarginMs' | 'stateTtlMs' | 'backoffMs' | 'maxBackoffMs' | 'tokenTimeoutMs'>
   /** Audit entries kept per app, newest first; older ones are dropped (default 1,000). */
   auditLimit?: number
   version?: string
@@ -71,15 +74,9 @@ export function createApp(options: AppOptions) {
   const log = options.log ?? ((line: string) => console.log(line))
   const maxSize = options.maxBodyBytes ?? 1024 * 1024
   const newId = (prefix: string) => `${prefix}_${randomBytes(9).toString('base64url').replace(/[-_]/g, 'x')}`
-  const connectionDeps = {
-    store: options.store,
-    catalogue: options.catalogue,
-    keyRing: options.keyRing,
-    http: options.http,
-    clock,
-    publicUrl: options.publicUrl,
-    newId: () => newId('c'),
-  }
+  const parts = { store: options.store, catalogue: options.catalogue, keyRing: options.keyRing, http: options.http, clock, publicUrl: options.publicUrl }
+  const oauth2 = createOAuth2({ ...parts, log, ...options.oauth2 })
+  const connectionDeps = { ...parts, newId: () => newId('c'), oauth2 }
   const connections = createConnectionService(connectionDeps)
   const audit = createAuditLog({ store: options.store, clock, ...(options.auditLimit === undefined ? {} : { limit: options.auditLimit }) })
   const runs = options.runLog ?? createRunLog({ clock })
@@ -100,17 +97,20 @@ export function createApp(options: AppOptions) {
   app.use('/api/*', (c, next) => (PROXY_PATH.test(c.req.path) ? next() : limitBody(c, next)))
   app.route('/api/health', healthRoutes(options.version ?? '0.1.0'))
   app.route('/', sessionRoutes({ store: options.store, clock }))
+  app.route('/oauth', oauthCallbackRoutes(oauth2, connections, options.store))
   app.use('/api/*', authenticate({ store: options.store, clock }))
   app.use('/api/*', accessControl({ store: options.store, catalogue: options.catalogue }))
   app.use('/api/*', auditTrail({ store: options.store, audit }))
   app.get('/api/me', (c) => c.json({ user: c.get('user') }))
+  app.route('/api/connectors/:id/oauth-app', oauthAppRoutes(oauth2))
   app.route('/api/connectors', connectorRoutes({ catalogue: options.catalogue, connections }))
   app.route('/api', userRoutes({ store: options.store, clock, publicUrl: options.publicUrl }))
   app.route('/api/apps', appRoutes({ store: options.store, clock, newId }))
   app.route('/api/apps/:appId/members', memberRoutes({ store: options.store, audit }))
   app.route('/api/apps/:appId/needs', needsRoutes({ store: options.store, catalogue: options.catalogue, connections, publicUrl: options.publicUrl }))
   app.route('/api/apps/:appId/audit', auditRoutes({ store: options.store, audit }))
-  app.route('/api/apps/:appId/connections', connectionRoutes({ store: options.store, connections, connectionDeps, runs, retry: options.retry }))
+  app.route('/api/apps/:appId/connections/:id/oauth', oauth2Routes(oauth2, options.store))
+  app.route('/api/apps/:appId/connections', connectionRoutes({ store: options.store, connections, connectionDeps, runs, retry: options.retry, oauth2 }))
   app.all('/api/apps/:appId/connections/:id/proxy', proxy)
   app.all('/api/apps/:appId/connections/:id/proxy/*', proxy)
   app.route('/', designerRoutes(options.designerDir))

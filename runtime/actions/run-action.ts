@@ -3,8 +3,9 @@ import type { Action } from '../../schemas/types/connector.ts'
 import { lookup } from '../../schemas/template/index.ts'
 import { inputValidator, splitPointer, toProblems } from '../../schemas/validate/index.ts'
 import type { ConnectionService } from '../connections/index.ts'
-import { connectUrl, loadConnection, type Actor, type ConnectionDeps } from '../connections/index.ts'
+import { connectUrl, credentialOwner, loadConnection, type Actor, type ConnectionDeps } from '../connections/index.ts'
 import { SwitchboardError } from '../errors.ts'
+import type { OAuth2Hook } from '../oauth2/index.ts'
 import { createMasker, effectiveValues, prepareRequest } from '../requests/index.ts'
 import { sendWithRetries, type RetryPolicy } from './send.ts'
 
@@ -20,7 +21,7 @@ const SAFE_HEADERS = ['content-type', 'content-length', 'etag', 'last-modified',
  * const result = await runAction(deps, connections, { appId: 'default', id: 'c_1', actionKey: 'createIssue', body: { inputs }, actor })
  */
 export async function runAction(
-  deps: ConnectionDeps,
+  deps: ConnectionDeps & { oauth2?: OAuth2Hook },
   connections: ConnectionService,
   call: { appId: string; id: string; actionKey: string; body: RunAction; actor: Actor; retry?: RetryPolicy },
 ): Promise<ActionResult> {
@@ -41,31 +42,40 @@ export async function runAction(
     const url = connectUrl(deps.publicUrl, record)
     throw new SwitchboardError(428, 'connection_required', `"${record.name}" has no credentials${record.sharing === 'personal' ? ' of yours' : ''} yet. Connect it at ${url}, then run the action again.`, { details: { connectUrl: url } })
   }
-  const prepared = prepareRequest({
-    connector,
-    method,
-    fields,
-    values: effectiveValues(fields, record.fields, secrets?.values),
-    spec: action,
-    inputs,
-    ...(record.baseUrl === undefined ? {} : { baseUrl: record.baseUrl }),
-    ...(secrets?.oauth ? { accessToken: secrets.oauth.accessToken } : {}),
-  })
-  const masker = createMasker(prepared.auth.secrets)
-  const started = deps.clock().getTime()
-  let sent
-  try {
-    sent = await sendWithRetries(deps.http, {
-      url: prepared.url,
-      method: prepared.method,
-      headers: prepared.headers,
-      ...(prepared.body === undefined ? {} : { body: prepared.body }),
-      credentialHeaders: prepared.auth.credentialHeaders,
-      credentialQueryParams: prepared.auth.credentialQuery,
-    }, call.retry)
-  } catch (error) {
-    throw upstreamFailure(error, masker.text)
+  const target = { loaded, owner: credentialOwner(record, call.actor.userId) }
+  // Least privilege: refused before any token refresh or upstream request.
+  deps.oauth2?.assertScopes(target, action.scopes, secrets)
+  const attempt = async (accessToken: string | undefined) => {
+    const prepared = prepareRequest({
+      connector,
+      method,
+      fields,
+      values: effectiveValues(fields, record.fields, secrets?.values),
+      spec: action,
+      inputs,
+      ...(record.baseUrl === undefined ? {} : { baseUrl: record.baseUrl }),
+      ...(accessToken === undefined ? {} : { accessToken }),
+    })
+    const masker = createMasker(prepared.auth.secrets)
+    try {
+      const sent = await sendWithRetries(deps.http, {
+        url: prepared.url,
+        method: prepared.method,
+        headers: prepared.headers,
+        ...(prepared.body === undefined ? {} : { body: prepared.body }),
+        credentialHeaders: prepared.auth.credentialHeaders,
+        credentialQueryParams: prepared.auth.credentialQuery,
+      }, call.retry)
+      return { prepared, masker, sent }
+    } catch (error) {
+      throw upstreamFailure(error, masker.text)
+    }
   }
+  const started = deps.clock().getTime()
+  // OAuth2: a fresh access token, refreshed once and retried once when the API answers 401.
+  const { prepared, masker, sent } = method.type === 'oauth2' && deps.oauth2
+    ? await deps.oauth2.withAccessToken(target, attempt, (r) => r.sent.response.status)
+    : await attempt(secrets?.oauth?.accessToken)
   const { response, attempts } = sent
   const headers: Record<string, string> = {}
   for (const name of SAFE_HEADERS) {

@@ -2,6 +2,7 @@ import type { TestDraft, TestResult } from '../../schemas/types/api.ts'
 import type { Connector } from '../../schemas/types/connector.ts'
 import { validateConnector } from '../../schemas/validate/index.ts'
 import { SwitchboardError } from '../errors.ts'
+import type { OAuth2Hook } from '../oauth2/index.ts'
 import { effectiveValues, fieldDefinitions, pickAuthMethod } from '../requests/index.ts'
 import type { ConnectionRecord, CredentialRecord, CredentialSecrets } from '../types.ts'
 import { loadConnection, type Actor, type ConnectionDeps, type Loaded } from './context.ts'
@@ -16,7 +17,7 @@ import { runTest } from './run-test.ts'
  * @example
  * const result = await tests.run('default', 'c_123', actor)
  */
-export function createConnectionTests(deps: ConnectionDeps) {
+export function createConnectionTests(deps: ConnectionDeps & { oauth2?: OAuth2Hook }) {
   const elapsed = () => deps.clock().getTime()
 
   /** The actor's usable credentials for a connection, or undefined. */
@@ -48,15 +49,24 @@ export function createConnectionTests(deps: ConnectionDeps) {
         return result
       }
       const values = effectiveValues(fields, record.fields, secrets?.values)
-      result = await runTest(deps.http, {
+      const attempt = (accessToken: string | undefined) => runTest(deps.http, {
         connector,
         method,
         fields,
         values,
         test,
         ...(record.baseUrl === undefined ? {} : { baseUrl: record.baseUrl }),
-        ...(secrets?.oauth ? { accessToken: secrets.oauth.accessToken } : {}),
+        ...(accessToken === undefined ? {} : { accessToken }),
       }, elapsed)
+      try {
+        // OAuth2: a fresh access token, refreshed once and retried once when the API answers 401.
+        result = method.type === 'oauth2' && deps.oauth2
+          ? await deps.oauth2.withAccessToken({ loaded, owner: credentialOwner(record, actor.userId) }, attempt, (r) => r.status)
+          : await attempt(secrets?.oauth?.accessToken)
+      } catch (error) {
+        if (!(error instanceof SwitchboardError)) throw error
+        result = { ok: false, durationMs: 0, problem: error.status === 428 ? 'missing_credentials' : 'credentials_rejected', diagnosis: error.message, request: { method: test.method ?? 'GET', url: '', headers: {} } }
+      }
       await deps.store.update<ConnectionRecord>('connections', id, (current) => {
         if (!current) return current
         const next: ConnectionRecord = {

@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono'
 import type { CloneConnection, CreateConnection, RunAction, SetCredentials, UpdateConnection } from '../../schemas/types/api.ts'
 import { recordAction, runAction, type RetryPolicy, type RunLog } from '../actions/index.ts'
 import { loadConnection, type ConnectionDeps, type ConnectionService } from '../connections/index.ts'
+import type { OAuth2, OAuth2Hook } from '../oauth2/index.ts'
 import type { Store } from '../store/index.ts'
 import type { AuthVariables } from '../users/index.ts'
 import { requireApp } from './apps.ts'
@@ -16,7 +17,7 @@ type Ctx = Context<{ Variables: AuthVariables }>
  * @example
  * app.route('/api/apps/:appId/connections', connectionRoutes({ store, connections }))
  */
-export function connectionRoutes(deps: { store: Store; connections: ConnectionService; connectionDeps: ConnectionDeps; runs: RunLog; retry?: RetryPolicy | undefined }) {
+export function connectionRoutes(deps: { store: Store; connections: ConnectionService; connectionDeps: ConnectionDeps & { oauth2?: OAuth2Hook }; runs: RunLog; retry?: RetryPolicy | undefined; oauth2?: OAuth2 }) {
   const { connections } = deps
   const app = async (c: Ctx) => (await requireApp(deps.store, idParam(c, 'appId', 'app'))).id
   const actor = (c: Ctx) => ({ userId: c.get('user').id })
@@ -39,7 +40,10 @@ export function connectionRoutes(deps: { store: Store; connections: ConnectionSe
     })
     .put('/:id/credentials', async (c) => {
       const appId = await app(c)
-      return c.json(await connections.setCredentials(appId, id(c), await readBody<SetCredentials>(c, 'SetCredentials'), actor(c)))
+      const body = await readBody<SetCredentials>(c, 'SetCredentials')
+      // Client-credentials methods connect by fetching a token; every other method stores what was typed.
+      const granted = await deps.oauth2?.connectClientCredentials(connections, appId, id(c), body, actor(c))
+      return c.json(granted ?? await connections.setCredentials(appId, id(c), body, actor(c)))
     })
     .delete('/:id/credentials', async (c) => c.json(await connections.unauthorize(await app(c), id(c), actor(c))))
     .post('/:id/clone', async (c) => {
