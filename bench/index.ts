@@ -9,6 +9,7 @@ const BENCHES: Record<string, { title: string; load: () => Promise<() => Promise
   store: { title: 'Store writes', load: async () => (await import('./store.ts')).benchStore },
   'connection-test': { title: 'Connection test vs bare fetch', load: async () => (await import('./connection-test.ts')).benchConnectionTest },
   designer: { title: 'Designer bundle and first render', load: async () => (await import('./designer.ts')).benchDesigner },
+  proxy: { title: 'Proxy vs direct', load: async () => (await import('./proxy.ts')).benchProxy },
 }
 
 const wanted = process.argv.slice(3).filter((a) => !a.startsWith('-'))
