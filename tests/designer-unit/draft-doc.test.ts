@@ -39,7 +39,7 @@ describe('ids and names', () => {
 
 describe('building a connector by parts', () => {
   test('a blank draft plus an API-key method with a header and a query placement is a valid connector', () => {
-    const doc = { ...blankDraft(), id: 'acme', name: 'Acme', baseUrl: 'https://api.acme.test' }
+    const doc: Record<string, unknown> = { ...blankDraft(), id: 'acme', name: 'Acme', baseUrl: 'https://api.acme.test' }
     const method = newAuthMethod('apiKey', doc)
     ;(method.placements as unknown[]).push({ in: 'query', name: 'key', value: '{{apiKey}}' })
     ;(doc.auth as unknown[]).push(method)
