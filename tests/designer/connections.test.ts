@@ -34,6 +34,8 @@ afterAll(() => env?.close())
 const list = async () => (await env.api('GET', '/api/apps/default/connections')).body.connections as Array<Record<string, any>>
 const byName = async (name: string) => (await list()).find((c) => c.name === name)
 const heading = (name: string | RegExp) => env.page.getByRole('heading', { level: 1, name })
+/** A button of the connection page's toolbar (the status banner may repeat one). */
+const action = (name: string) => env.page.getByRole('toolbar', { name: 'Connection actions' }).getByRole('button', { name, exact: true })
 const text = async (testId: string) => (await env.page.getByTestId(testId).first().textContent())?.trim()
 
 describe('connections in the designer', () => {
@@ -114,7 +116,7 @@ describe('connections in the designer', () => {
 
   test('testing shows success with the connected account', async () => {
     const { page } = env
-    await page.getByRole('button', { name: 'Test', exact: true }).click()
+    await action('Test').click()
     await page.getByTestId('diagnosis').waitFor()
     expect(await text('account-label')).toBe('octocat')
     expect(await page.locator('.result .badge').first().textContent()).toBe('Success')
@@ -126,7 +128,7 @@ describe('connections in the designer', () => {
 
   test('reconnecting with a wrong key says the credentials were rejected', async () => {
     const { page } = env
-    await page.getByRole('button', { name: 'Reconnect' }).click()
+    await action('Reconnect').click()
     await page.getByRole('heading', { name: 'Reconnect Acme' }).waitFor()
     await page.getByLabel('API key').fill('wrong-key')
     await page.getByRole('button', { name: 'Save and test' }).click()
@@ -136,7 +138,7 @@ describe('connections in the designer', () => {
     expect(await byName('Acme')).toMatchObject({ status: 'error', lastTest: { ok: false, problem: 'credentials_rejected' } })
     await screenshot(page, 'connection-rejected')
 
-    await page.getByRole('button', { name: 'Reconnect' }).click()
+    await action('Reconnect').click()
     await page.getByLabel('API key').fill(env.upstreamKey)
     await page.getByRole('button', { name: 'Save and test' }).click()
     await page.locator('.result[data-ok="true"]').waitFor()
@@ -155,7 +157,7 @@ describe('connections in the designer', () => {
 
   test('changing the base URL explains that another host needs reconnecting', async () => {
     const { page } = env
-    await page.getByRole('button', { name: 'Change base URL' }).click()
+    await action('Change base URL').click()
     await page.getByText('moving to another host removes the saved credentials').waitFor()
     await page.getByRole('button', { name: 'Cancel' }).last().click()
     expect(await page.getByText('moving to another host').count()).toBe(0)
@@ -163,7 +165,7 @@ describe('connections in the designer', () => {
 
   test('cloning asks for a name, then opens the clone to connect it', async () => {
     const { page } = env
-    await page.getByRole('button', { name: 'Clone' }).click()
+    await action('Clone').click()
     const dialog = page.getByRole('dialog', { name: /Clone/ })
     await dialog.waitFor()
     await dialog.getByLabel('Name of the clone').fill('Acme staging')
@@ -182,7 +184,7 @@ describe('connections in the designer', () => {
 
   test('unauthorizing drops the credentials and keeps the connection', async () => {
     const { page } = env
-    await page.getByRole('button', { name: 'Unauthorize' }).click()
+    await action('Unauthorize').click()
     const dialog = page.getByRole('dialog', { name: /Unauthorize “Acme staging”/ })
     await dialog.getByRole('button', { name: 'Unauthorize' }).click()
     await page.locator('[data-status="not_connected"]').first().waitFor()
@@ -192,7 +194,7 @@ describe('connections in the designer', () => {
 
   test('deleting asks for confirmation naming the connection', async () => {
     const { page } = env
-    await page.getByRole('button', { name: 'Delete' }).click()
+    await action('Delete').click()
     const dialog = page.getByRole('dialog', { name: 'Delete “Acme staging”?' })
     await dialog.waitFor()
     // Escape cancels: nothing is deleted.
@@ -200,7 +202,7 @@ describe('connections in the designer', () => {
     await dialog.waitFor({ state: 'hidden' })
     expect(await byName('Acme staging')).toBeDefined()
 
-    await page.getByRole('button', { name: 'Delete' }).click()
+    await action('Delete').click()
     expect(await dialog.textContent()).toContain('Acme staging')
     await dialog.getByRole('button', { name: 'Delete connection' }).click()
     await page.getByRole('heading', { level: 1, name: 'Connections' }).waitFor()
@@ -231,7 +233,7 @@ describe('connections in the designer', () => {
     await page.getByLabel('API key').fill(env.upstreamKey)
     await page.getByRole('button', { name: 'Save connection' }).click()
     await heading('Generic key').waitFor()
-    await page.getByRole('button', { name: 'Test', exact: true }).click()
+    await action('Test').click()
     await page.locator('.result[data-ok="true"]').waitFor()
     expect(await byName('Generic key')).toMatchObject({ connectorId: 'generic-api-key', status: 'connected', lastTest: { ok: true } })
   })
