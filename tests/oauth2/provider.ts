@@ -41,6 +41,8 @@ export interface ProviderOptions {
   iss?: string
   /** Token endpoint latency. */
   delayMs?: number
+  /** Extra latency of refresh-token grants only. */
+  refreshDelayMs?: number
 }
 
 export interface TokenRequestSeen {
@@ -246,7 +248,8 @@ export async function startProvider(options: ProviderOptions): Promise<Provider>
           res.writeHead(options.slack ? 200 : status, { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json', 'cache-control': 'no-store' })
           res.end(form ? new URLSearchParams(Object.entries(body).map(([k, v]) => [k, String(v)])).toString() : JSON.stringify(body))
         }
-        if (options.delayMs) setTimeout(answer, options.delayMs)
+        const delay = (options.delayMs ?? 0) + (params.get('grant_type') === 'refresh_token' ? options.refreshDelayMs ?? 0 : 0)
+        if (delay) setTimeout(answer, delay)
         else answer()
         return
       }

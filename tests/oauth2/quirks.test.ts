@@ -79,6 +79,17 @@ describe('Slack: a nested user token under authed_user, user_scope, comma-separa
   })
 })
 
+describe('a token response without scope', () => {
+  it('records the requested scopes as granted (RFC 6749 §5.1)', async () => {
+    const p = await provider({ omitScope: true })
+    await h.addConnector(providerConnector('no-scope', p.origin))
+    await setOAuthApp(h, 'no-scope', p)
+    const id = await addConnection(h, 'no-scope')
+    expect(outcome((await authorize(h, id, { query: '?scopes=admin' })).final).oauth).toBe('success')
+    expect((await connection(id)).body.grantedScopes).toEqual(['read', 'admin'])
+  })
+})
+
 describe('expires_in as a string', () => {
   it('is understood: the token is refreshed shortly before it expires', async () => {
     const p = await provider({ accessTtl: 600, expiresInAsString: true })

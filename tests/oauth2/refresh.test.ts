@@ -140,6 +140,20 @@ describe('a refused grant (invalid_grant)', () => {
     expect(p.tokenRequests.length - tokenBefore).toBe(1)
   })
 
+  it('does not expire a connection that was reconnected while the refused refresh was under way', async () => {
+    const { p, id } = await connected('reconnected', { accessTtl: 3600, refreshDelayMs: 400 })
+    p.revokeAll()
+    h.now.ms += 3600_000
+    const pending = run(id)
+    await new Promise((done) => setTimeout(done, 50))
+    expect(outcome((await authorize(h, id)).final).oauth).toBe('success')
+    const res = await pending
+    expect(res.status, res.text).toBe(200)
+    expect(res.body.status).toBe(200)
+    expect((await h.call('GET', `/api/apps/default/connections/${id}`)).body.status).toBe('connected')
+    expect(p.apiRequests.at(-1)!.authorization).toBe(`Bearer ${(await stored(id)).accessToken}`)
+  })
+
   it('is over once the person connects again', async () => {
     expect(outcome((await authorize(h, revoked)).final).oauth).toBe('success')
     expect((await h.call('GET', `/api/apps/default/connections/${revoked}`)).body.status).toBe('connected')
