@@ -1,8 +1,8 @@
 /**
  * The connector designer in a real Chromium against the real runtime: a person who has never read the
  * schema builds an API-key connector by clicking and typing, sees problems where they are, tests the
- * unsaved draft against a loopback API, saves it, uses it for a connection, and moves connectors in
- * and out as files. Connections are driven through the API here; their pages have their own tests.
+ * unsaved draft against a loopback API, saves it, uses it for a connection on the connection pages,
+ * and moves connectors in and out as files.
  */
 import { execFile } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
@@ -17,6 +17,7 @@ let env: DesignerEnv
 let dir: string
 /** Messages of the confirm dialogs the page opened (all accepted unless a test says otherwise). */
 const dialogs: string[] = []
+const pageErrors: string[] = []
 
 const byPointer = (pointer: string, suffix = '') => env.page.locator(`[id="${domId(pointer)}${suffix}"]`)
 const problemsAt = (pointer: string) => byPointer(pointer, '-problems')
@@ -40,6 +41,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'switchboard-designer-files-'))
   // A step that cannot happen should say which one, well before the test's own time runs out.
   env.page.setDefaultTimeout(10_000)
+  env.page.on('pageerror', (error) => void pageErrors.push(error.message))
   env.page.on('dialog', (dialog) => {
     dialogs.push(dialog.message())
     void dialog.accept()
@@ -179,40 +181,66 @@ describe('building a connector by clicking and typing', () => {
   })
 })
 
-describe('using the connector', () => {
-  let connectionId: string
+describe('using the connector on the connection pages', () => {
+  const connections = async () => (await env.api('GET', '/api/apps/default/connections')).body.connections as Array<Record<string, any>>
+  const byName = async (name: string) => (await connections()).find((c) => c.name === name)
+  /** A button of the connection page's toolbar. */
+  const action = (name: string) => env.page.getByRole('toolbar', { name: 'Connection actions' }).getByRole('button', { name, exact: true })
 
-  test('a connection with it connects and tests', async () => {
-    const created = await env.api('POST', '/api/apps/default/connections', {
-      connectorId: 'loopback-api', name: 'Loopback', values: { apiKey: env.upstreamKey, workspace: 'ws-1' },
-    })
-    expect(created.status).toBe(201)
-    connectionId = created.body.connection?.id ?? created.body.id
-    const tested = await env.api('POST', `/api/apps/default/connections/${connectionId}/test`)
-    expect(tested.body).toMatchObject({ ok: true, label: 'octocat' })
-  })
-
-  test('reconnecting with a wrong key is diagnosed as rejected credentials', async () => {
-    await env.api('PUT', `/api/apps/default/connections/${connectionId}/credentials`, { values: { apiKey: 'wrong-key', workspace: 'ws-1' } })
-    const tested = await env.api('POST', `/api/apps/default/connections/${connectionId}/test`)
-    expect(tested.body).toMatchObject({ ok: false, problem: 'credentials_rejected' })
-    expect(tested.body.diagnosis).toMatch(/rejected the credentials/)
-  })
-
-  test('the connector cannot be deleted while a connection uses it; clone, unauthorize and delete the connections, then it can', async () => {
+  test('a connection with it connects, and its test names the account', async () => {
     const { page } = env
+    await env.open('#/connectors/loopback-api')
+    await page.getByRole('link', { name: 'Add connection' }).click()
+    await page.getByLabel('Connection name').fill('Loopback')
+    await page.getByLabel('API key').fill(env.upstreamKey)
+    await page.getByLabel('Workspace').fill('ws-1')
+    await page.getByRole('button', { name: 'Save connection' }).click()
+    await page.getByRole('heading', { level: 1, name: 'Loopback' }).waitFor()
+    await action('Test').click()
+    await page.getByTestId('diagnosis').waitFor()
+    expect(await page.getByTestId('account-label').first().textContent()).toBe('octocat')
+    expect(new URL(env.upstream.last().url, env.upstream.origin).searchParams.get('workspace')).toBe('ws-1')
+    expect(await byName('Loopback')).toMatchObject({ connectorId: 'loopback-api', status: 'connected', accountLabel: 'octocat' })
+  })
+
+  test('reconnecting with a wrong key says the credentials were rejected', async () => {
+    const { page } = env
+    await action('Reconnect').click()
+    await page.getByLabel('API key').fill('wrong-key')
+    if (!(await page.getByLabel('Workspace').inputValue())) await page.getByLabel('Workspace').fill('ws-1')
+    await page.getByRole('button', { name: 'Save and test' }).click()
+    await page.getByTestId('diagnosis').filter({ hasText: 'The API rejected the credentials' }).waitFor()
+    expect(await byName('Loopback')).toMatchObject({ status: 'error', lastTest: { ok: false, problem: 'credentials_rejected' } })
+  })
+
+  test('clone, unauthorize; the connector cannot be deleted while connections use it; delete them, then it can', async () => {
+    const { page } = env
+    await action('Clone').click()
+    const clone = page.getByRole('dialog', { name: /Clone/ })
+    await clone.getByLabel('Name of the clone').fill('Loopback (second)')
+    await clone.getByRole('button', { name: 'Clone and connect' }).click()
+    await page.getByRole('heading', { level: 1, name: 'Loopback (second)' }).waitFor()
+    expect(await byName('Loopback (second)')).toMatchObject({ connectorId: 'loopback-api', status: 'not_connected' })
+
+    const first = (await byName('Loopback'))!
+    await env.open(`#/apps/default/connections/${first.id}`)
+    await action('Unauthorize').click()
+    await page.getByRole('dialog', { name: /Unauthorize/ }).getByRole('button', { name: 'Unauthorize' }).click()
+    await page.locator('[data-status="not_connected"]').first().waitFor()
+    expect(await byName('Loopback')).toMatchObject({ status: 'not_connected', secrets: { apiKey: { hasValue: false } } })
+
+    await env.open('#/designer/loopback-api')
     await page.getByRole('button', { name: 'Delete' }).click()
     await page.getByRole('button', { name: 'Yes, delete' }).click()
-    await notice().getByText(/1 connection uses "loopback-api"/).waitFor()
+    await notice().getByText(/2 connections use "loopback-api"/).waitFor()
 
-    const clone = await env.api('POST', `/api/apps/default/connections/${connectionId}/clone`, { name: 'Loopback (second)' })
-    expect(clone.status).toBe(201)
-    const cloneId = clone.body.connection?.id ?? clone.body.id
-    const unauthorized = await env.api('DELETE', `/api/apps/default/connections/${connectionId}/credentials`)
-    expect(unauthorized.status).toBeLessThan(300)
-    expect((await env.api('GET', `/api/apps/default/connections/${connectionId}`)).body).toMatchObject({ status: 'not_connected' })
-    for (const id of [connectionId, cloneId]) expect((await env.api('DELETE', `/api/apps/default/connections/${id}`)).status).toBe(204)
+    await env.open(`#/apps/default/connections/${first.id}`)
+    await action('Delete').click()
+    await page.getByRole('dialog', { name: /Delete/ }).getByRole('button', { name: 'Delete connection' }).click()
+    await page.getByRole('heading', { level: 1, name: 'Connections' }).waitFor()
+    expect((await env.api('DELETE', `/api/apps/default/connections/${(await byName('Loopback (second)'))!.id}`)).status).toBe(204)
 
+    await env.open('#/designer/loopback-api')
     await page.getByRole('button', { name: 'Delete' }).click()
     await page.getByRole('button', { name: 'Yes, delete' }).click()
     await page.waitForURL(/#\/designer$/)
@@ -309,6 +337,18 @@ describe('files, duplicates and the JSON view', () => {
     expect(stdout).toMatch(/1 file valid/)
   })
 
+  test('fields move up and down from the keyboard, and the focus follows the field', async () => {
+    const { page } = env
+    expect(await byPointer('/fields/0/key').inputValue()).toBe('baseUrl')
+    await page.getByRole('button', { name: 'Move field "baseUrl" down' }).focus()
+    await page.keyboard.press('Enter')
+    expect(await byPointer('/fields/0/key').inputValue()).toBe('testUrl')
+    expect(await byPointer('/fields/1/key').inputValue()).toBe('baseUrl')
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Move field "baseUrl" up')
+    await page.keyboard.press('Enter')
+    expect(await byPointer('/fields/0/key').inputValue()).toBe('baseUrl')
+  })
+
   test('leaving with unsaved changes asks first', async () => {
     const { page } = env
     dialogs.length = 0
@@ -330,4 +370,8 @@ describe('narrow screens', () => {
     await screenshot(page, 'connector-designer-420')
     await page.setViewportSize({ width: 1280, height: 860 })
   })
+})
+
+test('no script error happened on any page', () => {
+  expect(pageErrors).toEqual([])
 })
