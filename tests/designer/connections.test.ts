@@ -130,8 +130,10 @@ describe('connections in the designer', () => {
     const { page } = env
     await action('Reconnect').click()
     await page.getByRole('heading', { name: 'Reconnect Acme' }).waitFor()
-    await page.getByLabel('API key').fill('wrong-key')
-    await page.getByRole('button', { name: 'Save and test' }).click()
+    // The form takes the keyboard: type the key and press Enter.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('reconnect-apiKey')
+    await page.keyboard.type('wrong-key')
+    await page.keyboard.press('Enter')
     await page.getByTestId('diagnosis').filter({ hasText: 'The API rejected the credentials' }).waitFor()
     expect(await page.locator('[data-status]').first().getAttribute('data-status')).toBe('error')
     expect(env.upstream.last().headers['x-api-key']).toBe('wrong-key')
