@@ -31,12 +31,15 @@ export async function startServer(config: RuntimeConfig, options: { log?: (line:
     const keyRing = createKeyRing({ dataDir: config.dataDir, env: options.env ?? process.env })
     const http = createHttpClient({ allowedHosts: config.allowedHosts })
     const catalogue = createCatalogue({ builtIns, store })
-    const app = createApp({ store, catalogue, keyRing, http, publicUrl: config.publicUrl, log, designerDir: config.designerDir })
-    const { ownerToken } = await bootstrapWorkspace(store, new Date())
-    const server = await listen(app.fetch, config)
+    // Listen first: with PORT=0 the public URL (links, redirect URI) needs the port the OS picked.
+    let fetch: (request: Request) => Response | Promise<Response> = () => new Response('starting', { status: 503 })
+    const server = await listen((request) => fetch(request), config)
     const port = (server.address() as { port: number }).port
     const url = `http://localhost:${port}`
-    const publicUrl = config.port === 0 ? url : config.publicUrl
+    const publicUrl = config.publicUrl.endsWith(':0') ? config.publicUrl.replace(/:0$/, `:${port}`) : config.publicUrl
+    const app = createApp({ store, catalogue, keyRing, http, publicUrl, log, designerDir: config.designerDir })
+    fetch = app.fetch
+    const { ownerToken } = await bootstrapWorkspace(store, new Date())
     log(`Switchboard is running on ${url} (data in ${config.dataDir}, ${builtIns.size} built-in connectors)`)
     const signInUrl = ownerToken ? `${publicUrl}/signin?token=${ownerToken}` : undefined
     if (signInUrl) log(`Sign in: ${signInUrl}\n(Shown once. Keep it private: it signs in as the workspace owner.)`)
