@@ -5,7 +5,12 @@
 import { draft } from './draft.svelte.ts'
 import { domId } from './draft-places.ts'
 
-/** `id`, `aria-invalid` and `aria-describedby` for the input of `pointer`. */
+/**
+ * `id`, `aria-invalid` and `aria-describedby` for the input of `pointer`.
+ *
+ * @example
+ * const attrs = $derived(inputAttributes('/baseUrl', true)) // <input {...attrs} />
+ */
 export function inputAttributes(pointer: string, hasHelp: boolean): { id: string; 'aria-invalid': 'true' | undefined; 'aria-describedby': string | undefined } {
   const id = domId(pointer)
   const errors = draft.errorsAt(pointer).length

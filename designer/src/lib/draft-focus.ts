@@ -5,7 +5,12 @@
 import { tick } from 'svelte'
 import { domId } from './draft-places.ts'
 
-/** Focuses the element of `pointer` (with an id suffix such as `-up`) once the page has updated. */
+/**
+ * Focuses the element of `pointer` (with an id suffix such as `-up`) once the page has updated.
+ *
+ * @example
+ * await focusPlace('/auth/0/placements/1/name') // the header name input of the second placement
+ */
 export async function focusPlace(pointer: string, suffix = ''): Promise<boolean> {
   await tick()
   const element = document.getElementById(domId(pointer) + suffix)
