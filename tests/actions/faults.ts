@@ -193,9 +193,10 @@ function deferred() {
 }
 
 /**
- * Times a call against an expected duration, compensating for event-loop lateness: a probe timer set
- * for the same duration shows how late timers fire right now (a loaded 2-core machine delays both
- * the runtime's timeout and the probe alike).
+ * Times a call against an expected duration, compensating for event-loop lateness on a loaded machine:
+ * a ticker every 10 ms adds up how late it ran (time the process could not run anything: the
+ * runtime's timeout and everything after it waited just as long), and a probe timer set for the same
+ * duration shows how late that one timer fired.
  *
  * @example
  * const { ms, lateness, result } = await timed(1000, () => lab.api('POST', path, { body }))
@@ -203,52 +204,77 @@ function deferred() {
  */
 export async function timed<T>(expectedMs: number, work: () => Promise<T>): Promise<{ ms: number; lateness: number; result: T }> {
   const started = performance.now()
+  let last = started
+  let stalled = 0
+  const ticker = setInterval(() => {
+    const now = performance.now()
+    stalled += Math.max(0, now - last - 10)
+    last = now
+  }, 10)
   const probe = new Promise<number>((done) => setTimeout(() => done(performance.now() - started - expectedMs), expectedMs))
-  const result = await work()
-  const ms = performance.now() - started
-  const lateness = Math.max(0, await probe)
-  return { ms, lateness, result }
+  try {
+    const result = await work()
+    const ms = performance.now() - started
+    const late = Math.max(0, await probe)
+    return { ms, lateness: Math.max(late, stalled + performance.now() - last), result }
+  } finally {
+    clearInterval(ticker)
+  }
 }
 
 /**
- * Live memory while something streams: every `everyMs` a full garbage collection, then
- * `process.memoryUsage()`, so the peak is what was held, not garbage waiting for collection.
+ * Live memory while something streams: each sample runs a full garbage collection first, so what is
+ * counted was held, not garbage waiting for collection. Samples are taken when the caller says (every
+ * few MiB of progress: the same points on a fast and on a loaded machine) and, with `everyMs`, on a
+ * timer. `median` is the typical growth over the start; `peak` the largest, which on a loaded machine
+ * includes bursts the HTTP stack reads ahead and buffers a starved background sweeper has not freed yet.
  *
  * @example
  * const probe = memoryProbe()
- * await streamSomething()
- * const { arrayBuffers, rss } = probe.stop() // peak growth over the start, in bytes
+ * await drain(body, () => probe.sample())
+ * const { median, peak } = probe.stop() // growth in bytes of ArrayBuffer memory
  */
-export function memoryProbe(everyMs = 100) {
+export function memoryProbe(everyMs?: number) {
   setFlagsFromString('--expose-gc')
   const gc = runInNewContext('gc') as () => void
   gc()
   const start = process.memoryUsage()
-  const peak = { arrayBuffers: 0, rss: 0 }
+  const samples: number[] = []
+  let rss = 0
   const sample = () => {
     gc()
     const now = process.memoryUsage()
-    peak.arrayBuffers = Math.max(peak.arrayBuffers, now.arrayBuffers - start.arrayBuffers)
-    peak.rss = Math.max(peak.rss, now.rss - start.rss)
+    samples.push(now.arrayBuffers - start.arrayBuffers)
+    rss = Math.max(rss, now.rss - start.rss)
   }
-  const timer = setInterval(sample, everyMs)
+  const timer = everyMs === undefined ? undefined : setInterval(sample, everyMs)
+  let result: { median: number; peak: number; rss: number; samples: number } | undefined
   return {
+    sample,
     stop() {
+      if (result) return result
       clearInterval(timer)
-      sample()
-      return peak
+      if (samples.length === 0) sample()
+      const sorted = [...samples].sort((a, b) => a - b)
+      result = { median: sorted[Math.floor(sorted.length / 2)]!, peak: sorted.at(-1)!, rss, samples: samples.length }
+      return result
     },
   }
 }
 
-/** Reads a stream to its end, keeping nothing but the count. */
-export async function drain(stream: ReadableStream<Uint8Array> | null): Promise<number> {
+/** Reads a stream to its end, keeping nothing but the count; calls `onMiB` after every 2 MiB. */
+export async function drain(stream: ReadableStream<Uint8Array> | null, onMiB?: () => void): Promise<number> {
   if (!stream) return 0
   let bytes = 0
+  let mark = 2 * 1024 * 1024
   const reader = stream.getReader()
   for (;;) {
     const { done, value } = await reader.read()
     if (done) return bytes
     bytes += value.byteLength
+    if (bytes >= mark) {
+      mark += 2 * 1024 * 1024
+      onMiB?.()
+    }
   }
 }
