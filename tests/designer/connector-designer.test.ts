@@ -23,6 +23,14 @@ const byPointer = (pointer: string, suffix = '') => env.page.locator(`[id="${dom
 const problemsAt = (pointer: string) => byPointer(pointer, '-problems')
 const notice = () => env.page.getByTestId('designer-notice')
 
+/** A full-page screenshot from the top, in a window tall enough for the side panel to show whole. */
+async function shot(name: string): Promise<void> {
+  await env.page.setViewportSize({ width: 1280, height: 1600 })
+  await env.page.evaluate(() => scrollTo(0, 0))
+  await screenshot(env.page, name)
+  await env.page.setViewportSize({ width: 1280, height: 860 })
+}
+
 /** Edits the JSON view as a person does: selects `find` in the text and types `replace` over it. */
 async function editJson(find: string, replace: string): Promise<void> {
   const json = env.page.getByLabel('Connector JSON')
@@ -116,7 +124,7 @@ describe('building a connector by clicking and typing', () => {
     await page.getByLabel('Show as reconnecting').check()
     expect(await preview.getByLabel('API key').getAttribute('placeholder')).toMatch(/saved — leave empty to keep/)
     await page.getByLabel('Show as reconnecting').uncheck()
-    await screenshot(page, 'connector-designer')
+    await shot('connector-designer')
   })
 
   test('tests the unsaved draft against the loopback API and shows the account label', async () => {
@@ -136,7 +144,7 @@ describe('building a connector by clicking and typing', () => {
     expect(await page.locator('.result pre').first().textContent()).not.toContain(env.upstreamKey)
     expect(page.url()).not.toContain(env.upstreamKey)
     expect(await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }))).not.toContain('ws-1')
-    await screenshot(page, 'connector-designer-test-panel')
+    await shot('connector-designer-test-panel')
   })
 
   test('a wrong key in the draft test is diagnosed as rejected credentials', async () => {
