@@ -96,7 +96,7 @@ export function createApp(options: AppOptions) {
   // bodies and counts them itself, against its own limit.
   app.use('/api/*', (c, next) => (PROXY_PATH.test(c.req.path) ? next() : limitBody(c, next)))
   app.route('/api/health', healthRoutes(options.version ?? '0.1.0'))
-  app.route('/', sessionRoutes({ store: options.store, clock }))
+  app.route('/', sessionRoutes({ store: options.store, clock, publicUrl: options.publicUrl }))
   app.route('/oauth', oauthCallbackRoutes(oauth2, connections, options.store))
   app.use('/api/*', authenticate({ store: options.store, clock }))
   app.use('/api/*', accessControl({ store: options.store, catalogue: options.catalogue }))
