@@ -214,6 +214,26 @@ describe('what is refused', () => {
   })
 })
 
+describe('OAuth2 connections', () => {
+  test('the access token goes as a bearer token; a 401 to a request with a body is passed on, since the body cannot be sent again', async () => {
+    const token = 'ya29.access_5c0ffee1d2'
+    const ok = await lab.connect({ connectorId: 'google-tasks', name: 'tasks', authMethod: 'oauth', baseUrl: `${faults.origin}/ok` })
+    await lab.putAccessToken(ok, token)
+    const res = await lab.raw(`/api/apps/default/connections/${ok}/proxy/tasks/v1/users/@me/lists`)
+    expect(res.status).toBe(200)
+    expect(await res.text()).not.toContain(token)
+    expect(last().headers.authorization).toBe(`Bearer ${token}`)
+
+    const refused = await lab.connect({ connectorId: 'google-tasks', name: 'refused', authMethod: 'oauth', baseUrl: `${faults.origin}/status/401` })
+    await lab.putAccessToken(refused, token)
+    const before = faults.requests.length
+    const post = await lab.raw(`/api/apps/default/connections/${refused}/proxy/x`, { method: 'POST', body: '{"title":"once"}', headers: { 'content-type': 'application/json' } })
+    expect(post.status).toBe(401)
+    await post.text()
+    expect(faults.requests.length).toBe(before + 1)
+  })
+})
+
 test('proxied requests are in the run log, without their query', async () => {
   await (await lab.raw(`${proxy}/logged?token=tok_9c1e77`)).text()
   const res = await lab.api('GET', `/api/apps/default/connections/${id}/runs`)
