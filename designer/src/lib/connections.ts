@@ -1,5 +1,5 @@
 import { api, ApiError } from './api.ts'
-import type { Connection, Connector, FieldValue, FieldValues, TestResult } from './types.ts'
+import type { Connection, Connector, FieldValue, FieldValues, Sharing, TestResult } from './types.ts'
 
 const base = (appId: string, id?: string) => `/api/apps/${encodeURIComponent(appId)}/connections${id ? `/${encodeURIComponent(id)}` : ''}`
 
@@ -14,7 +14,7 @@ export const connections = {
   get: (appId: string, id: string) => api<Connection>('GET', base(appId, id)),
   create: (appId: string, body: { connectorId: string; name: string; authMethod?: string; values?: FieldValues; sharing?: 'shared' | 'personal' }) =>
     api<Connection>('POST', base(appId), body),
-  update: (appId: string, id: string, body: { name?: string; baseUrl?: string | null; values?: FieldValues }) => api<Connection>('PATCH', base(appId, id), body),
+  update: (appId: string, id: string, body: { name?: string; baseUrl?: string | null; values?: FieldValues; sharing?: Sharing }) => api<Connection>('PATCH', base(appId, id), body),
   setCredentials: (appId: string, id: string, body: { authMethod?: string; values: FieldValues }) => api<Connection>('PUT', `${base(appId, id)}/credentials`, body),
   unauthorize: (appId: string, id: string) => api<Connection>('DELETE', `${base(appId, id)}/credentials`),
   remove: (appId: string, id: string) => api<void>('DELETE', base(appId, id)),
