@@ -72,6 +72,11 @@ export interface CredentialRecord {
   secretKeys: string[]
   sealed: SealedSecret
   updatedAt: string
+  /** Personal credentials: the owner's own last test and account, which nobody else sees. */
+  lastTest?: LastTest
+  accountLabel?: string
+  /** Set when the provider refused to refresh this credential's grant. */
+  oauthExpiredAt?: string
 }
 
 /** A custom connector kept in the store. */

@@ -23,10 +23,7 @@ export function createConnectionService(deps: ConnectionDeps) {
   async function view(loaded: Pick<Loaded, 'record' | 'connector'>, actor: Actor): Promise<Connection> {
     const owner = credentialOwner(loaded.record, actor.userId)
     const credential = await deps.store.get<CredentialRecord>('credentials', credentialId(loaded.record.id, owner))
-    const record = loaded.record.sharing === 'personal' && !credential && loaded.record.status === 'connected'
-      ? { ...loaded.record, status: 'not_connected' as const }
-      : loaded.record
-    return toView(record, loaded.connector, new Set(credential?.secretKeys ?? []), deps.publicUrl)
+    return toView(personalView(loaded.record, credential), loaded.connector, new Set(credential?.secretKeys ?? []), deps.publicUrl)
   }
 
   async function update(appId: string, id: string, change: (loaded: Loaded, tx: Parameters<Parameters<typeof deps.store.transaction>[0]>[0]) => ConnectionRecord): Promise<Loaded> {
@@ -193,3 +190,18 @@ export function createConnectionService(deps: ConnectionDeps) {
 
 /** The service's type. */
 export type ConnectionService = ReturnType<typeof createConnectionService>
+
+/**
+ * A personal connection as one person sees it: their own status, last test and account, never
+ * another member's (which the connection record may hold from before the scope changed).
+ */
+function personalView(record: ConnectionRecord, credential: CredentialRecord | undefined): ConnectionRecord {
+  if (record.sharing !== 'personal') return record
+  const view: ConnectionRecord = { ...record }
+  delete view.accountLabel
+  delete view.lastTest
+  view.status = !credential ? 'not_connected' : credential.oauthExpiredAt ? 'expired' : credential.lastTest && !credential.lastTest.ok ? 'error' : 'connected'
+  if (credential?.lastTest) view.lastTest = credential.lastTest
+  if (credential?.accountLabel) view.accountLabel = credential.accountLabel
+  return view
+}

@@ -4,7 +4,7 @@ import { validateConnector } from '../../schemas/validate/index.ts'
 import { SwitchboardError } from '../errors.ts'
 import type { OAuth2Hook } from '../oauth2/index.ts'
 import { effectiveValues, fieldDefinitions, pickAuthMethod } from '../requests/index.ts'
-import type { ConnectionRecord, CredentialRecord, CredentialSecrets } from '../types.ts'
+import type { ConnectionRecord, CredentialRecord, CredentialSecrets, LastTest } from '../types.ts'
 import { loadConnection, type Actor, type ConnectionDeps, type Loaded } from './context.ts'
 import { credentialId, credentialOwner, openCredentials } from './credentials.ts'
 import { checkValues } from './field-values.ts'
@@ -67,14 +67,22 @@ export function createConnectionTests(deps: ConnectionDeps & { oauth2?: OAuth2Ho
         if (!(error instanceof SwitchboardError)) throw error
         result = { ok: false, durationMs: 0, problem: error.status === 428 ? 'missing_credentials' : 'credentials_rejected', diagnosis: error.message, request: { method: test.method ?? 'GET', url: '', headers: {} } }
       }
+      const lastTest: LastTest = { at: deps.clock().toISOString(), ok: result.ok, diagnosis: result.diagnosis, ...(result.status === undefined ? {} : { status: result.status }), ...(result.problem ? { problem: result.problem } : {}) }
+      if (record.sharing === 'personal') {
+        // Each member's test speaks of their own account: kept with their credentials.
+        await deps.store.update<CredentialRecord>('credentials', credentialId(id, actor.userId), (current) => {
+          if (!current) return current
+          const next: CredentialRecord = { ...current, lastTest }
+          if (result.ok && result.label) next.accountLabel = result.label
+          return next
+        })
+        return result
+      }
       await deps.store.update<ConnectionRecord>('connections', id, (current) => {
         if (!current) return current
-        const next: ConnectionRecord = {
-          ...current,
-          lastTest: { at: deps.clock().toISOString(), ok: result.ok, diagnosis: result.diagnosis, ...(result.status === undefined ? {} : { status: result.status }), ...(result.problem ? { problem: result.problem } : {}) },
-        }
-        if (current.sharing === 'shared' && current.status !== 'expired') next.status = result.ok ? 'connected' : 'error'
-        if (result.ok && result.label && current.sharing === 'shared') next.accountLabel = result.label
+        const next: ConnectionRecord = { ...current, lastTest }
+        if (current.status !== 'expired') next.status = result.ok ? 'connected' : 'error'
+        if (result.ok && result.label) next.accountLabel = result.label
         return next
       })
       return result
