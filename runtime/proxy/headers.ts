@@ -1,8 +1,10 @@
 /**
  * Hop-by-hop headers (RFC 9110 §7.6.1) describe one connection, not the message, so a proxy never
- * passes them on; Host and Content-Length are set anew for the next hop.
+ * passes them on; Host and Content-Length are set anew for the next hop. `Expect: 100-continue`
+ * (curl sends it with bigger uploads) was settled between the caller and Switchboard (RFC 9110
+ * §10.1.1), and the outbound client refuses it.
  */
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'content-length']
+const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'content-length', 'expect']
 
 /**
  * Request headers that belong to the caller's session with Switchboard, not to the upstream: its

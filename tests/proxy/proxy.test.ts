@@ -1,3 +1,4 @@
+import { request } from 'node:http'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { startFaultServer, type FaultServer } from '../actions/faults.ts'
 import { createLab, type Lab } from '../actions/harness.ts'
@@ -90,6 +91,24 @@ describe('what reaches the upstream', () => {
     expect(seen.query.getAll('key')).toEqual([KEY])
     expect(seen.query.get('KEY')).toBeNull()
     expect(seen.query.get('x')).toBe('1')
+  })
+
+  test('an upload sent with Expect: 100-continue, as curl does, goes through over a real socket', async () => {
+    const served = await lab.serve()
+    const body = 'x'.repeat(64 * 1024)
+    const { status, text } = await new Promise<{ status: number; text: string }>((done, fail) => {
+      const req = request(`${served.origin}${proxy}/curl`, { method: 'POST', headers: { authorization: `Bearer ${lab.token}`, 'content-type': 'text/plain', 'content-length': String(body.length), expect: '100-continue' } }, (res) => {
+        let text = ''
+        res.on('data', (c: Buffer) => (text += c.toString()))
+        res.on('end', () => done({ status: res.statusCode ?? 0, text }))
+      })
+      req.on('continue', () => req.end(body))
+      req.on('error', fail)
+    })
+    expect(status, text).toBe(200)
+    expect(last().bytes).toBe(body.length)
+    expect(last().headers.expect).toBeUndefined()
+    await served.close()
   })
 
   test('a body over the API-wide 1 MiB limit streams through (the proxy has its own limit)', async () => {
