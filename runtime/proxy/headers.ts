@@ -1,3 +1,5 @@
+import zlib from 'node:zlib'
+
 /**
  * Hop-by-hop headers (RFC 9110 §7.6.1) describe one connection, not the message, so a proxy never
  * passes them on; Host and Content-Length are set anew for the next hop. `Expect: 100-continue`
@@ -36,19 +38,34 @@ export function upstreamHeaders(incoming: Headers, injected: Readonly<Record<str
 /**
  * The headers to answer with: the upstream's, without hop-by-hop ones and cookies (they were set for
  * the upstream's site, and would land on Switchboard's), each value passed through `mask`. When the
- * body was decoded on the way (gzip, br), its encoding and length no longer apply and are dropped.
+ * client decoded the body on the way (see {@link decodedCodings}), its encoding and length no longer
+ * apply and are dropped.
  *
  * @example
- * downstreamHeaders(response.headers, masker.text)
+ * downstreamHeaders(response.headers, masker.text, decodedCodings(response.headers.get('content-encoding')))
  */
-export function downstreamHeaders(upstream: Headers, mask: (value: string) => string): Headers {
+export function downstreamHeaders(upstream: Headers, mask: (value: string) => string, decoded: boolean): Headers {
   const dropped = droppedNames(upstream)
   dropped.add('set-cookie')
-  if (upstream.has('content-encoding')) dropped.add('content-encoding')
+  if (decoded) dropped.add('content-encoding')
   const out = new Headers()
   for (const [name, value] of upstream) if (!dropped.has(name)) out.append(name, mask(value))
-  if (upstream.has('content-length') && !upstream.has('content-encoding')) out.set('content-length', upstream.get('content-length')!)
+  if (upstream.has('content-length') && !decoded) out.set('content-length', upstream.get('content-length')!)
   return out
+}
+
+const DECODED = new Set(['gzip', 'x-gzip', 'deflate', 'br', ...('createZstdDecompress' in zlib ? ['zstd'] : [])])
+
+/**
+ * Whether the outbound client (undici's fetch) decodes a body with this Content-Encoding: only when it
+ * knows every coding listed; with one it does not know, it passes the body on as it came.
+ *
+ * @example
+ * decodedCodings('gzip') // true; decodedCodings('compress') // false; decodedCodings(null) // false
+ */
+export function decodedCodings(contentEncoding: string | null): boolean {
+  const codings = (contentEncoding ?? '').toLowerCase().split(',').map((c) => c.trim()).filter((c) => c !== '')
+  return codings.length > 0 && codings.every((c) => DECODED.has(c))
 }
 
 /** Hop-by-hop names, plus those the Connection header lists as hop-by-hop for this message. */

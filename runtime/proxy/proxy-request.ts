@@ -9,7 +9,7 @@ import { createMasker, effectiveValues, prepareRequest } from '../requests/index
 import { requireApp } from '../routes/apps.ts'
 import { idParam } from '../routes/body.ts'
 import type { AuthVariables } from '../users/index.ts'
-import { downstreamHeaders, upstreamHeaders } from './headers.ts'
+import { decodedCodings, downstreamHeaders, upstreamHeaders } from './headers.ts'
 import { createByteMasker } from './mask-bytes.ts'
 import { bodyTooLarge, limitBody, meter } from './streams.ts'
 import { proxiedPath, upstreamUrl } from './target.ts'
@@ -85,8 +85,9 @@ export function proxyHandler(deps: ProxyDeps) {
           : tooLarge()
       }
       const entry = deps.runs.record({ ...run, outcome: response.status < 400 ? 'ok' : 'http_error', status: response.status, durationMs: elapsed(), attempts, bytes: 0 })
-      const headers = downstreamHeaders(response.headers, mask)
-      if (NO_BODY.has(response.status) || run.method === 'HEAD') {
+      const bodiless = NO_BODY.has(response.status) || run.method === 'HEAD'
+      const headers = downstreamHeaders(response.headers, mask, !bodiless && decodedCodings(response.headers.get('content-encoding')))
+      if (bodiless) {
         await response.body.cancel().catch(() => {})
         return new Response(null, { status: response.status, headers })
       }

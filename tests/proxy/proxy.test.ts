@@ -1,4 +1,5 @@
-import { request } from 'node:http'
+import { createServer, request } from 'node:http'
+import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { startFaultServer, type FaultServer } from '../actions/faults.ts'
 import { createLab, type Lab } from '../actions/harness.ts'
@@ -122,11 +123,10 @@ describe('what reaches the upstream', () => {
 
 describe('what comes back', () => {
   test('status, body and end-to-end headers pass; hop-by-hop headers and cookies do not', async () => {
-    const upstream = await startFaultServer()
-    const custom = await import('node:http').then(({ createServer }) => createServer((_req, res) => {
+    const custom = createServer((_req, res) => {
       res.writeHead(418, { 'content-type': 'text/plain', 'content-length': '15', 'x-request-id': 'r-1', 'set-cookie': 'upstream=1', connection: 'close, x-hop', 'x-hop': 'no', 'keep-alive': 'timeout=5', etag: '"v1"' })
       res.end('short and stout')
-    }))
+    })
     await new Promise<void>((done) => custom.listen(0, '127.0.0.1', () => done()))
     const port = (custom.address() as { port: number }).port
     const other = await lab.connect({ connectorId: 'fault-lab', values: { baseUrl: `http://127.0.0.1:${port}`, apiKey: KEY } })
@@ -139,7 +139,29 @@ describe('what comes back', () => {
     for (const name of ['set-cookie', 'connection', 'x-hop', 'keep-alive', 'transfer-encoding']) expect(res.headers.get(name), name).toBeNull()
     custom.closeAllConnections()
     custom.close()
-    await upstream.close()
+  })
+
+  test('a gzip body is passed on decoded, without its encoding and length; an unknown encoding as it came', async () => {
+    const plain = 'hello, compressed world '.repeat(200)
+    const gzipped = gzipSync(plain)
+    const custom = createServer((req, res) => {
+      const unknown = req.url?.includes('unknown')
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-encoding': unknown ? 'compress' : 'gzip', 'content-length': String(gzipped.byteLength) })
+      res.end(gzipped)
+    })
+    await new Promise<void>((done) => custom.listen(0, '127.0.0.1', () => done()))
+    const port = (custom.address() as { port: number }).port
+    const other = await lab.connect({ connectorId: 'fault-lab', values: { baseUrl: `http://127.0.0.1:${port}`, apiKey: KEY } })
+    const decoded = await lab.raw(`/api/apps/default/connections/${other}/proxy/gz`)
+    expect(decoded.headers.get('content-encoding')).toBeNull()
+    expect(decoded.headers.get('content-length')).toBeNull()
+    expect(await decoded.text()).toBe(plain)
+    const raw = await lab.raw(`/api/apps/default/connections/${other}/proxy/unknown`)
+    expect(raw.headers.get('content-encoding')).toBe('compress')
+    expect(raw.headers.get('content-length')).toBe(String(gzipped.byteLength))
+    expect(Buffer.from(await raw.arrayBuffer()).equals(gzipped)).toBe(true)
+    custom.closeAllConnections()
+    custom.close()
   })
 
   test('an upstream 404 or 500 is an answer, passed on, not an error', async () => {
