@@ -7,6 +7,8 @@ import { createHttpClient } from './http/index.ts'
 import { createLowdbStore } from './store/index.ts'
 import { bootstrapWorkspace } from './users/index.ts'
 
+const PROXY_MAX_BYTES = 50 * 1024 * 1024
+
 /** A running runtime. */
 export interface RunningServer {
   url: string
@@ -30,6 +32,8 @@ export async function startServer(config: RuntimeConfig, options: { log?: (line:
   try {
     const keyRing = createKeyRing({ dataDir: config.dataDir, env: options.env ?? process.env })
     const http = createHttpClient({ allowedHosts: config.allowedHosts })
+    // The proxy streams bodies, so it may pass on more than the 10 MiB the buffered paths read.
+    const proxyHttp = createHttpClient({ allowedHosts: config.allowedHosts, maxResponseBytes: PROXY_MAX_BYTES })
     const catalogue = createCatalogue({ builtIns, store })
     // Listen first: with PORT=0 the public URL (links, redirect URI) needs the port the OS picked.
     let fetch: (request: Request) => Response | Promise<Response> = () => new Response('starting', { status: 503 })
@@ -37,7 +41,7 @@ export async function startServer(config: RuntimeConfig, options: { log?: (line:
     const port = (server.address() as { port: number }).port
     const url = `http://localhost:${port}`
     const publicUrl = config.publicUrl.endsWith(':0') ? config.publicUrl.replace(/:0$/, `:${port}`) : config.publicUrl
-    const app = createApp({ store, catalogue, keyRing, http, publicUrl, log, designerDir: config.designerDir })
+    const app = createApp({ store, catalogue, keyRing, http, publicUrl, log, designerDir: config.designerDir, proxy: { http: proxyHttp, maxResponseBytes: PROXY_MAX_BYTES } })
     fetch = app.fetch
     const { ownerToken } = await bootstrapWorkspace(store, new Date())
     log(`Switchboard is running on ${url} (data in ${config.dataDir}, ${builtIns.size} built-in connectors)`)
@@ -50,6 +54,7 @@ export async function startServer(config: RuntimeConfig, options: { log?: (line:
       async close() {
         await new Promise<void>((done) => server.close(() => done()))
         await http.close()
+        await proxyHttp.close()
         await store.close()
       },
     }

@@ -6,7 +6,7 @@ import type { ConnectionService } from '../connections/index.ts'
 import { connectUrl, credentialOwner, loadConnection, type Actor, type ConnectionDeps } from '../connections/index.ts'
 import { SwitchboardError } from '../errors.ts'
 import type { OAuth2Hook } from '../oauth2/index.ts'
-import { createMasker, effectiveValues, prepareRequest } from '../requests/index.ts'
+import { createMasker, effectiveValues, prepareRequest, toClientRequest } from '../requests/index.ts'
 import { sendWithRetries, type RetryPolicy } from './send.ts'
 
 /** Response headers worth passing on; everything else (cookies, hop-by-hop, server internals) is dropped. */
@@ -58,14 +58,7 @@ export async function runAction(
     })
     const masker = createMasker(prepared.auth.secrets)
     try {
-      const sent = await sendWithRetries(deps.http, {
-        url: prepared.url,
-        method: prepared.method,
-        headers: prepared.headers,
-        ...(prepared.body === undefined ? {} : { body: prepared.body }),
-        credentialHeaders: prepared.auth.credentialHeaders,
-        credentialQueryParams: prepared.auth.credentialQuery,
-      }, call.retry)
+      const sent = await sendWithRetries(deps.http, toClientRequest(prepared), call.retry)
       return { prepared, masker, sent }
     } catch (error) {
       throw upstreamFailure(error, masker.text)

@@ -3,7 +3,7 @@ import type { BodyRule, TestRequest } from '../../schemas/types/connector.ts'
 import { lookup, renderTemplate } from '../../schemas/template/index.ts'
 import { splitPointer } from '../../schemas/validate/index.ts'
 import type { HttpClient, HttpResponse } from '../http/index.ts'
-import { createMasker, prepareRequest, type PrepareInput } from '../requests/index.ts'
+import { createMasker, prepareRequest, toClientRequest, type PrepareInput } from '../requests/index.ts'
 import { errorDiagnosis, statusDiagnosis } from './diagnosis.ts'
 
 const EXCERPT_BYTES = 2048
@@ -34,14 +34,7 @@ export async function runTest(http: HttpClient, input: Omit<PrepareInput, 'spec'
   }
   let response: HttpResponse
   try {
-    response = await http.request({
-      url: prepared.url,
-      method: prepared.method,
-      headers: prepared.headers,
-      ...(prepared.body === undefined ? {} : { body: prepared.body }),
-      credentialHeaders: prepared.auth.credentialHeaders,
-      credentialQueryParams: prepared.auth.credentialQuery,
-    })
+    response = await http.request(toClientRequest(prepared))
   } catch (error) {
     return { ok: false, durationMs: clock() - started, ...errorDiagnosis(error, masker), request }
   }

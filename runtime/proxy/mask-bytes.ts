@@ -1,3 +1,5 @@
+import { secretVariants } from '../requests/mask.ts'
+
 /**
  * Masks secrets in a byte stream, chunk by chunk: each secret (and its URL-, form- and JSON-encoded
  * forms) becomes as many `*` as it has bytes, so a Content-Length stays true. A secret split across
@@ -10,15 +12,7 @@
  * masker.push(bytes('token=s3c')); masker.push(bytes('r3t!')); masker.flush() // 'token=******!' in all
  */
 export function createByteMasker(secrets: readonly string[]) {
-  const variants = new Set<string>()
-  for (const secret of secrets) {
-    if (secret.length === 0) continue
-    variants.add(secret)
-    variants.add(encodeURIComponent(secret))
-    variants.add(new URLSearchParams({ x: secret }).toString().slice(2))
-    variants.add(JSON.stringify(secret).slice(1, -1))
-  }
-  const needles = [...variants].map((v) => Buffer.from(v, 'utf8')).sort((a, b) => b.length - a.length)
+  const needles = secretVariants(secrets).map((v) => Buffer.from(v, 'utf8')).sort((a, b) => b.length - a.length)
   const keep = Math.max(0, (needles[0]?.length ?? 0) - 1)
   let carry: Buffer = Buffer.alloc(0)
 

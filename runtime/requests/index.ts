@@ -1,4 +1,4 @@
-export { prepareRequest, type PreparedRequest, type PrepareInput, type RequestSpec } from './prepare-request.ts'
+export { prepareRequest, toClientRequest, type PreparedRequest, type PrepareInput, type RequestSpec } from './prepare-request.ts'
 export { resolveBaseUrl, renderUrlTemplate } from './base-url.ts'
 export { fieldDefinitions, pickAuthMethod, effectiveValues } from './values.ts'
-export { createMasker, MASK, type Masker } from './mask.ts'
+export { createMasker, secretVariants, MASK, type Masker } from './mask.ts'

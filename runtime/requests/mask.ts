@@ -2,14 +2,13 @@
 export const MASK = '••••'
 
 /**
- * Hides secrets in text that is shown to people (test results, previews, errors): every secret,
- * also in its URL-encoded and base64 forms.
+ * Every form a secret can take in what an upstream or a preview shows: as it is, URL-encoded,
+ * form-encoded and JSON-escaped — longest first, so a secret containing another is masked whole.
  *
  * @example
- * const masker = createMasker(['s3cr3t'])
- * masker.text('token=s3cr3t') // 'token=••••'
+ * secretVariants(['a b']) // ['a%20b', 'a+b', 'a b']
  */
-export function createMasker(secrets: Iterable<string>) {
+export function secretVariants(secrets: Iterable<string>): string[] {
   const variants = new Set<string>()
   for (const secret of secrets) {
     if (secret.length === 0) continue
@@ -18,8 +17,19 @@ export function createMasker(secrets: Iterable<string>) {
     variants.add(new URLSearchParams({ x: secret }).toString().slice(2))
     variants.add(JSON.stringify(secret).slice(1, -1))
   }
-  // Longest first, so a secret containing another is masked whole.
-  const ordered = [...variants].sort((a, b) => b.length - a.length)
+  return [...variants].sort((a, b) => b.length - a.length)
+}
+
+/**
+ * Hides secrets in text that is shown to people (test results, previews, errors): every secret,
+ * also in its URL-encoded and base64 forms.
+ *
+ * @example
+ * const masker = createMasker(['s3cr3t'])
+ * masker.text('token=s3cr3t') // 'token=••••'
+ */
+export function createMasker(secrets: Iterable<string>) {
+  const ordered = secretVariants(secrets)
   const text = (value: string): string => {
     let out = value
     for (const secret of ordered) if (out.includes(secret)) out = out.split(secret).join(MASK)

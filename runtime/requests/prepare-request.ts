@@ -2,7 +2,7 @@ import type { AuthMethod, Connector, Field } from '../../schemas/types/connector
 import { lookup, placeholders, renderTemplate, wholePlaceholder, type Resolve } from '../../schemas/template/index.ts'
 import { applyAuth, type AuthMaterial } from '../auth/index.ts'
 import { SwitchboardError } from '../errors.ts'
-import { resolveRequestUrl } from '../http/index.ts'
+import { resolveRequestUrl, type HttpRequestOptions } from '../http/index.ts'
 import type { FieldValue } from '../types.ts'
 import { renderUrlTemplate, resolveBaseUrl } from './base-url.ts'
 
@@ -142,4 +142,22 @@ function setHeader(headers: Record<string, string>, name: string, value: string)
 
 function setDefaultHeader(headers: Record<string, string>, name: string, value: string): void {
   if (!Object.keys(headers).some((h) => h.toLowerCase() === name.toLowerCase())) headers[name] = value
+}
+
+/**
+ * The HTTP client's options for a prepared request, with the names of the headers and query
+ * parameters that carry credentials (dropped on a cross-origin redirect).
+ *
+ * @example
+ * const response = await http.request(toClientRequest(prepared))
+ */
+export function toClientRequest(prepared: PreparedRequest): Omit<HttpRequestOptions, 'responseType'> {
+  return {
+    url: prepared.url,
+    method: prepared.method,
+    headers: prepared.headers,
+    ...(prepared.body === undefined ? {} : { body: prepared.body }),
+    credentialHeaders: prepared.auth.credentialHeaders,
+    credentialQueryParams: prepared.auth.credentialQuery,
+  }
 }
