@@ -66,7 +66,7 @@ export interface FieldValues {
  */
 export interface ConnectorDocument {}
 /**
- * A new app.
+ * A new app; the person creating it becomes its admin. The id is generated when not given.
  *
  * This interface was referenced by `Api`'s JSON-Schema
  * via the `definition` "CreateApp".
