@@ -105,7 +105,7 @@ export function createApp(options: AppOptions) {
   app.route('/api/connectors/:id/oauth-app', oauthAppRoutes(oauth2))
   app.route('/api/connectors', connectorRoutes({ catalogue: options.catalogue, connections }))
   app.route('/api', userRoutes({ store: options.store, clock, publicUrl: options.publicUrl }))
-  app.route('/api/apps', appRoutes({ store: options.store, clock, newId }))
+  app.route('/api/apps', appRoutes({ store: options.store, clock, newId, catalogue: options.catalogue }))
   app.route('/api/apps/:appId/members', memberRoutes({ store: options.store, audit }))
   app.route('/api/apps/:appId/needs', needsRoutes({ store: options.store, catalogue: options.catalogue, connections, publicUrl: options.publicUrl }))
   app.route('/api/apps/:appId/audit', auditRoutes({ store: options.store, audit }))

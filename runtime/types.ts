@@ -122,5 +122,7 @@ export interface AppRecord {
   id: string
   name: string
   members: Array<{ userId: string; role: AppRole }>
+  /** `<connectorId>.<actionKey>` of the actions the app's workflows run: their scopes are requested. */
+  actions?: string[]
   createdAt: string
 }

@@ -19,6 +19,7 @@ export interface AppRule {
  */
 export const APP_RULES: readonly AppRule[] = [
   { method: 'GET', path: '', role: 'member', what: 'read the app' },
+  { method: 'PATCH', path: '', role: 'admin', what: "change the app's name or the actions it uses" },
   { method: 'PUT', path: '/members/:userId', role: 'admin', what: 'add members or change their role' },
   { method: 'DELETE', path: '/members/:userId', role: 'admin', what: 'remove members' },
   { method: 'GET', path: '/audit', role: 'admin', what: 'read the audit trail' },

@@ -3,11 +3,11 @@ import type { OAuthAuthorization } from '../../schemas/types/api.ts'
 import { credentialId, credentialOwner, loadConnection, openCredentials } from '../connections/index.ts'
 import { SwitchboardError } from '../errors.ts'
 import { effectiveValues } from '../requests/index.ts'
-import type { CredentialRecord } from '../types.ts'
+import type { AppRecord, CredentialRecord } from '../types.ts'
 import { oauthMethod, renderEndpoint, renderParams } from './internal/endpoints.ts'
 import { redirectUri, type OAuthApps } from './oauth-apps.ts'
 import { createPkce } from './pkce.ts'
-import { extraScopes, joinScopes, requestedScopes } from './scopes.ts'
+import { extraScopes, joinScopes, requestedScopes, scopesForAppActions } from './scopes.ts'
 import type { OAuth2Options, OAuthStateRecord } from './types.ts'
 
 /** Used and expired flows are kept this long, so a late or replayed callback gets a precise answer. */
@@ -45,7 +45,9 @@ export async function startAuthorization(
   }
   const { clientId } = await apps.client(loaded.connector.id)
   const extra = extraScopes(start.scopes, method)
-  const scopes = requestedScopes(method, await granted(options, loaded.record, start.userId), extra)
+  const app = await options.store.get<AppRecord>('apps', start.appId)
+  const needed = scopesForAppActions(loaded.connector, method, app?.actions)
+  const scopes = requestedScopes(method, await granted(options, loaded.record, start.userId), extra, needed)
   const values = effectiveValues(loaded.fields, loaded.record.fields)
   const authorizeUrl = new URL(renderEndpoint(method.authorizeUrl, values, 'authorize URL'))
   const tokenUrl = renderEndpoint(method.tokenUrl, values, 'token URL')

@@ -1,4 +1,4 @@
-import type { OAuth2Auth } from '../../schemas/types/connector.ts'
+import type { Connector, OAuth2Auth } from '../../schemas/types/connector.ts'
 import { SwitchboardError } from '../errors.ts'
 
 /** A scope token (RFC 6749 §3.3): printable ASCII without space, `"` and `\`. */
@@ -19,14 +19,29 @@ export function parseScopes(value: unknown): string[] | undefined {
 }
 
 /**
- * What a connection asks for: the method's default scopes, the scopes it was granted already (so
- * re-authorizing never loses any) and the extra ones asked for now, in that order, without repeats.
+ * What a connection asks for: the method's default scopes, the scopes the app's actions need, the
+ * scopes it was granted already (so re-authorizing never loses any) and the extra ones asked for now,
+ * in that order, without repeats.
  *
  * @example
- * requestedScopes(method, ['repo'], ['gist']) // ['read:user', 'repo', 'gist']
+ * requestedScopes(method, ['repo'], ['gist'], ['issues:write']) // ['read:user', 'issues:write', 'repo', 'gist']
  */
-export function requestedScopes(method: Pick<OAuth2Auth, 'defaultScopes'>, granted: readonly string[] | undefined, extra: readonly string[] = []): string[] {
-  return unique([...(method.defaultScopes ?? []), ...(granted ?? []), ...extra])
+export function requestedScopes(method: Pick<OAuth2Auth, 'defaultScopes'>, granted: readonly string[] | undefined, extra: readonly string[] = [], needed: readonly string[] = []): string[] {
+  return unique([...(method.defaultScopes ?? []), ...needed, ...(granted ?? []), ...extra])
+}
+
+/**
+ * The scopes the actions an app uses need from one connector (`<connectorId>.<actionKey>` entries),
+ * limited to what the OAuth2 method offers.
+ *
+ * @example
+ * scopesForAppActions(connector, method, ['github.createIssue', 'slack.postMessage']) // ['repo']
+ */
+export function scopesForAppActions(connector: Connector, method: Pick<OAuth2Auth, 'scopes'>, uses: readonly string[] | undefined): string[] {
+  const offered = method.scopes?.map((s) => s.value)
+  const keys = new Set((uses ?? []).filter((ref) => ref.startsWith(`${connector.id}.`)).map((ref) => ref.slice(connector.id.length + 1)))
+  const scopes = (connector.actions ?? []).filter((a) => keys.has(a.key)).flatMap((a) => a.scopes ?? [])
+  return unique(scopes.filter((s) => !offered || offered.includes(s)))
 }
 
 /**

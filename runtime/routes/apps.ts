@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
-import type { CreateApp } from '../../schemas/types/api.ts'
+import type { CreateApp, UpdateApp } from '../../schemas/types/api.ts'
+import type { Catalogue } from '../catalogue/index.ts'
 import { SwitchboardError } from '../errors.ts'
 import type { Store } from '../store/index.ts'
 import type { AppRecord } from '../types.ts'
@@ -19,12 +20,12 @@ export async function requireApp(store: Store, appId: string): Promise<AppRecord
 }
 
 /**
- * The apps routes: list, create, read.
+ * The apps routes: list, create, read, and change (name, the actions the app uses).
  *
  * @example
  * app.route('/api/apps', appRoutes({ store, clock, newId }))
  */
-export function appRoutes(deps: { store: Store; clock: () => Date; newId: (prefix: string) => string }) {
+export function appRoutes(deps: { store: Store; clock: () => Date; newId: (prefix: string) => string; catalogue: Catalogue }) {
   const { store } = deps
   return new Hono<{ Variables: AuthVariables }>()
     .get('/', async (c) => {
@@ -53,4 +54,22 @@ export function appRoutes(deps: { store: Store; clock: () => Date; newId: (prefi
       return c.json(app, 201)
     })
     .get('/:appId', async (c) => c.json(await requireApp(store, idParam(c, 'appId', 'app'))))
+    .patch('/:appId', async (c) => {
+      const appId = (await requireApp(store, idParam(c, 'appId', 'app'))).id
+      const body = await readBody<UpdateApp>(c, 'UpdateApp')
+      for (const [i, ref] of (body.actions ?? []).entries()) {
+        const [connectorId, actionKey] = ref.split('.') as [string, string]
+        const connector = await deps.catalogue.get(connectorId).then((e) => e.connector, () => undefined)
+        if (!connector?.actions?.some((a) => a.key === actionKey)) {
+          const message = connector ? `Connector "${connectorId}" has no action "${actionKey}".` : `There is no connector "${connectorId}".`
+          throw new SwitchboardError(400, 'unknown_action', `actions[${i}]: ${message}`, { details: { errors: [{ path: `/actions/${i}`, keyword: 'unknownAction', message }] } })
+        }
+      }
+      const updated = await store.update<AppRecord>('apps', appId, (app) => app && {
+        ...app,
+        ...(body.name === undefined ? {} : { name: body.name.trim() }),
+        ...(body.actions === undefined ? {} : { actions: body.actions }),
+      })
+      return c.json(updated)
+    })
 }

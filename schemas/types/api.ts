@@ -104,6 +104,21 @@ export interface IssueToken {
   name: string
 }
 /**
+ * Changes to an app: its name, and the connector actions its workflows use (their OAuth scopes are asked for when a connection authorizes: least privilege).
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "UpdateApp".
+ */
+export interface UpdateApp {
+  name?: string
+  /**
+   * `<connectorId>.<actionKey>` of every action the app's workflows run.
+   *
+   * @maxItems 500
+   */
+  actions?: string[]
+}
+/**
  * A new connection; credentials may be given now or later with PUT …/credentials.
  *
  * This interface was referenced by `Api`'s JSON-Schema

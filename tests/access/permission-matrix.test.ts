@@ -42,6 +42,7 @@ const ROWS: Row[] = [
   { name: 'run action as workflow on personal', request: async () => ({ method: 'POST', path: `${A}/connections/${P}/actions/ping`, body: { mode: 'workflow' } }), expect: [409, 409, 409, 404] },
   { name: 'list runs', request: async () => ({ method: 'GET', path: `${A}/connections/${S}/runs` }), expect: [200, 200, 200, 404] },
   { name: 'proxy', request: async () => ({ method: 'GET', path: `${A}/connections/${S}/proxy/ping` }), expect: [200, 200, 200, 404] },
+  { name: 'declare the actions the app uses', request: async () => ({ method: 'PATCH', path: A, body: { actions: ['acl-lab.ping'] } }), expect: [200, 200, 403, 404] },
   { name: 'set member', request: async (w) => ({ method: 'PUT', path: `${A}/members/${w.userIds.member2}`, body: { role: 'member' } }), expect: [200, 200, 403, 404] },
   { name: 'remove member', request: async (w) => {
     const user = await w.as('owner', 'POST', '/api/users', { body: { name: unique('victim') } })
