@@ -75,10 +75,23 @@ export function createApp(options: AppOptions) {
   const maxSize = options.maxBodyBytes ?? 1024 * 1024
   const newId = (prefix: string) => `${prefix}_${randomBytes(9).toString('base64url').replace(/[-_]/g, 'x')}`
   const parts = { store: options.store, catalogue: options.catalogue, keyRing: options.keyRing, http: options.http, clock, publicUrl: options.publicUrl }
-  const oauth2 = createOAuth2({ ...parts, log, ...options.oauth2 })
+  const audit = createAuditLog({ store: options.store, clock, ...(options.auditLimit === undefined ? {} : { limit: options.auditLimit }) })
+  const oauth2 = createOAuth2({
+    ...parts,
+    log,
+    // The callback carries no bearer token, so the audit middleware never sees it: record it here.
+    onAuthorized: (e) => audit.record(e.appId, {
+      userId: e.userId,
+      event: e.reconnected ? 'connection.reconnected' : 'connection.connected',
+      connectionId: e.connectionId,
+      connectorId: e.connectorId,
+      connectionName: e.connectionName,
+      details: { via: 'oauth2', scopes: e.scopes },
+    }),
+    ...options.oauth2,
+  })
   const connectionDeps = { ...parts, newId: () => newId('c'), oauth2 }
   const connections = createConnectionService(connectionDeps)
-  const audit = createAuditLog({ store: options.store, clock, ...(options.auditLimit === undefined ? {} : { limit: options.auditLimit }) })
   const runs = options.runLog ?? createRunLog({ clock })
   const proxy = proxyHandler({ connectionDeps, connections, runs, retry: options.retry, options: options.proxy })
 

@@ -100,7 +100,17 @@ export async function completeAuthorization(
       scope: outcome.tokens.scope ?? state.scopes,
       ...(outcome.tokens.tokenType ? { tokenType: outcome.tokens.tokenType } : {}),
     }
+    const before = await options.store.get('credentials', credentialId(state.connectionId, credentialOwner(loaded.record, state.userId)))
     const owner = await save(options, state, tokens)
+    await options.onAuthorized?.({
+      appId: state.appId,
+      connectionId: state.connectionId,
+      connectorId: loaded.connector.id,
+      connectionName: loaded.record.name,
+      userId: state.userId,
+      reconnected: before !== undefined,
+      scopes: tokens.scope ?? [],
+    })
     ctx.refresher.forget(credentialId(state.connectionId, owner))
     options.log(`oauth2: connection ${state.connectionId} authorized${owner ? ` for user ${owner}` : ''}; granted scopes: ${tokens.scope?.join(' ') || '(none)'}`)
     if (loaded.connector.test) {

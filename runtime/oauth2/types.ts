@@ -62,6 +62,20 @@ export interface OAuth2Options extends Omit<ConnectionDeps, 'newId'> {
   maxBackoffMs?: number
   /** Timeout of one token request (default 15 000 ms). */
   tokenTimeoutMs?: number
+  /** Told when a person completed authorization through the callback (for the audit trail). */
+  onAuthorized?: (event: AuthorizedEvent) => Promise<unknown> | void
+}
+
+/** A completed authorization: who connected which connection, and what was granted (never a token). */
+export interface AuthorizedEvent {
+  appId: string
+  connectionId: string
+  connectorId: string
+  connectionName: string
+  userId: string
+  /** Whether the same credential had tokens before (a reconnect). */
+  reconnected: boolean
+  scopes: string[]
 }
 
 /** Whose token: a loaded connection and the credential owner (`undefined` for shared credentials). */

@@ -45,3 +45,14 @@ it('refuses actions that do not exist, saying which', async () => {
   expect(unknown.body.error.message).toContain('There is no connector "ghost-tool"')
   expect((await h.call('PATCH', '/api/apps/default', { body: { actions: ['not a ref'] } })).body.error.code).toBe('invalid_body')
 })
+
+it('records connecting and reconnecting through OAuth2 in the audit trail, with the scopes and no token', async () => {
+  const id = await addConnection(h, 'uses')
+  expect(outcome((await authorize(h, id)).final).oauth).toBe('success')
+  expect(outcome((await authorize(h, id)).final).oauth).toBe('success')
+  const trail = await h.call('GET', `/api/apps/default/audit?connection=${id}`)
+  const events = trail.body.entries.map((e: { event: string; details?: { via?: string } }) => [e.event, e.details?.via])
+  expect(events).toContainEqual(['connection.connected', 'oauth2'])
+  expect(events).toContainEqual(['connection.reconnected', 'oauth2'])
+  for (const secret of p.secrets()) expect(trail.text).not.toContain(secret)
+})
