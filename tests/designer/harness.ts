@@ -7,14 +7,13 @@
  */
 import { execFile } from 'node:child_process'
 import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises'
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { readConfig } from '../../runtime/config.ts'
 import { startServer, type RunningServer } from '../../runtime/server.ts'
+import { startUpstream, type Upstream, type UpstreamHandler } from '../runtime/harness.ts'
 
 export const repo = resolve(import.meta.dirname, '../..')
 
@@ -84,35 +83,8 @@ export async function ensureDesignerBuilt(): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Loopback upstream
 
-/** What an upstream saw of one request. */
-export interface SeenRequest {
-  method: string
-  /** Path and query, as sent. */
-  url: string
-  path: string
-  headers: http.IncomingHttpHeaders
-  body: string
-}
-
-/** How an upstream answers; objects are sent as JSON. */
-export interface Reply {
-  status?: number
-  headers?: Record<string, string>
-  body?: unknown
-}
-
-export type UpstreamHandler = (request: SeenRequest) => Reply | Promise<Reply>
-
-export interface Upstream {
-  port: number
-  /** `http://127.0.0.1:<port>` */
-  origin: string
-  requests: SeenRequest[]
-  /** The last request seen; throws when there was none. */
-  last(): SeenRequest
-  answer(handler: UpstreamHandler): void
-  close(): Promise<void>
-}
+// The same recording upstream as the runtime tests'.
+export { startUpstream, type Reply, type SeenRequest, type Upstream, type UpstreamHandler } from '../runtime/harness.ts'
 
 /**
  * An upstream API that accepts only `X-Api-Key: <key>` (or `Authorization: Bearer <key>`) and
@@ -126,56 +98,6 @@ export function apiKeyHandler(key: string, login: string): UpstreamHandler {
     const given = request.headers['x-api-key'] ?? /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1]
     if (given !== key) return { status: 401, body: { message: 'Bad credentials' } }
     return { body: { login, id: 1 } }
-  }
-}
-
-/**
- * A real HTTP server on 127.0.0.1 that records every request and answers with `handler`.
- *
- * @example
- * const upstream = await startUpstream(() => ({ body: { ok: true } }))
- * upstream.last().headers['x-api-key']
- */
-export async function startUpstream(handler: UpstreamHandler = () => ({ body: { ok: true } })): Promise<Upstream> {
-  let current = handler
-  const requests: SeenRequest[] = []
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => {
-      const seen: SeenRequest = { method: req.method ?? '', url: req.url ?? '', path: new URL(req.url ?? '/', 'http://upstream').pathname, headers: req.headers, body: Buffer.concat(chunks).toString() }
-      requests.push(seen)
-      Promise.resolve(current(seen)).then((reply) => {
-        const text = reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body)
-        res.writeHead(reply.status ?? 200, { 'content-type': typeof reply.body === 'string' ? 'text/plain; charset=utf-8' : 'application/json', ...reply.headers })
-        res.end(text)
-      }, (error: unknown) => {
-        res.writeHead(500, { 'content-type': 'text/plain' })
-        res.end(`upstream handler failed: ${String(error)}`)
-      })
-    })
-  })
-  await new Promise<void>((done, fail) => {
-    server.once('error', fail)
-    server.listen(0, '127.0.0.1', () => done())
-  })
-  const { port } = server.address() as AddressInfo
-  return {
-    port,
-    origin: `http://127.0.0.1:${port}`,
-    requests,
-    last() {
-      const seen = requests.at(-1)
-      if (!seen) throw new Error('the upstream saw no request')
-      return seen
-    },
-    answer(next) {
-      current = next
-    },
-    close: () => new Promise<void>((done) => {
-      server.closeAllConnections()
-      server.close(() => done())
-    }),
   }
 }
 
