@@ -37,6 +37,9 @@ export function checkAuth(check: Checker, auth: unknown, connectorFields: Readon
       case 'oauth2':
         scopes ??= new Set()
         for (const scope of checkOAuth2(check, method, at, fields)) scopes.add(scope)
+        // A method's own clientId/clientSecret fields are the client the runtime authenticates with
+        // (per connection, instead of the workspace OAuth app): used, though no template names them.
+        for (const field of own) if (field.key === 'clientId' || field.key === 'clientSecret') check.used.add(field)
         break
     }
     warnUnused(check, own)
