@@ -13,15 +13,23 @@ export class FileProblem extends Error {
  * const doc = await readJsonFile('connectors/github.json')
  */
 export async function readJsonFile(file: string): Promise<unknown> {
-  let text: string
+  return parseJson(await readTextFile(file))
+}
+
+/**
+ * Reads a UTF-8 file; failing, a {@link FileProblem} that says why in plain words.
+ *
+ * @example
+ * const text = await readTextFile('providers.yaml')
+ */
+export async function readTextFile(file: string): Promise<string> {
   try {
-    text = await readFile(file, 'utf8')
+    return await readFile(file, 'utf8')
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : String(code ?? error)
     throw new FileProblem(`cannot read the file: ${why}`)
   }
-  return parseJson(text)
 }
 
 /**

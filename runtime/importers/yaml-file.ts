@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises'
 import { isMap, isScalar, LineCounter, parseDocument, visit, YAMLParseError } from 'yaml'
-import { FileProblem } from '../cli/json-file.ts'
+import { FileProblem, readTextFile } from '../cli/json-file.ts'
 
 /**
  * Reads and parses a YAML file; a syntax error names the line and column.
@@ -9,15 +8,7 @@ import { FileProblem } from '../cli/json-file.ts'
  * const catalogue = await readYamlFile('providers.yaml')
  */
 export async function readYamlFile(file: string): Promise<unknown> {
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : String(code ?? error)
-    throw new FileProblem(`cannot read the file: ${why}`)
-  }
-  return parseYaml(text)
+  return parseYaml(await readTextFile(file))
 }
 
 /**
