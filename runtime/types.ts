@@ -4,21 +4,15 @@
  */
 import type { SealedSecret } from './crypto/index.ts'
 import type { Connector } from '../schemas/types/connector.ts'
-import type { FieldValue, Sharing } from '../schemas/types/api.ts'
+import type { Connection, FieldValue, Sharing } from '../schemas/types/api.ts'
 
 export type { Connector, FieldValue, Sharing }
 
-/** What a connection is doing, as people see it. */
-export type ConnectionStatus = 'not_connected' | 'connected' | 'expired' | 'error'
+/** What a connection is doing, as people see it (from the API schema). */
+export type ConnectionStatus = Connection['status']
 
-/** The result of the last test, kept on the connection. */
-export interface LastTest {
-  at: string
-  ok: boolean
-  status?: number
-  diagnosis: string
-  problem?: string
-}
+/** The result of the last test, kept on the connection, as the API shows it. */
+export type LastTest = NonNullable<Connection['lastTest']>
 
 /** A connection as stored: non-secret values only; secrets live sealed in `credentials`. */
 export interface ConnectionRecord {
