@@ -143,7 +143,12 @@ describe('users, members and sharing', () => {
 
     await page.goto(`${env.baseUrl}/#/apps/default/members`)
     await page.getByRole('alert').filter({ hasText: 'admin' }).waitFor()
-    await page.goto(`${env.baseUrl}/#/me/tokens`)
+    // Only admins add connections: the member is not offered the button, and their name (the way to
+    // My tokens) stays in the header on a narrow screen.
+    await page.goto(`${env.baseUrl}/#/apps/default/connections`)
+    await page.getByRole('table').waitFor()
+    expect(await page.getByRole('link', { name: 'Add connection' }).count()).toBe(0)
+    await page.getByRole('link', { name: 'Mia Member' }).click()
     await page.locator('[data-token="Laptop"]').waitFor()
     await page.locator('[data-token="Browser session"]').first().waitFor()
   })
