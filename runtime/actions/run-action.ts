@@ -3,7 +3,7 @@ import type { Action } from '../../schemas/types/connector.ts'
 import { lookup } from '../../schemas/template/index.ts'
 import { inputValidator, splitPointer, toProblems } from '../../schemas/validate/index.ts'
 import type { ConnectionService } from '../connections/index.ts'
-import { connectUrl, credentialOwner, loadConnection, type Actor, type ConnectionDeps } from '../connections/index.ts'
+import { assertWorkflowMay, credentialOwner, credentialsForUse, loadConnection, type Actor, type ConnectionDeps } from '../connections/index.ts'
 import { SwitchboardError } from '../errors.ts'
 import type { OAuth2Hook } from '../oauth2/index.ts'
 import { createMasker, effectiveValues, prepareRequest, toClientRequest } from '../requests/index.ts'
@@ -32,16 +32,9 @@ export async function runAction(
     const keys = (connector.actions ?? []).map((a) => a.key)
     throw new SwitchboardError(404, 'action_not_found', `Connector "${connector.id}" has no action "${call.actionKey}".${keys.length ? ` Its actions: ${keys.join(', ')}.` : ' It defines no actions.'}`)
   }
-  if (call.body.mode === 'workflow' && record.sharing !== 'shared') {
-    throw new SwitchboardError(409, 'shared_connection_required', `Workflows run with nobody present, so they can only use shared connections; "${record.name}" is personal. Switch it to shared (an app admin connects it for everyone), or pick a shared connection.`)
-  }
+  if (call.body.mode === 'workflow') assertWorkflowMay(record)
   const inputs = checkInputs(action, call.body.inputs ?? {})
-  const secrets = await connections.tests.secretsFor(loaded, call.actor)
-  const needsSecrets = method.type === 'oauth2' || [...fields.values()].some((f) => f.type === 'secret')
-  if (needsSecrets && !secrets) {
-    const url = connectUrl(deps.publicUrl, record)
-    throw new SwitchboardError(428, 'connection_required', `"${record.name}" has no credentials${record.sharing === 'personal' ? ' of yours' : ''} yet. Connect it at ${url}, then run the action again.`, { details: { connectUrl: url } })
-  }
+  const secrets = await credentialsForUse(deps, connections.tests, loaded, call.actor, { then: 'run the action again' })
   const target = { loaded, owner: credentialOwner(record, call.actor.userId) }
   // Least privilege: refused before any token refresh or upstream request.
   deps.oauth2?.assertScopes(target, action.scopes, secrets)

@@ -3,3 +3,4 @@ export { loadConnection, type Actor, type ConnectionDeps, type Loaded } from './
 export { credentialId, credentialOwner, openCredentials, putCredentials, dropCredentials } from './credentials.ts'
 export { checkValues } from './field-values.ts'
 export { connectUrl, toView } from './view.ts'
+export { assertWorkflowMay, credentialsForUse } from './for-use.ts'

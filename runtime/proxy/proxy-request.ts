@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import { streamWithRetries, upstreamFailure, type RetryPolicy, type RunEntry, type RunLog } from '../actions/index.ts'
-import { connectUrl, credentialOwner, loadConnection, type ConnectionDeps, type ConnectionService } from '../connections/index.ts'
+import { credentialOwner, credentialsForUse, loadConnection, type ConnectionDeps, type ConnectionService } from '../connections/index.ts'
 import { SwitchboardError } from '../errors.ts'
 import { responseTooLargeError } from '../http/errors.ts'
 import type { HttpClient } from '../http/index.ts'
@@ -121,15 +121,7 @@ export function proxyHandler(deps: ProxyDeps) {
     if (Number(declared ?? 0) > maxRequestBytes) throw bodyTooLarge(maxRequestBytes)
     const loaded = await loadConnection(deps.connectionDeps, at.appId, at.id)
     const { record, connector, method: auth, fields } = loaded
-    if (mode === 'workflow' && record.sharing !== 'shared') {
-      throw new SwitchboardError(409, 'shared_connection_required', `Workflows run with nobody present, so they can only use shared connections; "${record.name}" is personal. Switch it to shared (an app admin connects it for everyone), or pick a shared connection.`)
-    }
-    const secrets = await deps.connections.tests.secretsFor(loaded, { userId: c.get('user').id })
-    const needsSecrets = auth.type === 'oauth2' || [...fields.values()].some((f) => f.type === 'secret')
-    if (needsSecrets && !secrets) {
-      const url = connectUrl(deps.connectionDeps.publicUrl, record)
-      throw new SwitchboardError(428, 'connection_required', `"${record.name}" has no credentials${record.sharing === 'personal' ? ' of yours' : ''} yet. Connect it at ${url}, then send the request again.`, { details: { connectUrl: url } })
-    }
+    const secrets = await credentialsForUse(deps.connectionDeps, deps.connections.tests, loaded, { userId: c.get('user').id }, { mode, then: 'send the request again' })
     const values = effectiveValues(fields, record.fields, secrets?.values)
     const body = method === 'GET' || method === 'HEAD' || declared === '0' ? null : c.req.raw.body
     const attempt = async (accessToken: string | undefined) => {

@@ -30,3 +30,23 @@ test("a member's test result and account label stay on their own view", async ()
   expect(owner.body.lastTest).toBeUndefined()
   expect(JSON.stringify(owner.body)).not.toContain('CANARY')
 })
+
+test('a connection without credentials says who can connect it: yourself (personal) or an app admin (shared)', async () => {
+  const P = await w.connection('personal', 'Who connects (personal)')
+  const personal = await w.as('member', 'POST', `${A}/connections/${P}/actions/ping`, { body: {} })
+  expect(personal.status).toBe(428)
+  expect(personal.body.error.message).toContain('Connect your own account at')
+  const S = await w.connection('shared', 'Who connects (shared)')
+  expect((await w.as('admin', 'DELETE', `${A}/connections/${S}/credentials`)).status).toBe(200)
+  const seen = w.upstream.requests.length
+  for (const answer of [
+    await w.as('member', 'POST', `${A}/connections/${S}/actions/ping`, { body: {} }),
+    await w.as('member', 'GET', `${A}/connections/${S}/proxy/ping`),
+  ]) {
+    expect(answer.status).toBe(428)
+    expect(answer.body.error.code).toBe('connection_required')
+    expect(answer.body.error.message).toContain('An app admin connects it for everyone at')
+    expect(answer.body.error.details.connectUrl).toContain(`/connections/${S}/connect`)
+  }
+  expect(w.upstream.requests.length).toBe(seen)
+})
