@@ -83,3 +83,14 @@ export function hasAllSecrets(fields: ReadonlyMap<string, Field>, secrets: Reado
 export function hostAllowed(host: string, patterns: readonly string[] | undefined): boolean {
   return (patterns ?? []).some((p) => (p.startsWith('*.') ? host.endsWith(p.slice(1)) && host.length > p.length - 1 : host === p))
 }
+
+/**
+ * Whether connections of this auth method need credentials before they can be used: OAuth2 tokens,
+ * or a secret field. (A method with only plain fields is usable as soon as it is created.)
+ *
+ * @example
+ * needsCredentials(method, fields) // true for an API key method
+ */
+export function needsCredentials(method: AuthMethod, fields: ReadonlyMap<string, Field>): boolean {
+  return method.type === 'oauth2' || [...fields.values()].some((f) => f.type === 'secret')
+}

@@ -1,6 +1,6 @@
 import { SwitchboardError } from '../errors.ts'
 import type { ConnectionRecord, CredentialSecrets } from '../types.ts'
-import type { Actor, ConnectionDeps, Loaded } from './context.ts'
+import { needsCredentials, type Actor, type ConnectionDeps, type Loaded } from './context.ts'
 import { connectUrl } from './view.ts'
 
 /**
@@ -21,8 +21,7 @@ export async function credentialsForUse(
   const { record, method, fields } = loaded
   if (options.mode === 'workflow') assertWorkflowMay(record)
   const secrets = await tests.secretsFor(loaded, actor)
-  const needsSecrets = method.type === 'oauth2' || [...fields.values()].some((f) => f.type === 'secret')
-  if (needsSecrets && !secrets) {
+  if (needsCredentials(method, fields) && !secrets) {
     const url = connectUrl(deps.publicUrl, record)
     const who = record.sharing === 'personal'
       ? `has no credentials of yours yet. Connect your own account at ${url}`

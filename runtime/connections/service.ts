@@ -1,8 +1,9 @@
 import type { CloneConnection, Connection, CreateConnection, SetCredentials, UpdateConnection } from '../../schemas/types/api.ts'
 import { SwitchboardError } from '../errors.ts'
 import { effectiveValues, fieldDefinitions, pickAuthMethod, resolveBaseUrl } from '../requests/index.ts'
+import type { StoreTx } from '../store/index.ts'
 import type { ConnectionRecord, CredentialRecord } from '../types.ts'
-import { assertNameFree, connectionName, hasAllSecrets, hostAllowed, loadConnection, type Actor, type ConnectionDeps, type Loaded } from './context.ts'
+import { assertNameFree, connectionName, hasAllSecrets, hostAllowed, loadConnection, needsCredentials, type Actor, type ConnectionDeps, type Loaded } from './context.ts'
 import { credentialId, credentialOwner, dropCredentials, putCredentials } from './credentials.ts'
 import { checkValues } from './field-values.ts'
 import { toView } from './view.ts'
@@ -26,7 +27,7 @@ export function createConnectionService(deps: ConnectionDeps) {
     return toView(personalView(loaded.record, credential), loaded.connector, new Set(credential?.secretKeys ?? []), deps.publicUrl)
   }
 
-  async function update(appId: string, id: string, change: (loaded: Loaded, tx: Parameters<Parameters<typeof deps.store.transaction>[0]>[0]) => ConnectionRecord): Promise<Loaded> {
+  async function update(appId: string, id: string, change: (loaded: Loaded, tx: StoreTx) => ConnectionRecord): Promise<Loaded> {
     const loaded = await loadConnection(deps, appId, id)
     const record = await deps.store.transaction((tx) => {
       const current = tx.get<ConnectionRecord>('connections', id)
@@ -83,7 +84,7 @@ export function createConnectionService(deps: ConnectionDeps) {
       }
       const connect = Object.keys(split.secrets).length > 0 && hasAllSecrets(fields, split.secrets)
       if (Object.keys(split.secrets).length > 0 && !connect) checkValues(fields, body.values ?? {}, { require: 'secrets' })
-      if (connect || (method.type !== 'oauth2' && ![...fields.values()].some((f) => f.type === 'secret'))) record.status = 'connected'
+      if (connect || !needsCredentials(method, fields)) record.status = 'connected'
       await deps.store.transaction((tx) => {
         assertNameFree(tx.list<ConnectionRecord>('connections'), appId, connector.id, record.name)
         tx.put('connections', record)
@@ -165,13 +166,13 @@ export function createConnectionService(deps: ConnectionDeps) {
     },
 
     async clone(appId: string, id: string, body: CloneConnection, actor: Actor): Promise<Connection> {
-      const { record, connector } = await loadConnection(deps, appId, id)
+      const { record, connector, method, fields } = await loadConnection(deps, appId, id)
       const at = now()
       const copy: ConnectionRecord = {
         ...structuredClone(record),
         id: deps.newId(),
         name: connectionName(body.name),
-        status: [...fieldDefinitions(connector, pickAuthMethod(connector, record.authMethod)).values()].some((f) => f.type === 'secret') || connector.auth.find((m) => m.id === record.authMethod)?.type === 'oauth2' ? 'not_connected' : 'connected',
+        status: needsCredentials(method, fields) ? 'not_connected' : 'connected',
         createdAt: at,
         updatedAt: at,
         createdBy: actor.userId,

@@ -5,7 +5,7 @@ import { SwitchboardError } from '../errors.ts'
 import type { OAuth2Hook } from '../oauth2/index.ts'
 import { effectiveValues, fieldDefinitions, pickAuthMethod } from '../requests/index.ts'
 import type { ConnectionRecord, CredentialRecord, CredentialSecrets, LastTest } from '../types.ts'
-import { loadConnection, type Actor, type ConnectionDeps, type Loaded } from './context.ts'
+import { loadConnection, needsCredentials, type Actor, type ConnectionDeps, type Loaded } from './context.ts'
 import { credentialId, credentialOwner, openCredentials } from './credentials.ts'
 import { checkValues } from './field-values.ts'
 import { runTest } from './run-test.ts'
@@ -36,9 +36,8 @@ export function createConnectionTests(deps: ConnectionDeps & { oauth2?: OAuth2Ho
       const test = connector.test
       if (!test) throw new SwitchboardError(409, 'no_test', `Connector "${connector.id}" defines no test request, so its connections cannot be tested.`)
       const secrets = await secretsFor(loaded, actor)
-      const needsSecrets = method.type === 'oauth2' || [...fields.values()].some((f) => f.type === 'secret')
       let result: TestResult
-      if (needsSecrets && !secrets) {
+      if (needsCredentials(method, fields) && !secrets) {
         result = {
           ok: false,
           durationMs: 0,
