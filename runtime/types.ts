@@ -40,6 +40,11 @@ export interface ConnectionRecord {
 export interface CredentialSecrets {
   /** Values of secret fields, by key. */
   values: Record<string, string>
+  /**
+   * Personal connections: the member's own values of the auth method's plain fields (their email for
+   * Basic auth). Kept beside the sealed part, not in it; read with the credentials.
+   */
+  fields?: Record<string, FieldValue>
   /** OAuth2 tokens, for OAuth2 methods. */
   oauth?: OAuthTokens
 }
@@ -66,6 +71,8 @@ export interface CredentialRecord {
   secretKeys: string[]
   sealed: SealedSecret
   updatedAt: string
+  /** Personal credentials: the member's own values of the auth method's plain fields. */
+  fields?: Record<string, FieldValue>
   /** Personal credentials: the owner's own last test and account, which nobody else sees. */
   lastTest?: LastTest
   accountLabel?: string

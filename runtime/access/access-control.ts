@@ -43,9 +43,10 @@ export function accessControl(deps: { store: Store; catalogue: Catalogue }): Mid
 }
 
 /**
- * A member connecting their personal credentials sets secrets only. The auth method and the plain
- * values (subdomain, email, region…) belong to the connection, which every member's requests use: a
- * member who could change them could aim other people's credentials at another host.
+ * A member connecting their personal credentials sets their own values of the auth method's fields
+ * (secrets, and plain ones such as the email of Basic auth). The auth method and the connection's
+ * fields (subdomain, region, base URL…) are shared by every member's requests: a member who could
+ * change them could aim other people's credentials at another host.
  */
 async function checkOwnCredentials(c: Ctx, catalogue: Catalogue, record: ConnectionRecord): Promise<void> {
   let body: { authMethod?: unknown; values?: Record<string, FieldValue> }
@@ -56,12 +57,16 @@ async function checkOwnCredentials(c: Ctx, catalogue: Catalogue, record: Connect
     return
   }
   if (body === null || typeof body !== 'object') return
-  const refuse = (change: string) => forbidden(`Changing ${change} of a connection needs the app admin role; a member sends only their own secret values.`, { required: 'admin', role: 'member' })
+  const refuse = (change: string) => forbidden(`Changing ${change} of a connection needs the app admin role; a member sends only their own credentials.`, { required: 'admin', role: 'member' })
   if (body.authMethod !== undefined && body.authMethod !== record.authMethod) throw refuse('the auth method')
   const { connector } = await catalogue.get(record.connectorId)
-  const fields = fieldDefinitions(connector, pickAuthMethod(connector, record.authMethod))
+  const method = pickAuthMethod(connector, record.authMethod)
+  const fields = fieldDefinitions(connector, method)
+  // The auth method's own plain fields (the email of Basic auth) are the member's, kept with their
+  // credentials; only the connection's fields are shared.
+  const own = new Set((method.fields ?? []).map((f) => f.key))
   for (const [key, value] of Object.entries(body.values ?? {})) {
     const field = fields.get(key)
-    if (field && field.type !== 'secret' && value !== record.fields[key]) throw refuse(`"${field.label ?? key}"`)
+    if (field && field.type !== 'secret' && !own.has(key) && value !== record.fields[key]) throw refuse(`"${field.label ?? key}"`)
   }
 }

@@ -43,7 +43,7 @@ export async function runAction(
       connector,
       method,
       fields,
-      values: effectiveValues(fields, record.fields, secrets?.values),
+      values: effectiveValues(fields, record.fields, secrets?.fields, secrets?.values),
       spec: action,
       inputs,
       ...(record.baseUrl === undefined ? {} : { baseUrl: record.baseUrl }),

@@ -35,7 +35,8 @@ export function putCredentials(
     ...(userId === undefined ? {} : { userId }),
     authMethod: connection.authMethod,
     secretKeys: Object.keys(secrets.values).filter((key) => secrets.values[key] !== ''),
-    sealed: keyRing.seal(secrets, aad),
+    ...(secrets.fields && Object.keys(secrets.fields).length > 0 ? { fields: secrets.fields } : {}),
+    sealed: keyRing.seal({ values: secrets.values, ...(secrets.oauth ? { oauth: secrets.oauth } : {}) }, aad),
     updatedAt: at,
   }
   tx.put('credentials', record)

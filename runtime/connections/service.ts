@@ -61,7 +61,13 @@ export function createConnectionService(deps: ConnectionDeps) {
       const { connector } = await deps.catalogue.get(body.connectorId)
       const method = pickAuthMethod(connector, body.authMethod)
       const fields = fieldDefinitions(connector, method)
-      const split = checkValues(fields, body.values ?? {}, { require: 'plain' })
+      const sharing = body.sharing ?? 'shared'
+      // On a personal connection the auth method's plain fields are each member's own (see setCredentials):
+      // not required of the person creating it, and theirs alone when they give them.
+      const own = new Set(sharing === 'personal' ? (method.fields ?? []).filter((f) => f.type !== 'secret').map((f) => f.key) : [])
+      const required = new Map([...fields].filter(([key]) => !own.has(key)))
+      checkValues(required, Object.fromEntries(Object.entries(body.values ?? {}).filter(([key]) => required.has(key))), { require: 'plain' })
+      const split = checkValues(fields, body.values ?? {})
       if (method.type === 'oauth2' && Object.keys(split.secrets).length > 0) {
         throw new SwitchboardError(400, 'oauth2_values', 'OAuth2 connections get their tokens by authorizing, not as values. Create the connection, then start the OAuth2 flow.')
       }
@@ -74,21 +80,22 @@ export function createConnectionService(deps: ConnectionDeps) {
         connectorId: connector.id,
         name: connectionName(body.name),
         authMethod: method.id,
-        sharing: body.sharing ?? 'shared',
+        sharing,
         status: 'not_connected',
-        fields: split.plain,
+        fields: Object.fromEntries(Object.entries(split.plain).filter(([key]) => !own.has(key))),
         ...(body.baseUrl === undefined ? {} : { baseUrl: body.baseUrl }),
         createdAt: at,
         updatedAt: at,
         createdBy: actor.userId,
       }
       const connect = Object.keys(split.secrets).length > 0 && hasAllSecrets(fields, split.secrets)
-      if (Object.keys(split.secrets).length > 0 && !connect) checkValues(fields, body.values ?? {}, { require: 'secrets' })
+      if (Object.keys(split.secrets).length > 0) checkValues(fields, body.values ?? {}, { require: connect ? 'all' : 'secrets' })
+      const mine = Object.fromEntries(Object.entries(split.plain).filter(([key]) => own.has(key)))
       if (connect || !needsCredentials(method, fields)) record.status = 'connected'
       await deps.store.transaction((tx) => {
         assertNameFree(tx.list<ConnectionRecord>('connections'), appId, connector.id, record.name)
         tx.put('connections', record)
-        if (connect) putCredentials(tx, deps.keyRing, record, credentialOwner(record, actor.userId), { values: split.secrets }, at)
+        if (connect) putCredentials(tx, deps.keyRing, record, credentialOwner(record, actor.userId), { values: split.secrets, fields: mine }, at)
       })
       return view({ record, connector }, actor)
     },
@@ -130,14 +137,21 @@ export function createConnectionService(deps: ConnectionDeps) {
           throw new SwitchboardError(400, 'oauth2_values', `"${method.id}" is an OAuth2 method: connect it through GET …/connections/${id}/oauth/authorize.`)
         }
         const fields = fieldDefinitions(connector, method)
+        const owner = credentialOwner(record, actor.userId)
+        // On a personal connection the auth method's plain fields (the email of Basic auth) are each
+        // member's own, kept with their credentials; the connection's fields stay shared.
+        const own = new Set(owner === undefined ? [] : (method.fields ?? []).filter((f) => f.type !== 'secret').map((f) => f.key))
+        const mine = owner === undefined ? undefined : tx.get<CredentialRecord>('credentials', credentialId(id, owner))?.fields
         // A switch of method can bring required plain fields without a value yet (Jira: OAuth2 → email and API token).
-        const known = Object.fromEntries(Object.entries(record.fields).filter(([key]) => fields.has(key)))
+        const known = Object.fromEntries(Object.entries({ ...record.fields, ...mine }).filter(([key]) => fields.has(key)))
         const split = checkValues(fields, { ...known, ...body.values }, { require: 'all' })
-        const next: ConnectionRecord = { ...record, authMethod: method.id, fields: { ...record.fields, ...split.plain }, status: 'connected' }
+        const shared = Object.fromEntries(Object.entries(split.plain).filter(([key]) => !own.has(key)))
+        const personal = Object.fromEntries(Object.entries(split.plain).filter(([key]) => own.has(key)))
+        const next: ConnectionRecord = { ...record, authMethod: method.id, fields: { ...record.fields, ...shared }, status: 'connected' }
         delete next.accountLabel
         delete next.lastTest
         if (method.id !== record.authMethod) dropCredentials(tx, id)
-        putCredentials(tx, deps.keyRing, next, credentialOwner(next, actor.userId), { values: split.secrets }, now())
+        putCredentials(tx, deps.keyRing, next, owner, { values: split.secrets, fields: personal }, now())
         return next
       })
       return view(loaded, actor)
@@ -201,6 +215,7 @@ function personalView(record: ConnectionRecord, credential: CredentialRecord | u
   const view: ConnectionRecord = { ...record }
   delete view.accountLabel
   delete view.lastTest
+  if (credential?.fields) view.fields = { ...record.fields, ...credential.fields }
   view.status = !credential ? 'not_connected' : credential.oauthExpiredAt ? 'expired' : credential.lastTest && !credential.lastTest.ok ? 'error' : 'connected'
   if (credential?.lastTest) view.lastTest = credential.lastTest
   if (credential?.accountLabel) view.accountLabel = credential.accountLabel

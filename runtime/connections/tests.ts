@@ -24,7 +24,9 @@ export function createConnectionTests(deps: ConnectionDeps & { oauth2?: OAuth2Ho
   async function secretsFor(loaded: Loaded, actor: Actor): Promise<CredentialSecrets | undefined> {
     const owner = credentialOwner(loaded.record, actor.userId)
     const record = await deps.store.get<CredentialRecord>('credentials', credentialId(loaded.record.id, owner))
-    return record ? openCredentials(deps.keyRing, record) : undefined
+    if (!record) return undefined
+    const secrets = openCredentials(deps.keyRing, record)
+    return record.fields ? { ...secrets, fields: record.fields } : secrets
   }
 
   return {
@@ -47,7 +49,7 @@ export function createConnectionTests(deps: ConnectionDeps & { oauth2?: OAuth2Ho
         }
         return result
       }
-      const values = effectiveValues(fields, record.fields, secrets?.values)
+      const values = effectiveValues(fields, record.fields, secrets?.fields, secrets?.values)
       const attempt = (accessToken: string | undefined) => runTest(deps.http, {
         connector,
         method,

@@ -87,7 +87,7 @@ export function createTokenRefresher(options: OAuth2Options, apps: OAuthApps) {
       if (usable(tokens, rejected)) return tokens.accessToken
       return expire(target, id, tokens)
     }
-    const values = effectiveValues(target.loaded.fields, target.loaded.record.fields, secrets.values)
+    const values = effectiveValues(target.loaded.fields, target.loaded.record.fields, secrets.fields, secrets.values)
     const client = await clientFor(apps, target.loaded, values)
     const params: Record<string, string> = tokens.refreshToken
       ? { grant_type: 'refresh_token', refresh_token: tokens.refreshToken }

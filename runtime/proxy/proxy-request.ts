@@ -122,7 +122,7 @@ export function proxyHandler(deps: ProxyDeps) {
     const loaded = await loadConnection(deps.connectionDeps, at.appId, at.id)
     const { record, connector, method: auth, fields } = loaded
     const secrets = await credentialsForUse(deps.connectionDeps, deps.connections.tests, loaded, { userId: c.get('user').id }, { mode, then: 'send the request again' })
-    const values = effectiveValues(fields, record.fields, secrets?.values)
+    const values = effectiveValues(fields, record.fields, secrets?.fields, secrets?.values)
     const body = method === 'GET' || method === 'HEAD' || declared === '0' ? null : c.req.raw.body
     const attempt = async (accessToken: string | undefined) => {
       // Base URL, static headers and auth as for a request to the base URL itself; the caller's path
