@@ -1,13 +1,5 @@
 import { createServer, type Server } from 'node:http'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { createApp } from '../runtime/app.ts'
-import { createCatalogue, loadBuiltIns } from '../runtime/catalogue/index.ts'
-import { createKeyRing } from '../runtime/crypto/index.ts'
-import { createHttpClient } from '../runtime/http/index.ts'
-import { createLowdbStore } from '../runtime/store/index.ts'
-import { bootstrapWorkspace } from '../runtime/users/index.ts'
+import { benchRuntime } from './runtime.ts'
 import { isMain, percentile, printTable, type Row } from './table.ts'
 
 /**
@@ -25,29 +17,12 @@ export async function benchConnectionTest(iterations = 400): Promise<Row[]> {
   })
   await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r))
   const port = (upstream.address() as { port: number }).port
-  const dir = await mkdtemp(join(tmpdir(), 'sb-bench-'))
-  const store = await createLowdbStore({ dir, log: () => {} })
-  const http = createHttpClient({ allowedHosts: '127.0.0.1' })
+  const rt = await benchRuntime()
   try {
-    const app = createApp({
-      store,
-      catalogue: createCatalogue({ builtIns: await loadBuiltIns('connectors'), store }),
-      keyRing: createKeyRing({ dataDir: dir, env: { SWITCHBOARD_MASTER_KEY: Buffer.alloc(32, 7).toString('base64') } }),
-      http,
-      publicUrl: 'http://localhost:8787',
-      log: () => {},
-    })
-    const { ownerToken } = await bootstrapWorkspace(store, new Date())
-    const auth = { Authorization: `Bearer ${ownerToken}`, 'Content-Type': 'application/json' }
     const base = `http://127.0.0.1:${port}`
-    const created = await app.request('/api/apps/default/connections', {
-      method: 'POST',
-      headers: auth,
-      body: JSON.stringify({ connectorId: 'generic-api-key', name: 'bench', values: { baseUrl: base, testUrl: `${base}/me`, apiKey: 'bench-key' } }),
-    })
-    const { id } = (await created.json()) as { id: string }
+    const id = await rt.connect('generic-api-key', { baseUrl: base, testUrl: `${base}/me`, apiKey: 'bench-key' })
     const viaRuntime = async () => {
-      const res = await app.request(`/api/apps/default/connections/${id}/test`, { method: 'POST', headers: auth })
+      const res = await rt.app.request(`/api/apps/default/connections/${id}/test`, { method: 'POST', headers: rt.auth })
       const body = (await res.json()) as { ok: boolean }
       if (!body.ok) throw new Error('bench connection test failed')
     }
@@ -75,10 +50,8 @@ export async function benchConnectionTest(iterations = 400): Promise<Row[]> {
       { name: 'connection test / bare fetch (p50)', value: percentile(r, 50) / percentile(b, 50), unit: 'ratio' },
     ]
   } finally {
-    await http.close()
-    await store.close()
+    await rt.close()
     upstream.close()
-    await rm(dir, { recursive: true, force: true })
   }
 }
 

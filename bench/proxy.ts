@@ -1,15 +1,7 @@
 import { createServer, type Server } from 'node:http'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { serve, type ServerType } from '@hono/node-server'
 import { Agent, request } from 'undici'
-import { createApp } from '../runtime/app.ts'
-import { createCatalogue, loadBuiltIns } from '../runtime/catalogue/index.ts'
-import { createKeyRing } from '../runtime/crypto/index.ts'
-import { createHttpClient } from '../runtime/http/index.ts'
-import { createLowdbStore } from '../runtime/store/index.ts'
-import { bootstrapWorkspace } from '../runtime/users/index.ts'
+import { benchRuntime } from './runtime.ts'
 import { isMain, percentile, printTable, type Row } from './table.ts'
 
 /** A JSON answer of about 1 KiB, the size of a typical list page. */
@@ -34,28 +26,12 @@ export async function benchProxy(options: { seconds?: number; concurrencies?: nu
   upstream.keepAliveTimeout = 30_000
   await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r))
   const base = `http://127.0.0.1:${(upstream.address() as { port: number }).port}`
-  const dir = await mkdtemp(join(tmpdir(), 'sb-bench-proxy-'))
-  const store = await createLowdbStore({ dir, log: () => {} })
-  const http = createHttpClient({ allowedHosts: '127.0.0.1' })
+  const rt = await benchRuntime()
+  const { app, http, auth } = rt
   const agent = new Agent({ connections: 128, keepAliveTimeout: 30_000 })
   let server: ServerType | undefined
   try {
-    const app = createApp({
-      store,
-      catalogue: createCatalogue({ builtIns: await loadBuiltIns('connectors'), store }),
-      keyRing: createKeyRing({ dataDir: dir, env: { SWITCHBOARD_MASTER_KEY: Buffer.alloc(32, 7).toString('base64') } }),
-      http,
-      publicUrl: 'http://localhost:8787',
-      log: () => {},
-    })
-    const { ownerToken } = await bootstrapWorkspace(store, new Date())
-    const auth = { authorization: `Bearer ${ownerToken}` }
-    const created = await app.request('/api/apps/default/connections', {
-      method: 'POST',
-      headers: { ...auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ connectorId: 'generic-bearer', name: 'bench', values: { baseUrl: base, testUrl: `${base}/me`, token: 'bench-token' } }),
-    })
-    const { id } = (await created.json()) as { id: string }
+    const id = await rt.connect('generic-bearer', { baseUrl: base, testUrl: `${base}/me`, token: 'bench-token' })
     server = await new Promise<ServerType>((done) => {
       const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => done(s))
     })
@@ -104,11 +80,9 @@ export async function benchProxy(options: { seconds?: number; concurrencies?: nu
       await new Promise<void>((done) => s.close(() => done()))
     }
     await agent.close()
-    await http.close()
-    await store.close()
+    await rt.close()
     upstream.closeAllConnections()
     upstream.close()
-    await rm(dir, { recursive: true, force: true })
   }
 }
 
