@@ -41,8 +41,6 @@ export interface ProviderOptions {
   iss?: string
   /** Token endpoint latency. */
   delayMs?: number
-  /** Extra latency of refresh-token grants only. */
-  refreshDelayMs?: number
 }
 
 export interface TokenRequestSeen {
@@ -81,6 +79,11 @@ export interface Provider {
   revokeAccess(): void
   /** Answers the next authorize request with this error instead of a code. */
   denyNext(error: string, description: string): void
+  /**
+   * Holds the next refresh-token request until `release()`: `arrived` resolves once it is held, so a test
+   * can act while a refresh is under way without guessing how long it takes.
+   */
+  holdNextRefresh(): { arrived: Promise<void>; release(): void }
   close(): Promise<void>
 }
 
@@ -101,6 +104,7 @@ export async function startProvider(options: ProviderOptions): Promise<Provider>
   const issued: string[] = [clientSecret]
   const failures: Array<number | 'hang'> = []
   let denial: { error: string; description: string } | undefined
+  let hold: { arrive(): void; released: Promise<void> } | undefined
   let lastRefresh: string | undefined
   const provider: Provider = {
     origin: '',
@@ -122,6 +126,13 @@ export async function startProvider(options: ProviderOptions): Promise<Provider>
     },
     denyNext(error, description) {
       denial = { error, description }
+    },
+    holdNextRefresh() {
+      let arrive!: () => void
+      let release!: () => void
+      const arrived = new Promise<void>((done) => (arrive = done))
+      hold = { arrive, released: new Promise<void>((done) => (release = done)) }
+      return { arrived, release }
     },
     close: () => new Promise<void>((done) => {
       server.closeAllConnections()
@@ -248,8 +259,13 @@ export async function startProvider(options: ProviderOptions): Promise<Provider>
           res.writeHead(options.slack ? 200 : status, { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json', 'cache-control': 'no-store' })
           res.end(form ? new URLSearchParams(Object.entries(body).map(([k, v]) => [k, String(v)])).toString() : JSON.stringify(body))
         }
-        const delay = (options.delayMs ?? 0) + (params.get('grant_type') === 'refresh_token' ? options.refreshDelayMs ?? 0 : 0)
-        if (delay) setTimeout(answer, delay)
+        const delay = options.delayMs ?? 0
+        const held = params.get('grant_type') === 'refresh_token' ? hold : undefined
+        if (held) {
+          hold = undefined
+          held.arrive()
+          void held.released.then(answer)
+        } else if (delay) setTimeout(answer, delay)
         else answer()
         return
       }
