@@ -3,6 +3,15 @@ import { SwitchboardError } from '../errors.ts'
 import type { ValidationProblem } from '../../schemas/validate/index.ts'
 import type { FieldValue } from '../types.ts'
 
+/**
+ * The shortest value a secret field accepts. Real keys and tokens are far longer; a shorter "secret" is
+ * a constant that belongs in the connector, and masking it in echoed text would reveal where it occurs.
+ *
+ * @example
+ * 'sk_live_4eC39HqLyjWDarjtT1zdp7dc'.length >= MIN_SECRET_LENGTH // true
+ */
+export const MIN_SECRET_LENGTH = 8
+
 /** Values split the way they are stored: secrets sealed, the rest on the connection. */
 export interface SplitValues {
   plain: Record<string, FieldValue>
@@ -57,7 +66,12 @@ export function checkValues(
 }
 
 function checkValue(field: Field, value: FieldValue): string | undefined {
-  if (typeof value === 'string' && /[\u0000-\u001f\u007f]/.test(value)) return 'contains a line break or control character; enter it on one line'
+  // C0 and C1 controls (NEL, U+0085, among them) and the Unicode line and paragraph separators: some
+  // HTTP stacks and logs read each as a line break.
+  if (typeof value === 'string' && /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(value)) return 'contains a line break or control character; enter it on one line'
+  if (field.type === 'secret' && typeof value === 'string' && value !== '' && [...value].length < MIN_SECRET_LENGTH) {
+    return `is too short: secrets must be at least ${MIN_SECRET_LENGTH} characters (a real key is longer; a constant like Freshdesk's \`X\` belongs in the connector, not in a field)`
+  }
   switch (field.type) {
     case 'number':
       return typeof value === 'number' || (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) ? undefined : 'must be a number'
