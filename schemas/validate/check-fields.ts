@@ -1,10 +1,10 @@
 import { pointer, readablePath } from './pointer.ts'
-import { backtrackingRisk } from './regex-risk.ts'
+import { checkPattern } from './check-pattern.ts'
 import { arrayOf, isObject, RESERVED_KEYS, type Checker, type FieldInfo } from './context.ts'
 
 /**
  * Declares the fields at `path` (an array of Field objects) into `into`, reporting duplicate keys,
- * reserved names, patterns that are not regular expressions and defaults that do not fit the field.
+ * reserved names, patterns that do not run and defaults that do not fit the field.
  */
 export function declareFields(check: Checker, list: unknown, path: string, into: Map<string, FieldInfo>): FieldInfo[] {
   const declared: FieldInfo[] = []
@@ -28,24 +28,7 @@ export function declareFields(check: Checker, list: unknown, path: string, into:
 }
 
 function checkField(check: Checker, field: Record<string, unknown>, at: string): void {
-  let regex: RegExp | undefined
-  if (typeof field.pattern === 'string') {
-    try {
-      // Compiled alone first: wrapped, `a)|(b` would compile to `^(?:a)|(b)$` and match far more.
-      new RegExp(field.pattern, 'u')
-      const whole = new RegExp(`^(?:${field.pattern})$`, 'u')
-      // V8 compiles on first use: "Regular expression too large" surfaces only here.
-      whole.test('')
-      regex = whole
-    } catch {
-      check.error(at + '/pattern', 'regex', `${readablePath(at + '/pattern')} is not a valid regular expression`)
-    }
-    const risk = regex && backtrackingRisk(field.pattern)
-    if (risk) {
-      regex = undefined
-      check.error(at + '/pattern', 'regexRisk', `${readablePath(at + '/pattern')} could take exponential time on some inputs (${risk}); simplify it`)
-    }
-  }
+  const pattern = checkPattern(check, field.pattern, at + '/pattern')
   const values = new Set<unknown>()
   // Indexed over the whole array, so the path names the right option when a non-object precedes it.
   arrayOf(field.options).forEach((option, j) => {
@@ -70,7 +53,7 @@ function checkField(check: Checker, field: Record<string, unknown>, at: string):
       break
     default:
       if (typeof value !== 'string') check.error(path, 'defaultType', `${where} must be a string for a ${typeof field.type === 'string' ? field.type : 'text'} field`)
-      else if (regex && !regex.test(value)) check.error(path, 'defaultPattern', `${where} does not match the field's own pattern`)
+      else if (pattern && !pattern.matches(value)) check.error(path, 'defaultPattern', `${where} does not match the field's own pattern`)
   }
 }
 

@@ -1,6 +1,6 @@
 import { parseTemplate } from '../template/index.ts'
 import { pointer, readablePath } from './pointer.ts'
-import { backtrackingRisk } from './regex-risk.ts'
+import { checkPattern } from './check-pattern.ts'
 import { arrayOf, isObject, type Checker, type FieldInfo, type Scope } from './context.ts'
 
 const ENCODED_TRICKS = /%(2e|2f|5c|00|0a|0d)/i
@@ -104,16 +104,7 @@ function checkInputPatterns(check: Checker, properties: Record<string, unknown>,
   for (const [name, property] of Object.entries(properties)) {
     if (!isObject(property)) continue
     const path = at + pointer(name)
-    if (typeof property.pattern === 'string') {
-      try {
-        // Run once: V8 compiles on first use, and only then reports "Regular expression too large".
-        new RegExp(property.pattern, 'u').test('')
-      } catch {
-        check.error(path + '/pattern', 'regex', `${readablePath(path + '/pattern')} is not a valid regular expression`)
-      }
-      const risk = backtrackingRisk(property.pattern)
-      if (risk) check.error(path + '/pattern', 'regexRisk', `${readablePath(path + '/pattern')} could take exponential time on some inputs (${risk}); simplify it`)
-    }
+    checkPattern(check, property.pattern, path + '/pattern')
     if (isObject(property.properties)) checkInputPatterns(check, property.properties, path + '/properties')
     if (isObject(property.items)) checkInputPatterns(check, { items: property.items }, path)
   }
