@@ -1,4 +1,5 @@
 import type { Field } from '../../schemas/types/connector.ts'
+import { compilePattern } from '../../schemas/pattern/index.ts'
 import { SwitchboardError } from '../errors.ts'
 import type { ValidationProblem } from '../../schemas/validate/index.ts'
 import type { FieldValue } from '../types.ts'
@@ -98,8 +99,10 @@ function checkValue(field: Field, value: FieldValue): string | undefined {
 
 function matches(field: Field, value: string): string | undefined {
   if (!field.pattern) return undefined
-  // Patterns were checked to compile when the connector was validated.
-  return new RegExp(`^(?:${field.pattern})$`, 'u').test(value) ? undefined : `does not have the expected format${field.placeholder ? ` (like "${field.placeholder}")` : ''}`
+  const pattern = compilePattern(field.pattern)
+  // Validated connectors have patterns that run; one saved before the engine changed is reported, not run.
+  if (!pattern.ok) return `cannot be checked: the connector's pattern ${pattern.reason}`
+  return pattern.matches(value) ? undefined : `does not have the expected format${field.placeholder ? ` (like "${field.placeholder}")` : ''}`
 }
 
 function coerce(field: Field, value: FieldValue): FieldValue {
