@@ -111,6 +111,13 @@ ${config}
     expect(connector!.fields).toEqual([{ key: 'site_id', label: 'Site id', type: 'text', required: true }])
   })
 
+  it('drops a pattern the linear-time engine cannot run, with a note that says so', () => {
+    const { connector, notes } = provider(`
+  site: { type: string, title: Site, pattern: '^(?!www)[a-z]+$' }`)
+    expect(connector!.fields).toEqual([{ key: 'site', label: 'Site', type: 'text', required: true }])
+    expect(notes).toEqual(['pattern left out: not supported by the linear-time pattern engine (RE2)'])
+  })
+
   it('only declares the fields that templates use', () => {
     const { connector } = provider(`
   site: { type: string, title: Site }

@@ -1,5 +1,5 @@
 import type { Field } from '../../../schemas/types/connector.ts'
-import { inputField, inputsOf, matches, toKey } from './fields.ts'
+import { inputField, inputsOf, matches, toKey, usablePattern } from './fields.ts'
 import { parseInterpolation, refName, splitAlternatives, type NangoRef, type Segment } from './interpolation.ts'
 import type { ImportedMode, NangoInput, NangoProvider } from './types.ts'
 
@@ -58,6 +58,7 @@ export class Conversion {
   readonly authFields = new Map<string, Field>()
   /** Where the connector differs from the provider's behaviour in Nango, as stable phrases. */
   readonly notes = new Set<string>()
+  private readonly note = (text: string) => void this.notes.add(text)
 
   constructor(readonly provider: NangoProvider, readonly mode: ImportedMode) {
     this.config = inputsOf(provider.connection_config)
@@ -100,7 +101,9 @@ export class Conversion {
     const value = literal.slice(before.length, literal.length - after.length)
     const input = this.config.get(ref.key)
     if (!input || input.secret === true) return undefined
-    if (typeof input.pattern === 'string' && !matches(input.pattern, value)) return undefined
+    // A pattern the field leaves out (RE2 cannot run it) does not stand in the way of the default either.
+    const pattern = usablePattern(input.pattern)
+    if (pattern && !matches(pattern, value)) return undefined
     if (Array.isArray(input.enum) && !input.enum.map(String).includes(value)) return undefined
     const existing = this.fields.get(ref.key)
     if (existing?.default !== undefined && existing.default !== value) return undefined
@@ -157,7 +160,7 @@ export class Conversion {
       this.notes.add('a value Nango fills in after connecting is entered by the person instead')
     }
     const key = this.freeKey(toKey(nangoKey))
-    const field = inputField(key, input, { label: humanize(nangoKey), default: fallback })
+    const field = inputField(key, input, { label: humanize(nangoKey), default: fallback, note: this.note })
     this.fields.set(nangoKey, field)
     return key
   }
@@ -180,7 +183,7 @@ export class Conversion {
     if (!spec) throw new Unsupported(`unsupported credential ${name}`)
     const input = this.credentials.get(name) ?? {}
     if (input.hidden === true && typeof input.default_value === 'string') return undefined
-    const field = inputField(this.freeKey(spec.key), input, { label: spec.label, secret: spec.secret || input.secret === true })
+    const field = inputField(this.freeKey(spec.key), input, { label: spec.label, secret: spec.secret || input.secret === true, note: this.note })
     this.authFields.set(name, field)
     return field
   }

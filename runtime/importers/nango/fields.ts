@@ -1,4 +1,5 @@
 import type { Field } from '../../../schemas/types/connector.ts'
+import { compilePattern } from '../../../schemas/pattern/index.ts'
 import { isObject } from '../../../schemas/validate/context.ts'
 import type { NangoInput } from './types.ts'
 
@@ -26,12 +27,15 @@ export interface FieldOptions {
   secret?: boolean
   /** A default found elsewhere (the literal side of `${connectionConfig.x} || literal`). */
   default?: string
+  /** Told, as a stable phrase, what of the entry is left out and why. */
+  note?: (text: string) => void
 }
 
 /**
  * Our field for a Nango `connection_config` or `credentials` entry: title → label, description → help
  * (plus where a prefix or suffix goes), example → placeholder, enum → select, `optional` → not required.
- * Patterns our validator cannot compile (it uses the `u` flag) are dropped rather than guessed at.
+ * Patterns our validator refuses (JavaScript syntax with the `u` flag, run on RE2: no backreferences
+ * or lookaround) are dropped with a note rather than guessed at.
  *
  * @example
  * inputField('subdomain', { title: 'Subdomain', pattern: '^[a-z0-9-]+$', suffix: '.example.com' }, { label: 'Subdomain' })
@@ -43,7 +47,7 @@ export function inputField(key: string, input: NangoInput, options: FieldOptions
   const type: Field['type'] = choices ? 'select' : secret ? 'secret' : input.format === 'uri' ? 'url' : 'text'
   let fallback = options.default ?? (typeof input.default_value === 'string' || typeof input.default_value === 'number' ? String(input.default_value) : undefined)
   if (fallback === '' || secret || (choices && !choices.some((o) => o.value === fallback))) fallback = undefined
-  let pattern = choices ? undefined : usablePattern(input.pattern)
+  let pattern = choices ? undefined : usablePattern(input.pattern, options.note)
   if (pattern && fallback !== undefined && !matches(pattern, fallback)) pattern = undefined
   const example = typeof input.example === 'string' || typeof input.example === 'number' ? String(input.example) : undefined
   const help = helpText(input)
@@ -61,27 +65,29 @@ export function inputField(key: string, input: NangoInput, options: FieldOptions
 }
 
 /**
- * Whether `value` fits `pattern` the way our validator reads it: the whole value, `u` flag.
+ * Whether `value` fits `pattern` the way our validator reads it: the whole value, on RE2.
  *
  * @example
  * matches('[a-z]+', 'acme') // true
  */
 export function matches(pattern: string, value: string): boolean {
-  try {
-    return new RegExp(`^(?:${pattern})$`, 'u').test(value)
-  } catch {
-    return false
-  }
+  const compiled = compilePattern(pattern)
+  return compiled.ok && compiled.matches(value)
 }
 
-function usablePattern(pattern: unknown): string | undefined {
+/**
+ * The Nango pattern a field keeps: one our validator runs; any other is left out (and `note` told why).
+ *
+ * @example
+ * usablePattern('^[a-z]+$')     // '^[a-z]+$'
+ * usablePattern('^(?!www)[a-z]+$') // undefined
+ */
+export function usablePattern(pattern: unknown, note?: FieldOptions['note']): string | undefined {
   if (typeof pattern !== 'string' || pattern.length === 0 || pattern.length > 500) return undefined
-  try {
-    new RegExp(`^(?:${pattern})$`, 'u')
-    return pattern
-  } catch {
-    return undefined
-  }
+  const compiled = compilePattern(pattern)
+  if (compiled.ok) return pattern
+  note?.(compiled.keyword === 'regex' ? 'pattern left out: not a regular expression in JavaScript syntax' : 'pattern left out: not supported by the linear-time pattern engine (RE2)')
+  return undefined
 }
 
 function enumOptions(values: unknown): Field['options'] {
