@@ -79,11 +79,6 @@ export function hasAllSecrets(fields: ReadonlyMap<string, Field>, secrets: Reado
   return [...fields.values()].some((f) => f.type === 'secret') ? Object.keys(secrets).length > 0 : true
 }
 
-/** A URL's host matches a connector's `allowedHosts` entry (`*.atlassian.net` or exact). */
-export function hostAllowed(host: string, patterns: readonly string[] | undefined): boolean {
-  return (patterns ?? []).some((p) => (p.startsWith('*.') ? host.endsWith(p.slice(1)) && host.length > p.length - 1 : host === p))
-}
-
 /**
  * Whether connections of this auth method need credentials before they can be used: OAuth2 tokens,
  * or a secret field. (A method with only plain fields is usable as soon as it is created.)

@@ -3,9 +3,10 @@ import { SwitchboardError } from '../errors.ts'
 import { effectiveValues, fieldDefinitions, pickAuthMethod, resolveBaseUrl } from '../requests/index.ts'
 import type { StoreTx } from '../store/index.ts'
 import type { ConnectionRecord, CredentialRecord } from '../types.ts'
-import { assertNameFree, connectionName, hasAllSecrets, hostAllowed, loadConnection, needsCredentials, type Actor, type ConnectionDeps, type Loaded } from './context.ts'
+import { assertNameFree, connectionName, hasAllSecrets, loadConnection, needsCredentials, type Actor, type ConnectionDeps, type Loaded } from './context.ts'
 import { credentialId, credentialOwner, dropCredentials, putCredentials } from './credentials.ts'
 import { checkValues } from './field-values.ts'
+import { keepsCredentials } from './origin.ts'
 import { toView } from './view.ts'
 import { createConnectionTests } from './tests.ts'
 
@@ -114,16 +115,18 @@ export function createConnectionService(deps: ConnectionDeps) {
         }
         let drop = body.sharing !== undefined && body.sharing !== record.sharing
         if (body.sharing !== undefined) next.sharing = body.sharing
-        const before = resolveBaseUrl(connector, effectiveValues(fields, record.fields), record.baseUrl)
+        const before = baseUrlOrUndefined(connector, effectiveValues(fields, record.fields), record.baseUrl)
         const after = resolveBaseUrl(connector, effectiveValues(fields, next.fields), next.baseUrl)
-        // Credentials go only where they were entered for: a new host outside the connector's
-        // declared hosts needs connecting again, so a shared key cannot be aimed elsewhere.
-        if (after.host !== before.host && !hostAllowed(after.hostname, connector.allowedHosts)) drop = true
+        // Credentials go only to the origin they were entered for: another scheme, host or port needs
+        // connecting again unless the connector declares that exact origin, so a shared key can be
+        // neither aimed elsewhere nor downgraded to clear text.
+        if (!keepsCredentials(before, after, connector.allowedHosts)) drop = true
         if (drop) {
           dropCredentials(tx, id)
           next.status = 'not_connected'
           delete next.accountLabel
           delete next.grantedScopes
+          delete next.lastTest
         }
         return next
       })
@@ -200,6 +203,15 @@ export function createConnectionService(deps: ConnectionDeps) {
       })
       return view({ record: copy, connector }, actor)
     },
+  }
+}
+
+/** The base URL a stored connection had, or undefined when it no longer renders (a field was emptied). */
+function baseUrlOrUndefined(...args: Parameters<typeof resolveBaseUrl>): URL | undefined {
+  try {
+    return resolveBaseUrl(...args)
+  } catch {
+    return undefined
   }
 }
 

@@ -151,7 +151,7 @@ export interface Connector {
   docsUrl?: string
   baseUrl: BaseUrl
   /**
-   * Host names (a leading `*.` matches any subdomain) that a connection's base URL may be changed to without connecting again — data regions and self-hosted instances.
+   * Origins a connection's base URL may move to without connecting again — data regions and self-hosted instances. A host name (a leading `*.` matches any subdomain) means https on the default port; write the scheme and port for anything else (`https://*.example.com:8443`, `http://legacy.example.com`). Any other change of scheme, host or port drops the stored credentials, and a move from https to http always does.
    */
   allowedHosts?: string[]
   /**

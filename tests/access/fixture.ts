@@ -26,7 +26,8 @@ export function labConnector(origin: string) {
     id: 'acl-lab',
     name: 'ACL lab',
     baseUrl: '{{baseUrl}}',
-    allowedHosts: ['127.0.0.2'],
+    // The same scheme and port on another loopback address: a move there keeps the credentials.
+    allowedHosts: [`http://127.0.0.2:${new URL(origin).port}`],
     fields: [{ key: 'baseUrl', label: 'Base URL', type: 'url', required: true, default: origin }],
     auth: [{ type: 'bearer', id: 'token', fields: [{ key: 'token', label: 'Token', type: 'secret', required: true }], token: '{{token}}' }],
     test: { method: 'GET', path: '/me', successStatus: [200] },
