@@ -7,6 +7,7 @@ import { assertNameFree, connectionName, hasAllSecrets, loadConnection, needsCre
 import { credentialId, credentialOwner, dropCredentials, putCredentials } from './credentials.ts'
 import { checkValues } from './field-values.ts'
 import { keepsCredentials } from './origin.ts'
+import { assertTestUrlOnOrigin } from './test-url.ts'
 import { toView } from './view.ts'
 import { createConnectionTests } from './tests.ts'
 
@@ -72,8 +73,8 @@ export function createConnectionService(deps: ConnectionDeps) {
       if (method.type === 'oauth2' && Object.keys(split.secrets).length > 0) {
         throw new SwitchboardError(400, 'oauth2_values', 'OAuth2 connections get their tokens by authorizing, not as values. Create the connection, then start the OAuth2 flow.')
       }
-      if (body.baseUrl !== undefined) resolveBaseUrl(connector, {}, body.baseUrl)
-      else resolveBaseUrl(connector, effectiveValues(fields, split.plain))
+      const plain = effectiveValues(fields, split.plain)
+      assertTestUrlOnOrigin(connector, fields, plain, resolveBaseUrl(connector, plain, body.baseUrl))
       const at = now()
       const record: ConnectionRecord = {
         id: deps.newId(),
@@ -117,6 +118,7 @@ export function createConnectionService(deps: ConnectionDeps) {
         if (body.sharing !== undefined) next.sharing = body.sharing
         const before = baseUrlOrUndefined(connector, effectiveValues(fields, record.fields), record.baseUrl)
         const after = resolveBaseUrl(connector, effectiveValues(fields, next.fields), next.baseUrl)
+        if (body.values !== undefined || body.baseUrl !== undefined) assertTestUrlOnOrigin(connector, fields, effectiveValues(fields, next.fields), after)
         // Credentials go only to the origin they were entered for: another scheme, host or port needs
         // connecting again unless the connector declares that exact origin, so a shared key can be
         // neither aimed elsewhere nor downgraded to clear text.
@@ -151,6 +153,10 @@ export function createConnectionService(deps: ConnectionDeps) {
         const shared = Object.fromEntries(Object.entries(split.plain).filter(([key]) => !own.has(key)))
         const personal = Object.fromEntries(Object.entries(split.plain).filter(([key]) => own.has(key)))
         const next: ConnectionRecord = { ...record, authMethod: method.id, fields: { ...record.fields, ...shared }, status: 'connected' }
+        if (Object.keys(shared).some((key) => shared[key] !== record.fields[key])) {
+          const values = effectiveValues(fields, next.fields)
+          assertTestUrlOnOrigin(connector, fields, values, resolveBaseUrl(connector, values, next.baseUrl))
+        }
         delete next.accountLabel
         delete next.lastTest
         if (method.id !== record.authMethod) dropCredentials(tx, id)
@@ -165,9 +171,12 @@ export function createConnectionService(deps: ConnectionDeps) {
         if (record.sharing === 'personal') tx.delete('credentials', credentialId(id, actor.userId))
         else dropCredentials(tx, id)
         const next: ConnectionRecord = { ...record, status: record.sharing === 'personal' ? record.status : 'not_connected' }
+        // What was learnt with the dropped credentials (the account, the last test's success) goes with them.
+        // A personal connection keeps these with each member's credential record, deleted above.
         if (record.sharing !== 'personal') {
           delete next.accountLabel
           delete next.grantedScopes
+          delete next.lastTest
         }
         return next
       })

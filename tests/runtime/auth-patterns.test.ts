@@ -244,10 +244,10 @@ describe('the real-world patterns, written out', () => {
 
   it('Zendesk: Basic with {{email}}/token, and the subdomain renders the host', async () => {
     upstream.answer(() => ({ body: { user: { name: 'Ann', email: 'ann@acme.test' } } }))
-    const { seen, test } = await run('zendesk', { subdomain: 'acme', email: 'ann@acme.test', apiToken: 'zdTok3n' })
+    const { seen, test } = await run('zendesk', { subdomain: 'acme', email: 'ann@acme.test', apiToken: 'zdTok3n-live' })
     expect(seen.path).toBe('/api/v2/users/me.json')
-    expect(basicOf(seen.headers.authorization)).toEqual({ username: 'ann@acme.test/token', password: 'zdTok3n' })
-    expect(seen.headers.authorization).toBe(`Basic ${Buffer.from('ann@acme.test/token:zdTok3n').toString('base64')}`)
+    expect(basicOf(seen.headers.authorization)).toEqual({ username: 'ann@acme.test/token', password: 'zdTok3n-live' })
+    expect(seen.headers.authorization).toBe(`Basic ${Buffer.from('ann@acme.test/token:zdTok3n-live').toString('base64')}`)
     expect(test.label).toBe('Ann (ann@acme.test)')
     const templated = await h.call('POST', connections, { body: { connectorId: 'zendesk', name: 'Zendesk template', values: { subdomain: 'acme-support', email: 'ann@acme.test' } } })
     expect(templated.body.baseUrl).toBe('https://acme-support.zendesk.com')
@@ -365,8 +365,8 @@ describe('the real-world patterns, written out', () => {
     expect(basic.test).toMatchObject({ ok: true, status: 204 })
     expect(basic.view.baseUrl).toBe(base)
 
-    const header = await run('generic-api-key', { baseUrl: base, testUrl: `${base}/me`, apiKey: 'gen-key' }, { authMethod: 'header', baseUrl: null })
-    expect(header.seen.headers['x-api-key']).toBe('gen-key')
+    const header = await run('generic-api-key', { baseUrl: base, testUrl: `${base}/me`, apiKey: 'gen-key-0001' }, { authMethod: 'header', baseUrl: null })
+    expect(header.seen.headers['x-api-key']).toBe('gen-key-0001')
     const raw = await run('generic-api-key', { baseUrl: base, testUrl: `${base}/me`, authorization: 'ApiKey gen-raw' }, { authMethod: 'authorizationHeader', baseUrl: null })
     expect(raw.seen.headers.authorization).toBe('ApiKey gen-raw')
     const query = await run('generic-api-key', { baseUrl: base, testUrl: `${base}/me?page=1`, queryApiKey: 'gen q&key' }, { authMethod: 'query', baseUrl: null })
@@ -380,14 +380,19 @@ describe('the real-world patterns, written out', () => {
     const other = await startUpstream()
     try {
       const before = upstream.requests.length
-      const created = await h.call('POST', connections, {
-        body: { connectorId: 'generic-bearer', name: 'cross origin', values: { baseUrl: `${upstream.origin}/v1`, testUrl: `${other.origin}/me`, token: 'gen-cross' } },
-      })
-      const test = await h.call('POST', `${connections}/${created.body.id}/test`)
+      const values = { baseUrl: `${upstream.origin}/v1`, testUrl: `${other.origin}/me`, token: 'gen-cross' }
+      // Refused when saved, naming the field…
+      const created = await h.call('POST', connections, { body: { connectorId: 'generic-bearer', name: 'cross origin', values } })
+      expect(created.status).toBe(400)
+      expect(created.body.error.code).toBe('test_url_other_origin')
+      expect(created.body.error.details.errors.map((e: { path: string }) => e.path)).toEqual(['/values/testUrl'])
+      expect(created.text).not.toContain('gen-cross')
+      // …and when sent, for a draft whose values are never saved.
+      const { connector } = (await h.call('GET', '/api/connectors/generic-bearer')).body
+      const test = await h.call('POST', '/api/connectors/test', { body: { connector, values } })
       expect(test.body).toMatchObject({ ok: false, problem: 'invalid_url' })
       expect(other.requests).toHaveLength(0)
       expect(upstream.requests.length).toBe(before)
-      await h.call('DELETE', `${connections}/${created.body.id}`)
     } finally {
       await other.close()
     }
