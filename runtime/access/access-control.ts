@@ -4,8 +4,8 @@ import { fieldDefinitions, pickAuthMethod } from '../requests/index.ts'
 import type { Store } from '../store/index.ts'
 import type { AppRole, ConnectionRecord, FieldValue } from '../types.ts'
 import type { AuthVariables } from '../users/index.ts'
-import { APP_RULES, matchRule, OWNER_RULES } from './policy.ts'
-import { forbidden, requireOwner, requireRole } from './roles.ts'
+import { APP_ROLE_RULES, APP_RULES, matchRule, OWNER_RULES } from './policy.ts'
+import { forbidden, requireOwner, requireRole, requireSomeRole } from './roles.ts'
 
 type Ctx = Context<{ Variables: AuthVariables }>
 
@@ -13,7 +13,8 @@ const APP_PATH = /^\/api\/apps\/([^/]+)(\/.*)?$/
 
 /**
  * The one place where roles are checked, for every authenticated `/api` route: app routes by the role
- * {@link APP_RULES} names (stricter on shared connections), workspace routes by {@link OWNER_RULES}.
+ * {@link APP_RULES} names (stricter on shared connections), workspace routes by {@link OWNER_RULES} and
+ * {@link APP_ROLE_RULES}.
  * Runs before any handler, so a refused request reads no body, writes nothing and calls no upstream.
  *
  * @example
@@ -37,6 +38,8 @@ export function accessControl(deps: { store: Store; catalogue: Catalogue }): Mid
     } else {
       const match = matchRule(OWNER_RULES, c.req.method, c.req.path)
       if (match) requireOwner(c, match.rule.what)
+      const anyApp = matchRule(APP_ROLE_RULES, c.req.method, c.req.path)
+      if (anyApp) await requireSomeRole(c, deps.store, anyApp.rule.what)
     }
     await next()
   }

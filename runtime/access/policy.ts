@@ -59,6 +59,15 @@ export const OWNER_RULES: readonly OwnerRule[] = [
   { method: 'POST', path: '/api/users/:id/tokens', what: 'issue API tokens' },
 ]
 
+/**
+ * Workspace routes that need the owner or a role (member or admin) in at least one app: they send
+ * requests to upstream hosts, including those in `SWITCHBOARD_ALLOWED_HOSTS`, which a sign-in alone
+ * must not reach.
+ */
+export const APP_ROLE_RULES: readonly OwnerRule[] = [
+  { method: 'POST', path: '/api/connectors/test', what: 'test draft connectors' },
+]
+
 /** A matched rule and the path's named segments. */
 export interface Match<R> {
   rule: R

@@ -51,6 +51,19 @@ export function requireOwner(c: Ctx, what: string): void {
   if (!c.get('user').owner) throw forbidden(`Only the workspace owner can ${what}.`, { required: 'owner' })
 }
 
+/**
+ * Checks that the signed-in user is the owner or holds a role in at least one app.
+ *
+ * @example
+ * await requireSomeRole(c, store, 'test draft connectors')
+ */
+export async function requireSomeRole(c: Ctx, store: Store, what: string): Promise<void> {
+  const user = c.get('user')
+  if (user.owner) return
+  const apps = await store.list<AppRecord>('apps', (app) => app.members.some((m) => m.userId === user.id))
+  if (apps.length === 0) throw forbidden(`To ${what} you need a role in an app (member or admin). Ask an app admin to add you.`, { required: 'member' })
+}
+
 /** The one refusal for a missing role. */
 export function forbidden(message: string, details: { required: AppRole | 'owner'; role?: AppRole }): SwitchboardError {
   return new SwitchboardError(403, 'forbidden', message, { details })
