@@ -39,6 +39,11 @@ export function appRoutes(deps: { store: Store; clock: () => Date; newId: (prefi
         throw new SwitchboardError(400, 'invalid_body', 'The body is not valid: name must not be blank.', { details: { errors: [{ path: '/name', keyword: 'minLength', message: 'name must not be blank' }] } })
       }
       const user = c.get('user')
+      // A chosen id that is taken would answer 409 for apps the caller cannot see: only the owner, who
+      // sees every app, chooses ids; everyone else gets a generated one whatever exists.
+      if (body.id !== undefined && !user.owner) {
+        throw new SwitchboardError(403, 'forbidden', 'Only the workspace owner chooses app ids. Leave out "id" and one is generated.', { details: { required: 'owner' } })
+      }
       const app: AppRecord = {
         id: body.id ?? deps.newId('app'),
         name: body.name.trim(),

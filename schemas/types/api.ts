@@ -66,7 +66,7 @@ export interface FieldValues {
  */
 export interface ConnectorDocument {}
 /**
- * A new app; the person creating it becomes its admin. The id is generated when not given.
+ * A new app; the person creating it becomes its admin. The id is generated when not given; only the workspace owner may choose one, so nobody else can probe which ids exist.
  *
  * This interface was referenced by `Api`'s JSON-Schema
  * via the `definition` "CreateApp".
