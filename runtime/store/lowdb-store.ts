@@ -5,6 +5,7 @@ import { DurableJsonFile } from './durable-json-file.ts'
 import { createBackupKeeper } from './internal/backup.ts'
 import { acquireDataDirLock } from './internal/data-dir-lock.ts'
 import { removeStaleTempFiles } from './internal/durable-write.ts'
+import { restrictModes } from './internal/restrict-modes.ts'
 import { loadStoreFile } from './internal/load-store-file.ts'
 import { createStoreEngine } from './internal/store-engine.ts'
 import type { LowdbStoreOptions, Store, StoreLog } from './types.ts'
@@ -17,6 +18,7 @@ const defaultLog: StoreLog = (level, message) => {
 /**
  * Opens the embedded store: one JSON file in a data directory, owned by this process alone (a lock file),
  * written atomically and durably, with a last-good backup that is restored (loudly) if the file is damaged.
+ * A directory or store file other users can read is restricted to 0700/0600, with a warning in the log.
  * Rejects bad options before touching the disk, and fails with a SwitchboardError when another process holds
  * the directory ('store_locked'), the file is damaged without a usable backup ('store_damaged'), or it comes
  * from a newer version ('store_format_unsupported').
@@ -32,6 +34,8 @@ export async function createLowdbStore(options: LowdbStoreOptions): Promise<Stor
   await mkdir(dir, { recursive: true, mode: 0o700 })
   const lock = await acquireDataDirLock(dir, log)
   try {
+    // mkdir's mode does not touch a directory that exists: one made by hand or restored may be readable.
+    await restrictModes(dir, [fileName, `${fileName}.bak`], log)
     await removeStaleTempFiles(dir, fileName)
     const path = join(dir, fileName)
     const backup = createBackupKeeper({ path: `${path}.bak`, intervalMs: backupIntervalMs, log })
