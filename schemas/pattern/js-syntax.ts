@@ -1,10 +1,12 @@
 /**
  * Patterns are written in the JavaScript syntax JSON Schema names (ECMA-262, `u` flag) and run on RE2.
- * The two agree on the escapes people use, except that RE2 spells code points `\x{…}`: this rewrites
- * `\uXXXX`, surrogate pairs and `\u{…}` that way and leaves everything else as it is.
+ * The two agree on the escapes people use, except that RE2 spells code points `\x{…}` and Unicode
+ * properties by their short value only: this rewrites `\uXXXX`, surrogate pairs and `\u{…}` that way,
+ * `\p{Script=Greek}` as `\p{Greek}` and `\p{Letter}` as `\p{L}`, and leaves everything else as it is.
  *
  * @example
  * toRe2Syntax('^[^\\u0000-\\u001f]+$') // '^[^\\x{0}-\\x{1f}]+$'
+ * toRe2Syntax('\\p{sc=Greek}+')          // '\\p{Greek}+'
  */
 export function toRe2Syntax(source: string): string {
   let out = ''
@@ -15,9 +17,13 @@ export function toRe2Syntax(source: string): string {
       continue
     }
     const escape = codePointEscape(source, i)
+    const property = escape ? undefined : propertyEscape(source, i)
     if (escape) {
       out += `\\x{${escape.codePoint.toString(16)}}`
       i += escape.length - 1
+    } else if (property) {
+      out += property.text
+      i += property.length - 1
     } else {
       // Any other escape is copied whole, so that `\\u0041` stays a backslash and the letters u0041.
       out += c + (source[i + 1] ?? '')
@@ -39,6 +45,27 @@ function codePointEscape(source: string, at: number): { codePoint: number; lengt
     return { codePoint: 0x10000 + ((high - 0xd800) << 10) + (low - 0xdc00), length: 12 }
   }
   return { codePoint: high, length: 6 }
+}
+
+/** General categories by their long names, which JavaScript takes and RE2 does not. */
+const CATEGORIES: Record<string, string> = {
+  Letter: 'L', Cased_Letter: 'LC', Uppercase_Letter: 'Lu', Lowercase_Letter: 'Ll', Titlecase_Letter: 'Lt', Modifier_Letter: 'Lm', Other_Letter: 'Lo',
+  Mark: 'M', Nonspacing_Mark: 'Mn', Spacing_Mark: 'Mc', Enclosing_Mark: 'Me',
+  Number: 'N', Decimal_Number: 'Nd', Letter_Number: 'Nl', Other_Number: 'No',
+  Punctuation: 'P', Connector_Punctuation: 'Pc', Dash_Punctuation: 'Pd', Open_Punctuation: 'Ps', Close_Punctuation: 'Pe',
+  Initial_Punctuation: 'Pi', Final_Punctuation: 'Pf', Other_Punctuation: 'Po',
+  Symbol: 'S', Math_Symbol: 'Sm', Currency_Symbol: 'Sc', Modifier_Symbol: 'Sk', Other_Symbol: 'So',
+  Separator: 'Z', Space_Separator: 'Zs', Line_Separator: 'Zl', Paragraph_Separator: 'Zp',
+  Other: 'C', Control: 'Cc', Format: 'Cf', Surrogate: 'Cs', Private_Use: 'Co', Unassigned: 'Cn',
+}
+
+function propertyEscape(source: string, at: number): { text: string; length: number } | undefined {
+  const match = /^\\([pP])\{(?:(Script|sc|General_Category|gc)=)?([A-Za-z_]+)\}/.exec(source.slice(at, at + 64))
+  if (!match) return undefined
+  const [whole, p, key, value] = match as unknown as [string, string, string | undefined, string]
+  // Script_Extensions (scx) is a different set from Script, which is all RE2 knows: left for RE2 to refuse.
+  const name = key === 'Script' || key === 'sc' ? value : CATEGORIES[value] ?? value
+  return { text: `\\${p}{${name}}`, length: whole.length }
 }
 
 function hex4(source: string, at: number): number | undefined {
