@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { compilePattern, MAX_MATCH_COST, re2RegExp } from '../../schemas/pattern/index.ts'
-import { apiSchema, compileSchema, connectorSchema, validateConnector } from '../../schemas/validate/index.ts'
+import { compileSchema, validateConnector } from '../../schemas/validate/index.ts'
 
 const compiled = (source: string) => {
   const pattern = compilePattern(source)
@@ -73,22 +73,6 @@ describe('compilePattern', () => {
     const big = compiled('^[a-z]{1,400}$|^x+$')
     expect(big.matches('x'.repeat(1000))).toBe(true)
     expect(big.matches('x'.repeat(MAX_MATCH_COST / 100))).toBe(false)
-  })
-
-  it('runs every pattern of our own schemas, which ajv compiles on the same engine', () => {
-    const found: string[] = []
-    const walk = (node: unknown): void => {
-      if (Array.isArray(node)) node.forEach(walk)
-      else if (node && typeof node === 'object') {
-        for (const [key, value] of Object.entries(node)) {
-          if (key === 'pattern' && typeof value === 'string') found.push(value)
-          else walk(value)
-        }
-      }
-    }
-    walk([connectorSchema, apiSchema])
-    expect(found.length).toBeGreaterThan(10)
-    for (const source of found) expect(compilePattern(source), source).toMatchObject({ ok: true })
   })
 
   it('gives ajv an engine that tells patterns apart and refuses what RE2 cannot run', () => {
