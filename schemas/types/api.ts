@@ -104,6 +104,15 @@ export interface IssueToken {
   name: string
 }
 /**
+ * Exchanges a user's token for a browser session (an HttpOnly cookie). Accepted only from the designer's own page, after the person confirmed whose account it is.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "SignIn".
+ */
+export interface SignIn {
+  token: string
+}
+/**
  * Changes to an app: its name, and the connector actions its workflows use (their OAuth scopes are asked for when a connection authorizes: least privilege).
  *
  * This interface was referenced by `Api`'s JSON-Schema

@@ -1,7 +1,7 @@
 /**
  * The designer as a person sees it: the built single-page app served by the real runtime (started
  * in-process over a temp data directory), a real headless Chromium signed in through the printed
- * link, and loopback upstreams that stand in for third-party APIs.
+ * link and the sign-in page's confirmation, and loopback upstreams that stand in for third-party APIs.
  *
  * One environment per test file: start it in `beforeAll`, reuse its page, close it in `afterAll`.
  */
@@ -178,8 +178,7 @@ export async function startDesignerEnv(options: DesignerEnvOptions = {}): Promis
     const page = await context.newPage()
     // Waits fail in seconds with the locator that did not show, well before the test's own timeout.
     page.setDefaultTimeout(8_000)
-    await page.goto(server.signInUrl)
-    await page.getByRole('navigation', { name: 'Main' }).waitFor()
+    await signInThroughLink(page, server.signInUrl)
 
     async function api(method: string, path: string, body?: unknown): Promise<ApiAnswer> {
       const res = await fetch(baseUrl + path, {
@@ -202,6 +201,19 @@ export async function startDesignerEnv(options: DesignerEnvOptions = {}): Promis
     await close()
     throw error
   }
+}
+
+/**
+ * Signs in as a person does: opens a printed sign-in link, confirms on the sign-in page whose account
+ * it is, and waits for the designer.
+ *
+ * @example
+ * await signInThroughLink(page, server.signInUrl!)
+ */
+export async function signInThroughLink(page: Page, signInUrl: string): Promise<void> {
+  await page.goto(signInUrl)
+  await page.getByRole('button', { name: /^Sign in as / }).click()
+  await page.getByRole('navigation', { name: 'Main' }).waitFor()
 }
 
 /**

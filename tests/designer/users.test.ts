@@ -7,7 +7,7 @@
  */
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { screenshot, startDesignerEnv, type DesignerEnv, type UpstreamHandler } from './harness.ts'
+import { screenshot, signInThroughLink, startDesignerEnv, type DesignerEnv, type UpstreamHandler } from './harness.ts'
 
 const OWNER_KEY = 'owner-key-5a1c'
 const MEMBER_KEY = 'member-key-93be'
@@ -109,8 +109,7 @@ describe('users, members and sharing', () => {
     page.setDefaultTimeout(8_000)
     page.on('pageerror', (error) => void pageErrors.push(error.message))
     member = { context, page }
-    await page.goto(issued.signInUrl)
-    await page.getByRole('navigation', { name: 'Main' }).waitFor()
+    await signInThroughLink(page, issued.signInUrl)
     expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).count()).toBe(0)
 
     await page.goto(`${env.baseUrl}/${connectionHash()}`)

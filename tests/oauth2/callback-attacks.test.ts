@@ -32,7 +32,7 @@ async function refused(url: URL | string, headers: Record<string, string> = {}) 
 }
 
 async function sessionCookie(token: string): Promise<string> {
-  const res = await h.get(`${h.origin}/signin?token=${token}`)
+  const res = await h.app.request(`${h.origin}/api/session`, { method: 'POST', headers: { origin: h.origin, 'content-type': 'application/json' }, body: JSON.stringify({ token }) })
   return /sb_session=[^;]+/.exec(res.headers.get('set-cookie') ?? '')![0]
 }
 

@@ -141,12 +141,18 @@ describe('switchboard serve', () => {
     expect(rotate.stderr.join('\n')).toMatch(/Another Switchboard process/)
   })
 
-  it('GET /signin?token=… sets an HttpOnly session cookie that authenticates /api, and sign-out revokes it', async () => {
+  it('the printed link opens the sign-in page with the token out of reach of servers; a confirmed POST from that page sets an HttpOnly session cookie, and sign-out revokes it', async () => {
     const { origin } = running
-    const signin = await fetch(`${origin}/signin?token=${ownerToken}`, { redirect: 'manual' })
-    expect(signin.status).toBe(303)
-    expect(signin.headers.get('location')).toBe('/')
-    expect(signin.headers.get('referrer-policy')).toBe('no-referrer')
+    // The link sets no cookie: it leads to the designer's page, the token in the fragment.
+    const link = await fetch(`${origin}/signin?token=${ownerToken}`, { redirect: 'manual' })
+    expect(link.status).toBe(303)
+    expect(link.headers.get('location')).toBe(`/#/signin?token=${ownerToken}`)
+    expect(link.headers.get('referrer-policy')).toBe('no-referrer')
+    expect(link.headers.getSetCookie()).toEqual([])
+
+    const signin = await fetch(`${origin}/api/session`, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: JSON.stringify({ token: ownerToken }) })
+    expect(signin.status).toBe(200)
+    expect((await signin.json()).user).toMatchObject({ id: 'owner', owner: true })
     const [cookie] = signin.headers.getSetCookie()
     expect(cookie).toMatch(/^sb_session=sb_[A-Za-z0-9_-]+;/)
     expect(cookie).toMatch(/; HttpOnly/i)
@@ -159,9 +165,9 @@ describe('switchboard serve', () => {
     expect(me.status).toBe(200)
     expect((await me.json()).user.id).toBe('owner')
 
-    const bad = await fetch(`${origin}/signin?token=sb_${'A'.repeat(43)}`, { redirect: 'manual' })
-    expect(bad.status).toBe(303)
-    expect(bad.headers.get('location')).toBe('/#/signin?error=invalid_token')
+    const bad = await fetch(`${origin}/api/session`, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: JSON.stringify({ token: `sb_${'A'.repeat(43)}` }) })
+    expect(bad.status).toBe(401)
+    expect((await bad.json()).error.code).toBe('invalid_token')
     expect(bad.headers.getSetCookie()).toEqual([])
 
     const signout = await fetch(`${origin}/api/session/signout`, { method: 'POST', headers: { cookie: session } })

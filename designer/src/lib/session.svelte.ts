@@ -19,6 +19,11 @@ class Session {
     }
   }
 
+  /** Exchanges a token for the session cookie; the runtime accepts it only from this page's origin. */
+  async signIn(token: string): Promise<void> {
+    this.user = (await api<{ user: User }>('POST', '/api/session', { token })).user
+  }
+
   async signOut(): Promise<void> {
     await api('POST', '/api/session/signout')
     this.user = null
