@@ -1,0 +1,54 @@
+import type { Context, MiddlewareHandler } from 'hono'
+
+/**
+ * The designer's Content-Security-Policy: its own scripts, styles and API only. Images may also be
+ * `data:` URIs and https URLs, the two forms a connector's icon takes. No page may frame it, so a
+ * click on "Sign in as …" or "Delete" is always the person's own. Scripts come only from the runtime's
+ * own files — no inline script or event handler runs — but may compile code: the designer validates
+ * drafts with the same ajv schema as the runtime, and ajv turns schemas into functions.
+ */
+export const DESIGNER_CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'unsafe-eval'",
+  "style-src 'self'",
+  "img-src 'self' data: https:",
+  "connect-src 'self'",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ')
+
+/** API answers (JSON, and proxied upstream bodies) are data: opened in a browser they run and load nothing. */
+export const API_CSP = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; sandbox"
+
+/**
+ * Security headers on every answer: the CSP for what it is (designer page or API), no framing, no MIME
+ * sniffing (a proxied `text/plain` body stays text), and no Referer with the runtime's URLs in it.
+ *
+ * @example
+ * app.use(securityHeaders())
+ */
+export function securityHeaders(): MiddlewareHandler {
+  return async (c, next) => {
+    await next()
+    const api = c.req.path === '/api' || c.req.path.startsWith('/api/')
+    setHeaders(c, {
+      'Content-Security-Policy': api ? API_CSP : DESIGNER_CSP,
+      'X-Frame-Options': 'DENY',
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+    })
+  }
+}
+
+function setHeaders(c: Context, headers: Record<string, string>): void {
+  try {
+    for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value)
+  } catch {
+    // A response whose headers are immutable (one returned by fetch) is copied; its body streams on.
+    c.res = new Response(c.res.body, c.res)
+    for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value)
+  }
+}
