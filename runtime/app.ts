@@ -25,6 +25,7 @@ import { designerRoutes } from './routes/designer.ts'
 import { healthRoutes } from './routes/health.ts'
 import { onError, type Log } from './routes/on-error.ts'
 import { sessionRoutes } from './routes/session.ts'
+import { securityHeaders } from './routes/security-headers.ts'
 
 const PROXY_PATH = /^\/api\/apps\/[^/]+\/connections\/[^/]+\/proxy(\/|$)/
 
@@ -99,6 +100,7 @@ export function createApp(options: AppOptions) {
   app.onError(onError(log))
   app.notFound((c) => c.json({ error: { code: 'route_not_found', message: `There is no route ${c.req.method} ${c.req.path}.` } }, 404))
   app.use(accessLog(log))
+  app.use(securityHeaders())
   const limitBody = bodyLimit({
     maxSize,
     onError: () => {
