@@ -1,16 +1,20 @@
 import { randomBytes } from 'node:crypto'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import { createRunLog, type RetryPolicy, type RunLog } from './actions/index.ts'
+import { createRunLog, type RunLog } from './actions/index.ts'
 import { accessControl } from './access/index.ts'
 import { auditTrail, createAuditLog } from './audit/index.ts'
+import { createTokenEngine, type TokenEngineOptions } from './auth/index.ts'
+import { createOAuth2, createOAuthApps, oauthServices, type OAuth2Options } from './auth/oauth2/index.ts'
 import { SwitchboardError } from './errors.ts'
 import type { Catalogue } from './catalogue/index.ts'
+import { createConnectionTests } from './connection-tests/index.ts'
 import { createConnectionService } from './connections/index.ts'
 import type { KeyRing } from './crypto/index.ts'
 import type { HttpClient } from './http/index.ts'
-import { createOAuth2, oauth2Routes, oauthAppRoutes, oauthCallbackRoutes, type OAuth2Options } from './oauth2/index.ts'
 import { proxyHandler, type ProxyOptions } from './proxy/index.ts'
+import { createConnectionUse, type RetryPolicy } from './use/index.ts'
+import { oauth2Routes, oauthAppRoutes, oauthCallbackRoutes } from './routes/oauth2.ts'
 import type { Store } from './store/index.ts'
 import { authenticate, type AuthVariables } from './users/index.ts'
 import { accessLog } from './routes/access-log.ts'
@@ -50,7 +54,7 @@ export interface AppOptions {
   /** Where action runs and proxied requests are recorded (default: the last 1,000 in memory). */
   runLog?: RunLog
   /** OAuth2 timings: refresh margin, flow lifetime, backoff after token endpoint failures, token timeout. */
-  oauth2?: Pick<OAuth2Options, 'refreshMarginMs' | 'stateTtlMs' | 'backoffMs' | 'maxBackoffMs' | 'tokenTimeoutMs'>
+  oauth2?: Pick<OAuth2Options, 'stateTtlMs' | 'tokenTimeoutMs'> & Pick<TokenEngineOptions, 'refreshMarginMs' | 'backoffMs' | 'maxBackoffMs'>
   /** Audit entries kept per app, newest first; older ones are dropped (default 1,000). */
   auditLimit?: number
   version?: string
@@ -77,9 +81,16 @@ export function createApp(options: AppOptions) {
   const newId = (prefix: string) => `${prefix}_${randomBytes(9).toString('base64url').replace(/[-_]/g, 'x')}`
   const parts = { store: options.store, catalogue: options.catalogue, keyRing: options.keyRing, http: options.http, clock, publicUrl: options.publicUrl }
   const audit = createAuditLog({ store: options.store, clock, ...(options.auditLimit === undefined ? {} : { limit: options.auditLimit }) })
+  const apps = createOAuthApps(parts)
+  const tokens = createTokenEngine({ ...parts, log, services: oauthServices(apps), ...options.oauth2 })
+  const use = createConnectionUse({ ...parts, newId: () => newId('c'), tokens })
+  const tests = createConnectionTests({ ...parts, use })
+  const connections = createConnectionService({ ...parts, newId: () => newId('c') })
   const oauth2 = createOAuth2({
     ...parts,
     log,
+    ...(options.oauth2?.stateTtlMs === undefined ? {} : { stateTtlMs: options.oauth2.stateTtlMs }),
+    ...(options.oauth2?.tokenTimeoutMs === undefined ? {} : { tokenTimeoutMs: options.oauth2.tokenTimeoutMs }),
     // The callback carries no bearer token, so the audit middleware never sees it: record it here.
     onAuthorized: (e) => audit.record(e.appId, {
       userId: e.userId,
@@ -89,12 +100,12 @@ export function createApp(options: AppOptions) {
       connectionName: e.connectionName,
       details: { via: 'oauth2', scopes: e.scopes },
     }),
-    ...options.oauth2,
-  })
-  const connectionDeps = { ...parts, newId: () => newId('c'), oauth2 }
-  const connections = createConnectionService(connectionDeps)
+    afterConnect: (appId, id, actor) => tests.run(appId, id, actor),
+    view: (appId, id, actor) => connections.get(appId, id, actor),
+    forget: (credentialId) => tokens.forget(credentialId),
+  }, apps)
   const runs = options.runLog ?? createRunLog({ clock })
-  const proxy = proxyHandler({ connectionDeps, connections, runs, retry: options.retry, options: options.proxy })
+  const proxy = proxyHandler({ use, store: options.store, http: options.http, runs, retry: options.retry, options: options.proxy })
 
   const app = new Hono<{ Variables: AuthVariables }>()
   app.onError(onError(log))
@@ -112,20 +123,20 @@ export function createApp(options: AppOptions) {
   app.use('/api/*', (c, next) => (PROXY_PATH.test(c.req.path) ? next() : limitBody(c, next)))
   app.route('/api/health', healthRoutes(options.version ?? '0.1.0'))
   app.route('/', sessionRoutes({ store: options.store, clock, publicUrl: options.publicUrl }))
-  app.route('/oauth', oauthCallbackRoutes(oauth2, connections, options.store))
+  app.route('/oauth', oauthCallbackRoutes(oauth2, options.store))
   app.use('/api/*', authenticate({ store: options.store, clock }))
   app.use('/api/*', accessControl({ store: options.store, catalogue: options.catalogue }))
   app.use('/api/*', auditTrail({ store: options.store, audit }))
   app.get('/api/me', (c) => c.json({ user: c.get('user') }))
   app.route('/api/connectors/:id/oauth-app', oauthAppRoutes(oauth2))
-  app.route('/api/connectors', connectorRoutes({ catalogue: options.catalogue, connections }))
+  app.route('/api/connectors', connectorRoutes({ catalogue: options.catalogue, tests }))
   app.route('/api', userRoutes({ store: options.store, clock, publicUrl: options.publicUrl }))
   app.route('/api/apps', appRoutes({ store: options.store, clock, newId, catalogue: options.catalogue }))
   app.route('/api/apps/:appId/members', memberRoutes({ store: options.store, audit }))
   app.route('/api/apps/:appId/needs', needsRoutes({ store: options.store, catalogue: options.catalogue, connections, publicUrl: options.publicUrl }))
   app.route('/api/apps/:appId/audit', auditRoutes({ store: options.store, audit }))
   app.route('/api/apps/:appId/connections/:id/oauth', oauth2Routes(oauth2, options.store))
-  app.route('/api/apps/:appId/connections', connectionRoutes({ store: options.store, connections, connectionDeps, runs, retry: options.retry, oauth2 }))
+  app.route('/api/apps/:appId/connections', connectionRoutes({ ...parts, connections, tests, use, runs, retry: options.retry, oauth2 }))
   app.all('/api/apps/:appId/connections/:id/proxy', proxy)
   app.all('/api/apps/:appId/connections/:id/proxy/*', proxy)
   app.route('/', designerRoutes(options.designerDir))

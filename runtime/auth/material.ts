@@ -2,24 +2,7 @@ import { SwitchboardError } from '../errors.ts'
 import { placeholders, renderTemplate } from '../../schemas/template/index.ts'
 import type { Field } from '../../schemas/types/connector.ts'
 import type { FieldValue } from '../types.ts'
-
-/** What an auth method adds to a request. */
-export interface AuthMaterial {
-  headers: Record<string, string>
-  query: Array<[string, string]>
-  /** Header names that carry credentials (dropped on a cross-origin redirect, masked in previews). */
-  credentialHeaders: string[]
-  /** Query parameter names that carry credentials. */
-  credentialQuery: string[]
-  /** Every value that must never be shown: rendered secrets and derived header values. */
-  secrets: string[]
-}
-
-/** Values by field key, with the field definitions that say which are required and secret. */
-export interface AuthInput {
-  values: Readonly<Record<string, FieldValue | undefined>>
-  fields: ReadonlyMap<string, Field>
-}
+import type { AuthInput, AuthMaterial } from './types.ts'
 
 /** An empty {@link AuthMaterial} to add to. */
 export function emptyMaterial(): AuthMaterial {
@@ -69,4 +52,15 @@ export function noteSecrets(material: AuthMaterial, input: AuthInput, ...derived
   }
   material.secrets.push(...own)
   for (const value of derived) if (own.some((secret) => value.includes(secret))) material.secrets.push(value)
+}
+
+/**
+ * Whether any field is a secret: a method with only plain fields is usable as soon as it is created.
+ *
+ * @example
+ * hasSecretField(fields) // true for an API key method
+ */
+export function hasSecretField(fields: ReadonlyMap<string, Field>): boolean {
+  for (const field of fields.values()) if (field.type === 'secret') return true
+  return false
 }

@@ -39,7 +39,7 @@ export interface Loaded {
  * @example
  * const { record, connector, method } = await loadConnection(deps, 'default', 'c_123')
  */
-export async function loadConnection(deps: ConnectionDeps, appId: string, id: string): Promise<Loaded> {
+export async function loadConnection(deps: Pick<ConnectionDeps, 'store' | 'catalogue'>, appId: string, id: string): Promise<Loaded> {
   const record = await deps.store.get<ConnectionRecord>('connections', id)
   if (!record || record.appId !== appId) {
     throw new SwitchboardError(404, 'connection_not_found', `App "${appId}" has no connection "${id}".`)

@@ -3,4 +3,3 @@ export { loadConnection, type Actor, type ConnectionDeps, type Loaded } from './
 export { credentialId, credentialOwner, openCredentials, putCredentials, dropCredentials } from './credentials.ts'
 export { checkValues, MIN_SECRET_LENGTH } from './field-values.ts'
 export { connectUrl, toView } from './view.ts'
-export { assertWorkflowMay, credentialsForUse } from './for-use.ts'

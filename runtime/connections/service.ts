@@ -9,7 +9,6 @@ import { checkValues } from './field-values.ts'
 import { keepsCredentials } from './origin.ts'
 import { assertTestUrlOnOrigin } from './test-url.ts'
 import { toView } from './view.ts'
-import { createConnectionTests } from './tests.ts'
 
 /**
  * Everything a person or a workflow does with connections: add, list, read, rename, change base URL
@@ -40,11 +39,8 @@ export function createConnectionService(deps: ConnectionDeps) {
     return { ...loaded, record }
   }
 
-  const tests = createConnectionTests(deps)
-
   return {
     view,
-    tests,
     async list(appId: string, actor: Actor): Promise<Connection[]> {
       const records = await deps.store.list<ConnectionRecord>('connections', (c) => c.appId === appId)
       const views: Connection[] = []

@@ -11,7 +11,7 @@ import {
 import { capStream, decodeBody, readCapped } from './internal/body.ts'
 import { classifyError } from './internal/classify-error.ts'
 import { createGuardedConnector } from './internal/connector.ts'
-import { isRedirect, nextHop, type Hop, type RedirectPolicy } from './internal/redirects.ts'
+import { isRedirect, nextHop, type Hop } from './internal/redirects.ts'
 import type {
   AllowedHosts,
   HttpClient,
@@ -36,7 +36,8 @@ const DEFAULTS = {
  * Creates the one outbound HTTP client of the runtime: every call to a third-party API (connection tests,
  * actions, proxy, OAuth token calls) goes through it. It refuses non-public addresses unless allow-listed
  * (checked on the URL, then on every resolved address at connect time, then again on every redirect),
- * follows redirects itself so credentials never cross origins, and bounds every request in time and size.
+ * follows redirects itself and only within the request's origin (a redirect elsewhere is answered as it is,
+ * so nothing a request carries reaches another origin), and bounds every request in time and size.
  * Upstream 4xx/5xx answers are responses, not errors; every failure is a `SwitchboardError`.
  *
  * Built on ofetch over undici's own `fetch` with an undici `Agent`: ofetch contributes body serialisation
@@ -96,11 +97,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 
     try {
       let hop = firstHop(req, allowedHosts, settings.userAgent)
-      const policy: RedirectPolicy = {
-        allowedHosts,
-        credentialHeaders: lowerSet(req.credentialHeaders),
-        credentialQueryParams: lowerSet(req.credentialQueryParams),
-      }
+      const follow = req.redirect !== 'manual' && settings.maxRedirects > 0
       for (let redirects = 0; ; redirects++) {
         host = hop.url.host
         const response = await $fetch.raw(hop.url.href, {
@@ -115,10 +112,11 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
           retry: false,
         })
         const location = response.headers.get('location')
-        if (settings.maxRedirects > 0 && isRedirect(response.status, location)) {
+        const next = follow && isRedirect(response.status, location) ? nextHop(hop, response.status, location, allowedHosts) : undefined
+        if (next) {
           await response.body?.cancel().catch(() => {})
           if (redirects >= settings.maxRedirects) throw tooManyRedirectsError(host, settings.maxRedirects)
-          hop = nextHop(hop, response.status, location, policy)
+          hop = next
           continue
         }
         const meta: HttpResponseMeta = {
@@ -185,10 +183,6 @@ function queryString(query: HttpQuery | undefined): string {
     }
   }
   return parts.join('&')
-}
-
-function lowerSet(names: readonly string[] | undefined): ReadonlySet<string> {
-  return new Set((names ?? []).map((n) => n.toLowerCase()))
 }
 
 function isAllowedHosts(value: HttpClientOptions['allowedHosts']): value is AllowedHosts {

@@ -57,7 +57,7 @@ export interface HttpClientOptions {
   timeoutMs?: number
   /** Largest response body, counted after decompression. Default 10 MiB. */
   maxResponseBytes?: number
-  /** Redirects followed before giving up. Default 5; 0 returns the 3xx response itself. */
+  /** Same-origin redirects followed before giving up. Default 5; 0 returns the 3xx response itself. */
   maxRedirects?: number
   /** DNS lookup; default `dns.promises.lookup` with `all: true`. */
   lookup?: LookupFunction
@@ -96,10 +96,12 @@ export interface HttpRequestOptions {
   body?: HttpBody
   /** Default `auto`. */
   responseType?: HttpResponseType
-  /** Header names that carry credentials besides Authorization, Cookie and Proxy-Authorization. */
-  credentialHeaders?: readonly string[]
-  /** Query parameter names that carry credentials (`key`, `token`, `api_key`). */
-  credentialQueryParams?: readonly string[]
+  /**
+   * `same-origin` (default): redirects within the request's origin are followed, a redirect to another
+   * origin is the answer. `manual`: every redirect is the answer (auth endpoints: a token request never
+   * follows one).
+   */
+  redirect?: 'same-origin' | 'manual'
   /** Cancels the request (and a returned stream). */
   signal?: AbortSignal
   /** Overrides the client's total timeout for this request. */

@@ -11,9 +11,10 @@ const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-authe
 /**
  * Request headers that belong to the caller's session with Switchboard, not to the upstream: its
  * credentials (the user token, the session cookie), where it browsed from, and Switchboard's own
- * `X-Switchboard-*` controls.
+ * `X-Switchboard-*` controls. `Range` and `If-Range` too: a caller-chosen byte range could cut an echoed
+ * secret into pieces the masker would not recognise, one response at a time.
  */
-const CALLER_ONLY = ['authorization', 'cookie', 'origin', 'referer', 'forwarded', 'x-real-ip']
+const CALLER_ONLY = ['authorization', 'cookie', 'origin', 'referer', 'forwarded', 'x-real-ip', 'range', 'if-range']
 const CALLER_PREFIXES = ['x-switchboard-', 'x-forwarded-', 'proxy-']
 
 /**

@@ -1,16 +1,14 @@
 import type { Context } from 'hono'
-import { streamWithRetries, upstreamFailure, type RetryPolicy, type RunEntry, type RunLog } from '../actions/index.ts'
-import { credentialOwner, credentialsForUse, loadConnection, type ConnectionDeps, type ConnectionService } from '../connections/index.ts'
+import type { RunEntry, RunLog } from '../actions/index.ts'
 import { SwitchboardError } from '../errors.ts'
 import { responseTooLargeError } from '../http/errors.ts'
 import type { HttpClient } from '../http/index.ts'
-import type { OAuth2Hook } from '../oauth2/index.ts'
-import { createMasker, effectiveValues, prepareRequest } from '../requests/index.ts'
+import { createByteMasker } from '../requests/index.ts'
 import { requireApp } from '../routes/apps.ts'
 import { idParam } from '../routes/body.ts'
+import { upstreamFailure, type ConnectionUseCore, type RetryPolicy } from '../use/index.ts'
 import type { AuthVariables } from '../users/index.ts'
 import { decodedCodings, downstreamHeaders, upstreamHeaders } from './headers.ts'
-import { createByteMasker } from './mask-bytes.ts'
 import { bodyTooLarge, limitBody, meter } from './streams.ts'
 import { proxiedPath, upstreamUrl } from './target.ts'
 
@@ -31,8 +29,10 @@ export interface ProxyOptions {
 
 /** What the proxy is built from. */
 export interface ProxyDeps {
-  connectionDeps: ConnectionDeps
-  connections: ConnectionService
+  use: ConnectionUseCore
+  store: Parameters<typeof requireApp>[0]
+  /** The app's own client, when the options name none. */
+  http: HttpClient
   runs: RunLog
   retry?: RetryPolicy | undefined
   options?: ProxyOptions | undefined
@@ -52,7 +52,7 @@ const NO_BODY = new Set([204, 205, 304])
  * 409 for a workflow on a personal connection). Every request is recorded in the run log.
  *
  * @example
- * app.all('/api/apps/:appId/connections/:id/proxy/*', proxyHandler({ connectionDeps, connections, runs }))
+ * app.all('/api/apps/:appId/connections/:id/proxy/*', proxyHandler({ use, store, http, runs }))
  */
 export function proxyHandler(deps: ProxyDeps) {
   const options = deps.options ?? {}
@@ -61,11 +61,11 @@ export function proxyHandler(deps: ProxyDeps) {
   for (const [name, value] of Object.entries({ maxRequestBytes, maxResponseBytes, timeoutMs: options.timeoutMs ?? 1 })) {
     if (!Number.isInteger(value) || value <= 0) throw new TypeError(`proxy: ${name} must be a positive whole number (got ${value}).`)
   }
-  const http = options.http ?? deps.connectionDeps.http
+  const http = options.http ?? deps.http
 
   return async (c: Ctx): Promise<Response> => {
     const started = performance.now()
-    const appId = (await requireApp(deps.connectionDeps.store, idParam(c, 'appId', 'app'))).id
+    const appId = (await requireApp(deps.store, idParam(c, 'appId', 'app'))).id
     const id = idParam(c, 'id', 'connection')
     const path = proxiedPath(c.req.url)
     const run: Omit<RunEntry, 'seq' | 'at' | 'outcome' | 'durationMs'> = {
@@ -74,9 +74,9 @@ export function proxyHandler(deps: ProxyDeps) {
     const elapsed = () => Math.round(performance.now() - started)
     try {
       run.mode = readMode(c.req.header('x-switchboard-mode'))
-      const { response, attempts, url, mask, secrets } = await send(c, run.method!, run.mode, path, { appId, id })
+      const { response, attempts, url, masker, secrets } = await send(c, run.method!, run.mode, path, { appId, id })
       const host = url.host
-      const tooLarge = () => upstreamFailure(responseTooLargeError(host, maxResponseBytes), mask)
+      const tooLarge = () => upstreamFailure(responseTooLargeError(host, maxResponseBytes), masker.text)
       const length = Number(response.headers.get('content-length') ?? NaN)
       if (response.status < 200 || response.status > 599 || (length > maxResponseBytes && !response.headers.has('content-encoding'))) {
         await response.body.cancel().catch(() => {})
@@ -86,10 +86,17 @@ export function proxyHandler(deps: ProxyDeps) {
       }
       const entry = deps.runs.record({ ...run, outcome: response.status < 400 ? 'ok' : 'http_error', status: response.status, durationMs: elapsed(), attempts, bytes: 0 })
       const bodiless = NO_BODY.has(response.status) || run.method === 'HEAD'
-      const headers = downstreamHeaders(response.headers, mask, !bodiless && decodedCodings(response.headers.get('content-encoding')))
+      const coding = response.headers.get('content-encoding')
+      const decoded = decodedCodings(coding)
+      const headers = downstreamHeaders(response.headers, masker.header, !bodiless && decoded)
       if (bodiless) {
         await response.body.cancel().catch(() => {})
         return new Response(null, { status: response.status, headers })
+      }
+      if (coding !== null && coding.trim() !== '' && !/^identity$/i.test(coding.trim()) && !decoded) {
+        // Bytes in an encoding the client cannot decode cannot be searched for secrets: not passed on.
+        await response.body.cancel().catch(() => {})
+        throw new SwitchboardError(502, 'unmaskable_response', `${host} answered in a content encoding ("${coding.slice(0, 40)}") the runtime cannot decode, so it cannot make sure the answer holds no credential. Ask for another encoding (Accept-Encoding).`, { details: { attempts } })
       }
       const body = meter(response.body, {
         limit: maxResponseBytes,
@@ -112,57 +119,24 @@ export function proxyHandler(deps: ProxyDeps) {
     }
   }
 
-  /**
-   * Checks access and credentials, renders auth (with a fresh OAuth2 token when the app has the OAuth2
-   * hook), sends; upstream failures come out as 502/504.
-   */
+  /** Opens the connection for the caller (access, mode, credentials), then passes the request through. */
   async function send(c: Ctx, method: string, mode: 'user' | 'workflow', path: string, at: { appId: string; id: string }) {
     const declared = c.req.header('content-length')
     if (Number(declared ?? 0) > maxRequestBytes) throw bodyTooLarge(maxRequestBytes)
-    const loaded = await loadConnection(deps.connectionDeps, at.appId, at.id)
-    const { record, connector, method: auth, fields } = loaded
-    const secrets = await credentialsForUse(deps.connectionDeps, deps.connections.tests, loaded, { userId: c.get('user').id }, { mode, then: 'send the request again' })
-    const values = effectiveValues(fields, record.fields, secrets?.fields, secrets?.values)
+    const conn = await deps.use.open(at.appId, at.id, { userId: c.get('user').id }, { mode, then: 'send the request again' })
     const body = method === 'GET' || method === 'HEAD' || declared === '0' ? null : c.req.raw.body
-    const attempt = async (accessToken: string | undefined) => {
-      // Base URL, static headers and auth as for a request to the base URL itself; the caller's path
-      // is joined afterwards and never rendered as a template.
-      const prepared = prepareRequest({
-        connector,
-        method: auth,
-        fields,
-        values,
-        spec: { method: 'GET', path: '' },
-        ...(record.baseUrl === undefined ? {} : { baseUrl: record.baseUrl }),
-        ...(accessToken === undefined ? {} : { accessToken }),
-      })
-      const mask = createMasker(prepared.auth.secrets).text
-      const url = upstreamUrl(prepared.baseUrl.href, path, prepared.auth.query)
-      try {
-        const sent = await streamWithRetries(http, {
-          url,
-          method,
-          headers: upstreamHeaders(c.req.raw.headers, prepared.headers),
-          ...(body ? { body: limitBody(body, maxRequestBytes) } : {}),
-          credentialHeaders: prepared.auth.credentialHeaders,
-          credentialQueryParams: prepared.auth.credentialQuery,
-          signal: c.req.raw.signal,
-          ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-        }, deps.retry)
-        return { ...sent, url, mask, secrets: prepared.auth.secrets }
-      } catch (error) {
-        throw upstreamFailure(error, mask)
-      }
-    }
-    const oauth2 = (deps.connectionDeps as ConnectionDeps & { oauth2?: OAuth2Hook }).oauth2
-    if (auth.type !== 'oauth2' || !oauth2) return attempt(secrets?.oauth?.accessToken)
-    // A fresh token, and on a 401 one refresh and a second try: only without a body, which was
-    // consumed by the first try.
-    return oauth2.withAccessToken({ loaded, owner: credentialOwner(record, c.get('user').id) }, attempt, (first) => {
-      if (first.response.status !== 401) return first.response.status
-      if (body) return undefined
-      void first.response.body.cancel().catch(() => {})
-      return 401
+    return conn.stream({
+      method,
+      path,
+      headers: c.req.raw.headers,
+      body: body ? limitBody(body, maxRequestBytes) : null,
+      signal: c.req.raw.signal,
+      timeoutMs: options.timeoutMs,
+    }, {
+      http,
+      retry: deps.retry,
+      target: (baseUrl, rest, authQuery) => upstreamUrl(baseUrl.href, rest, authQuery),
+      inject: upstreamHeaders,
     })
   }
 }

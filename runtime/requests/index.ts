@@ -1,4 +1,6 @@
-export { prepareRequest, toClientRequest, type PreparedRequest, type PrepareInput, type RequestSpec } from './prepare-request.ts'
+export { prepareRequest, type PreparedRequest, type PrepareInput, type RequestSpec } from './prepare-request.ts'
 export { resolveBaseUrl, renderUrlTemplate } from './base-url.ts'
 export { fieldDefinitions, pickAuthMethod, effectiveValues } from './values.ts'
-export { createMasker, secretVariants, MASK, type Masker } from './mask.ts'
+export { createMasker, secretVariants, MASK, HEADER_MASK, type Masker } from './mask/text-masker.ts'
+export { createByteMasker } from './mask/byte-masker.ts'
+export { secretForms } from './mask/secret-forms.ts'

@@ -1,8 +1,7 @@
-import type { AuthMethod, Connector, Field } from '../../schemas/types/connector.ts'
+import type { Connector, Field } from '../../schemas/types/connector.ts'
 import { lookup, placeholders, renderTemplate, wholePlaceholder, type Resolve } from '../../schemas/template/index.ts'
-import { applyAuth, type AuthMaterial } from '../auth/index.ts'
 import { SwitchboardError } from '../errors.ts'
-import { resolveRequestUrl, type HttpRequestOptions } from '../http/index.ts'
+import { resolveRequestUrl } from '../http/index.ts'
 import type { FieldValue } from '../types.ts'
 import { renderUrlTemplate, resolveBaseUrl } from './base-url.ts'
 
@@ -20,31 +19,28 @@ export interface RequestSpec {
 /** Everything needed to render a spec for one connection. */
 export interface PrepareInput {
   connector: Connector
-  method: AuthMethod
   fields: ReadonlyMap<string, Field>
   values: Readonly<Record<string, FieldValue>>
-  baseUrl?: string
+  baseUrl?: string | undefined
   spec: RequestSpec
-  inputs?: Record<string, unknown>
-  accessToken?: string
+  inputs?: Record<string, unknown> | undefined
 }
 
-/** A rendered request, ready for the HTTP client, with what is needed to mask it. */
+/** A rendered request, before its auth method is applied. */
 export interface PreparedRequest {
   method: string
   url: URL
   baseUrl: URL
   headers: Record<string, string>
   body?: string
-  auth: AuthMaterial
 }
 
 /**
- * Renders a connector's request for a connection: base URL, path confined under it, query, static
- * and request headers, body, and the auth method's headers and query parameters.
+ * Renders a connector's request for a connection: base URL, path confined under it, query, static and
+ * request headers, body. The auth method is applied afterwards, to the request as it will be sent.
  *
  * @example
- * const request = prepareRequest({ connector, method, fields, values, spec: connector.test! })
+ * const request = prepareRequest({ connector, fields, values, spec: connector.test! })
  */
 export function prepareRequest(input: PrepareInput): PreparedRequest {
   const { connector, spec, values } = input
@@ -66,12 +62,8 @@ export function prepareRequest(input: PrepareInput): PreparedRequest {
     }
     if (value !== '') headers[name] = value
   }
-  const auth = applyAuth(input.method, { values, fields: input.fields }, input.accessToken)
-  for (const [name, value] of Object.entries(auth.headers)) setHeader(headers, name, value)
-  for (const [name, value] of auth.query) url.searchParams.set(name, value)
-
   const method = (spec.method ?? 'GET').toUpperCase()
-  const prepared: PreparedRequest = { method, url, baseUrl, headers, auth }
+  const prepared: PreparedRequest = { method, url, baseUrl, headers }
   if (spec.body !== undefined && method !== 'GET' && method !== 'HEAD') {
     const body = renderBody(spec.body, resolve)
     if (spec.bodyType === 'form') {
@@ -135,29 +127,6 @@ function formEntries(body: unknown): Array<[string, string]> {
     .map(([key, value]) => [key, typeof value === 'object' ? JSON.stringify(value) : String(value)])
 }
 
-function setHeader(headers: Record<string, string>, name: string, value: string): void {
-  for (const existing of Object.keys(headers)) if (existing.toLowerCase() === name.toLowerCase()) delete headers[existing]
-  headers[name] = value
-}
-
 function setDefaultHeader(headers: Record<string, string>, name: string, value: string): void {
   if (!Object.keys(headers).some((h) => h.toLowerCase() === name.toLowerCase())) headers[name] = value
-}
-
-/**
- * The HTTP client's options for a prepared request, with the names of the headers and query
- * parameters that carry credentials (dropped on a cross-origin redirect).
- *
- * @example
- * const response = await http.request(toClientRequest(prepared))
- */
-export function toClientRequest(prepared: PreparedRequest): Omit<HttpRequestOptions, 'responseType'> {
-  return {
-    url: prepared.url,
-    method: prepared.method,
-    headers: prepared.headers,
-    ...(prepared.body === undefined ? {} : { body: prepared.body }),
-    credentialHeaders: prepared.auth.credentialHeaders,
-    credentialQueryParams: prepared.auth.credentialQuery,
-  }
 }

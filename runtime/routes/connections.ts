@@ -1,9 +1,12 @@
 import { Hono, type Context } from 'hono'
 import type { CloneConnection, CreateConnection, RunAction, SetCredentials, UpdateConnection } from '../../schemas/types/api.ts'
-import { recordAction, runAction, type RetryPolicy, type RunLog } from '../actions/index.ts'
-import { loadConnection, type ConnectionDeps, type ConnectionService } from '../connections/index.ts'
-import type { OAuth2, OAuth2Hook } from '../oauth2/index.ts'
+import { recordAction, runAction, type RunLog } from '../actions/index.ts'
+import type { OAuth2 } from '../auth/oauth2/index.ts'
+import type { ConnectionTests } from '../connection-tests/index.ts'
+import { loadConnection, type ConnectionService } from '../connections/index.ts'
+import type { Catalogue } from '../catalogue/index.ts'
 import type { Store } from '../store/index.ts'
+import type { ConnectionUseCore, RetryPolicy } from '../use/index.ts'
 import type { AuthVariables } from '../users/index.ts'
 import { requireApp } from './apps.ts'
 import { idParam, readBody } from './body.ts'
@@ -17,7 +20,18 @@ type Ctx = Context<{ Variables: AuthVariables }>
  * @example
  * app.route('/api/apps/:appId/connections', connectionRoutes({ store, connections }))
  */
-export function connectionRoutes(deps: { store: Store; connections: ConnectionService; connectionDeps: ConnectionDeps & { oauth2?: OAuth2Hook }; runs: RunLog; retry?: RetryPolicy | undefined; oauth2?: OAuth2 }) {
+export function connectionRoutes(deps: {
+  store: Store
+  catalogue: Catalogue
+  connections: ConnectionService
+  tests: ConnectionTests
+  use: ConnectionUseCore
+  publicUrl: string
+  clock: () => Date
+  runs: RunLog
+  retry?: RetryPolicy | undefined
+  oauth2?: OAuth2
+}) {
   const { connections } = deps
   const app = async (c: Ctx) => (await requireApp(deps.store, idParam(c, 'appId', 'app'))).id
   const actor = (c: Ctx) => ({ userId: c.get('user').id })
@@ -42,7 +56,7 @@ export function connectionRoutes(deps: { store: Store; connections: ConnectionSe
       const appId = await app(c)
       const body = await readBody<SetCredentials>(c, 'SetCredentials')
       // Client-credentials methods connect by fetching a token; every other method stores what was typed.
-      const granted = await deps.oauth2?.connectClientCredentials(connections, appId, id(c), body, actor(c))
+      const granted = await deps.oauth2?.connectClientCredentials(appId, id(c), body, actor(c))
       return c.json(granted ?? await connections.setCredentials(appId, id(c), body, actor(c)))
     })
     .delete('/:id/credentials', async (c) => c.json(await connections.unauthorize(await app(c), id(c), actor(c))))
@@ -50,17 +64,17 @@ export function connectionRoutes(deps: { store: Store; connections: ConnectionSe
       const appId = await app(c)
       return c.json(await connections.clone(appId, id(c), await readBody<CloneConnection>(c, 'CloneConnection'), actor(c)), 201)
     })
-    .post('/:id/test', async (c) => c.json(await connections.tests.run(await app(c), id(c), actor(c))))
+    .post('/:id/test', async (c) => c.json(await deps.tests.run(await app(c), id(c), actor(c))))
     .post('/:id/actions/:actionKey', async (c) => {
       const appId = await app(c)
       const actionKey = idParam(c, 'actionKey', 'action')
       const body = await readBody<RunAction>(c, 'RunAction')
       const run = { appId, connectionId: id(c), userId: actor(c).userId, mode: body.mode ?? 'user', action: actionKey }
-      return c.json(await recordAction(deps.runs, run, () => runAction(deps.connectionDeps, connections, { appId, id: id(c), actionKey, body, actor: actor(c), retry: deps.retry })))
+      return c.json(await recordAction(deps.runs, run, () => runAction(deps, { appId, id: id(c), actionKey, body, actor: actor(c), retry: deps.retry })))
     })
     .get('/:id/runs', async (c) => {
       const appId = await app(c)
-      const { record } = await loadConnection(deps.connectionDeps, appId, id(c))
+      const { record } = await loadConnection(deps, appId, id(c))
       return c.json({ runs: deps.runs.list(appId, record.id), capacity: deps.runs.capacity })
     })
 }

@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import type { TestDraft } from '../../schemas/types/api.ts'
 import type { Connector } from '../../schemas/types/connector.ts'
 import type { Catalogue } from '../catalogue/index.ts'
-import type { ConnectionService } from '../connections/index.ts'
+import type { ConnectionTests } from '../connection-tests/index.ts'
 import type { AuthVariables } from '../users/index.ts'
 import { idParam, readBody } from './body.ts'
 
@@ -24,9 +24,9 @@ function summary(connector: Connector, builtIn: boolean) {
  * The catalogue routes: list, read, validate, create, update, delete custom connectors, and test a draft.
  *
  * @example
- * app.route('/api/connectors', connectorRoutes({ catalogue, connections }))
+ * app.route('/api/connectors', connectorRoutes({ catalogue, tests }))
  */
-export function connectorRoutes(deps: { catalogue: Catalogue; connections: ConnectionService }) {
+export function connectorRoutes(deps: { catalogue: Catalogue; tests: Pick<ConnectionTests, 'draft'> }) {
   const { catalogue } = deps
   return new Hono<{ Variables: AuthVariables }>()
     .get('/', async (c) => {
@@ -41,7 +41,7 @@ export function connectorRoutes(deps: { catalogue: Catalogue; connections: Conne
       const doc = await readBody<unknown>(c, 'ConnectorDocument')
       return c.json(catalogue.validate(doc))
     })
-    .post('/test', async (c) => c.json(await deps.connections.tests.draft(await readBody<TestDraft>(c, 'TestDraft'))))
+    .post('/test', async (c) => c.json(await deps.tests.draft(await readBody<TestDraft>(c, 'TestDraft'))))
     .get('/:id', async (c) => {
       const entry = await catalogue.get(idParam(c, 'id', 'connector'))
       return c.json(entry)

@@ -161,29 +161,25 @@ describe('asked to come back later', () => {
 })
 
 describe('redirect to another origin', () => {
-  test('GET follows it, and the key (header and query) stays behind', async () => {
+  test('a GET is not followed: the action answers the 302 with its Location, and the other origin sees nothing', async () => {
     const what = `t${++n}`
+    const before = landing.requests.length
     const result = await run('redirect', 'read', what)
     expect(result.status).toBe(200)
-    expect(result.body.ok).toBe(true)
+    expect(result.body).toMatchObject({ ok: false, status: 302, headers: { location: `${landing.origin}/ok/landed` } })
     const first = faults.seen(`/redirect/${what}`)[0]!
     expect(first.headers['x-api-key']).toBe(KEY)
     expect(first.query.get('key')).toBe(KEY)
-    const second = landing.requests.at(-1)!
-    expect(second.path).toBe('/ok/landed')
-    expect(second.headers['x-api-key']).toBeUndefined()
-    expect(second.url).not.toContain(KEY)
-    expect(JSON.stringify(second.headers)).not.toContain(KEY)
+    expect(landing.requests.length).toBe(before)
   })
 
-  test('POST through a 307 is repeated there with its body, without the key', async () => {
+  test('a POST answered with a 307 elsewhere is not repeated there', async () => {
     const keeping = await startFaultServer({ redirectTo: `${landing.origin}/ok/posted`, redirectStatus: 307 })
     const id = await lab.connect({ connectorId: 'fault-lab', name: '307', values: { baseUrl: `${keeping.origin}/redirect`, apiKey: KEY } })
+    const before = landing.requests.length
     const result = await lab.api('POST', `/api/apps/default/connections/${id}/actions/write`, { body: { inputs: { what: 'x', text: 'carried' } } })
-    expect(result.body.ok).toBe(true)
-    const second = landing.requests.at(-1)!
-    expect(second).toMatchObject({ method: 'POST', path: '/ok/posted', body: '{"text":"carried"}' })
-    expect(JSON.stringify(second.headers) + second.url).not.toContain(KEY)
+    expect(result.body).toMatchObject({ ok: false, status: 307, headers: { location: `${landing.origin}/ok/posted` } })
+    expect(landing.requests.length).toBe(before)
     await keeping.close()
   })
 })

@@ -1,7 +1,7 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { retryAfterMs, sendWithRetries, streamWithRetries, type RetryPolicy } from '../../runtime/actions/index.ts'
+import { retryAfterMs, sendWithRetries, streamWithRetries, type RetryPolicy } from '../../runtime/use/index.ts'
 import { SwitchboardError } from '../../runtime/errors.ts'
 import { createHttpClient, type HttpClient } from '../../runtime/http/index.ts'
 import { startFaultServer, type FaultServer } from './faults.ts'

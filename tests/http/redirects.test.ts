@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createHttpClient, type HttpClient } from '../../runtime/http/index.ts'
-import { expectFailure, startServer, staticLookup, visibleText, type TestServer } from './helpers.ts'
+import { expectFailure, startServer, staticLookup, type TestServer } from './helpers.ts'
 
 const CREDENTIALS = {
   authorization: 'Bearer TOKEN-a1',
@@ -57,7 +57,6 @@ describe('redirects', () => {
     const res = await client.request({
       url: `${a.origin}/same`,
       headers: CREDENTIALS,
-      credentialHeaders: ['X-Api-Key'],
     })
     expect(res.status).toBe(200)
     expect(res.redirects).toBe(1)
@@ -65,30 +64,23 @@ describe('redirects', () => {
     expect(last(a).headers).toMatchObject(CREDENTIALS)
   })
 
-  it('drops every credential header and query parameter on a cross-origin redirect', async () => {
-    const res = await client.request({
-      url: `${a.origin}/cross?api_key=QUERY-f6`,
-      headers: CREDENTIALS,
-      credentialHeaders: ['X-Api-Key'],
-      credentialQueryParams: ['api_key', 'token'],
-    })
-    expect(res.text).toBe('b')
+  it('answers a cross-origin redirect itself instead of following it: nothing of the request reaches the other origin', async () => {
+    const before = b.requests.length
+    const res = await client.request({ url: `${a.origin}/cross?api_key=QUERY-f6`, headers: CREDENTIALS })
+    expect(res.status).toBe(302)
+    expect(res.redirects).toBe(0)
+    expect(res.headers.get('location')).toBe(`http://localhost:${b.port}/landing?api_key=QUERY-f6&TOKEN=T-e5&keep=1`)
     expect(last(a).headers.authorization).toBe(CREDENTIALS.authorization)
-    const seen = last(b)
-    expect(seen.url).toBe('/landing?keep=1')
-    expect(seen.headers.host).toBe(`localhost:${b.port}`)
-    for (const name of ['authorization', 'cookie', 'proxy-authorization', 'x-api-key'])
-      expect(seen.headers[name]).toBeUndefined()
-    expect(seen.headers['x-trace']).toBe('not-a-secret')
-    expect(JSON.stringify(seen)).not.toMatch(/TOKEN-a1|COOKIE-b2|PROXY-c3|APIKEY-d4|QUERY-f6|T-e5/)
+    expect(b.requests.length).toBe(before)
   })
 
-  it('does not give credentials back when a later hop returns to the first origin', async () => {
-    const res = await client.request({ url: `${a.origin}/to-b-back`, headers: CREDENTIALS })
-    expect(res.redirects).toBe(2)
-    expect(last(a).url).toBe('/echo')
-    expect(last(a).headers.authorization).toBeUndefined()
-    expect(last(a).headers.cookie).toBeUndefined()
+  it('stops at the hop that leaves the origin, also after same-origin hops', async () => {
+    const before = b.requests.length
+    const res = await client.request({ url: `${a.origin}/status/302?to=${encodeURIComponent('/to-b-back')}`, headers: CREDENTIALS })
+    expect(res.status).toBe(307)
+    expect(res.redirects).toBe(1)
+    expect(res.url).toBe(`${a.origin}/to-b-back`)
+    expect(b.requests.length).toBe(before)
   })
 
   it.each([
@@ -119,23 +111,27 @@ describe('redirects', () => {
     expect(a.requests.length - before).toBe(4)
   })
 
-  it('refuses redirects to blocked addresses without connecting', async () => {
-    const targets: [string, string][] = [
-      [`http://127.0.0.1:${trap.port}/`, 'blocked_address'],
-      [`http://[::ffff:127.0.0.1]:${trap.port}/`, 'blocked_address'],
-      [`http://2130706433:${trap.port}/`, 'blocked_address'],
-      ['http://169.254.169.254/latest/meta-data/', 'blocked_address'],
-      [`http://localhost:${trap.port}/`, 'blocked_address'],
-      [`http://user@localhost:${b.port}/`, 'invalid_url'],
-      ['file:///etc/passwd', 'invalid_url'],
-      ['gopher://127.0.0.1:25/', 'invalid_url'],
+  it('never connects where a redirect to a blocked or invalid address points: the redirect is the answer', async () => {
+    const targets = [
+      `http://127.0.0.1:${trap.port}/`,
+      `http://[::ffff:127.0.0.1]:${trap.port}/`,
+      `http://2130706433:${trap.port}/`,
+      'http://169.254.169.254/latest/meta-data/',
+      `http://localhost:${trap.port}/`,
+      `http://user@localhost:${b.port}/`,
+      'file:///etc/passwd',
+      'gopher://127.0.0.1:25/',
     ]
-    for (const [to, code] of targets) {
-      const url = `${a.origin}/status/302?to=${encodeURIComponent(to)}`
-      const error = await expectFailure(client.request({ url, headers: CREDENTIALS }), code)
-      expect(visibleText(error)).not.toMatch(/TOKEN-a1|COOKIE-b2/)
+    for (const to of targets) {
+      const res = await client.request({ url: `${a.origin}/status/302?to=${encodeURIComponent(to)}`, headers: CREDENTIALS })
+      expect(res.status).toBe(302)
     }
     expect(trap.connections).toBe(0)
+  })
+
+  it('does not follow a redirect whose target carries user info, even to the same host', async () => {
+    const res = await client.request({ url: `${a.origin}/status/302?to=${encodeURIComponent(`http://user:pw@127.0.0.1:${a.port}/echo`)}`, headers: CREDENTIALS })
+    expect(res.status).toBe(302)
   })
 
   it('returns the redirect itself when following is off', async () => {
@@ -146,8 +142,9 @@ describe('redirects', () => {
     await noFollow.close()
   })
 
-  it('refuses to repeat a streamed body on 307', async () => {
+  it('answers a 307 to a streamed body itself: the stream was consumed by sending it', async () => {
     const body = new ReadableStream<Uint8Array>({ start: (c) => (c.enqueue(new TextEncoder().encode('x')), c.close()) })
-    await expectFailure(client.request({ url: `${a.origin}/status/307`, method: 'POST', body }), 'upstream_error')
+    const res = await client.request({ url: `${a.origin}/status/307`, method: 'POST', body })
+    expect(res.status).toBe(307)
   })
 })

@@ -267,38 +267,37 @@ describe('asked to come back later', () => {
 })
 
 describe('redirect to another origin', () => {
-  test('a GET follows it; the key, as header and as query parameter, stays behind', async () => {
+  test('a GET is not followed: the caller gets the 302 with its Location, and the other origin sees nothing', async () => {
     const path = fresh()
+    const before = landing.requests.length
     const res = await lab.raw(`${await base('redirect')}${path}?page=2`)
-    expect(res.status).toBe(200)
+    expect(res.status).toBe(302)
+    expect(res.headers.get('location')).toBe(`${landing.origin}/ok/landed`)
     await res.text()
     const first = faults.seen(`/redirect${path}`)[0]!
     expect(first.headers['x-api-key']).toBe(KEY)
     expect(first.query.get('key')).toBe(KEY)
-    const second = landing.requests.at(-1)!
-    expect(second.path).toBe('/ok/landed')
-    expect(JSON.stringify(second.headers) + second.url).not.toContain(KEY)
+    expect(landing.requests.length).toBe(before)
   })
 
-  test('a streamed body cannot follow a 307: 502, and the other origin sees nothing', async () => {
+  test('a 307 after a streamed body is answered as it is, and the other origin sees nothing', async () => {
     const replaying = await startFaultServer({ redirectTo: `${landing.origin}/ok/replayed`, redirectStatus: 307 })
     const before = landing.requests.length
     const res = await lab.api('POST', `${await base('redirect', lab, replaying)}/x`, { body: { big: 'body' } })
-    expect(res.status).toBe(502)
-    expect(res.body.error.code).toBe('upstream_error')
+    expect(res.status).toBe(307)
     expect(res.text).not.toContain(KEY)
     expect(landing.requests.length).toBe(before)
     await replaying.close()
   })
 
-  test('a 303 turns a POST into a GET without body or key', async () => {
+  test('a 303 after a POST is answered as it is: no GET goes to the other origin', async () => {
     const seeOther = await startFaultServer({ redirectTo: `${landing.origin}/ok/seen`, redirectStatus: 303 })
+    const before = landing.requests.length
     const res = await lab.raw(`${await base('redirect', lab, seeOther)}/x`, { method: 'POST', body: 'secret form', headers: { 'content-type': 'text/plain' } })
-    expect(res.status).toBe(200)
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toBe(`${landing.origin}/ok/seen`)
     await res.text()
-    const second = landing.requests.at(-1)!
-    expect(second).toMatchObject({ method: 'GET', path: '/ok/seen', body: '' })
-    expect(JSON.stringify(second.headers) + second.url).not.toContain(KEY)
+    expect(landing.requests.length).toBe(before)
     await seeOther.close()
   })
 })

@@ -1,6 +1,5 @@
-import type { AllowedHosts } from '../types.ts'
 import { upstreamError } from '../errors.ts'
-import type { HttpBody } from '../types.ts'
+import type { AllowedHosts, HttpBody } from '../types.ts'
 import { assertUrlAllowed } from '../url-policy.ts'
 
 /** Everything that is sent on one hop. */
@@ -11,29 +10,13 @@ export interface Hop {
   body: HttpBody | undefined
 }
 
-export interface RedirectPolicy {
-  allowedHosts: AllowedHosts
-  /** Lower-case header names to drop on a cross-origin hop. */
-  credentialHeaders: ReadonlySet<string>
-  /** Lower-case query parameter names to drop on a cross-origin hop. */
-  credentialQueryParams: ReadonlySet<string>
-}
-
 const REDIRECTS = new Set([301, 302, 303, 307, 308])
-
-/**
- * Headers that always carry credentials (Fetch standard §4.4 "HTTP-redirect fetch", step 13).
- *
- * @example
- * ALWAYS_CREDENTIAL_HEADERS.includes('authorization') // true
- */
-export const ALWAYS_CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization']
 
 // Request-body headers, dropped when a redirect turns the request into a GET (Fetch §4.4 step 12).
 const BODY_HEADERS = ['content-type', 'content-length', 'content-encoding', 'content-language', 'content-location']
 
 /**
- * Whether a response is a redirect the client follows (it needs a Location too).
+ * Whether a response is a redirect the client may follow (it needs a Location too).
  *
  * @example
  * isRedirect(302, '/next') // true; isRedirect(304, null) // false
@@ -43,24 +26,27 @@ export function isRedirect(status: number, location: string | null): location is
 }
 
 /**
- * The next hop of a redirect, with fetch semantics: 303 (and 301/302 after POST) become GET without body,
- * 307/308 repeat method and body. The target passes the same URL checks as the first request (the socket
- * checks happen again at connect), and on a change of origin every credential header and query parameter
- * is dropped, for good: a later hop back to the first origin does not get them again.
+ * The next hop of a redirect, or `undefined` when the redirect is not to be followed and the 3xx itself is
+ * the answer. Only a redirect to the same origin (scheme, host and port) is followed: a request carries
+ * credentials in places no list can name (any header, query parameter or body templated over a secret), so
+ * nothing of it may go to another origin, and the caller decides what to do with the 3xx. A 307/308 that
+ * would repeat a streamed body, which was consumed by sending it, is answered as it is too. Fetch semantics
+ * otherwise: 303 (and 301/302 after POST) become GET without body, 307/308 repeat method and body. The target
+ * passes the same URL checks as the first request (the socket checks happen again at connect).
  *
  * @example
- * hop = nextHop(hop, 303, response.headers.get('location')!, policy) // now a GET without body
+ * const next = nextHop(hop, 303, response.headers.get('location')!, allowedHosts) // a GET without body, or undefined
  */
-export function nextHop(current: Hop, status: number, location: string, policy: RedirectPolicy): Hop {
-  const host = current.url.host
+export function nextHop(current: Hop, status: number, location: string, allowedHosts: AllowedHosts): Hop | undefined {
   let target: URL
   try {
     target = new URL(location, current.url)
   } catch {
-    throw upstreamError(host, 'network', 'it redirected to an invalid address')
+    throw upstreamError(current.url.host, 'network', 'it redirected to an invalid address')
   }
+  if (target.origin !== current.url.origin || target.username !== '' || target.password !== '') return undefined
   target.hash = ''
-  target = assertUrlAllowed(target, policy.allowedHosts)
+  target = assertUrlAllowed(target, allowedHosts)
 
   const headers = new Headers(current.headers)
   let { method, body } = current
@@ -69,15 +55,7 @@ export function nextHop(current: Hop, status: number, location: string, policy: 
     body = undefined
     for (const name of BODY_HEADERS) headers.delete(name)
   } else if (body instanceof ReadableStream) {
-    throw upstreamError(host, 'network', `it answered ${status} to a streamed body, which cannot be sent twice`)
-  }
-
-  if (target.origin !== current.url.origin) {
-    for (const name of ALWAYS_CREDENTIAL_HEADERS) headers.delete(name)
-    for (const name of policy.credentialHeaders) headers.delete(name)
-    // Compared case-insensitively: `API_KEY` and `api_key` reach the same handler on many servers.
-    const doomed = [...target.searchParams.keys()].filter((k) => policy.credentialQueryParams.has(k.toLowerCase()))
-    for (const name of new Set(doomed)) target.searchParams.delete(name)
+    return undefined
   }
   return { url: target, method, headers, body }
 }
