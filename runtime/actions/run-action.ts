@@ -63,7 +63,13 @@ export async function runAction(
 
 function checkInputs(action: Action, inputs: Record<string, unknown>): Record<string, unknown> {
   const copy = structuredClone(inputs)
-  const validate = inputValidator(action.input ?? { type: 'object' })
+  let validate: ReturnType<typeof inputValidator>
+  try {
+    validate = inputValidator(action.input ?? { type: 'object' })
+  } catch (error) {
+    // A connector saved before its input schema's rules tightened (a pattern RE2 cannot run): say so, not 500.
+    throw new SwitchboardError(409, 'invalid_connector', `The input schema of "${action.name}" cannot be used (${(error as Error).message.slice(0, 200)}). Fix the connector's action, then run it again.`)
+  }
   if (!validate(copy)) {
     const errors = toProblems(validate.errors ?? []).map((e) => ({ ...e, path: '/inputs' + e.path, message: e.message.replace(/^the connector/, 'inputs').replace(/^(?!inputs)/, 'inputs.') }))
     throw new SwitchboardError(400, 'invalid_inputs', `The inputs of "${action.name}" are not valid: ${errors[0]?.message ?? 'see details'}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}.`, { details: { errors } })
