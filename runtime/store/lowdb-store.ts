@@ -32,10 +32,10 @@ export async function createLowdbStore(options: LowdbStoreOptions): Promise<Stor
   const { dir, fileName, log, backupIntervalMs } = checkOptions(options)
   // 0o700 applies only if we create it: the directory will hold users and credentials.
   await mkdir(dir, { recursive: true, mode: 0o700 })
+  // mkdir's mode does not touch a directory that exists: one made by hand or restored may be readable.
+  await restrictModes(dir, [fileName, `${fileName}.bak`], log)
   const lock = await acquireDataDirLock(dir, log)
   try {
-    // mkdir's mode does not touch a directory that exists: one made by hand or restored may be readable.
-    await restrictModes(dir, [fileName, `${fileName}.bak`], log)
     await removeStaleTempFiles(dir, fileName)
     const path = join(dir, fileName)
     const backup = createBackupKeeper({ path: `${path}.bak`, intervalMs: backupIntervalMs, log })

@@ -3,7 +3,7 @@
  * version) is made private on start: the directory 0700, the store file and its backup 0600, each change
  * logged. Real directories and files in the system's temp dir.
  */
-import { chmod, copyFile, stat } from 'node:fs/promises'
+import { chmod, copyFile, readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createLowdbStore } from '../../runtime/store/index.ts'
@@ -56,6 +56,20 @@ describe.skipIf(process.platform === 'win32')('data directory modes', () => {
     } finally {
       await store.close()
     }
+  })
+
+  it('a directory every user may write to (like /tmp) is refused and left as it is', async () => {
+    const dir = await tempDir()
+    await chmod(dir, 0o1777)
+    const error = await createLowdbStore({ dir, backupIntervalMs: 0, log: recordingLog() }).then(() => undefined, (e: unknown) => e)
+    expect(error).toMatchObject({ code: 'shared_data_dir' })
+    expect((error as Error).message).toContain('mode 1777')
+    expect((error as Error).message).toContain('a directory of its own')
+    expect((await stat(dir)).mode & 0o7777).toBe(0o1777)
+    expect(await readdir(dir), 'nothing was written there').toEqual([])
+    // Once it is a directory of its own, it opens.
+    await chmod(dir, 0o700)
+    await (await createLowdbStore({ dir, backupIntervalMs: 0, log: recordingLog() })).close()
   })
 
   it('a private directory is left alone and nothing is logged about it', async () => {
