@@ -6,6 +6,9 @@ import type { Context, MiddlewareHandler } from 'hono'
  * click on "Sign in as …" or "Delete" is always the person's own. Scripts come only from the runtime's
  * own files — no inline script or event handler runs — but may compile code: the designer validates
  * drafts with the same ajv schema as the runtime, and ajv turns schemas into functions.
+ *
+ * @example
+ * res.headers.get('content-security-policy') === DESIGNER_CSP // on `/` and every designer file
  */
 export const DESIGNER_CSP = [
   "default-src 'self'",
@@ -20,7 +23,12 @@ export const DESIGNER_CSP = [
   "frame-ancestors 'none'",
 ].join('; ')
 
-/** API answers (JSON, and proxied upstream bodies) are data: opened in a browser they run and load nothing. */
+/**
+ * API answers (JSON, and proxied upstream bodies) are data: opened in a browser they run and load nothing.
+ *
+ * @example
+ * res.headers.get('content-security-policy') === API_CSP // on everything under /api
+ */
 export const API_CSP = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; sandbox"
 
 /**
