@@ -1,8 +1,8 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createLowdbStore, type Store, type StoreRecord } from '../runtime/store/index.ts'
-import { writeFileDurably } from '../runtime/store/internal/durable-write.ts'
+import { createLowdbStore, type Store, type StoreRecord } from '../runtime/platform/store/index.ts'
+import { writeFileDurably } from '../runtime/platform/store/internal/durable-write.ts'
 import { isMain, printTable, type Row } from './table.ts'
 
 interface Connection extends StoreRecord {

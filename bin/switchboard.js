@@ -9,5 +9,5 @@ process.stdout.on('error', (error) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)
   throw error
 })
-const { main } = await import('../runtime/cli/main.ts')
+const { main } = await import('../runtime/tooling/cli/main.ts')
 process.exitCode = await main(process.argv.slice(2))

@@ -2,7 +2,7 @@
  * The records the runtime keeps in its store. API shapes live in `schemas/api.schema.json`; these are
  * the internal ones, which the API never returns as they are.
  */
-import type { SealedSecret } from './crypto/index.ts'
+import type { SealedSecret } from './platform/crypto/index.ts'
 import type { Connector } from '../schemas/types/connector.ts'
 import type { Connection, FieldValue, Sharing } from '../schemas/types/api.ts'
 

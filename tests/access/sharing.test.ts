@@ -4,7 +4,7 @@
  * without a secret, bounded.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { createAuditLog } from '../../runtime/audit/index.ts'
+import { createAuditLog } from '../../runtime/inbound/audit/index.ts'
 import { canary, createWorld, type World } from './fixture.ts'
 
 const A = '/api/apps/default'

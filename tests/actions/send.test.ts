@@ -1,9 +1,9 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { retryAfterMs, sendWithRetries, streamWithRetries, type RetryPolicy } from '../../runtime/use/index.ts'
+import { retryAfterMs, sendWithRetries, streamWithRetries, type RetryPolicy } from '../../runtime/core/use/index.ts'
 import { SwitchboardError } from '../../runtime/errors.ts'
-import { createHttpClient, type HttpClient } from '../../runtime/http/index.ts'
+import { createHttpClient, type HttpClient } from '../../runtime/platform/http/index.ts'
 import { startFaultServer, type FaultServer } from './faults.ts'
 
 let faults: FaultServer

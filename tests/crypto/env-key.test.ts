@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { createKeyRing, deriveKeyId, parseMasterKey } from '../../runtime/crypto/index.ts'
+import { createKeyRing, deriveKeyId, parseMasterKey } from '../../runtime/platform/crypto/index.ts'
 import { catchError, KEY_A, KEY_B, useTempDir } from './helpers.ts'
 
 const HINT = `node -e "console.log(require('crypto').randomBytes(32).toString('base64'))"`

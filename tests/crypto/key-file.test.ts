@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process'
 import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { createKeyRing, deriveKeyId } from '../../runtime/crypto/index.ts'
-import { writeKeyFile } from '../../runtime/crypto/internal/key-file.ts'
-import { newKeyFile } from '../../runtime/crypto/internal/ring-state.ts'
+import { createKeyRing, deriveKeyId } from '../../runtime/platform/crypto/index.ts'
+import { writeKeyFile } from '../../runtime/platform/crypto/internal/key-file.ts'
+import { newKeyFile } from '../../runtime/platform/crypto/internal/ring-state.ts'
 import { catchError, useTempDir } from './helpers.ts'
 
 const mode = (path: string) => statSync(path).mode & 0o777
@@ -101,7 +101,7 @@ describe.skipIf(process.platform === 'win32')('key file', () => {
     const dataDir = join(dir(), 'race')
     const startAt = Date.now() + 2_000 // every child has loaded by then, so they create at the same instant
     const script = [
-      `const { createKeyRing } = await import(${JSON.stringify(new URL('../../runtime/crypto/index.ts', import.meta.url).href)})`,
+      `const { createKeyRing } = await import(${JSON.stringify(new URL('../../runtime/platform/crypto/index.ts', import.meta.url).href)})`,
       `while (Date.now() < ${startAt});`,
       `console.log(createKeyRing({ dataDir: ${JSON.stringify(dataDir)}, env: {} }).currentKid)`,
     ].join('\n')

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { createKeyRing, rotateKeys, type SealedItem } from '../../runtime/crypto/index.ts'
+import { createKeyRing, rotateKeys, type SealedItem } from '../../runtime/platform/crypto/index.ts'
 import { catchError, useTempDir } from './helpers.ts'
 
 const COUNT = 1_000

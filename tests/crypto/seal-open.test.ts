@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createKeyRing, type SealedSecret } from '../../runtime/crypto/index.ts'
+import { createKeyRing, type SealedSecret } from '../../runtime/platform/crypto/index.ts'
 import { catchError, useTempDir } from './helpers.ts'
 
 /** Returns a copy of `sealed` with one bit of one byte of `field` flipped. */

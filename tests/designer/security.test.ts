@@ -5,7 +5,7 @@
  */
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { DESIGNER_CSP } from '../../runtime/routes/security-headers.ts'
+import { DESIGNER_CSP } from '../../runtime/inbound/routes/security-headers.ts'
 import { screenshot, signInThroughLink, startDesignerEnv, startUpstream, type DesignerEnv, type Upstream } from './harness.ts'
 
 let env: DesignerEnv

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { assertAddressAllowed, classifyAddress, parseAllowedHosts } from '../../runtime/http/index.ts'
+import { assertAddressAllowed, classifyAddress, parseAllowedHosts } from '../../runtime/platform/http/index.ts'
 
 describe('classifyAddress', () => {
   // Classified only: nothing here is ever connected to.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseAllowedHosts } from '../../runtime/http/index.ts'
+import { parseAllowedHosts } from '../../runtime/platform/http/index.ts'
 
 describe('parseAllowedHosts', () => {
   it('reads host names, host:port, IPv6 and CIDR ranges, ignoring blanks', () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createHttpClient } from '../../runtime/http/index.ts'
+import { createHttpClient } from '../../runtime/platform/http/index.ts'
 import { expectFailure, startServer, staticLookup, visibleText, type TestServer } from './helpers.ts'
 
 const SECRET_QUERY = 'SECRET-QUERY-3b9f'

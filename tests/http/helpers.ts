@@ -2,7 +2,7 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { expect } from 'vitest'
 import { SwitchboardError } from '../../runtime/errors.ts'
-import type { LookupFunction } from '../../runtime/http/index.ts'
+import type { LookupFunction } from '../../runtime/platform/http/index.ts'
 
 /** What a test server saw of one request. */
 export interface SeenRequest {

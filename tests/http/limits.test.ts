@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createHttpClient, type HttpClient } from '../../runtime/http/index.ts'
+import { createHttpClient, type HttpClient } from '../../runtime/platform/http/index.ts'
 import { expectFailure, startServer, type TestServer } from './helpers.ts'
 
 const MB = 1024 * 1024

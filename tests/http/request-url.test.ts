@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SwitchboardError } from '../../runtime/errors.ts'
-import { assertSameOrigin, createHttpClient, resolveRequestUrl } from '../../runtime/http/index.ts'
+import { assertSameOrigin, createHttpClient, resolveRequestUrl } from '../../runtime/platform/http/index.ts'
 import { startServer, type TestServer } from './helpers.ts'
 
 describe('resolveRequestUrl', () => {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TLSSocket } from 'node:tls'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createHttpClient } from '../../runtime/http/index.ts'
+import { createHttpClient } from '../../runtime/platform/http/index.ts'
 import { expectFailure, staticLookup } from './helpers.ts'
 
 // A throw-away self-signed certificate for "secure.test", made with the system's openssl.

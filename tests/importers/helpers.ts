@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll } from 'vitest'
 import { parse } from 'yaml'
-import type { Io } from '../../runtime/cli/io.ts'
-import { convertNangoProvider, type NangoConversion } from '../../runtime/importers/nango.ts'
+import type { Io } from '../../runtime/tooling/cli/io.ts'
+import { convertNangoProvider, type NangoConversion } from '../../runtime/tooling/importers/nango.ts'
 import { validateConnector } from '../../schemas/validate/index.ts'
 
 /** A temp directory for the file's tests, removed when they are done. */

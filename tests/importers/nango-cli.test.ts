@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { main } from '../../runtime/cli/main.ts'
+import { main } from '../../runtime/tooling/cli/main.ts'
 import { captureIo, useTempDir } from './helpers.ts'
 
 // A made-up catalogue: one provider per imported mode, one that cannot be converted, one other mode.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import { importNangoCatalogue } from '../../runtime/importers/nango.ts'
-import { categoriesOf, connectorId } from '../../runtime/importers/nango/catalogue.ts'
+import { importNangoCatalogue } from '../../runtime/tooling/importers/nango.ts'
+import { categoriesOf, connectorId } from '../../runtime/tooling/importers/nango/catalogue.ts'
 import type { ApiKeyAuth, BasicAuth, OAuth2Auth } from '../../schemas/types/connector.ts'
 import { convertYaml } from './helpers.ts'
 

@@ -11,12 +11,12 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { serve, type ServerType } from '@hono/node-server'
 import { createApp, type AppOptions } from '../../runtime/app.ts'
-import { createCatalogue, loadBuiltIns } from '../../runtime/catalogue/index.ts'
-import { createKeyRing, type KeyRing } from '../../runtime/crypto/index.ts'
-import { createHttpClient, type HttpClient } from '../../runtime/http/index.ts'
-import { createLowdbStore, type Store } from '../../runtime/store/index.ts'
+import { createCatalogue, loadBuiltIns } from '../../runtime/core/catalogue/index.ts'
+import { createKeyRing, type KeyRing } from '../../runtime/platform/crypto/index.ts'
+import { createHttpClient, type HttpClient } from '../../runtime/platform/http/index.ts'
+import { createLowdbStore, type Store } from '../../runtime/platform/store/index.ts'
 import type { UserRecord } from '../../runtime/types.ts'
-import { bootstrapWorkspace, issueToken } from '../../runtime/users/index.ts'
+import { bootstrapWorkspace, issueToken } from '../../runtime/inbound/callers/index.ts'
 
 const repo = resolve(import.meta.dirname, '../..')
 const MASTER_KEY = Buffer.alloc(32, 9).toString('base64')

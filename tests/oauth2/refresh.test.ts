@@ -5,7 +5,7 @@
  * token endpoint is down.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openCredentials } from '../../runtime/connections/index.ts'
+import { openCredentials } from '../../runtime/core/connections/index.ts'
 import type { CredentialRecord } from '../../runtime/types.ts'
 import { createHarness, leaksOf, type Harness } from './harness.ts'
 import { addConnection, authorize, outcome, providerConnector, setOAuthApp } from './flow.ts'

@@ -2,7 +2,7 @@
  * How token endpoint answers are read, from examples of real providers and of broken ones.
  */
 import { describe, expect, it } from 'vitest'
-import { parseScopes, parseTokenResponse } from '../../runtime/auth/oauth2/index.ts'
+import { parseScopes, parseTokenResponse } from '../../runtime/core/auth/oauth2/index.ts'
 
 const JSON_TYPE = 'application/json; charset=utf-8'
 const FORM_TYPE = 'application/x-www-form-urlencoded'

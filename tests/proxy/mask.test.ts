@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { createByteMasker } from '../../runtime/requests/index.ts'
+import { createByteMasker } from '../../runtime/core/requests/index.ts'
 import { startFaultServer, type FaultServer } from '../actions/faults.ts'
 import { createLab, type Lab } from '../actions/harness.ts'
 

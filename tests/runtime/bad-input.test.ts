@@ -3,7 +3,7 @@
  * anything stored: the store file is byte-identical before and after every one of them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { issueToken } from '../../runtime/users/index.ts'
+import { issueToken } from '../../runtime/inbound/callers/index.ts'
 import type { TokenRecord } from '../../runtime/types.ts'
 import { createHarness, type ApiResponse, type CallOptions, type Harness } from './harness.ts'
 

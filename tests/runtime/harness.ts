@@ -11,12 +11,12 @@ import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createApp } from '../../runtime/app.ts'
-import { createCatalogue, loadBuiltIns, type Catalogue } from '../../runtime/catalogue/index.ts'
-import { createKeyRing, type KeyRing } from '../../runtime/crypto/index.ts'
-import { createHttpClient, type HttpClient, type HttpClientOptions } from '../../runtime/http/index.ts'
-import { createLowdbStore, type Store } from '../../runtime/store/index.ts'
+import { createCatalogue, loadBuiltIns, type Catalogue } from '../../runtime/core/catalogue/index.ts'
+import { createKeyRing, type KeyRing } from '../../runtime/platform/crypto/index.ts'
+import { createHttpClient, type HttpClient, type HttpClientOptions } from '../../runtime/platform/http/index.ts'
+import { createLowdbStore, type Store } from '../../runtime/platform/store/index.ts'
 import type { Connector } from '../../runtime/types.ts'
-import { bootstrapWorkspace } from '../../runtime/users/index.ts'
+import { bootstrapWorkspace } from '../../runtime/inbound/callers/index.ts'
 
 export const repo = resolve(import.meta.dirname, '../..')
 

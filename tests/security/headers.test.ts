@@ -3,7 +3,7 @@
  * proxied bodies, no framing, no MIME sniffing, no Referer.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { API_CSP, DESIGNER_CSP } from '../../runtime/routes/security-headers.ts'
+import { API_CSP, DESIGNER_CSP } from '../../runtime/inbound/routes/security-headers.ts'
 import { createHarness, startUpstream, type ApiResponse, type Harness, type Upstream } from '../runtime/harness.ts'
 
 let h: Harness

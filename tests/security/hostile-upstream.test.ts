@@ -15,7 +15,7 @@
  * or logs holds a canary.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openCredentials, putCredentials } from '../../runtime/connections/index.ts'
+import { openCredentials, putCredentials } from '../../runtime/core/connections/index.ts'
 import type { ConnectionRecord, CredentialRecord } from '../../runtime/types.ts'
 import { staticLookup } from '../http/helpers.ts'
 import { createHarness, PUBLIC_URL, type ApiResponse, type Harness } from '../runtime/harness.ts'

@@ -4,7 +4,7 @@
  * existence oracle, line separators and too-short values in secrets.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { MIN_SECRET_LENGTH } from '../../runtime/connections/index.ts'
+import { MIN_SECRET_LENGTH } from '../../runtime/core/connections/index.ts'
 import { createHarness, startUpstream, type ApiResponse, type CallOptions, type Harness, type Upstream } from '../runtime/harness.ts'
 
 const connections = '/api/apps/default/connections'

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { expect, test } from 'vitest'
-import { createLowdbStore, type StoreRecord } from '../../runtime/store/index.ts'
+import { createLowdbStore, type StoreRecord } from '../../runtime/platform/store/index.ts'
 import { useTempDirs } from './helpers.ts'
 
 const tempDir = useTempDirs()

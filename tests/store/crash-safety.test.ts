@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises'
 import { performance } from 'node:perf_hooks'
 import { expect, test } from 'vitest'
-import { createLowdbStore } from '../../runtime/store/index.ts'
+import { createLowdbStore } from '../../runtime/platform/store/index.ts'
 import { recordingLog, runFixture, seededRandom, useTempDirs } from './helpers.ts'
 
 const tempDir = useTempDirs()

@@ -1,7 +1,7 @@
 import { readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { expect, test } from 'vitest'
-import { createLowdbStore } from '../../runtime/store/index.ts'
+import { createLowdbStore } from '../../runtime/platform/store/index.ts'
 import { recordingLog, useTempDirs } from './helpers.ts'
 
 const tempDir = useTempDirs()
@@ -23,8 +23,8 @@ async function files(dir: string): Promise<Record<string, string>> {
 }
 
 const damages: [string, (good: string) => string, RegExp][] = [
-  ['truncated', (good) => good.slice(0, good.length / 2), /Unterminated string|Unexpected end|Expected/],
-  ['garbage', () => '\u0000\u0000garbage\u0000', /Unexpected token/],
+  ['truncated', (good) => good.slice(0, good.length / 2), /not valid JSON at line \d+, column \d+: (the text ends too early|unexpected)/],
+  ['garbage', () => '\u0000\u0000garbage\u0000', /not valid JSON at line 1, column 1: unexpected/],
   ['empty', () => '', /the file is empty/],
   ['holding an array', () => '[]', /it is not a JSON object/],
   ['with a record under the wrong id', (good) => good.replace('"id": "app_1"', '"id": "app_2"'), /record "app_1" in collection "apps"/],
@@ -62,8 +62,8 @@ test('a damaged file with a damaged backup is refused with a clear message, and 
   await expect(createLowdbStore({ dir, log: () => {} })).rejects.toMatchObject({
     code: 'store_damaged',
     message:
-      `${main} is damaged (Expected double-quoted property name at line 3 column 5) and there is no usable backup ` +
-      `(${bak} is damaged too: Unexpected end of JSON input at line 1 column 39); move it aside to start empty, ` +
+      `${main} is damaged (not valid JSON at line 3, column 5: unexpected "c") and there is no usable backup ` +
+      `(${bak} is damaged too: not valid JSON at line 1, column 39: the text ends too early); move it aside to start empty, ` +
       'or restore it from your own backup.',
   })
   expect(await files(dir)).toEqual(before)
@@ -75,9 +75,9 @@ test('a damaged file without a backup is refused, and left as it is', async () =
   const text = '{"format": 1, "collections": {"apps": {"app_1": {"id": "app_1", "name": tru}}}}'
   await writeFile(main, text)
   const before = await files(dir)
-  const column = text.indexOf('tru}') + 4
+  const column = text.indexOf('tru}') + 1
   await expect(createLowdbStore({ dir, log: () => {} })).rejects.toThrow(
-    `${main} is damaged (Unexpected token '}' at line 1 column ${column}) and there is no usable backup (${bak} does not exist)`,
+    `${main} is damaged (not valid JSON at line 1, column ${column}: unexpected "t") and there is no usable backup (${bak} does not exist)`,
   )
   expect(await files(dir)).toEqual(before)
 })

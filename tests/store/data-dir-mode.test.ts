@@ -6,7 +6,7 @@
 import { chmod, copyFile, readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { createLowdbStore } from '../../runtime/store/index.ts'
+import { createLowdbStore } from '../../runtime/platform/store/index.ts'
 import { recordingLog, useTempDirs } from './helpers.ts'
 
 const mode = async (path: string) => (await stat(path)).mode & 0o777

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterEach } from 'vitest'
-import type { StoreLog } from '../../runtime/store/index.ts'
+import type { StoreLog } from '../../runtime/platform/store/index.ts'
 
 const repo = resolve(import.meta.dirname, '../..')
 

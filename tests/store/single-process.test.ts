@@ -3,8 +3,8 @@ import { readFile, readdir, writeFile } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { expect, test } from 'vitest'
-import { createLowdbStore } from '../../runtime/store/index.ts'
-import { processStartTime } from '../../runtime/store/internal/process-start.ts'
+import { createLowdbStore } from '../../runtime/platform/store/index.ts'
+import { processStartTime } from '../../runtime/platform/store/internal/process-start.ts'
 import { recordingLog, runFixture, useTempDirs } from './helpers.ts'
 
 const tempDir = useTempDirs()

@@ -2,7 +2,7 @@ import { access, mkdir, readFile, readdir, rm, rmdir, stat } from 'node:fs/promi
 import { join } from 'node:path'
 import { Low } from 'lowdb'
 import { expect, test } from 'vitest'
-import { CURRENT_STORE_FORMAT, DurableJsonFile, createLowdbStore, type StoreFile } from '../../runtime/store/index.ts'
+import { CURRENT_STORE_FORMAT, DurableJsonFile, createLowdbStore, type StoreFile } from '../../runtime/platform/store/index.ts'
 import { useTempDirs } from './helpers.ts'
 
 const tempDir = useTempDirs()

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest'
-import { createWriteCoalescer } from '../../runtime/store/internal/write-coalescer.ts'
+import { createWriteCoalescer } from '../../runtime/platform/store/internal/write-coalescer.ts'
 
 /** A fake durable write that records which changes each write saw. */
 function fakeDisk() {

@@ -4,7 +4,7 @@
  * document is the one that text produced. Text that does not parse leaves the last good document alone.
  * Plain functions over a state object, so they work on a `$state` proxy and in tests alike.
  */
-import { jsonErrorOffset } from '../../../runtime/cli/json-position.ts'
+import { parseJsonText } from '../../../schemas/json-text/index.ts'
 import { splitPointer } from '../../../schemas/validate/pointer.ts'
 
 /** A connector document as JSON: possibly invalid, possibly with keys no form models. */
@@ -57,23 +57,10 @@ export function canonical(doc: unknown): string {
  * parseJson('{\n  "a": }') // { ok: false, error: { line: 2, column: 8, message: 'Not valid JSON at line 2, column 8: unexpected "}"', … } }
  */
 export function parseJson(text: string): ParseResult {
-  try {
-    return { ok: true, value: JSON.parse(text) }
-  } catch {
-    const found = jsonErrorOffset(text)
-    const offset = found < 0 ? text.length : found
-    const { line, column } = lineColumn(text, offset)
-    const char = text[offset]
-    const what = char === undefined ? 'the text ends too early' : `unexpected ${JSON.stringify(char)}`
-    return { ok: false, error: { message: `Not valid JSON at line ${line}, column ${column}: ${what}`, line, column, offset } }
-  }
-}
-
-/** 1-based line and column of an offset. */
-export function lineColumn(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset)
-  const line = before.split('\n').length
-  return { line, column: offset - before.lastIndexOf('\n') }
+  const parsed = parseJsonText(text)
+  if (parsed.ok) return parsed
+  const { line, column, offset, found } = parsed.problem
+  return { ok: false, error: { message: `Not valid JSON at line ${line}, column ${column}: ${found}`, line, column, offset } }
 }
 
 /** A plain JSON object (what a connector document must be). */

@@ -1,5 +1,0 @@
-export { createConnectionService, type ConnectionService } from './service.ts'
-export { loadConnection, type Actor, type ConnectionDeps, type Loaded } from './context.ts'
-export { credentialId, credentialOwner, openCredentials, putCredentials, dropCredentials } from './credentials.ts'
-export { checkValues, MIN_SECRET_LENGTH } from './field-values.ts'
-export { connectUrl, toView } from './view.ts'

@@ -1,0 +1,98 @@
+import type { ActionResult } from '../../../schemas/types/api.ts'
+import { SwitchboardError } from '../../errors.ts'
+
+/** One action run or proxied request, as `GET …/connections/:id/runs` lists it. Never holds a secret. */
+export interface RunEntry {
+  /** Increasing within a process. */
+  seq: number
+  at: string
+  kind: 'action' | 'proxy'
+  appId: string
+  connectionId: string
+  userId: string
+  mode: 'user' | 'workflow'
+  /** The action's key (`kind: 'action'`). */
+  action?: string
+  /** The upstream request's method, once known. */
+  method?: string
+  /** The proxied path under the base URL, without its query (which may carry anything). */
+  path?: string
+  /** `ok`: 2xx/3xx; `http_error`: the upstream answered 4xx/5xx; `failed`: no complete answer. */
+  outcome: 'ok' | 'http_error' | 'failed'
+  /** The upstream's status, when it answered. */
+  status?: number
+  /** The error code, when the run failed (`upstream_timeout`, `invalid_inputs`, …). */
+  code?: string
+  durationMs: number
+  /** Requests sent, retries included; absent when none was. */
+  attempts?: number
+  /** Response bytes passed on (proxy). */
+  bytes?: number
+}
+
+/** What a caller records; the log adds `seq` and `at`. */
+export type NewRun = Omit<RunEntry, 'seq' | 'at'>
+
+/**
+ * A bounded in-memory ring of recent runs: the newest `capacity` are kept, older ones fall out.
+ * Memory, not the store, because a durable write per request would cost more than a run log is
+ * worth, and a run log of the last few minutes is what people read it for.
+ *
+ * @example
+ * const runs = createRunLog({ capacity: 1000 })
+ * runs.record({ kind: 'action', appId, connectionId, userId, mode: 'user', action: 'createIssue', method: 'POST', outcome: 'ok', status: 201, durationMs: 84, attempts: 1 })
+ * runs.list(appId, connectionId) // newest first
+ */
+export function createRunLog(options: { capacity?: number; clock?: () => Date } = {}) {
+  const capacity = options.capacity ?? 1000
+  if (!Number.isInteger(capacity) || capacity < 1) throw new TypeError(`createRunLog: capacity must be a positive whole number (got ${capacity}).`)
+  const clock = options.clock ?? (() => new Date())
+  const ring: Array<RunEntry | undefined> = new Array<RunEntry | undefined>(capacity)
+  let seq = 0
+  return {
+    capacity,
+    record(run: NewRun): RunEntry {
+      const entry: RunEntry = { seq: ++seq, at: clock().toISOString(), ...run }
+      ring[entry.seq % capacity] = entry
+      return entry
+    },
+    /** The runs of one connection, newest first. */
+    list(appId: string, connectionId: string, limit = capacity): RunEntry[] {
+      const out: RunEntry[] = []
+      for (let s = seq; s > seq - capacity && s > 0 && out.length < limit; s--) {
+        const entry = ring[s % capacity]
+        if (entry && entry.appId === appId && entry.connectionId === connectionId) out.push({ ...entry })
+      }
+      return out
+    },
+  }
+}
+
+/** The run log's type. */
+export type RunLog = ReturnType<typeof createRunLog>
+
+/**
+ * Runs an action and records how it went, failures included (invalid inputs, missing credentials,
+ * timeouts), with the number of attempts when the error knows it.
+ *
+ * @example
+ * return c.json(await recordAction(runs, { appId, connectionId, userId, mode, action: key }, () => runAction(…)))
+ */
+export async function recordAction(
+  runs: RunLog,
+  run: Pick<RunEntry, 'appId' | 'connectionId' | 'userId' | 'mode' | 'action'>,
+  work: () => Promise<ActionResult>,
+): Promise<ActionResult> {
+  const started = performance.now()
+  const kind = 'action' as const
+  try {
+    const result = await work()
+    runs.record({ kind, ...run, method: result.request.method, outcome: result.status < 400 ? 'ok' : 'http_error', status: result.status, durationMs: Math.round(performance.now() - started), attempts: result.attempts })
+    return result
+  } catch (error) {
+    const code = error instanceof SwitchboardError ? error.code : 'internal_error'
+    const attempts = error instanceof SwitchboardError ? (error.details as { attempts?: unknown } | undefined)?.attempts : undefined
+    runs.record({ kind, ...run, outcome: 'failed', code, durationMs: Math.round(performance.now() - started), ...(typeof attempts === 'number' ? { attempts } : {}) })
+    throw error
+  }
+}

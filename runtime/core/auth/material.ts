@@ -1,0 +1,66 @@
+import { SwitchboardError } from '../../errors.ts'
+import { placeholders, renderTemplate } from '../../../schemas/template/index.ts'
+import type { Field } from '../../../schemas/types/connector.ts'
+import type { FieldValue } from '../../types.ts'
+import type { AuthInput, AuthMaterial } from './types.ts'
+
+/** An empty {@link AuthMaterial} to add to. */
+export function emptyMaterial(): AuthMaterial {
+  return { headers: {}, query: [], credentialHeaders: [], credentialQuery: [], secrets: [] }
+}
+
+/** A field value counts as empty when it is missing or an empty string. */
+export function isEmpty(value: FieldValue | undefined): boolean {
+  return value === undefined || value === ''
+}
+
+/**
+ * Renders a credential template. A required field without a value is an error that says which
+ * field to fill in; `undefined` means an optional field is empty and the placement is dropped.
+ *
+ * @example
+ * renderCredential('{{email}}/token', input) // 'ops@acme.test/token'
+ */
+export function renderCredential(template: string, input: AuthInput): string | undefined {
+  for (const { path } of placeholders(template)) {
+    const key = path[0]!
+    if (!isEmpty(input.values[key])) continue
+    const field = input.fields.get(key)
+    if (field?.required) {
+      throw new SwitchboardError(428, 'missing_credentials', `The connection has no value for "${field.label}" (${key}). Connect it again and fill it in.`, { details: { field: key } })
+    }
+    return undefined
+  }
+  const rendered = renderTemplate(template, ([key]) => input.values[key!])
+  // Header injection: values are refused on save, but a template may join several into one line.
+  if (/[\r\n\u0000]/.test(rendered)) {
+    throw new SwitchboardError(400, 'invalid_value', 'A credential contains a line break, which cannot be sent in a request. Connect again with the value on one line.')
+  }
+  return rendered
+}
+
+/**
+ * Records the values a material must never reveal: every secret field's value, and each derived
+ * value (a rendered header) that contains one. Constants such as Freshdesk's password `X` are not
+ * secrets, and masking them would only garble previews.
+ */
+export function noteSecrets(material: AuthMaterial, input: AuthInput, ...derived: string[]): void {
+  const own: string[] = []
+  for (const [key, field] of input.fields) {
+    const value = input.values[key]
+    if (field.type === 'secret' && typeof value === 'string' && value !== '') own.push(value)
+  }
+  material.secrets.push(...own)
+  for (const value of derived) if (own.some((secret) => value.includes(secret))) material.secrets.push(value)
+}
+
+/**
+ * Whether any field is a secret: a method with only plain fields is usable as soon as it is created.
+ *
+ * @example
+ * hasSecretField(fields) // true for an API key method
+ */
+export function hasSecretField(fields: ReadonlyMap<string, Field>): boolean {
+  for (const field of fields.values()) if (field.type === 'secret') return true
+  return false
+}

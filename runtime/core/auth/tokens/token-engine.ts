@@ -1,0 +1,211 @@
+import type { AuthMethod } from '../../../../schemas/types/connector.ts'
+import { credentialId, openCredentials, putCredentials } from '../../connections/credentials.ts'
+import type { Loaded } from '../../connections/context.ts'
+import { connectUrl } from '../../connections/view.ts'
+import type { KeyRing } from '../../../platform/crypto/index.ts'
+import { SwitchboardError } from '../../../errors.ts'
+import type { HttpClient } from '../../../platform/http/index.ts'
+import { effectiveValues } from '../../requests/index.ts'
+import type { Store } from '../../../platform/store/index.ts'
+import type { ConnectionRecord, CredentialRecord, CredentialSecrets } from '../../../types.ts'
+import type { AuthServices, HeldToken, RenewOutcome, TokenSource } from '../types.ts'
+
+/** Set on a credential record whose grant the provider refused; cleared by connecting again (a new record). */
+export const EXPIRED_AT = 'oauthExpiredAt'
+
+/** Whose token: a loaded connection and the credential owner (`undefined` for shared credentials). */
+export interface TokenTarget {
+  loaded: Loaded
+  owner: string | undefined
+}
+
+/** What the engine is built from. */
+export interface TokenEngineOptions {
+  store: Store
+  keyRing: KeyRing
+  http: HttpClient
+  clock: () => Date
+  publicUrl: string
+  log: (line: string) => void
+  services: AuthServices
+  /** Renew this long before `expiresAt` (default 60 000 ms). */
+  refreshMarginMs?: number | undefined
+  /** First wait after a failed renewal; doubles per failure up to `maxBackoffMs` (defaults 5 s, 5 min). */
+  backoffMs?: number | undefined
+  maxBackoffMs?: number | undefined
+  /** Timeout of one renewal request (default 15 000 ms). */
+  tokenTimeoutMs?: number | undefined
+}
+
+/**
+ * The token lifecycle of every auth type that holds a token (OAuth2 access tokens today; sessions and signed
+ * JWTs use the same engine). Renews proactively when the token expires within the margin, and reactively when
+ * an API rejected it (`rejected`). Per credential there is never more than one renewal at a time: concurrent
+ * callers share one promise, and the flight re-reads the stored token first, so a token renewed meanwhile (by
+ * another flight or a reconnect) is used as it is. The new token (and a rotated refresh token) is durably
+ * stored before anyone gets it, so a provider that rotates refresh tokens and revokes the family on reuse never
+ * sees one used twice. A revoked grant marks the credential (and a shared connection) `expired`, after which
+ * calls fail at once with the connect link and the provider is not contacted again; an unreachable provider
+ * is asked again only after a growing pause.
+ *
+ * @example
+ * const engine = createTokenEngine(options)
+ * const token = await engine.token({ loaded, owner }, oauth2.tokens!)                  // proactive
+ * const next = await engine.token({ loaded, owner }, oauth2.tokens!, { rejected: token }) // after a 401
+ */
+export function createTokenEngine(options: TokenEngineOptions) {
+  const margin = options.refreshMarginMs ?? 60_000
+  const baseBackoff = options.backoffMs ?? 5_000
+  const maxBackoff = options.maxBackoffMs ?? 300_000
+  const flights = new Map<string, Promise<string>>()
+  const failures = new Map<string, { count: number; until: number }>()
+  const now = () => options.clock().getTime()
+  const due = (token: HeldToken) => token.expiresAt !== undefined && token.expiresAt - margin <= now()
+  const usable = (token: HeldToken | undefined, rejected: string | undefined): token is HeldToken =>
+    token !== undefined && token.accessToken !== rejected && (token.expiresAt === undefined || token.expiresAt > now())
+
+  type Current = { record: CredentialRecord | undefined; secrets: CredentialSecrets | undefined; token: HeldToken | undefined }
+
+  async function read(target: TokenTarget, source: TokenSource, id: string): Promise<Current> {
+    const record = await options.store.get<CredentialRecord>('credentials', id)
+    if (record?.[EXPIRED_AT] !== undefined) throw expiredError(target)
+    const secrets = record && withFields(openCredentials(options.keyRing, record), record)
+    const token = secrets && source.read(secrets)
+    if (!token && !source.renewable(target.loaded.method, undefined)) throw missingError(target, source)
+    if (!record && !token && needsStored(target)) throw missingError(target, source)
+    return { record, secrets, token }
+  }
+
+  /** A usable token for the target's credential, renewed first when due or when `rejected` is the one held. */
+  async function token(target: TokenTarget, source: TokenSource, call: { rejected?: string } = {}): Promise<string> {
+    const id = credentialId(target.loaded.record.id, target.owner)
+    const { token: held } = await read(target, source, id)
+    if (usable(held, call.rejected) && !due(held)) return held.accessToken
+    let flight = flights.get(id)
+    if (!flight) {
+      flight = renew(target, source, id, held, call.rejected).finally(() => flights.delete(id))
+      flights.set(id, flight)
+    }
+    return flight
+  }
+
+  async function renew(target: TokenTarget, source: TokenSource, id: string, seen: HeldToken | undefined, rejected: string | undefined): Promise<string> {
+    // Re-read now that this flight is the only one: the token may have changed since the caller looked.
+    const current = await read(target, source, id)
+    const held = current.token
+    if (held && held.accessToken !== seen?.accessToken && usable(held, rejected) && !due(held)) return held.accessToken
+    const failure = failures.get(id)
+    if (failure && now() < failure.until) {
+      if (usable(held, rejected)) return held.accessToken
+      const waitS = Math.ceil((failure.until - now()) / 1000)
+      throw new SwitchboardError(503, 'token_refresh_backoff', `The provider's token endpoint failed a moment ago; the runtime waits before asking it again. Try again in ${waitS} s.`, { details: { retryAfterMs: failure.until - now() } })
+    }
+    const method: AuthMethod = target.loaded.method
+    if (!source.renewable(method, held)) {
+      if (usable(held, rejected)) return held.accessToken
+      return expire(target, source, id, held)
+    }
+    const { loaded } = target
+    const values = effectiveValues(loaded.fields, loaded.record.fields, current.secrets?.fields, current.secrets?.values)
+    const outcome: RenewOutcome = await source.renew({
+      method,
+      loaded,
+      connector: loaded.connector,
+      values,
+      current: held,
+      http: options.http,
+      now: now(),
+      timeoutMs: options.tokenTimeoutMs ?? 15_000,
+      services: options.services,
+    })
+    if (outcome.ok) {
+      failures.delete(id)
+      return save(target, source, id, current.record, outcome.token)
+    }
+    if (outcome.kind === 'rejected' && outcome.revoked) return expire(target, source, id, held)
+    const count = (failure?.count ?? 0) + 1
+    const wait = Math.min(baseBackoff * 2 ** (count - 1), maxBackoff)
+    failures.set(id, { count, until: now() + wait })
+    const why = outcome.kind === 'rejected' ? `refused the request (${outcome.error})` : `did not answer usably (${outcome.reason})`
+    options.log(`tokens: token endpoint for credential ${id} ${why}; next attempt in ${wait} ms`)
+    if (usable(held, rejected)) return held.accessToken
+    throw new SwitchboardError(502, 'token_refresh_failed', `The provider's token endpoint ${why}, so "${loaded.record.name}" has no fresh access token. Try again in a while${outcome.kind === 'rejected' ? '; if it persists, check the client id and secret' : ''}.`, {
+      details: { retryAfterMs: wait, ...(outcome.kind === 'rejected' ? { error: outcome.error } : { reason: outcome.reason }) },
+    })
+  }
+
+  /** Stores the new token, unless the credential changed meanwhile (then what is stored now is used). */
+  async function save(target: TokenTarget, source: TokenSource, id: string, seen: CredentialRecord | undefined, next: HeldToken): Promise<string> {
+    const at = options.clock().toISOString()
+    const stored = await options.store.transaction((tx) => {
+      const record = tx.get<CredentialRecord>('credentials', id)
+      if (record?.sealed.ct !== seen?.sealed.ct) return record ? source.read(openCredentials(options.keyRing, record)) : undefined
+      const secrets: CredentialSecrets = record ? withFields(openCredentials(options.keyRing, record), record) : { values: {} }
+      putCredentials(tx, options.keyRing, { id: target.loaded.record.id, authMethod: target.loaded.record.authMethod }, target.owner, source.write(secrets, next), at)
+      return next
+    })
+    if (!stored) throw new SwitchboardError(428, 'connection_required', `"${target.loaded.record.name}" was disconnected while its token was being renewed. Connect it again.`)
+    return stored.accessToken
+  }
+
+  /** Marks the credential expired, unless a new token was stored meanwhile (then that one is used). */
+  async function expire(target: TokenTarget, source: TokenSource, id: string, seen: HeldToken | undefined): Promise<string> {
+    const at = options.clock().toISOString()
+    const replaced = await options.store.transaction((tx) => {
+      const record = tx.get<CredentialRecord>('credentials', id)
+      if (!record) return undefined
+      const held = source.read(openCredentials(options.keyRing, record))
+      if (held && held.accessToken !== seen?.accessToken && record[EXPIRED_AT] === undefined) return held
+      tx.put<CredentialRecord>('credentials', { ...record, [EXPIRED_AT]: at })
+      const connection = tx.get<ConnectionRecord>('connections', record.connectionId)
+      if (connection && record.userId === undefined) tx.put<ConnectionRecord>('connections', { ...connection, status: 'expired', updatedAt: at })
+      return undefined
+    })
+    if (replaced) return replaced.accessToken
+    options.log(`tokens: the provider refused the grant of credential ${id}; connection ${target.loaded.record.id} needs authorizing again`)
+    throw expiredError(target)
+  }
+
+  function expiredError(target: TokenTarget): SwitchboardError {
+    const { record } = target.loaded
+    const url = connectUrl(options.publicUrl, record)
+    return new SwitchboardError(428, 'connection_expired', `"${record.name}" must be authorized again: the provider no longer accepts its grant (it was revoked or expired). Reconnect at ${url}.`, {
+      details: { connectUrl: url, ...authorizeDetail(options.publicUrl, target) },
+    })
+  }
+
+  function missingError(target: TokenTarget, source: TokenSource): SwitchboardError {
+    const { record } = target.loaded
+    const url = connectUrl(options.publicUrl, record)
+    return new SwitchboardError(428, 'connection_required', `"${record.name}" has no ${source.what}${target.owner ? ' of yours' : ''} yet. Connect it at ${url}, then try again.`, {
+      details: { connectUrl: url, ...authorizeDetail(options.publicUrl, target) },
+    })
+  }
+
+  return {
+    token,
+    /** Forgets a credential's failures, after it was connected again. */
+    forget(id: string): void {
+      failures.delete(id)
+    },
+  }
+}
+
+/** The engine's type. */
+export type TokenEngine = ReturnType<typeof createTokenEngine>
+
+/** Methods a person authorizes in a browser get the authorize link beside the connect link. */
+function authorizeDetail(publicUrl: string, target: TokenTarget): { authorizeUrl?: string } {
+  const { method, record } = target.loaded
+  if (method.type !== 'oauth2' || method.grant === 'client_credentials') return {}
+  return { authorizeUrl: `${publicUrl}/api/apps/${encodeURIComponent(record.appId)}/connections/${encodeURIComponent(record.id)}/oauth/authorize` }
+}
+
+/** Token types that cannot acquire from nothing need stored credentials first (client credentials: the client). */
+function needsStored(target: TokenTarget): boolean {
+  return target.loaded.fields.size > 0 && [...target.loaded.fields.values()].some((f) => f.type === 'secret')
+}
+
+function withFields(secrets: CredentialSecrets, record: CredentialRecord): CredentialSecrets {
+  return record.fields ? { ...secrets, fields: record.fields } : secrets
+}

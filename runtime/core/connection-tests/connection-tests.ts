@@ -1,0 +1,92 @@
+import type { TestDraft, TestResult } from '../../../schemas/types/api.ts'
+import type { Connector } from '../../../schemas/types/connector.ts'
+import { validateConnector } from '../../../schemas/validate/index.ts'
+import { credentialId } from '../connections/credentials.ts'
+import { loadConnection, type Actor, type ConnectionDeps } from '../connections/context.ts'
+import { checkValues } from '../connections/field-values.ts'
+import { SwitchboardError } from '../../errors.ts'
+import { effectiveValues, fieldDefinitions, pickAuthMethod } from '../requests/index.ts'
+import type { ConnectionRecord, CredentialRecord, LastTest } from '../../types.ts'
+import type { ConnectionUse, ConnectionUseCore } from '../use/index.ts'
+import { runTest } from './run-test.ts'
+
+/**
+ * Connection tests: of a stored connection (the result is recorded on it, or on the member's own
+ * credentials for a personal connection) and of an unsaved draft definition with values used once and never
+ * stored. Both go through the one connection-use core.
+ *
+ * @example
+ * const tests = createConnectionTests({ ...deps, use })
+ * const result = await tests.run('default', 'c_123', actor)
+ */
+export function createConnectionTests(deps: Pick<ConnectionDeps, 'store' | 'catalogue' | 'clock'> & { use: ConnectionUseCore }) {
+  const elapsed = () => deps.clock().getTime()
+
+  return {
+    async run(appId: string, id: string, actor: Actor): Promise<TestResult> {
+      let conn: ConnectionUse
+      try {
+        conn = await deps.use.open(appId, id, actor, { then: 'test it' })
+      } catch (error) {
+        if (!(error instanceof SwitchboardError) || error.code !== 'connection_required') throw error
+        const { connector } = await loadConnection(deps, appId, id)
+        if (!connector.test) throw noTest(connector)
+        return {
+          ok: false,
+          durationMs: 0,
+          problem: 'missing_credentials',
+          diagnosis: 'The connection has no credentials yet. Connect it first, then test.',
+          request: { method: 'GET', url: '', headers: {} },
+        }
+      }
+      const test = conn.connector.test
+      if (!test) throw noTest(conn.connector)
+      const result = await runTest(conn, test, elapsed)
+      await record(id, conn.target?.owner, result)
+      return result
+    },
+
+    async draft(body: TestDraft): Promise<TestResult> {
+      const validation = validateConnector(body.connector)
+      if (!validation.valid) {
+        throw new SwitchboardError(400, 'invalid_connector', `The draft has ${validation.errors.length} error${validation.errors.length === 1 ? '' : 's'}; fix ${validation.errors.length === 1 ? 'it' : 'them'} before testing: ${validation.errors[0]!.message}`, { details: validation })
+      }
+      const connector = body.connector as unknown as Connector
+      if (!connector.test) throw new SwitchboardError(400, 'no_test', 'The draft defines no test request. Add one under "test" (a path or an absolute URL).')
+      const method = pickAuthMethod(connector, body.authMethod)
+      if (method.type === 'oauth2') throw new SwitchboardError(400, 'oauth2_draft', 'Drafts with OAuth2 cannot be tested with typed values; save the connector and connect through the OAuth2 flow.')
+      const fields = fieldDefinitions(connector, method)
+      const split = checkValues(fields, body.values ?? {}, { require: 'all' })
+      const values = effectiveValues(fields, split.plain, split.secrets)
+      return runTest(deps.use.draft({ connector, method, fields, values, baseUrl: body.baseUrl }), connector.test, elapsed)
+    },
+  }
+
+  /** Keeps the result: each member's test of a personal connection speaks of their own account. */
+  async function record(id: string, owner: string | undefined, result: TestResult): Promise<void> {
+    const lastTest: LastTest = { at: deps.clock().toISOString(), ok: result.ok, diagnosis: result.diagnosis, ...(result.status === undefined ? {} : { status: result.status }), ...(result.problem ? { problem: result.problem } : {}) }
+    if (owner !== undefined) {
+      await deps.store.update<CredentialRecord>('credentials', credentialId(id, owner), (current) => {
+        if (!current) return current
+        const next: CredentialRecord = { ...current, lastTest }
+        if (result.ok && result.label) next.accountLabel = result.label
+        return next
+      })
+      return
+    }
+    await deps.store.update<ConnectionRecord>('connections', id, (current) => {
+      if (!current) return current
+      const next: ConnectionRecord = { ...current, lastTest }
+      if (current.status !== 'expired') next.status = result.ok ? 'connected' : 'error'
+      if (result.ok && result.label) next.accountLabel = result.label
+      return next
+    })
+  }
+}
+
+function noTest(connector: Connector): SwitchboardError {
+  return new SwitchboardError(409, 'no_test', `Connector "${connector.id}" defines no test request, so its connections cannot be tested.`)
+}
+
+/** The connection tests' type. */
+export type ConnectionTests = ReturnType<typeof createConnectionTests>

@@ -1,0 +1,80 @@
+import type { Connector, AuthMethod, Field } from '../../../schemas/types/connector.ts'
+import type { Catalogue } from '../catalogue/index.ts'
+import type { KeyRing } from '../../platform/crypto/index.ts'
+import { SwitchboardError } from '../../errors.ts'
+import type { HttpClient } from '../../platform/http/index.ts'
+import { fieldDefinitions, pickAuthMethod } from '../requests/index.ts'
+import type { Store } from '../../platform/store/index.ts'
+import type { ConnectionRecord } from '../../types.ts'
+
+/** The parts the connection service is built from. */
+export interface ConnectionDeps {
+  store: Store
+  catalogue: Catalogue
+  keyRing: KeyRing
+  http: HttpClient
+  clock: () => Date
+  /** Public base URL of the runtime, for links people open (`connectUrl`). */
+  publicUrl: string
+  /** New ids; injectable so tests can predict them. */
+  newId: () => string
+}
+
+/** Who is acting. */
+export interface Actor {
+  userId: string
+}
+
+/** A connection with its connector, auth method and field definitions. */
+export interface Loaded {
+  record: ConnectionRecord
+  connector: Connector
+  method: AuthMethod
+  fields: Map<string, Field>
+}
+
+/**
+ * Reads a connection of an app with everything needed to use it; 404 when it is not in that app.
+ *
+ * @example
+ * const { record, connector, method } = await loadConnection(deps, 'default', 'c_123')
+ */
+export async function loadConnection(deps: Pick<ConnectionDeps, 'store' | 'catalogue'>, appId: string, id: string): Promise<Loaded> {
+  const record = await deps.store.get<ConnectionRecord>('connections', id)
+  if (!record || record.appId !== appId) {
+    throw new SwitchboardError(404, 'connection_not_found', `App "${appId}" has no connection "${id}".`)
+  }
+  const { connector } = await deps.catalogue.get(record.connectorId)
+  const method = pickAuthMethod(connector, record.authMethod)
+  return { record, connector, method, fields: fieldDefinitions(connector, method) }
+}
+
+/**
+ * A connection name as stored: trimmed, and never blank (the schema's pattern lets spaces through).
+ *
+ * @example
+ * connectionName('  GitHub (work) ') // 'GitHub (work)'
+ */
+export function connectionName(raw: string): string {
+  const name = raw.trim()
+  if (name === '') {
+    throw new SwitchboardError(400, 'invalid_body', 'The body is not valid: name must not be blank.', {
+      details: { errors: [{ path: '/name', keyword: 'minLength', message: 'name must not be blank' }] },
+    })
+  }
+  return name
+}
+
+/** Refuses a second connection with the same name for the same connector in an app. */
+export function assertNameFree(connections: readonly ConnectionRecord[], appId: string, connectorId: string, name: string, exceptId?: string): void {
+  const taken = connections.some((c) => c.appId === appId && c.connectorId === connectorId && c.id !== exceptId && c.name.toLowerCase() === name.toLowerCase())
+  if (taken) {
+    throw new SwitchboardError(409, 'connection_name_taken', `App "${appId}" already has a ${connectorId} connection named "${name}". Choose another name.`)
+  }
+}
+
+/** Whether all required secret fields of the method have a value. */
+export function hasAllSecrets(fields: ReadonlyMap<string, Field>, secrets: Readonly<Record<string, string>>): boolean {
+  for (const [key, field] of fields) if (field.type === 'secret' && field.required && !secrets[key]) return false
+  return [...fields.values()].some((f) => f.type === 'secret') ? Object.keys(secrets).length > 0 : true
+}

@@ -1,0 +1,56 @@
+import type { KeyRing } from '../../platform/crypto/index.ts'
+import type { StoreTx } from '../../platform/store/index.ts'
+import type { ConnectionRecord, CredentialRecord, CredentialSecrets } from '../../types.ts'
+
+/**
+ * The id of a credential record: shared credentials belong to the connection, personal ones to a
+ * user of it. The same pair is bound into the ciphertext, so records cannot be swapped.
+ *
+ * @example
+ * credentialId('c_1', undefined) // 'c_1'
+ * credentialId('c_1', 'u_2')     // 'c_1~u_2'
+ */
+export function credentialId(connectionId: string, userId: string | undefined): string {
+  return userId === undefined ? connectionId : `${connectionId}~${userId}`
+}
+
+/** Whose credentials a user's request uses: the connection's (shared) or the user's own (personal). */
+export function credentialOwner(connection: Pick<ConnectionRecord, 'sharing'>, userId: string): string | undefined {
+  return connection.sharing === 'personal' ? userId : undefined
+}
+
+/** Seals and writes credentials inside a store transaction. */
+export function putCredentials(
+  tx: StoreTx,
+  keyRing: KeyRing,
+  connection: Pick<ConnectionRecord, 'id' | 'authMethod'>,
+  userId: string | undefined,
+  secrets: CredentialSecrets,
+  at: string,
+): void {
+  const aad = userId === undefined ? { connectionId: connection.id } : { connectionId: connection.id, userId }
+  const record: CredentialRecord = {
+    id: credentialId(connection.id, userId),
+    connectionId: connection.id,
+    ...(userId === undefined ? {} : { userId }),
+    authMethod: connection.authMethod,
+    secretKeys: Object.keys(secrets.values).filter((key) => secrets.values[key] !== ''),
+    ...(secrets.fields && Object.keys(secrets.fields).length > 0 ? { fields: secrets.fields } : {}),
+    sealed: keyRing.seal({ values: secrets.values, ...(secrets.oauth ? { oauth: secrets.oauth } : {}) }, aad),
+    updatedAt: at,
+  }
+  tx.put('credentials', record)
+}
+
+/** Opens a credential record. */
+export function openCredentials(keyRing: KeyRing, record: CredentialRecord): CredentialSecrets {
+  const aad = record.userId === undefined ? { connectionId: record.connectionId } : { connectionId: record.connectionId, userId: record.userId }
+  return keyRing.open<CredentialSecrets>(record.sealed, aad)
+}
+
+/** Deletes every credential of a connection (shared and personal). */
+export function dropCredentials(tx: StoreTx, connectionId: string): number {
+  const records = tx.list<CredentialRecord>('credentials', (c) => c.connectionId === connectionId)
+  for (const record of records) tx.delete('credentials', record.id)
+  return records.length
+}

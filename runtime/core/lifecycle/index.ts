@@ -1,0 +1,3 @@
+export { createConnectionService, type ConnectionService } from './service.ts'
+export { keepsCredentials } from './origin.ts'
+export { assertTestUrlOnOrigin } from './test-url.ts'

@@ -1,0 +1,238 @@
+import type { CloneConnection, Connection, CreateConnection, SetCredentials, UpdateConnection } from '../../../schemas/types/api.ts'
+import { SwitchboardError } from '../../errors.ts'
+import { effectiveValues, fieldDefinitions, pickAuthMethod, resolveBaseUrl } from '../requests/index.ts'
+import type { StoreTx } from '../../platform/store/index.ts'
+import type { ConnectionRecord, CredentialRecord } from '../../types.ts'
+import { assertNameFree, checkValues, connectionName, credentialId, credentialOwner, dropCredentials, hasAllSecrets, loadConnection, putCredentials, toView, type Actor, type ConnectionDeps, type Loaded } from '../connections/index.ts'
+import { needsCredentials } from '../use/index.ts'
+import { keepsCredentials } from './origin.ts'
+import { assertTestUrlOnOrigin } from './test-url.ts'
+
+/**
+ * Everything a person or a workflow does with connections: add, list, read, rename, change base URL
+ * and fields, connect and reconnect, unauthorize, delete, clone and test.
+ *
+ * @example
+ * const connections = createConnectionService(deps)
+ * const view = await connections.create('default', { connectorId: 'github', name: 'Work', values: { token } }, actor)
+ */
+export function createConnectionService(deps: ConnectionDeps) {
+  const now = () => deps.clock().toISOString()
+
+  /** The API view, with which secrets have a value for this actor. */
+  async function view(loaded: Pick<Loaded, 'record' | 'connector'>, actor: Actor): Promise<Connection> {
+    const owner = credentialOwner(loaded.record, actor.userId)
+    const credential = await deps.store.get<CredentialRecord>('credentials', credentialId(loaded.record.id, owner))
+    return toView(personalView(loaded.record, credential), loaded.connector, new Set(credential?.secretKeys ?? []), deps.publicUrl)
+  }
+
+  async function update(appId: string, id: string, change: (loaded: Loaded, tx: StoreTx) => ConnectionRecord): Promise<Loaded> {
+    const loaded = await loadConnection(deps, appId, id)
+    const record = await deps.store.transaction((tx) => {
+      const current = tx.get<ConnectionRecord>('connections', id)
+      if (!current || current.appId !== appId) throw new SwitchboardError(404, 'connection_not_found', `App "${appId}" has no connection "${id}".`)
+      const next = change({ ...loaded, record: current }, tx)
+      return tx.put('connections', { ...next, updatedAt: now() })
+    })
+    return { ...loaded, record }
+  }
+
+  return {
+    view,
+    async list(appId: string, actor: Actor): Promise<Connection[]> {
+      const records = await deps.store.list<ConnectionRecord>('connections', (c) => c.appId === appId)
+      const views: Connection[] = []
+      for (const record of records.sort((a, b) => a.createdAt.localeCompare(b.createdAt))) {
+        const entry = await deps.catalogue.get(record.connectorId).catch(() => undefined)
+        if (entry) views.push(await view({ record, connector: entry.connector }, actor))
+      }
+      return views
+    },
+
+    async get(appId: string, id: string, actor: Actor): Promise<Connection> {
+      return view(await loadConnection(deps, appId, id), actor)
+    },
+
+    async create(appId: string, body: CreateConnection, actor: Actor): Promise<Connection> {
+      const { connector } = await deps.catalogue.get(body.connectorId)
+      const method = pickAuthMethod(connector, body.authMethod)
+      const fields = fieldDefinitions(connector, method)
+      const sharing = body.sharing ?? 'shared'
+      // On a personal connection the auth method's plain fields are each member's own (see setCredentials):
+      // not required of the person creating it, and theirs alone when they give them.
+      const own = new Set(sharing === 'personal' ? (method.fields ?? []).filter((f) => f.type !== 'secret').map((f) => f.key) : [])
+      const required = new Map([...fields].filter(([key]) => !own.has(key)))
+      checkValues(required, Object.fromEntries(Object.entries(body.values ?? {}).filter(([key]) => required.has(key))), { require: 'plain' })
+      const split = checkValues(fields, body.values ?? {})
+      if (method.type === 'oauth2' && Object.keys(split.secrets).length > 0) {
+        throw new SwitchboardError(400, 'oauth2_values', 'OAuth2 connections get their tokens by authorizing, not as values. Create the connection, then start the OAuth2 flow.')
+      }
+      const plain = effectiveValues(fields, split.plain)
+      assertTestUrlOnOrigin(connector, fields, plain, resolveBaseUrl(connector, plain, body.baseUrl))
+      const at = now()
+      const record: ConnectionRecord = {
+        id: deps.newId(),
+        appId,
+        connectorId: connector.id,
+        name: connectionName(body.name),
+        authMethod: method.id,
+        sharing,
+        status: 'not_connected',
+        fields: Object.fromEntries(Object.entries(split.plain).filter(([key]) => !own.has(key))),
+        ...(body.baseUrl === undefined ? {} : { baseUrl: body.baseUrl }),
+        createdAt: at,
+        updatedAt: at,
+        createdBy: actor.userId,
+      }
+      const connect = Object.keys(split.secrets).length > 0 && hasAllSecrets(fields, split.secrets)
+      if (Object.keys(split.secrets).length > 0) checkValues(fields, body.values ?? {}, { require: connect ? 'all' : 'secrets' })
+      const mine = Object.fromEntries(Object.entries(split.plain).filter(([key]) => own.has(key)))
+      if (connect || !needsCredentials({ method, fields })) record.status = 'connected'
+      await deps.store.transaction((tx) => {
+        assertNameFree(tx.list<ConnectionRecord>('connections'), appId, connector.id, record.name)
+        tx.put('connections', record)
+        if (connect) putCredentials(tx, deps.keyRing, record, credentialOwner(record, actor.userId), { values: split.secrets, fields: mine }, at)
+      })
+      return view({ record, connector }, actor)
+    },
+
+    async update(appId: string, id: string, body: UpdateConnection, actor: Actor): Promise<Connection> {
+      const loaded = await update(appId, id, ({ record, connector, fields }, tx) => {
+        const next: ConnectionRecord = { ...record }
+        if (body.name !== undefined) {
+          next.name = connectionName(body.name)
+          assertNameFree(tx.list<ConnectionRecord>('connections'), appId, record.connectorId, next.name, id)
+        }
+        if (body.values !== undefined) next.fields = { ...record.fields, ...checkValues(fields, body.values, { only: 'plain' }).plain }
+        if (body.baseUrl !== undefined) {
+          if (body.baseUrl === null) delete next.baseUrl
+          else next.baseUrl = body.baseUrl
+        }
+        let drop = body.sharing !== undefined && body.sharing !== record.sharing
+        if (body.sharing !== undefined) next.sharing = body.sharing
+        const before = baseUrlOrUndefined(connector, effectiveValues(fields, record.fields), record.baseUrl)
+        const after = resolveBaseUrl(connector, effectiveValues(fields, next.fields), next.baseUrl)
+        if (body.values !== undefined || body.baseUrl !== undefined) assertTestUrlOnOrigin(connector, fields, effectiveValues(fields, next.fields), after)
+        // Credentials go only to the origin they were entered for: another scheme, host or port needs
+        // connecting again unless the connector declares that exact origin, so a shared key can be
+        // neither aimed elsewhere nor downgraded to clear text.
+        if (!keepsCredentials(before, after, connector.allowedHosts)) drop = true
+        if (drop) {
+          dropCredentials(tx, id)
+          next.status = 'not_connected'
+          delete next.accountLabel
+          delete next.grantedScopes
+          delete next.lastTest
+        }
+        return next
+      })
+      return view(loaded, actor)
+    },
+
+    async setCredentials(appId: string, id: string, body: SetCredentials, actor: Actor): Promise<Connection> {
+      const loaded = await update(appId, id, ({ record, connector }, tx) => {
+        const method = pickAuthMethod(connector, body.authMethod ?? record.authMethod)
+        if (method.type === 'oauth2') {
+          throw new SwitchboardError(400, 'oauth2_values', `"${method.id}" is an OAuth2 method: connect it through GET …/connections/${id}/oauth/authorize.`)
+        }
+        const fields = fieldDefinitions(connector, method)
+        const owner = credentialOwner(record, actor.userId)
+        // On a personal connection the auth method's plain fields (the email of Basic auth) are each
+        // member's own, kept with their credentials; the connection's fields stay shared.
+        const own = new Set(owner === undefined ? [] : (method.fields ?? []).filter((f) => f.type !== 'secret').map((f) => f.key))
+        const mine = owner === undefined ? undefined : tx.get<CredentialRecord>('credentials', credentialId(id, owner))?.fields
+        // A switch of method can bring required plain fields without a value yet (Jira: OAuth2 → email and API token).
+        const known = Object.fromEntries(Object.entries({ ...record.fields, ...mine }).filter(([key]) => fields.has(key)))
+        const split = checkValues(fields, { ...known, ...body.values }, { require: 'all' })
+        const shared = Object.fromEntries(Object.entries(split.plain).filter(([key]) => !own.has(key)))
+        const personal = Object.fromEntries(Object.entries(split.plain).filter(([key]) => own.has(key)))
+        const next: ConnectionRecord = { ...record, authMethod: method.id, fields: { ...record.fields, ...shared }, status: 'connected' }
+        if (Object.keys(shared).some((key) => shared[key] !== record.fields[key])) {
+          const values = effectiveValues(fields, next.fields)
+          assertTestUrlOnOrigin(connector, fields, values, resolveBaseUrl(connector, values, next.baseUrl))
+        }
+        delete next.accountLabel
+        delete next.lastTest
+        if (method.id !== record.authMethod) dropCredentials(tx, id)
+        putCredentials(tx, deps.keyRing, next, owner, { values: split.secrets, fields: personal }, now())
+        return next
+      })
+      return view(loaded, actor)
+    },
+
+    async unauthorize(appId: string, id: string, actor: Actor): Promise<Connection> {
+      const loaded = await update(appId, id, ({ record }, tx) => {
+        if (record.sharing === 'personal') tx.delete('credentials', credentialId(id, actor.userId))
+        else dropCredentials(tx, id)
+        const next: ConnectionRecord = { ...record, status: record.sharing === 'personal' ? record.status : 'not_connected' }
+        // What was learnt with the dropped credentials (the account, the last test's success) goes with them.
+        // A personal connection keeps these with each member's credential record, deleted above.
+        if (record.sharing !== 'personal') {
+          delete next.accountLabel
+          delete next.grantedScopes
+          delete next.lastTest
+        }
+        return next
+      })
+      return view(loaded, actor)
+    },
+
+    async delete(appId: string, id: string): Promise<void> {
+      await loadConnection(deps, appId, id)
+      await deps.store.transaction((tx) => {
+        tx.delete('connections', id)
+        dropCredentials(tx, id)
+      })
+    },
+
+    async clone(appId: string, id: string, body: CloneConnection, actor: Actor): Promise<Connection> {
+      const { record, connector, method, fields } = await loadConnection(deps, appId, id)
+      const at = now()
+      const copy: ConnectionRecord = {
+        ...structuredClone(record),
+        id: deps.newId(),
+        name: connectionName(body.name),
+        status: needsCredentials({ method, fields }) ? 'not_connected' : 'connected',
+        createdAt: at,
+        updatedAt: at,
+        createdBy: actor.userId,
+      }
+      delete copy.accountLabel
+      delete copy.grantedScopes
+      delete copy.lastTest
+      await deps.store.transaction((tx) => {
+        assertNameFree(tx.list<ConnectionRecord>('connections'), appId, record.connectorId, copy.name)
+        tx.put('connections', copy)
+      })
+      return view({ record: copy, connector }, actor)
+    },
+  }
+}
+
+/** The base URL a stored connection had, or undefined when it no longer renders (a field was emptied). */
+function baseUrlOrUndefined(...args: Parameters<typeof resolveBaseUrl>): URL | undefined {
+  try {
+    return resolveBaseUrl(...args)
+  } catch {
+    return undefined
+  }
+}
+
+/** The service's type. */
+export type ConnectionService = ReturnType<typeof createConnectionService>
+
+/**
+ * A personal connection as one person sees it: their own status, last test and account, never
+ * another member's (which the connection record may hold from before the scope changed).
+ */
+function personalView(record: ConnectionRecord, credential: CredentialRecord | undefined): ConnectionRecord {
+  if (record.sharing !== 'personal') return record
+  const view: ConnectionRecord = { ...record }
+  delete view.accountLabel
+  delete view.lastTest
+  if (credential?.fields) view.fields = { ...record.fields, ...credential.fields }
+  view.status = !credential ? 'not_connected' : credential.oauthExpiredAt ? 'expired' : credential.lastTest && !credential.lastTest.ok ? 'error' : 'connected'
+  if (credential?.lastTest) view.lastTest = credential.lastTest
+  if (credential?.accountLabel) view.accountLabel = credential.accountLabel
+  return view
+}

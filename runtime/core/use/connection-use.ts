@@ -1,0 +1,235 @@
+import type { AuthMethod, Connector, Field } from '../../../schemas/types/connector.ts'
+import { authTypeOf, type AuthMaterial, type TokenEngine, type TokenTarget } from '../auth/index.ts'
+import { credentialOwner } from '../connections/credentials.ts'
+import { loadConnection, type Actor, type ConnectionDeps, type Loaded } from '../connections/context.ts'
+import type { HttpClient, HttpResponse, HttpStreamResponse } from '../../platform/http/index.ts'
+import { createMasker, effectiveValues, prepareRequest, type Masker, type PreparedRequest, type RequestSpec } from '../requests/index.ts'
+import type { CredentialSecrets, FieldValue } from '../../types.ts'
+import { assertMaskable, credentialsForUse } from './for-use.ts'
+import { sendWithRetries, streamWithRetries, type RetryPolicy } from './retries.ts'
+import { upstreamFailure } from './upstream-failure.ts'
+
+/** What the connection-use core is built from. */
+export interface UseDeps extends ConnectionDeps {
+  tokens: TokenEngine
+}
+
+/** A request as it went out, with secrets masked: what callers may show. */
+export interface RequestPreview {
+  method: string
+  url: string
+  headers: Record<string, string>
+  body?: string
+}
+
+/** A sent request and its buffered answer. */
+export interface Sent {
+  request: RequestPreview
+  /** The URL it was sent to (credentials in the query included): for origin checks, never for display. */
+  url: URL
+  response: HttpResponse
+  attempts: number
+  masker: Masker
+}
+
+/** A request passed through (the proxy): the caller's method, path, headers and streamed body. */
+export interface PassThrough {
+  method: string
+  /** Path and query under the base URL, as the caller encoded them. */
+  path: string
+  /** The headers to send, before the connector's static headers and the auth method's are set over them. */
+  headers: Headers
+  body: ReadableStream<Uint8Array> | null
+  signal?: AbortSignal
+  timeoutMs?: number | undefined
+}
+
+/** A passed-through request and its streamed answer. */
+export interface Streamed {
+  url: URL
+  response: HttpStreamResponse
+  attempts: number
+  masker: Masker
+  /** Every value that must not reach the caller, for masking the streamed body. */
+  secrets: string[]
+}
+
+/** One use of a connection (or of a draft): the only way a request with its credentials is made. */
+export interface ConnectionUse {
+  readonly connector: Connector
+  readonly method: AuthMethod
+  readonly fields: ReadonlyMap<string, Field>
+  /** The stored credentials used (undefined for drafts and methods without secrets). */
+  readonly secrets: CredentialSecrets | undefined
+  /** Whose credentials (undefined: shared); undefined for drafts. */
+  readonly target: TokenTarget | undefined
+  /** Masks every secret known so far; tokens join once a request used them. */
+  masker(): Masker
+  /** Renders a connector request (test, action) and sends it; on a token type's 401, renews once and resends. */
+  send(spec: RequestSpec, options?: { inputs?: Record<string, unknown>; retry?: RetryPolicy | false; onPreview?: (request: RequestPreview) => void }): Promise<Sent>
+  /** Passes a request through with the credentials injected, streaming both ways. */
+  stream(request: PassThrough, options: { http: HttpClient; retry?: RetryPolicy | undefined; target: (baseUrl: URL, path: string, authQuery: ReadonlyArray<readonly [string, string]>) => URL; inject: (incoming: Headers, injected: Readonly<Record<string, string>>) => Headers }): Promise<Streamed>
+}
+
+/**
+ * The one connection-use path. Connection tests, actions and the proxy each open a use of a connection and
+ * send through it; nothing else puts credentials on the wire. Opening loads the connection, checks workflow
+ * mode, picks the credentials (shared, or the caller's own on a personal connection) and refuses early with
+ * the connect link when there are none. Sending renders the request, gets a usable token from the token
+ * engine (for token types), applies the auth type to the request as it will be sent, and sends it through the
+ * outbound client, which follows redirects only within the origin: whatever a request carries (any header,
+ * query parameter or body templated over a secret) never reaches another origin. On a 401 a token type's
+ * token is renewed once and the request sent once more. Everything shown back is masked by the use's masker.
+ *
+ * @example
+ * const use = createConnectionUse(deps)
+ * const conn = await use.open('default', 'c_1', actor, { then: 'run the action again' })
+ * const { response, masker } = await conn.send(action, { inputs })
+ */
+export function createConnectionUse(deps: UseDeps) {
+  return {
+    /**
+     * Opens a stored connection for the actor. `check` runs once the connection is loaded and before its
+     * credentials are looked at (an unknown action or invalid inputs are reported before a missing credential).
+     */
+    async open(appId: string, id: string, actor: Actor, options: { mode?: 'user' | 'workflow' | undefined; then: string; check?: (loaded: Loaded) => void }): Promise<ConnectionUse> {
+      const loaded = await loadConnection(deps, appId, id)
+      options.check?.(loaded)
+      const secrets = await credentialsForUse(deps, loaded, actor, options)
+      const target: TokenTarget = { loaded, owner: credentialOwner(loaded.record, actor.userId) }
+      return createUse(deps, {
+        connector: loaded.connector,
+        method: loaded.method,
+        fields: loaded.fields,
+        values: effectiveValues(loaded.fields, loaded.record.fields, secrets?.fields, secrets?.values),
+        baseUrl: loaded.record.baseUrl,
+        secrets,
+        target,
+      })
+    },
+
+    /** A use of an unsaved draft with values given now and never stored (no token types). */
+    draft(draft: { connector: Connector; method: AuthMethod; fields: ReadonlyMap<string, Field>; values: Record<string, FieldValue>; baseUrl?: string | undefined }): ConnectionUse {
+      const secretValues = Object.fromEntries(Object.entries(draft.values).filter(([key]) => draft.fields.get(key)?.type === 'secret').map(([k, v]) => [k, String(v)]))
+      assertMaskable(draft.fields, secretValues)
+      return createUse(deps, { ...draft, secrets: undefined, target: undefined })
+    },
+  }
+}
+
+/** The connection-use core's type. */
+export type ConnectionUseCore = ReturnType<typeof createConnectionUse>
+
+interface UseContext {
+  connector: Connector
+  method: AuthMethod
+  fields: ReadonlyMap<string, Field>
+  values: Record<string, FieldValue>
+  baseUrl?: string | undefined
+  secrets: CredentialSecrets | undefined
+  target: TokenTarget | undefined
+}
+
+function createUse(deps: UseDeps, context: UseContext): ConnectionUse {
+  const { connector, method, fields, values, target } = context
+  const type = authTypeOf(method)
+  const source = target ? type.tokens : undefined
+  // Secret field values, then every derived value and token the requests carried.
+  const known = new Set<string>()
+  for (const [key, value] of Object.entries(values)) if (fields.get(key)?.type === 'secret' && typeof value === 'string' && value !== '') known.add(value)
+  let masker = createMasker(known)
+  const learn = (material: AuthMaterial) => {
+    const before = known.size
+    for (const secret of material.secrets) if (secret !== '') known.add(secret)
+    if (known.size !== before) masker = createMasker(known)
+  }
+
+  /** Applies the auth type (with `token`) to a rendered request as it will be sent. */
+  function authenticate(prepared: Pick<PreparedRequest, 'method' | 'url' | 'headers'>, token: string | undefined, body: string | undefined | 'stream') {
+    const material = type.apply(method, { values, fields, ...(token === undefined ? {} : { token }), request: { method: prepared.method, url: prepared.url, headers: prepared.headers, body } })
+    learn(material)
+    const url = new URL(prepared.url.href)
+    for (const [name, value] of material.query) url.searchParams.set(name, value)
+    const headers = { ...prepared.headers }
+    for (const [name, value] of Object.entries(material.headers)) {
+      for (const existing of Object.keys(headers)) if (existing.toLowerCase() === name.toLowerCase()) delete headers[existing]
+      headers[name] = value
+    }
+    return { url, headers, material }
+  }
+
+  /** Calls `attempt` with a usable token (none for types without tokens); on a 401, renews once and calls again. */
+  async function withToken<R>(attempt: (token: string | undefined) => Promise<R>, status: (result: R) => number | undefined): Promise<R> {
+    if (!source || !target) return attempt(undefined)
+    const token = await deps.tokens.token(target, source)
+    const first = await attempt(token)
+    if (status(first) !== 401) return first
+    // Once: a token the API rejects right after a renewal is not going to get better by renewing again.
+    return attempt(await deps.tokens.token(target, source, { rejected: token }))
+  }
+
+  return {
+    connector,
+    method,
+    fields,
+    secrets: context.secrets,
+    target,
+    masker: () => masker,
+
+    send(spec, options = {}) {
+      return withToken(async (token) => {
+        const prepared = prepareRequest({ connector, fields, values, baseUrl: context.baseUrl, spec, inputs: options.inputs })
+        const { url, headers, material } = authenticate(prepared, token, prepared.body)
+        const current = masker
+        const request: RequestPreview = {
+          method: prepared.method,
+          url: current.url(url, material.credentialQuery),
+          headers: current.headers(headers, material.credentialHeaders),
+          ...(prepared.body === undefined ? {} : { body: current.text(prepared.body) }),
+        }
+        options.onPreview?.(request)
+        const outgoing = { url, method: prepared.method, headers, ...(prepared.body === undefined ? {} : { body: prepared.body }) }
+        try {
+          const sent = options.retry === false
+            ? { response: await deps.http.request({ ...outgoing, responseType: 'auto' }), attempts: 1 }
+            : await sendWithRetries(deps.http, outgoing, options.retry)
+          return { request, url, response: sent.response, attempts: sent.attempts, masker: current }
+        } catch (error) {
+          throw upstreamFailure(error, current.text)
+        }
+      }, (sent) => sent.response.status)
+    },
+
+    stream(request, options) {
+      return withToken(async (token) => {
+        // Base URL, static headers and auth as for a request to the base URL itself; the caller's path is
+        // joined afterwards and never rendered as a template.
+        const prepared = prepareRequest({ connector, fields, values, baseUrl: context.baseUrl, spec: { method: 'GET', path: '' } })
+        const unsigned = options.target(prepared.baseUrl, request.path, [])
+        const authenticated = authenticate({ method: request.method, url: unsigned, headers: prepared.headers }, token, request.body ? 'stream' : undefined)
+        // The caller's query keeps its exact encoding; the auth method's parameters replace any of the same name.
+        const url = options.target(prepared.baseUrl, request.path, authenticated.material.query)
+        const current = masker
+        try {
+          const sent = await streamWithRetries(options.http, {
+            url,
+            method: request.method,
+            headers: options.inject(request.headers, authenticated.headers),
+            ...(request.body ? { body: request.body } : {}),
+            ...(request.signal ? { signal: request.signal } : {}),
+            ...(request.timeoutMs === undefined ? {} : { timeoutMs: request.timeoutMs }),
+          }, options.retry)
+          return { url, response: sent.response, attempts: sent.attempts, masker: current, secrets: [...known] }
+        } catch (error) {
+          throw upstreamFailure(error, current.text)
+        }
+      }, (first) => {
+        if (first.response.status !== 401) return first.response.status
+        // A streamed body was consumed by the first try: the 401 is the answer.
+        if (request.body) return undefined
+        void first.response.body.cancel().catch(() => {})
+        return 401
+      })
+    },
+  }
+}

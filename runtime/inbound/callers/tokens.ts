@@ -1,0 +1,41 @@
+import { createHash, randomBytes } from 'node:crypto'
+import type { Store } from '../../platform/store/index.ts'
+import type { TokenRecord } from '../../types.ts'
+
+/** Kinds of token: API tokens people issue, and the session behind a browser's cookie. */
+export type TokenKind = 'api' | 'session'
+
+/**
+ * The SHA-256 of a token, hex: the only form a token is kept in, and its record id.
+ *
+ * @example
+ * hashToken('sb_…') // '9f86d081…'
+ */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex')
+}
+
+/**
+ * Issues a new token for a user and returns it; it is shown once and never again.
+ *
+ * @example
+ * const token = await issueToken(store, 'u_owner', 'Sign-in link', { now })
+ */
+export async function issueToken(store: Store, userId: string, name: string, options: { now: string; kind?: TokenKind }): Promise<{ token: string; record: TokenRecord }> {
+  const token = `sb_${randomBytes(32).toString('base64url')}`
+  const record: TokenRecord = { id: hashToken(token), userId, name, kind: options.kind ?? 'api', createdAt: options.now }
+  await store.insert('tokens', record)
+  return { token, record }
+}
+
+/**
+ * The token's record when it is valid (known and not revoked).
+ *
+ * @example
+ * const record = await findToken(store, bearer)
+ */
+export async function findToken(store: Store, token: string): Promise<TokenRecord | undefined> {
+  if (!/^sb_[A-Za-z0-9_-]{20,100}$/.test(token)) return undefined
+  const record = await store.get<TokenRecord>('tokens', hashToken(token))
+  return record && !record.revokedAt ? record : undefined
+}

@@ -1,0 +1,34 @@
+import { Hono } from 'hono'
+import type { Catalogue } from '../../core/catalogue/index.ts'
+import type { ConnectionService } from '../../core/lifecycle/index.ts'
+import { SwitchboardError } from '../../errors.ts'
+import type { Store } from '../../platform/store/index.ts'
+import type { AuthVariables } from '../callers/index.ts'
+import { requireApp } from './apps.ts'
+import { idParam } from './body.ts'
+
+/**
+ * `GET /api/apps/:appId/needs?connector=<id>`: whether the app has a connection to a connector that the
+ * signed-in user can use now (shared and connected, or personal with their own credentials), and if
+ * not, where to complete it: the connect page of the existing connection, or the designer's page that
+ * adds one.
+ *
+ * @example
+ * // { connectorId: 'github', connected: false, connectUrl: 'http://localhost:8787/#/apps/default/connections/new?connector=github' }
+ * app.route('/api/apps/:appId/needs', needsRoutes({ store, catalogue, connections, publicUrl }))
+ */
+export function needsRoutes(deps: { store: Store; catalogue: Catalogue; connections: ConnectionService; publicUrl: string }) {
+  return new Hono<{ Variables: AuthVariables }>().get('/', async (c) => {
+    const appId = (await requireApp(deps.store, idParam(c, 'appId', 'app'))).id
+    const connectorId = c.req.query('connector')
+    if (!connectorId) throw new SwitchboardError(400, 'connector_required', 'Say which connector the app needs: ?connector=<id>.')
+    const { connector } = await deps.catalogue.get(connectorId)
+    const mine = (await deps.connections.list(appId, { userId: c.get('user').id })).filter((v) => v.connectorId === connector.id)
+    const usable = mine.find((v) => v.status === 'connected')
+    if (usable) return c.json({ connectorId: connector.id, connected: true, connectionId: usable.id })
+    const existing = mine[0]
+    if (existing?.connectUrl) return c.json({ connectorId: connector.id, connected: false, connectionId: existing.id, connectUrl: existing.connectUrl })
+    const connectUrl = `${deps.publicUrl}/#/apps/${encodeURIComponent(appId)}/connections/new?connector=${encodeURIComponent(connector.id)}`
+    return c.json({ connectorId: connector.id, connected: false, connectUrl })
+  })
+}

@@ -1,0 +1,1 @@
+export { FileProblem, parseJson, readJsonFile, readTextFile } from './text-file.ts'

@@ -1,0 +1,122 @@
+/**
+ * The store contract every engine implements: the embedded lowdb file (one process) and PostgreSQL (several
+ * replicas). Reads go by key or by a declared index, never by a closure, so a server database can answer them
+ * from an index; writes are read-modify-write of one record without lost updates, or transactions that apply
+ * all or nothing; `lock` and `subscribe` give what must hold across processes (one token refresh per
+ * credential, caches dropped when another replica changes a record).
+ *
+ * Records are JSON objects with a string `id`, unique in their collection. What is read back is a copy: a
+ * caller may change it freely. Values must survive `JSON.stringify` (no `Date`, `Map`, `undefined` in arrays).
+ */
+import { COLLECTIONS } from './collections.ts'
+
+/** A collection the runtime keeps; a closed list, so a typo is a type error rather than a new table. */
+export type CollectionName = keyof typeof COLLECTIONS
+
+/** The indexes declared for a collection. */
+export type IndexName<C extends CollectionName> = keyof (typeof COLLECTIONS)[C]['indexes'] & string
+
+/** Anything stored. */
+export interface StoreRecord {
+  id: string
+  [k: string]: unknown
+}
+
+/** A value an index holds: what a record has at one of the index's fields. */
+export type IndexValue = string | number | boolean
+
+/**
+ * A query on an index: values for the first fields (in order), optionally a range on the next field, the
+ * order of that next field, and how many records at most.
+ *
+ * @example
+ * // the newest 50 audit entries of an app, below seq 900
+ * const query: IndexQuery = { equals: ['default'], range: { lt: 900 }, order: 'desc', limit: 50 }
+ */
+export interface IndexQuery {
+  equals: readonly IndexValue[]
+  range?: { gt?: IndexValue; gte?: IndexValue; lt?: IndexValue; lte?: IndexValue }
+  /** Order by the first field after `equals` (then by id). Default `asc`. */
+  order?: 'asc' | 'desc'
+  limit?: number
+}
+
+/**
+ * How long a write waits. `durable` (default): until it would survive a crash. `relaxed`: until it is visible
+ * to every reader, while its durability follows shortly (a crash may lose the last relaxed writes). For what is
+ * cheap to lose and costly to wait for: the result of a connection test, a token's last use.
+ */
+export interface WriteOptions {
+  durability?: 'durable' | 'relaxed'
+}
+
+/**
+ * The view of the store inside {@link Store.transaction}. Reads see the transaction's own writes. A record
+ * read with `get` stays the transaction's until it ends (no other transaction or update changes it meanwhile),
+ * so read-check-write inside a transaction is safe. Nothing is visible to others until the function returns,
+ * and then all of it; a throw applies nothing.
+ */
+export interface StoreTx {
+  get<T extends StoreRecord>(collection: CollectionName, id: string): Promise<T | undefined>
+  find<T extends StoreRecord, C extends CollectionName = CollectionName>(collection: C, index: IndexName<C>, query: IndexQuery): Promise<T[]>
+  /** Fails with 409 `conflict` when the id, or a unique index's value, is taken. */
+  insert<T extends StoreRecord>(collection: CollectionName, record: T): Promise<T>
+  /** Insert or replace. Fails with 409 `conflict` when a unique index's value is another record's. */
+  put<T extends StoreRecord>(collection: CollectionName, record: T): Promise<T>
+  delete(collection: CollectionName, id: string): Promise<boolean>
+}
+
+/** A change to a record, as {@link Store.subscribe} reports it. */
+export interface StoreChange {
+  collection: CollectionName
+  id: string
+}
+
+/**
+ * The persistence interface.
+ *
+ * @example
+ * const store = await openStore({ dataDir: './data' })
+ * await store.insert('apps', { id: 'app_1', name: 'Demo', members: [] })
+ * const mine = await store.find('connections', 'byApp', { equals: ['app_1'] })
+ * await store.update<App>('apps', 'app_1', (app) => app && { ...app, name: 'Renamed' })
+ * await store.close()
+ */
+export interface Store {
+  /** Which engine this is, for messages and metrics. */
+  readonly engine: 'embedded' | 'postgres'
+  get<T extends StoreRecord>(collection: CollectionName, id: string): Promise<T | undefined>
+  /** Records by an index, in the index's order. */
+  find<T extends StoreRecord, C extends CollectionName = CollectionName>(collection: C, index: IndexName<C>, query: IndexQuery): Promise<T[]>
+  /** How many records an index query matches (`limit` ignored). */
+  count<C extends CollectionName>(collection: C, index: IndexName<C>, query: IndexQuery): Promise<number>
+  /** Every record of a collection in id order, a page at a time: for exports, key rotation and store migration. */
+  scan<T extends StoreRecord>(collection: CollectionName, page: { after?: string; limit: number }): Promise<T[]>
+  /** Fails with 409 `conflict` when the id, or a unique index's value, is taken. */
+  insert<T extends StoreRecord>(collection: CollectionName, record: T, options?: WriteOptions): Promise<T>
+  /** Insert or replace. */
+  put<T extends StoreRecord>(collection: CollectionName, record: T, options?: WriteOptions): Promise<T>
+  /**
+   * Read-modify-write of one record without lost updates: `updater` gets a copy of the record as it is now (or
+   * `undefined`) while no other writer can change it, and returns the next value, or `undefined` to delete.
+   */
+  update<T extends StoreRecord>(
+    collection: CollectionName,
+    id: string,
+    updater: (current: T | undefined) => T | undefined | Promise<T | undefined>,
+    options?: WriteOptions,
+  ): Promise<T | undefined>
+  delete(collection: CollectionName, id: string): Promise<boolean>
+  /** Several reads and writes that apply all or nothing (see {@link StoreTx}). */
+  transaction<R>(fn: (tx: StoreTx) => Promise<R>): Promise<R>
+  /**
+   * Runs `fn` while holding the named lock, which one holder at a time has across every process using this
+   * store (PostgreSQL: an advisory lock). For work that must happen once however many replicas want it:
+   * renewing one credential's token.
+   */
+  lock<R>(name: string, fn: () => Promise<R>): Promise<R>
+  /** Told of every committed change, by any process using the store; returns a function that stops it. */
+  subscribe(listener: (change: StoreChange) => void): () => void
+  /** Waits for pending writes and releases what the store holds. Later calls fail with 503 `store_closed`. */
+  close(): Promise<void>
+}

@@ -1,3 +1,0 @@
-export { proxyHandler, type ProxyDeps, type ProxyOptions } from './proxy-request.ts'
-export { upstreamHeaders, downstreamHeaders, decodedCodings } from './headers.ts'
-export { proxiedPath, upstreamUrl } from './target.ts'

@@ -1,0 +1,88 @@
+import type { ApiKeyPlacement } from '../../../../schemas/types/connector.ts'
+import { isObject } from '../../../../schemas/validate/context.ts'
+import { Unsupported, type Conversion } from './conversion.ts'
+import { parseInterpolation, splitAlternatives } from './interpolation.ts'
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/
+const BASE_URL = /^(https?:\/\/[^\s]+|\{\{\s*[A-Za-z][A-Za-z0-9_]*\s*\}\}[^\s]*)$/
+
+/** What Nango's `proxy` section becomes: the base URL, static headers, and credential placements. */
+export interface ProxyParts {
+  baseUrl: string
+  headers: Record<string, string>
+  /** Headers and query parameters that carry the API key (API_KEY mode only). */
+  placements: ApiKeyPlacement[]
+  /** Username and password templates of an `Authorization: Basic ${base64(user:password)}` header (BASIC mode). */
+  basic?: { username: string; password: string }
+}
+
+/**
+ * Converts `proxy.base_url`, `proxy.headers` and `proxy.query`. Headers that carry a credential become
+ * API-key placements; `Authorization: Bearer ${accessToken}` is dropped because OAuth2 methods send
+ * it anyway. Our format has no query parameters on every request, so `proxy.query` only fits API-key
+ * methods, as placements.
+ *
+ * @example
+ * convertProxy(conversion).baseUrl // 'https://{{subdomain}}.example.com'
+ */
+export function convertProxy(conv: Conversion): ProxyParts {
+  const proxy = isObject(conv.provider.proxy) ? conv.provider.proxy : {}
+  if (typeof proxy.base_url !== 'string' || proxy.base_url.trim() === '') throw new Unsupported('no base URL')
+  const baseUrl = conv.template(proxy.base_url.trim(), { what: 'the base URL' }).replace(/\/+$/, '')
+  if (!BASE_URL.test(baseUrl)) throw new Unsupported('base URL that is not an http(s) URL')
+  if (proxy.body !== undefined) {
+    const credential = /\$\{(apiKey|credentials\.|username|password)/.test(JSON.stringify(proxy.body))
+    throw new Unsupported(credential ? 'credential in the request body' : 'values added to every request body')
+  }
+  const headers: Record<string, string> = {}
+  const placements: ApiKeyPlacement[] = []
+  let basic: ProxyParts['basic']
+  for (const [name, raw] of Object.entries(isObject(proxy.headers) ? proxy.headers : {})) {
+    const value = String(raw)
+    if (name.includes('${')) throw new Unsupported('interpolation the format cannot express: ${connectionConfig.x} inside a header name')
+    if (!HEADER_NAME.test(name)) throw new Unsupported('header name the format cannot express', name)
+    if (name.toLowerCase() === 'authorization' && /^Bearer \$\{accessToken\}$/.test(value.trim()) && conv.mode.startsWith('OAUTH2')) continue
+    const pair = conv.mode === 'BASIC' && name.toLowerCase() === 'authorization' ? basicPair(value) : undefined
+    if (pair) {
+      const place = { what: 'the auth method', credentials: true }
+      basic = { username: conv.template(pair[0], place), password: conv.template(pair[1], place) }
+    } else if (conv.mode === 'API_KEY' && carriesCredential(value)) {
+      placements.push({ in: 'header', name, value: conv.template(value, { what: 'an API key header', credentials: true }) })
+    } else {
+      headers[name] = conv.template(value, { what: 'an extra header' })
+    }
+  }
+  for (const [name, raw] of Object.entries(isObject(proxy.query) ? proxy.query : {})) {
+    if (conv.mode !== 'API_KEY') throw new Unsupported('query parameter on every request', name)
+    placements.push({ in: 'query', name, value: conv.template(String(raw), { what: 'an API key parameter', credentials: true }) })
+  }
+  return { baseUrl, headers, placements, ...(basic ? { basic } : {}) }
+}
+
+/**
+ * `Basic ${base64(A:B)}` is HTTP Basic with username A and password B (Zendesk's `{{email}}/token`):
+ * the two sides of the one `:` outside placeholders.
+ */
+function basicPair(value: string): [string, string] | undefined {
+  const inner = /^Basic \$\{base64\((.*)\)\}$/.exec(value.trim())?.[1]
+  if (!inner) return undefined
+  const colons: number[] = []
+  let depth = 0
+  for (let i = 0; i < inner.length; i++) {
+    if (inner.startsWith('${', i)) depth++
+    else if (inner[i] === '}' && depth > 0) depth--
+    else if (inner[i] === ':' && depth === 0) colons.push(i)
+  }
+  const [at] = colons
+  return colons.length === 1 && at !== undefined ? [inner.slice(0, at), inner.slice(at + 1)] : undefined
+}
+
+/**
+ * Whether a Nango string refers to a credential in any of its alternatives.
+ *
+ * @example
+ * carriesCredential('Token ${apiKey}') // true
+ */
+export function carriesCredential(value: string): boolean {
+  return splitAlternatives(value).some((alt) => parseInterpolation(alt).some((s) => typeof s !== 'string' && s.kind === 'credential'))
+}
