@@ -1,4 +1,5 @@
 import { SwitchboardError } from '../../errors.ts'
+import { backoffDelay } from '../../platform/backoff/index.ts'
 import type { HttpClient, HttpRequestOptions, HttpResponse, HttpStreamResponse } from '../../platform/http/index.ts'
 
 /** How hard to try. */
@@ -61,7 +62,7 @@ async function withRetries<R extends { status: number; headers: Headers }>(
   const sleep = policy.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
   const random = policy.random ?? Math.random
   const idempotent = IDEMPOTENT.has((request.method ?? 'GET').toUpperCase())
-  const backoff = (attempt: number) => Math.min(policy.maxDelayMs ?? 5_000, (policy.baseDelayMs ?? 250) * 2 ** (attempt - 1) * (0.5 + random()))
+  const backoff = (attempt: number) => backoffDelay(attempt, { baseMs: policy.baseDelayMs ?? 250, maxMs: policy.maxDelayMs ?? 5_000, jitter: 0.5, random })
   for (let attempt = 1; ; attempt++) {
     let response: R
     try {

@@ -4,6 +4,7 @@ import type { Loaded } from '../../connections/context.ts'
 import { connectUrl } from '../../connections/view.ts'
 import type { KeyRing } from '../../../platform/crypto/index.ts'
 import { SwitchboardError } from '../../../errors.ts'
+import { backoffDelay } from '../../../platform/backoff/index.ts'
 import type { HttpClient } from '../../../platform/http/index.ts'
 import { effectiveValues } from '../../requests/index.ts'
 import type { Store } from '../../../platform/store/index.ts'
@@ -71,8 +72,8 @@ export function createTokenEngine(options: TokenEngineOptions) {
     if (record?.[EXPIRED_AT] !== undefined) throw expiredError(target)
     const secrets = record && withFields(openCredentials(options.keyRing, record), record)
     const token = secrets && source.read(secrets)
-    if (!token && !source.renewable(target.loaded.method, undefined)) throw missingError(target, source)
-    if (!record && !token && needsStored(target)) throw missingError(target, source)
+    // Without a stored credential there is nothing to renew from: a person must connect first.
+    if (!record || (!token && !source.renewable(target.loaded.method, undefined))) throw missingError(target, source)
     return { record, secrets, token }
   }
 
@@ -124,7 +125,7 @@ export function createTokenEngine(options: TokenEngineOptions) {
     }
     if (outcome.kind === 'rejected' && outcome.revoked) return expire(target, source, id, held)
     const count = (failure?.count ?? 0) + 1
-    const wait = Math.min(baseBackoff * 2 ** (count - 1), maxBackoff)
+    const wait = backoffDelay(count, { baseMs: baseBackoff, maxMs: maxBackoff })
     failures.set(id, { count, until: now() + wait })
     const why = outcome.kind === 'rejected' ? `refused the request (${outcome.error})` : `did not answer usably (${outcome.reason})`
     options.log(`tokens: token endpoint for credential ${id} ${why}; next attempt in ${wait} ms`)
@@ -199,11 +200,6 @@ function authorizeDetail(publicUrl: string, target: TokenTarget): { authorizeUrl
   const { method, record } = target.loaded
   if (method.type !== 'oauth2' || method.grant === 'client_credentials') return {}
   return { authorizeUrl: `${publicUrl}/api/apps/${encodeURIComponent(record.appId)}/connections/${encodeURIComponent(record.id)}/oauth/authorize` }
-}
-
-/** Token types that cannot acquire from nothing need stored credentials first (client credentials: the client). */
-function needsStored(target: TokenTarget): boolean {
-  return target.loaded.fields.size > 0 && [...target.loaded.fields.values()].some((f) => f.type === 'secret')
 }
 
 function withFields(secrets: CredentialSecrets, record: CredentialRecord): CredentialSecrets {
