@@ -68,7 +68,7 @@ export type FieldType = 'text' | 'secret' | 'url' | 'select' | 'number' | 'boole
  * This interface was referenced by `Connector`'s JSON-Schema
  * via the `definition` "AuthMethod".
  */
-export type AuthMethod = BasicAuth | ApiKeyAuth | BearerAuth | OAuth2Auth
+export type AuthMethod = BasicAuth | ApiKeyAuth | BearerAuth | OAuth2Auth | NoAuth
 /**
  * Identifies the auth method within the connector; stored on connections.
  *
@@ -386,6 +386,19 @@ export interface OAuth2TokenResponse {
   refreshToken?: JsonPointer
   expiresIn?: JsonPointer
   scope?: JsonPointer
+}
+/**
+ * No credentials: a public API, or one reached only from inside a network. A connection is usable as soon as it is created; its requests carry the connector's static headers and nothing else.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "NoAuth".
+ */
+export interface NoAuth {
+  type: 'none'
+  id: AuthMethodId
+  label?: string
+  description?: string
+  fields?: AuthFields
 }
 /**
  * Headers sent on every request, by name; values are templates.

@@ -151,6 +151,8 @@ export function expectedAuth(method: AuthMethod, values: Record<string, string>,
       return { headers: { authorization: `Basic ${Buffer.from(`${fill(method.username)}:${fill(method.password)}`).toString('base64')}` }, query: {} }
     case 'oauth2':
       return { headers: { authorization: `Bearer ${accessToken}` }, query: {} }
+    case 'none':
+      return { headers: {}, query: {} }
     case 'apiKey': {
       const out = { headers: {} as Record<string, string>, query: {} as Record<string, string> }
       for (const placement of method.placements) {

@@ -16,7 +16,7 @@ export const EDITABLE_AUTH = ['basic', 'apiKey', 'bearer'] as const
 export type EditableAuth = (typeof EDITABLE_AUTH)[number]
 
 /** What a person calls each auth type. */
-export const AUTH_NAMES: Record<string, string> = { basic: 'Username and password (Basic)', apiKey: 'API key', bearer: 'Bearer token', oauth2: 'OAuth2' }
+export const AUTH_NAMES: Record<string, string> = { basic: 'Username and password (Basic)', apiKey: 'API key', bearer: 'Bearer token', oauth2: 'OAuth2', none: 'No authentication' }
 
 /** Where the exported file finds the schema, as the built-in connectors do. */
 export const SCHEMA_PATH = '../schemas/connector.schema.json'

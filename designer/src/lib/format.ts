@@ -1,6 +1,6 @@
 /** Small formatting helpers the pages share. */
 
-const AUTH_TYPES: Record<string, string> = { basic: 'Basic', apiKey: 'API key', bearer: 'Bearer token', oauth2: 'OAuth2' }
+const AUTH_TYPES: Record<string, string> = { basic: 'Basic', apiKey: 'API key', bearer: 'Bearer token', oauth2: 'OAuth2', none: 'No authentication' }
 
 /**
  * A person's word for an auth method type.

@@ -2,6 +2,7 @@ import type { AuthMethod } from '../../../schemas/types/connector.ts'
 import { apiKey } from './api-key/index.ts'
 import { basic } from './basic/index.ts'
 import { bearer } from './bearer/index.ts'
+import { none } from './none/index.ts'
 import { oauth2 } from './oauth2/auth-type.ts'
 import type { AuthType } from './types.ts'
 
@@ -11,6 +12,7 @@ const TYPES: { [T in AuthMethod['type']]: AuthType<Extract<AuthMethod, { type: T
   apiKey,
   bearer,
   oauth2,
+  none,
 }
 
 /**
