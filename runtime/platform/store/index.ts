@@ -1,4 +1,5 @@
 export { createLowdbStore } from './lowdb-store.ts'
+export { createEmbeddedStore, type EmbeddedStoreOptions } from './embedded/index.ts'
 export { DurableJsonFile } from './durable-json-file.ts'
 export { CURRENT_STORE_FORMAT, storeMigrations } from './store-format.ts'
 export type {

@@ -33,7 +33,7 @@ export function checkCollection(collection: string): void {
  * @example
  * table[id] = toStored('apps', next, id) // throws 'store_invalid_record' if next.id !== id
  */
-export function toStored(collection: CollectionName, record: unknown, expectedId?: string): StoreRecord {
+export function toStored(collection: string, record: unknown, expectedId?: string): StoreRecord {
   if (typeof record !== 'object' || record === null || Array.isArray(record)) {
     throw invalid(`A ${collection} record must be an object.`)
   }
