@@ -1,4 +1,5 @@
 // This file is generated from schemas/api.schema.json by `npm run generate`. Do not edit it by hand.
+import type {Connector} from './connector.ts'
 
 /**
  * An identifier made of letters, digits, dashes and underscores.
@@ -42,6 +43,162 @@ export type HttpUrl = string
  * via the `definition` "AppRole".
  */
 export type AppRole = 'admin' | 'member'
+/**
+ * Every stable code an error answer can carry, for callers to branch on; the message says the same in words. `token_<code>` passes on a token endpoint's own RFC 6749 §5.2 code.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "ErrorCode".
+ */
+export type ErrorCode =
+  | 'action_not_found'
+  | 'app_exists'
+  | 'app_not_found'
+  | 'blocked_address'
+  | 'body_too_deep'
+  | 'body_too_large'
+  | 'code_missing'
+  | 'conflict'
+  | 'connection_expired'
+  | 'connection_name_taken'
+  | 'connection_not_found'
+  | 'connection_refused'
+  | 'connection_required'
+  | 'connector_exists'
+  | 'connector_id_reserved'
+  | 'connector_in_use'
+  | 'connector_not_found'
+  | 'connector_read_only'
+  | 'connector_required'
+  | 'cross_origin'
+  | 'current_key_from_env'
+  | 'decryption_failed'
+  | 'dns_failure'
+  | 'flow_expired'
+  | 'flow_outdated'
+  | 'forbidden'
+  | 'http_error'
+  | 'id_mismatch'
+  | 'insecure_data_dir'
+  | 'insecure_key_file'
+  | 'internal_error'
+  | 'invalid_base_url'
+  | 'invalid_binding'
+  | 'invalid_body'
+  | 'invalid_connector'
+  | 'invalid_header_value'
+  | 'invalid_inputs'
+  | 'invalid_json'
+  | 'invalid_key_file'
+  | 'invalid_master_key'
+  | 'invalid_mode'
+  | 'invalid_plaintext'
+  | 'invalid_query'
+  | 'invalid_request'
+  | 'invalid_scope'
+  | 'invalid_token'
+  | 'invalid_url'
+  | 'invalid_value'
+  | 'invalid_values'
+  | 'issuer_mismatch'
+  | 'key_file_unreadable'
+  | 'key_file_unwritable'
+  | 'key_from_env'
+  | 'key_in_use'
+  | 'last_admin'
+  | 'member_not_found'
+  | 'missing_credentials'
+  | 'missing_field'
+  | 'no_test'
+  | 'not_authorization_code'
+  | 'not_oauth2'
+  | 'oauth2_draft'
+  | 'oauth2_values'
+  | 'oauth_app_missing'
+  | 'other_origin'
+  | 'owner_only'
+  | 'provider_unavailable'
+  | 'request_aborted'
+  | 'response_too_large'
+  | 'route_not_found'
+  | 'scope_missing'
+  | 'secret_too_short'
+  | 'shared_connection_required'
+  | 'shared_data_dir'
+  | 'state_missing'
+  | 'state_other_user'
+  | 'state_repeated'
+  | 'state_replayed'
+  | 'state_unknown'
+  | 'store_closed'
+  | 'store_damaged'
+  | 'store_format_unsupported'
+  | 'store_invalid_options'
+  | 'store_invalid_query'
+  | 'store_invalid_record'
+  | 'store_locked'
+  | 'store_schema_too_new'
+  | 'store_tx_ended'
+  | 'store_unavailable'
+  | 'store_unreadable'
+  | 'store_write_failed'
+  | 'test_failed'
+  | 'test_url_other_origin'
+  | 'tls_error'
+  | 'token_invalid_client'
+  | 'token_invalid_grant'
+  | 'token_invalid_request'
+  | 'token_invalid_scope'
+  | 'token_invalid_token_response'
+  | 'token_not_found'
+  | 'token_provider_error'
+  | 'token_refresh_backoff'
+  | 'token_refresh_failed'
+  | 'token_unauthorized_client'
+  | 'token_unsupported_grant_type'
+  | 'too_many_redirects'
+  | 'unauthenticated'
+  | 'unknown_action'
+  | 'unknown_auth_method'
+  | 'unknown_key'
+  | 'unknown_scope'
+  | 'unmaskable_response'
+  | 'unsupported_media_type'
+  | 'upstream_error'
+  | 'upstream_timeout'
+  | 'user_exists'
+  | 'user_not_found'
+/**
+ * `api`: a bearer token for scripts and workflows; `session`: the token behind the designer's cookie, ended by signing out.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "TokenKind".
+ */
+export type TokenKind = 'api' | 'session'
+/**
+ * What happened, as the audit trail names it.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "AuditEvent".
+ */
+export type AuditEvent =
+  | 'connection.created'
+  | 'connection.updated'
+  | 'connection.sharing_changed'
+  | 'connection.connected'
+  | 'connection.reconnected'
+  | 'connection.unauthorized'
+  | 'connection.deleted'
+  | 'connection.tested'
+  | 'action.run'
+  | 'member.set'
+  | 'member.removed'
+/**
+ * `user`: a person is present; `workflow`: a run with nobody present, which may only use a shared connection.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "RunMode".
+ */
+export type RunMode = 'user' | 'workflow'
 
 /**
  * Bodies the HTTP API accepts and the views it answers with. Every request body is validated against its definition here.
@@ -405,4 +562,686 @@ export interface OAuthAuthorization {
    * When the flow stops being accepted (10 minutes).
    */
   expiresAt?: string
+}
+/**
+ * One problem found in a document or a request body: where (a JSON pointer), which rule, and what to fix. Never contains a secret.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "ValidationProblem".
+ */
+export interface ValidationProblem {
+  /**
+   * JSON pointer (RFC 6901) into the document; empty for the document itself.
+   */
+  path: string
+  /**
+   * The JSON Schema keyword that failed, or a rule name like `unknownPlaceholder`.
+   */
+  keyword: string
+  /**
+   * Plain words naming the place and what to fix.
+   */
+  message: string
+}
+/**
+ * Every error answer: a stable code, a message in plain words, and details where there are some (validation problems in `details.errors`, a `connectUrl`, the role required).
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "ErrorEnvelope".
+ */
+export interface ErrorEnvelope {
+  error: {
+    code: ErrorCode
+    message: string
+    /**
+     * Extra data for the caller; never a secret.
+     */
+    details?: unknown
+  }
+}
+/**
+ * What a validator found in a connector definition: errors make it invalid, warnings do not.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "ValidationResult".
+ */
+export interface ValidationResult {
+  valid: boolean
+  errors: ValidationProblem[]
+  warnings: ValidationProblem[]
+}
+/**
+ * Liveness: the runtime answers, and which version it is.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "Health".
+ */
+export interface Health {
+  ok: boolean
+  version: string
+}
+/**
+ * Who a browser session belongs to, as signing in names them.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "SessionUser".
+ */
+export interface SessionUser {
+  id: string
+  name: string
+  /**
+   * Whether this is the workspace owner.
+   */
+  owner: boolean
+}
+/**
+ * The answer to signing in: whose session the cookie now holds.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "SignedIn".
+ */
+export interface SignedIn {
+  user: SessionUser
+}
+/**
+ * A person in the workspace. They act through app roles, or as the workspace owner.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "User".
+ */
+export interface User {
+  id: string
+  name: string
+  email?: string
+  /**
+   * The workspace owner can do everything; others act through app roles.
+   */
+  owner: boolean
+  createdAt: string
+}
+/**
+ * Who the caller is signed in as.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "Me".
+ */
+export interface Me {
+  user: User
+}
+/**
+ * Everyone in the workspace, oldest first.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "UserList".
+ */
+export interface UserList {
+  users: User[]
+}
+/**
+ * An API token or browser session as listed: what it is for and when it was used, never the token itself.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "Token".
+ */
+export interface Token {
+  /**
+   * The token's SHA-256 (hex): enough to revoke it, useless to sign in with.
+   */
+  id: string
+  userId: string
+  name: string
+  kind: TokenKind
+  createdAt: string
+  /**
+   * To the minute.
+   */
+  lastUsedAt?: string
+  revokedAt?: string
+}
+/**
+ * A user's tokens and browser sessions, newest first.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "TokenList".
+ */
+export interface TokenList {
+  tokens: Token[]
+}
+/**
+ * A token just issued: the only answer that ever holds the token and its sign-in link; only its hash is kept.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "IssuedToken".
+ */
+export interface IssuedToken {
+  token: string
+  /**
+   * The designer's sign-in link for this token.
+   */
+  signInUrl: string
+  id: string
+  userId: string
+  name: string
+  kind: TokenKind
+  createdAt: string
+  lastUsedAt?: string
+  revokedAt?: string
+}
+/**
+ * A user's role in an app.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "AppMember".
+ */
+export interface AppMember {
+  userId: string
+  role: AppRole
+}
+/**
+ * An app: groups workflows and their connections; its members act in it by their role.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "App".
+ */
+export interface App {
+  id: string
+  name: string
+  members: AppMember[]
+  /**
+   * `<connectorId>.<actionKey>` of the actions the app's workflows run: their scopes are asked for.
+   */
+  actions?: string[]
+  createdAt: string
+}
+/**
+ * The apps the caller has a role in (every app for the workspace owner), oldest first.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "AppList".
+ */
+export interface AppList {
+  apps: App[]
+}
+/**
+ * Plain facts about an audited event (what changed, how many credentials were dropped, the outcome); never a secret, never a field value.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "AuditDetails".
+ */
+export interface AuditDetails {
+  [k: string]: string | number | boolean | null | string[] | undefined
+}
+/**
+ * One entry of an app's audit trail: who did what to which connection, and how it ended.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "AuditEntry".
+ */
+export interface AuditEntry {
+  /**
+   * Increasing within the app; the pagination cursor.
+   */
+  seq: number
+  at: string
+  appId: string
+  /**
+   * Who acted.
+   */
+  userId: string
+  event: AuditEvent
+  connectionId?: string
+  connectorId?: string
+  connectionName?: string
+  details?: AuditDetails
+}
+/**
+ * A page of an app's audit trail, newest first; `next` is the `before` of the following page, absent on the last.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "AuditPage".
+ */
+export interface AuditPage {
+  entries: AuditEntry[]
+  next?: number
+  /**
+   * How many entries the app's trail keeps; older ones are dropped.
+   */
+  capacity: number
+}
+/**
+ * Which part of the audit trail to read: one connection's entries, a page size, the `next` of the previous page.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "AuditQuery".
+ */
+export interface AuditQuery {
+  connection?: string
+  limit?: number
+  before?: number
+}
+/**
+ * A connector as the catalogue lists it: enough to pick one, without its requests.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "ConnectorSummary".
+ */
+export interface ConnectorSummary {
+  id: string
+  name: string
+  description?: string
+  icon?: string
+  categories: string[]
+  /**
+   * The types of its auth methods, each once.
+   */
+  authTypes: string[]
+  /**
+   * How many actions it defines.
+   */
+  actions: number
+  /**
+   * Ships with Switchboard (read-only), or custom.
+   */
+  builtIn: boolean
+}
+/**
+ * The catalogue: built-in connectors first, then custom ones by name.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "ConnectorList".
+ */
+export interface ConnectorList {
+  connectors: ConnectorSummary[]
+}
+/**
+ * Narrows the catalogue: words in a connector's name, id or description, and a category.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "CatalogueQuery".
+ */
+export interface CatalogueQuery {
+  q?: string
+  category?: string
+}
+/**
+ * One connector's whole definition, and whether it ships with Switchboard.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "ConnectorEntry".
+ */
+export interface ConnectorEntry {
+  connector: Connector
+  builtIn: boolean
+}
+/**
+ * An app's connections as the caller sees them, oldest first.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "ConnectionList".
+ */
+export interface ConnectionList {
+  connections: Connection[]
+}
+/**
+ * Which connector the app needs a connection to.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "NeedsQuery".
+ */
+export interface NeedsQuery {
+  connector: string
+}
+/**
+ * Whether the app has a connection to a connector that the caller can use now, and if not, where to complete it: the existing connection's connect page, or the page that adds one.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "Needs".
+ */
+export interface Needs {
+  connectorId: string
+  connected: boolean
+  connectionId?: string
+  connectUrl?: string
+}
+/**
+ * One action run or proxied request through a connection: how it ended, never a body or a secret.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "RunEntry".
+ */
+export interface RunEntry {
+  /**
+   * Increasing within a process.
+   */
+  seq: number
+  at: string
+  kind: 'action' | 'proxy'
+  appId: string
+  connectionId: string
+  userId: string
+  mode: RunMode
+  /**
+   * The action's key (`kind: action`).
+   */
+  action?: string
+  /**
+   * The upstream request's method, once known.
+   */
+  method?: string
+  /**
+   * The proxied path under the base URL, without its query (which may carry anything).
+   */
+  path?: string
+  /**
+   * `ok`: 2xx/3xx; `http_error`: the upstream answered 4xx/5xx; `failed`: no complete answer.
+   */
+  outcome: 'ok' | 'http_error' | 'failed'
+  /**
+   * The upstream's status, when it answered.
+   */
+  status?: number
+  /**
+   * The error code, when the run failed (`upstream_timeout`, `invalid_inputs`, …).
+   */
+  code?: string
+  durationMs: number
+  /**
+   * Requests sent, retries included; absent when none was.
+   */
+  attempts?: number
+  /**
+   * Response bytes passed on (proxy).
+   */
+  bytes?: number
+}
+/**
+ * A connection's recent runs, newest first, from a bounded log of the last runs of the process.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "RunList".
+ */
+export interface RunList {
+  runs: RunEntry[]
+  /**
+   * How many runs the log keeps over every connection.
+   */
+  capacity: number
+}
+/**
+ * Starting an OAuth2 authorization: extra scopes on top of the defaults and those granted (comma-separated), and `format=json` to get the provider's URL instead of a redirect.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "AuthorizeQuery".
+ */
+export interface AuthorizeQuery {
+  scopes?: string
+  format?: 'json'
+}
+/**
+ * Every route of the HTTP API, as `METHOD /path` with Hono's path syntax: the query it reads, the body it accepts and what it answers on success. A route without `response` answers 204; errors answer an ErrorEnvelope. An example is an exchange: a body and its answer.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "Routes".
+ */
+export interface Routes {
+  /**
+   * Liveness, without authentication.
+   */
+  'GET /api/health'?: {
+    response: Health
+  }
+  /**
+   * Signs in the designer's page: sets the session cookie.
+   */
+  'POST /api/session'?: {
+    body: SignIn
+    response: SignedIn
+  }
+  /**
+   * Ends the browser session (204).
+   */
+  'POST /api/session/signout'?: {}
+  /**
+   * Who the caller is.
+   */
+  'GET /api/me'?: {
+    response: Me
+  }
+  /**
+   * The catalogue, built-in and custom.
+   */
+  'GET /api/connectors'?: {
+    query?: CatalogueQuery
+    response: ConnectorList
+  }
+  /**
+   * The problems of a posted definition.
+   */
+  'POST /api/connectors/validate'?: {
+    body: ConnectorDocument
+    response: ValidationResult
+  }
+  /**
+   * Tests an unsaved draft with values that are never stored.
+   */
+  'POST /api/connectors/test'?: {
+    body: TestDraft
+    response: TestResult
+  }
+  /**
+   * One connector's definition.
+   */
+  'GET /api/connectors/:id'?: {
+    response: ConnectorEntry
+  }
+  /**
+   * Adds a custom connector (201).
+   */
+  'POST /api/connectors'?: {
+    body: ConnectorDocument
+    response: ConnectorEntry
+  }
+  /**
+   * Replaces a custom connector.
+   */
+  'PUT /api/connectors/:id'?: {
+    body: ConnectorDocument
+    response: ConnectorEntry
+  }
+  /**
+   * Deletes a custom connector nothing uses (204).
+   */
+  'DELETE /api/connectors/:id'?: {}
+  /**
+   * The workspace's OAuth app for a connector.
+   */
+  'GET /api/connectors/:id/oauth-app'?: {
+    response: OAuthApp
+  }
+  /**
+   * Sets the workspace's OAuth app for a connector.
+   */
+  'PUT /api/connectors/:id/oauth-app'?: {
+    body: SetOAuthApp
+    response: OAuthApp
+  }
+  /**
+   * Removes the workspace's OAuth app for a connector (204).
+   */
+  'DELETE /api/connectors/:id/oauth-app'?: {}
+  /**
+   * Everyone in the workspace.
+   */
+  'GET /api/users'?: {
+    response: UserList
+  }
+  /**
+   * Invites a person (201).
+   */
+  'POST /api/users'?: {
+    body: CreateUser
+    response: User
+  }
+  /**
+   * A user's tokens and sessions.
+   */
+  'GET /api/users/:userId/tokens'?: {
+    response: TokenList
+  }
+  /**
+   * Issues an API token, shown once (201).
+   */
+  'POST /api/users/:userId/tokens'?: {
+    body: IssueToken
+    response: IssuedToken
+  }
+  /**
+   * Revokes a token.
+   */
+  'DELETE /api/tokens/:tokenId'?: {
+    response: Token
+  }
+  /**
+   * The apps the caller has a role in.
+   */
+  'GET /api/apps'?: {
+    response: AppList
+  }
+  /**
+   * Creates an app; its creator becomes its admin (201).
+   */
+  'POST /api/apps'?: {
+    body: CreateApp
+    response: App
+  }
+  /**
+   * One app with its members.
+   */
+  'GET /api/apps/:appId'?: {
+    response: App
+  }
+  /**
+   * Changes an app's name or the actions it uses.
+   */
+  'PATCH /api/apps/:appId'?: {
+    body: UpdateApp
+    response: App
+  }
+  /**
+   * Adds a member or changes their role.
+   */
+  'PUT /api/apps/:appId/members/:userId'?: {
+    body: SetMember
+    response: App
+  }
+  /**
+   * Removes a member.
+   */
+  'DELETE /api/apps/:appId/members/:userId'?: {
+    response: App
+  }
+  /**
+   * Whether the app has a usable connection to a connector, and where to complete one.
+   */
+  'GET /api/apps/:appId/needs'?: {
+    query: NeedsQuery
+    response: Needs
+  }
+  /**
+   * A page of the app's audit trail.
+   */
+  'GET /api/apps/:appId/audit'?: {
+    query?: AuditQuery
+    response: AuditPage
+  }
+  /**
+   * The app's connections.
+   */
+  'GET /api/apps/:appId/connections'?: {
+    response: ConnectionList
+  }
+  /**
+   * Adds a connection (201).
+   */
+  'POST /api/apps/:appId/connections'?: {
+    body: CreateConnection
+    response: Connection
+  }
+  /**
+   * One connection.
+   */
+  'GET /api/apps/:appId/connections/:id'?: {
+    response: Connection
+  }
+  /**
+   * Renames a connection, changes its base URL, fields or sharing.
+   */
+  'PATCH /api/apps/:appId/connections/:id'?: {
+    body: UpdateConnection
+    response: Connection
+  }
+  /**
+   * Deletes a connection and its credentials (204).
+   */
+  'DELETE /api/apps/:appId/connections/:id'?: {}
+  /**
+   * Connects or reconnects.
+   */
+  'PUT /api/apps/:appId/connections/:id/credentials'?: {
+    body: SetCredentials
+    response: Connection
+  }
+  /**
+   * Unauthorizes: drops the credentials, keeps the connection.
+   */
+  'DELETE /api/apps/:appId/connections/:id/credentials'?: {
+    response: Connection
+  }
+  /**
+   * Copies a connection without its credentials (201).
+   */
+  'POST /api/apps/:appId/connections/:id/clone'?: {
+    body: CloneConnection
+    response: Connection
+  }
+  /**
+   * Tests a connection.
+   */
+  'POST /api/apps/:appId/connections/:id/test'?: {
+    response: TestResult
+  }
+  /**
+   * Runs one of the connector's actions.
+   */
+  'POST /api/apps/:appId/connections/:id/actions/:actionKey'?: {
+    body: RunAction
+    response: ActionResult
+  }
+  /**
+   * A connection's recent runs.
+   */
+  'GET /api/apps/:appId/connections/:id/runs'?: {
+    response: RunList
+  }
+  /**
+   * Starts an OAuth2 authorization: a redirect to the provider, or its URL with `format=json`.
+   */
+  'GET /api/apps/:appId/connections/:id/oauth/authorize'?: {
+    query?: AuthorizeQuery
+    response: OAuthAuthorization
+  }
+  /**
+   * Sends a request to the base URL itself with the credentials injected; answers what the upstream answered.
+   */
+  'ALL /api/apps/:appId/connections/:id/proxy'?: {
+    body?: unknown
+    response?: unknown
+  }
+  /**
+   * Sends a request under the base URL with the credentials injected; answers what the upstream answered.
+   */
+  'ALL /api/apps/:appId/connections/:id/proxy/*'?: {
+    body?: unknown
+    response?: unknown
+  }
 }

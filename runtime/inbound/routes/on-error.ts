@@ -1,5 +1,6 @@
 import type { ErrorHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
+import type { ErrorEnvelope } from '../../../schemas/types/api.ts'
 import { SwitchboardError } from '../../errors.ts'
 
 /** Where the runtime writes log lines. */
@@ -15,16 +16,14 @@ export type Log = (line: string) => void
  */
 export function onError(log: Log): ErrorHandler {
   return (error, c) => {
-    if (error instanceof SwitchboardError) {
-      return c.json(error.toJSON(), error.status as 400)
-    }
-    if (error instanceof HTTPException) {
-      const status = error.status
-      const code = status === 413 ? 'body_too_large' : 'http_error'
-      const message = status === 413 ? 'The request body is too large (at most 1 MB).' : error.message || 'The request could not be handled.'
-      return c.json({ error: { code, message } }, status)
-    }
-    log(`error: unexpected ${error.name}: ${error.stack?.split('\n').slice(1, 6).join(' | ') ?? ''}`)
-    return c.json({ error: { code: 'internal_error', message: 'Something went wrong inside the runtime. The log has the details.' } }, 500)
+    const known = error instanceof SwitchboardError ? error : error instanceof HTTPException ? fromHono(error) : undefined
+    if (!known) log(`error: unexpected ${error.name}: ${error.stack?.split('\n').slice(1, 6).join(' | ') ?? ''}`)
+    const answer = known ?? new SwitchboardError(500, 'internal_error', 'Something went wrong inside the runtime. The log has the details.')
+    return c.json(answer.toJSON() as ErrorEnvelope, answer.status as 500)
   }
+}
+
+function fromHono(error: HTTPException): SwitchboardError {
+  if (error.status === 413) return new SwitchboardError(413, 'body_too_large', 'The request body is too large (at most 1 MB).')
+  return new SwitchboardError(error.status, 'http_error', error.message || 'The request could not be handled.')
 }

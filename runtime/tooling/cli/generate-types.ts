@@ -23,8 +23,12 @@ export async function generateTypes({ check = false } = {}): Promise<string[]> {
   const stale: string[] = []
   for (const { schema, out, name } of GENERATED) {
     const json = JSON.parse(await readFile(root + schema, 'utf8')) as JSONSchema
+    const imports = [...new Set(externalRefs(json))].map((ref) => {
+      const other = otherSchema(ref)
+      return `import type { ${other.name} } from './${other.out.split('/').pop()}'`
+    })
     const source = await compile(typeShape(json, true) as JSONSchema, name, {
-      bannerComment: BANNER.replace('{schema}', schema),
+      bannerComment: [BANNER.replace('{schema}', schema), ...imports].join('\n'),
       additionalProperties: false,
       unreachableDefinitions: true,
       strictIndexSignatures: true,
@@ -52,7 +56,7 @@ function typeShape(schema: unknown, isDef = false): unknown {
   if (Array.isArray(schema)) return schema.map((item) => typeShape(item))
   if (typeof schema !== 'object' || schema === null) return schema
   const source = schema as Record<string, unknown>
-  if (typeof source.$ref === 'string') return { $ref: source.$ref }
+  if (typeof source.$ref === 'string') return source.$ref.startsWith('#') ? { $ref: source.$ref } : { tsType: otherSchema(source.$ref).name }
   const out: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(source)) {
     if (VALIDATION_ONLY.includes(key)) continue
@@ -68,4 +72,17 @@ function typeShape(schema: unknown, isDef = false): unknown {
   // A schema that allows any JSON value (an action's body) is `unknown`, not an empty object type.
   if (!SHAPE_KEYS.some((k) => k in out) && !('$defs' in out)) out.tsType = 'unknown'
   return out
+}
+
+/** A `$ref` to another schema's root (`connector.schema.json`): its type is imported, not generated again. */
+function otherSchema(ref: string): (typeof GENERATED)[number] {
+  const found = GENERATED.find((g) => g.schema.endsWith(`/${ref}`))
+  if (!found) throw new Error(`generate-types: "${ref}" is not one of our schemas; only #/$defs/… and another schema's root can be referenced`)
+  return found
+}
+
+function externalRefs(schema: unknown): string[] {
+  if (typeof schema !== 'object' || schema === null) return []
+  const own = typeof (schema as { $ref?: unknown }).$ref === 'string' && !(schema as { $ref: string }).$ref.startsWith('#') ? [(schema as { $ref: string }).$ref] : []
+  return [...own, ...Object.values(schema).flatMap(externalRefs)]
 }
