@@ -22,7 +22,10 @@ export interface StoreRecord {
   [k: string]: unknown
 }
 
-/** A value an index holds: what a record has at one of the index's fields. */
+/**
+ * A value an index holds: what a record has at one of the index's fields. A field should hold one type: how
+ * values of different types order against each other is each engine's own (PostgreSQL: jsonb's order).
+ */
 export type IndexValue = string | number | boolean
 
 /**
@@ -36,7 +39,10 @@ export type IndexValue = string | number | boolean
 export interface IndexQuery {
   equals: readonly IndexValue[]
   range?: { gt?: IndexValue; gte?: IndexValue; lt?: IndexValue; lte?: IndexValue }
-  /** Order by the first field after `equals` (then by id). Default `asc`. */
+  /**
+   * Order by the first field after `equals` (then by the index's later fields, then by id: the index's order;
+   * `desc` reverses all of it). Default `asc`.
+   */
   order?: 'asc' | 'desc'
   limit?: number
 }
@@ -66,11 +72,12 @@ export interface StoreTx {
   delete(collection: CollectionName, id: string): Promise<boolean>
 }
 
-/** A change to a record, as {@link Store.subscribe} reports it. */
-export interface StoreChange {
-  collection: CollectionName
-  id: string
-}
+/**
+ * A change to a record, as {@link Store.subscribe} reports it; or `{ collection: '*' }`: changes may have been
+ * missed (PostgreSQL: the listening connection was lost and is back), so anything derived from the store, a
+ * cache, must be dropped whole. A union, so a listener cannot read `id` without handling that case first.
+ */
+export type StoreChange = { collection: CollectionName; id: string } | { collection: '*' }
 
 /**
  * The persistence interface.
@@ -107,7 +114,10 @@ export interface Store {
     options?: WriteOptions,
   ): Promise<T | undefined>
   delete(collection: CollectionName, id: string): Promise<boolean>
-  /** Several reads and writes that apply all or nothing (see {@link StoreTx}). */
+  /**
+   * Several reads and writes that apply all or nothing (see {@link StoreTx}). `fn` may run again when the
+   * database rolls it back to break a deadlock (PostgreSQL), so it does nothing outside `tx` that cannot be repeated.
+   */
   transaction<R>(fn: (tx: StoreTx) => Promise<R>): Promise<R>
   /**
    * Runs `fn` while holding the named lock, which one holder at a time has across every process using this
