@@ -1,0 +1,10 @@
+import { initial } from './0001-initial.ts'
+import type { Migration } from './migration.ts'
+
+/**
+ * Every migration, oldest first.
+ *
+ * @example
+ * MIGRATIONS.at(-1)!.version // the schema version this code writes
+ */
+export const MIGRATIONS: readonly Migration[] = [initial]

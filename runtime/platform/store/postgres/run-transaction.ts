@@ -1,0 +1,75 @@
+/**
+ * BEGIN … COMMIT on one pooled client, with the retry PostgreSQL asks for: a transaction chosen as a deadlock
+ * victim or failing serialization is rolled back whole and may run again
+ * (https://www.postgresql.org/docs/current/mvcc-serialization-failure-handling.html).
+ */
+import type { Pool, PoolClient } from 'pg'
+import { isConnectionError, isRetryable, storeError } from './errors.ts'
+
+/** How often a transaction runs at most when the database keeps asking to retry it. */
+const ATTEMPTS = 8
+
+export interface TransactionOptions {
+  pool: Pool
+  /** `host:port`, for messages. */
+  target: string
+  /** For messages: `"update of connections/c1"`. */
+  what: string
+  /** `SET LOCAL synchronous_commit = off`: commit without waiting for the WAL flush. */
+  relaxed?: boolean
+  /** Another error that means "run it again" (a row another writer created meanwhile). */
+  retryOn?: (error: unknown) => boolean
+}
+
+/** What the body of a transaction is given besides its client. */
+export interface TransactionState {
+  /** An error a statement met that the body may have caught: it aborted the transaction, so COMMIT must not pretend. */
+  failed?: unknown
+}
+
+const pause = (attempt: number) => new Promise((done) => setTimeout(done, Math.random() * 10 * 2 ** attempt))
+
+/**
+ * Runs `body` in a transaction and commits, or rolls back and throws what it threw. Rejects with 503
+ * `store_unavailable` when the database cannot be reached or is lost (nothing applied: the transaction died
+ * with the connection), and after {@link ATTEMPTS} deadlocks in a row.
+ *
+ * @example
+ * await runTransaction({ pool, target, what: 'transaction' }, async (client) => client.query('…'))
+ */
+export async function runTransaction<R>(
+  options: TransactionOptions,
+  body: (client: PoolClient, state: TransactionState) => Promise<R>,
+): Promise<R> {
+  for (let attempt = 1; ; attempt++) {
+    let client: PoolClient
+    try {
+      client = await options.pool.connect()
+    } catch (error) {
+      throw storeError(error, options.what, options.target)
+    }
+    const state: TransactionState = {}
+    let broken = false
+    try {
+      // Both in one round trip; SET LOCAL lasts until this transaction ends
+      // (https://www.postgresql.org/docs/current/wal-async-commit.html).
+      await client.query(options.relaxed ? 'BEGIN; SET LOCAL synchronous_commit = off' : 'BEGIN')
+      const result = await body(client, state)
+      if (state.failed !== undefined) throw state.failed
+      const commit = await client.query('COMMIT')
+      // COMMIT of a transaction an earlier statement aborted answers ROLLBACK, not an error.
+      if (commit.command === 'ROLLBACK') throw new Error(`the database rolled back the ${options.what}`)
+      return result
+    } catch (thrown) {
+      const error = state.failed ?? thrown
+      broken = isConnectionError(error)
+      if (!broken) await client.query('ROLLBACK').catch(() => (broken = true))
+      const again = isRetryable(error) || options.retryOn?.(error) === true
+      if (!again || attempt >= ATTEMPTS) throw storeError(error, options.what, options.target)
+    } finally {
+      // A client whose connection failed is closed rather than handed to the next caller.
+      client.release(broken)
+    }
+    await pause(attempt)
+  }
+}
