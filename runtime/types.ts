@@ -4,9 +4,9 @@
  */
 import type { SealedSecret } from './platform/crypto/index.ts'
 import type { Connector } from '../schemas/types/connector.ts'
-import type { Connection, FieldValue, Sharing } from '../schemas/types/api.ts'
+import type { AppMember, AppRole, Connection, FieldValue, Sharing, TokenKind } from '../schemas/types/api.ts'
 
-export type { Connector, FieldValue, Sharing }
+export type { AppRole, Connector, FieldValue, Sharing }
 
 /** What a connection is doing, as people see it (from the API schema). */
 export type ConnectionStatus = Connection['status']
@@ -108,21 +108,18 @@ export interface TokenRecord {
   userId: string
   name: string
   /** `session` tokens sit behind the designer's cookie and end at sign-out. */
-  kind: 'api' | 'session'
+  kind: TokenKind
   createdAt: string
   lastUsedAt?: string
   revokedAt?: string
 }
-
-/** Roles inside an app. */
-export type AppRole = 'admin' | 'member'
 
 /** An app: groups workflows and their connections. */
 export interface AppRecord {
   [k: string]: unknown
   id: string
   name: string
-  members: Array<{ userId: string; role: AppRole }>
+  members: AppMember[]
   /** `<connectorId>.<actionKey>` of the actions the app's workflows run: their scopes are requested. */
   actions?: string[]
   createdAt: string

@@ -1,34 +1,7 @@
-import type { ActionResult } from '../../../schemas/types/api.ts'
+import type { ActionResult, RunEntry } from '../../../schemas/types/api.ts'
 import { SwitchboardError } from '../../errors.ts'
 
-/** One action run or proxied request, as `GET …/connections/:id/runs` lists it. Never holds a secret. */
-export interface RunEntry {
-  /** Increasing within a process. */
-  seq: number
-  at: string
-  kind: 'action' | 'proxy'
-  appId: string
-  connectionId: string
-  userId: string
-  mode: 'user' | 'workflow'
-  /** The action's key (`kind: 'action'`). */
-  action?: string
-  /** The upstream request's method, once known. */
-  method?: string
-  /** The proxied path under the base URL, without its query (which may carry anything). */
-  path?: string
-  /** `ok`: 2xx/3xx; `http_error`: the upstream answered 4xx/5xx; `failed`: no complete answer. */
-  outcome: 'ok' | 'http_error' | 'failed'
-  /** The upstream's status, when it answered. */
-  status?: number
-  /** The error code, when the run failed (`upstream_timeout`, `invalid_inputs`, …). */
-  code?: string
-  durationMs: number
-  /** Requests sent, retries included; absent when none was. */
-  attempts?: number
-  /** Response bytes passed on (proxy). */
-  bytes?: number
-}
+export type { RunEntry }
 
 /** What a caller records; the log adds `seq` and `at`. */
 export type NewRun = Omit<RunEntry, 'seq' | 'at'>

@@ -1,36 +1,7 @@
+import type { AuditDetails, AuditEntry, AuditEvent } from '../../../schemas/types/api.ts'
 import type { Store } from '../../platform/store/index.ts'
 
-/** What happened, as the audit trail names it. */
-export type AuditEvent =
-  | 'connection.created'
-  | 'connection.updated'
-  | 'connection.sharing_changed'
-  | 'connection.connected'
-  | 'connection.reconnected'
-  | 'connection.unauthorized'
-  | 'connection.deleted'
-  | 'connection.tested'
-  | 'action.run'
-  | 'member.set'
-  | 'member.removed'
-
-/** Plain facts about an event; never a secret, never a field value. */
-export type AuditDetails = Record<string, string | number | boolean | null | string[]>
-
-/** One entry of an app's audit trail. */
-export interface AuditEntry {
-  /** Increasing within the app; the pagination cursor. */
-  seq: number
-  at: string
-  appId: string
-  /** Who acted. */
-  userId: string
-  event: AuditEvent
-  connectionId?: string
-  connectorId?: string
-  connectionName?: string
-  details?: AuditDetails
-}
+export type { AuditDetails, AuditEntry, AuditEvent }
 
 /** What a caller records; the log adds `seq`, `at` and `appId`. */
 export type NewAuditEntry = Omit<AuditEntry, 'seq' | 'at' | 'appId'>

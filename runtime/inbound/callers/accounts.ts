@@ -1,20 +1,8 @@
 import { randomBytes } from 'node:crypto'
-import type { CreateUser } from '../../../schemas/types/api.ts'
+import type { CreateUser, Token, User } from '../../../schemas/types/api.ts'
 import { SwitchboardError } from '../../errors.ts'
 import type { Store } from '../../platform/store/index.ts'
 import type { TokenRecord, UserRecord } from '../../types.ts'
-
-/** A token as people see it: what it is for and when it was used, never the token. */
-export interface TokenView {
-  /** The token's SHA-256 (hex): enough to revoke it, useless to sign in with. */
-  id: string
-  userId: string
-  name: string
-  kind: TokenRecord['kind']
-  createdAt: string
-  lastUsedAt?: string
-  revokedAt?: string
-}
 
 /**
  * Adds a person to the workspace. Emails are unique (case-insensitive) when given.
@@ -57,12 +45,22 @@ export async function listUsers(store: Store): Promise<UserRecord[]> {
 }
 
 /**
+ * A user as the API shows them.
+ *
+ * @example
+ * userView(record) // { id, name, email?, owner, createdAt }
+ */
+export function userView(user: UserRecord): User {
+  return { id: user.id, name: user.name, ...(user.email === undefined ? {} : { email: user.email }), owner: user.owner, createdAt: user.createdAt }
+}
+
+/**
  * What a token record shows.
  *
  * @example
  * tokenView(record) // { id, userId, name, kind, createdAt, lastUsedAt? , revokedAt? }
  */
-export function tokenView(record: TokenRecord): TokenView {
+export function tokenView(record: TokenRecord): Token {
   return {
     id: record.id,
     userId: record.userId,
@@ -80,7 +78,7 @@ export function tokenView(record: TokenRecord): TokenView {
  * @example
  * const tokens = await listTokens(store, 'u_1')
  */
-export async function listTokens(store: Store, userId: string): Promise<TokenView[]> {
+export async function listTokens(store: Store, userId: string): Promise<Token[]> {
   const records = await store.list<TokenRecord>('tokens', (t) => t.userId === userId)
   return records.sort((a, b) => b.createdAt.localeCompare(a.createdAt)).map(tokenView)
 }
@@ -92,7 +90,7 @@ export async function listTokens(store: Store, userId: string): Promise<TokenVie
  * @example
  * await revokeToken(store, tokenId, now, (t) => t.userId === me.id)
  */
-export async function revokeToken(store: Store, tokenId: string, now: string, allowed: (record: TokenRecord) => boolean = () => true): Promise<TokenView> {
+export async function revokeToken(store: Store, tokenId: string, now: string, allowed: (record: TokenRecord) => boolean = () => true): Promise<Token> {
   const notFound = () => new SwitchboardError(404, 'token_not_found', 'There is no such token. GET /api/users/:id/tokens lists them.')
   const record = /^[0-9a-f]{64}$/.test(tokenId) ? await store.get<TokenRecord>('tokens', tokenId) : undefined
   if (!record || !allowed(record)) throw notFound()

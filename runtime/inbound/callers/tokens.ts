@@ -1,9 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
+import type { TokenKind } from '../../../schemas/types/api.ts'
 import type { Store } from '../../platform/store/index.ts'
 import type { TokenRecord } from '../../types.ts'
-
-/** Kinds of token: API tokens people issue, and the session behind a browser's cookie. */
-export type TokenKind = 'api' | 'session'
 
 /**
  * The SHA-256 of a token, hex: the only form a token is kept in, and its record id.

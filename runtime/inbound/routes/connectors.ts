@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import type { TestDraft } from '../../../schemas/types/api.ts'
+import type { ConnectorSummary, TestDraft } from '../../../schemas/types/api.ts'
 import type { Connector } from '../../../schemas/types/connector.ts'
 import type { Catalogue } from '../../core/catalogue/index.ts'
 import type { ConnectionTests } from '../../core/connection-tests/index.ts'
@@ -7,12 +7,12 @@ import type { AuthVariables } from '../callers/index.ts'
 import { idParam, readBody } from './body.ts'
 
 /** What the catalogue list shows of a connector. */
-function summary(connector: Connector, builtIn: boolean) {
+function summary(connector: Connector, builtIn: boolean): ConnectorSummary {
   return {
     id: connector.id,
     name: connector.name,
-    description: connector.description,
-    icon: connector.icon,
+    ...(connector.description === undefined ? {} : { description: connector.description }),
+    ...(connector.icon === undefined ? {} : { icon: connector.icon }),
     categories: connector.categories ?? [],
     authTypes: [...new Set(connector.auth.map((m) => m.type))],
     actions: (connector.actions ?? []).length,

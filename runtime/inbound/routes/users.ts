@@ -3,16 +3,11 @@ import type { CreateUser, IssueToken } from '../../../schemas/types/api.ts'
 import { forbidden, roleIn } from '../access/index.ts'
 import { SwitchboardError } from '../../errors.ts'
 import type { Store } from '../../platform/store/index.ts'
-import type { AppRecord, UserRecord } from '../../types.ts'
-import { createUser, issueToken, listTokens, listUsers, requireUser, revokeToken, tokenView, type AuthVariables } from '../callers/index.ts'
+import type { AppRecord } from '../../types.ts'
+import { createUser, issueToken, listTokens, listUsers, requireUser, revokeToken, tokenView, userView, type AuthVariables } from '../callers/index.ts'
 import { idParam, readBody } from './body.ts'
 
 type Ctx = Context<{ Variables: AuthVariables }>
-
-/** A user as the API shows them. */
-function userView(user: UserRecord) {
-  return { id: user.id, name: user.name, ...(user.email === undefined ? {} : { email: user.email }), owner: user.owner, createdAt: user.createdAt }
-}
 
 /**
  * People and their API tokens. The owner invites users and issues their tokens (shown once, kept
