@@ -198,7 +198,7 @@ test('a relaxed write is visible at once and durable after the next group commit
   const { dir, store } = await open()
   const { readFile } = await import('node:fs/promises')
   const onDisk = async () => JSON.parse(await readFile(`${dir}/store.json`, 'utf8').catch(() => '{"collections":{}}')) as {
-    collections: Record<string, Record<string, unknown>>
+    collections: Record<string, Record<string, { at?: number }> | undefined>
   }
   await store.put('runs', { id: 'r1', at: 1 }, { durability: 'relaxed' })
   // Readers see it as soon as the call resolves.
@@ -209,7 +209,7 @@ test('a relaxed write is visible at once and durable after the next group commit
   expect((await onDisk()).collections.runs).toHaveProperty('r1')
   // And without any later write, it goes out on its own.
   await store.update('runs', 'r1', (r) => r && { ...r, at: 2 }, { durability: 'relaxed' })
-  for (let i = 0; i < 500 && (await onDisk()).collections.runs?.r1?.['at'] !== 2; i++) await new Promise((done) => setTimeout(done, 10))
+  for (let i = 0; i < 500 && (await onDisk()).collections.runs?.r1?.at !== 2; i++) await new Promise((done) => setTimeout(done, 10))
   expect((await onDisk()).collections.runs).toEqual({ r1: { id: 'r1', at: 2 } })
   await store.close()
 })

@@ -64,7 +64,7 @@ function model(records: Iterable<StoreRecord>, fields: string[], q: IndexQuery):
   const entries: { values: Part[]; id: string }[] = []
   for (const record of records) {
     let combos: Part[][] = [[]]
-    for (const field of fields) combos = combos.flatMap((c) => partsAt(record, field).map((p) => [...c, p]))
+    for (const field of fields) combos = combos.flatMap((c) => partsAt(record, field).map((p): Part[] => [...c, p]))
     for (const values of combos) entries.push({ values, id: record.id })
   }
   const k = q.equals.length
