@@ -58,6 +58,18 @@ describe.each(useEngines())('$name store: transactions', (engine) => {
     expect(await store.get('users', 'u2')).toBeUndefined()
   })
 
+  test('a conflict caught inside a transaction leaves the rest of it to commit', async () => {
+    const { store } = await engine.open()
+    await store.insert('users', { id: 'u1', email: 'ada@example.com' })
+    await store.transaction(async (tx) => {
+      await tx.insert('users', { id: 'u2', email: 'bob@example.com' })
+      await expect(tx.insert('users', { id: 'u3', email: 'ada@example.com' })).rejects.toMatchObject({ status: 409 })
+      await expect(tx.insert('users', { id: 'u2' })).rejects.toMatchObject({ status: 409 })
+      await tx.put('users', { id: 'u4', email: 'cy@example.com' })
+    })
+    expect((await store.scan('users', { limit: 10 })).map((u) => u.id)).toEqual(['u1', 'u2', 'u4'])
+  })
+
   test('reads inside see the transaction own writes; nobody else sees them before it ends', async () => {
     const { store } = await engine.open()
     await store.transaction(async (tx) => {

@@ -50,6 +50,10 @@ export function storeError(error: unknown, what: string, target: string): unknow
       cause: error,
     })
   }
+  if (code === '22P05' || code === '22021') {
+    // jsonb and text cannot hold U+0000 (https://www.postgresql.org/docs/current/datatype-json.html).
+    return new SwitchboardError(500, 'store_invalid_record', `The ${what} holds text PostgreSQL cannot store (${(error as Error).message}).`, { cause: error })
+  }
   if (isConnectionError(error)) {
     return new SwitchboardError(503, 'store_unavailable', `The database at ${target} is unavailable (${(error as Error).message}); the ${what} did not happen.`, {
       cause: error,

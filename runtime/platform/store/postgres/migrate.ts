@@ -20,6 +20,8 @@ export async function migrate(pool: Pool, migrations: readonly Migration[] = MIG
   const latest = migrations.at(-1)?.version ?? 0
   const client = await pool.connect()
   let broken = false
+  const lost = () => void (broken = true)
+  client.on('error', lost)
   try {
     await client.query('BEGIN')
     // Released by COMMIT or ROLLBACK, or by the connection ending: a crashed starter blocks nobody.
@@ -53,6 +55,7 @@ export async function migrate(pool: Pool, migrations: readonly Migration[] = MIG
     await client.query('ROLLBACK').catch(() => (broken = true))
     throw error
   } finally {
+    client.off('error', lost)
     client.release(broken)
   }
 }

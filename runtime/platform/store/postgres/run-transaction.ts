@@ -50,6 +50,10 @@ export async function runTransaction<R>(
     }
     const state: TransactionState = {}
     let broken = false
+    // A checked-out client has no 'error' listener of the pool's: one losing its connection between two
+    // statements (while the body awaits) would otherwise end the process. The next statement fails anyway.
+    const lost = () => void (broken = true)
+    client.on('error', lost)
     try {
       // Both in one round trip; SET LOCAL lasts until this transaction ends
       // (https://www.postgresql.org/docs/current/wal-async-commit.html).
@@ -62,11 +66,12 @@ export async function runTransaction<R>(
       return result
     } catch (thrown) {
       const error = state.failed ?? thrown
-      broken = isConnectionError(error)
+      broken ||= isConnectionError(error)
       if (!broken) await client.query('ROLLBACK').catch(() => (broken = true))
       const again = isRetryable(error) || options.retryOn?.(error) === true
       if (!again || attempt >= ATTEMPTS) throw storeError(error, options.what, options.target)
     } finally {
+      client.off('error', lost)
       // A client whose connection failed is closed rather than handed to the next caller.
       client.release(broken)
     }
