@@ -40,7 +40,8 @@ describe('postgres schema', () => {
     await open(url)
     const db = await sql(url)
     const tables = await db.query<{ table_name: string }>('SELECT table_name FROM information_schema.tables WHERE table_schema = $1', [SCHEMA])
-    expect(tables.rows.map((r) => r.table_name).sort()).toEqual([...[...TABLES.values()].map((t) => t.name), 'schema_migrations'].sort())
+    // Besides a table per collection: the migrations applied, and the log of changes the change feed reads.
+    expect(tables.rows.map((r) => r.table_name).sort()).toEqual([...[...TABLES.values()].map((t) => t.name), 'changes', 'schema_migrations'].sort())
 
     for (const table of TABLES.values()) {
       const columns = await db.query<{ column_name: string; data_type: string; is_generated: string }>(

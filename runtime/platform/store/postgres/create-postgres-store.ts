@@ -1,15 +1,16 @@
 import pg from 'pg'
 import { SwitchboardError } from '../../../errors.ts'
 import type { Store, StoreChange, StoreRecord, WriteOptions } from '../contract.ts'
-import { startChangeListener } from './change-listener.ts'
+import { startChangeFeed } from './change-feed.ts'
 import { isConnectionError, startError, storeError } from './errors.ts'
 import { indexOf, indexSql } from './index-query.ts'
 import { migrate } from './migrate.ts'
 import { createNamedLocks } from './named-locks.ts'
 import { type CheckedOptions, type PostgresStoreOptions, checkOptions } from './options.ts'
-import { RowAppeared, createRow, deleteRow, insertRow, readRow, recordJson, replaceRow, tableOf, upsertRow } from './rows.ts'
+import { deleteRow, insertRow, readRow, recordJson, tableOf, upsertRow } from './rows.ts'
 import { runTransaction } from './run-transaction.ts'
-import { readHeld, transactionView } from './transaction-view.ts'
+import { transactionView } from './transaction-view.ts'
+import { RowAppeared, updateRecord } from './update-record.ts'
 
 function pools(o: CheckedOptions): { pool: pg.Pool; lockPool: pg.Pool } {
   const config: pg.PoolConfig = {
@@ -54,10 +55,10 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       }
     }
   }
-  let listener: Awaited<ReturnType<typeof startChangeListener>>
+  let feed: Awaited<ReturnType<typeof startChangeFeed>>
   try {
     await migrate(pool)
-    listener = await startChangeListener(o, emit)
+    feed = await startChangeFeed(o, pool, emit)
   } catch (error) {
     await Promise.allSettled([pool.end(), lockPool.end()])
     throw startError(error, o.target)
@@ -67,12 +68,17 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   const inFlight = new Set<Promise<unknown>>()
   let closing: Promise<void> | undefined
 
-  /** Runs one operation unless the store is closed, mapping database failures; `close` waits for it. */
-  const run = <R>(what: string, fn: () => Promise<R>): Promise<R> => {
+  /**
+   * Runs one operation unless the store is closed, mapping database failures; `close` waits for it. A write
+   * that committed wakes the change feeds.
+   */
+  const run = <R>(what: string, fn: () => Promise<R>, writes = false): Promise<R> => {
     if (closing !== undefined) return Promise.reject(new SwitchboardError(503, 'store_closed', 'The store is closed.'))
     const done = (async () => {
       try {
-        return await fn()
+        const result = await fn()
+        if (writes) feed.wake()
+        return result
       } catch (error) {
         throw storeError(error, what, o.target)
       }
@@ -85,7 +91,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   const read = <R>(what: string, fn: () => Promise<R>) => run(what, () => fn().catch((error) => (isConnectionError(error) ? fn() : Promise.reject(error))))
   /** A single-statement write: on the pool as is, or in a transaction that commits without waiting for the flush. */
   const write = <R>(what: string, options: WriteOptions | undefined, fn: (db: pg.Pool | pg.PoolClient) => Promise<R>) =>
-    run(what, () => (options?.durability === 'relaxed' ? runTransaction({ pool, target: o.target, what, relaxed: true }, fn) : fn(pool)))
+    run(what, () => (options?.durability === 'relaxed' ? runTransaction({ pool, target: o.target, what, relaxed: true }, fn) : fn(pool)), true)
 
   const store: Store = {
     engine: 'postgres',
@@ -127,22 +133,8 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       const what = `update of ${collection}`
       const relaxed = options?.durability === 'relaxed'
       const retryOn = (error: unknown) => error instanceof RowAppeared
-      return run(what, () =>
-        runTransaction({ pool, target: o.target, what, relaxed, retryOn }, async (client) => {
-          const table = tableOf(collection)
-          // Called while the row (or, for a missing one, its id) is held: no other writer gets in between.
-          const current = await readHeld<never>(client, table, id)
-          const next = await updater(current)
-          if (next === undefined) {
-            if (current !== undefined) await deleteRow(client, table, id)
-            return undefined
-          }
-          const json = recordJson(collection, next, id)
-          if (current === undefined) await createRow(client, table, id, json)
-          else await replaceRow(client, table, id, json)
-          return JSON.parse(json) as typeof next
-        }),
-      )
+      const transaction = { pool, target: o.target, what, relaxed, retryOn, fused: true }
+      return run(what, () => runTransaction(transaction, (client) => updateRecord(client, collection, id, updater, relaxed)), true)
     },
     delete: (collection, id) => write(`delete from ${collection}`, undefined, (db) => deleteRow(db, tableOf(collection), id)),
     transaction: (fn) =>
@@ -155,6 +147,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
             tx.end()
           }
         }),
+        true,
       ),
     lock: (name, fn) => run(`lock "${name}"`, () => lock(name, fn)),
     subscribe(listen) {
@@ -167,7 +160,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       closing ??= (async () => {
         await Promise.allSettled([...inFlight])
         listeners.clear()
-        await listener.close()
+        await feed.close()
         await Promise.allSettled([pool.end(), lockPool.end()])
       })()
       return closing

@@ -52,7 +52,7 @@ export function recordJson(collection: CollectionName, record: unknown, expected
 }
 
 /** The 409 for a write a unique index refused; names the fields, never the values. */
-function uniqueConflict(table: Table, constraint: string | undefined): SwitchboardError {
+export function uniqueConflict(table: Table, constraint: string | undefined): SwitchboardError {
   const index = [...table.indexes.values()].find((i) => i.sqlName === constraint)
   if (index === undefined) {
     return new SwitchboardError(409, 'conflict', `A ${table.collection} record with this id already exists.`, { details: { collection: table.collection } })
@@ -61,6 +61,14 @@ function uniqueConflict(table: Table, constraint: string | undefined): Switchboa
   return new SwitchboardError(409, 'conflict', `Another ${table.collection} record already has the same ${fields} (unique index ${index.name}).`, {
     details: { collection: table.collection, index: index.name },
   })
+}
+
+/**
+ * The advisory lock key that stands for a record's id while no row exists to lock: taken by every
+ * read-to-write of a missing record (`update`, `tx.get`), so two of them cannot both create it.
+ */
+export function missingRowKey(table: Table, id: string): string {
+  return `switchboard:row:${table.collection}:${id}`
 }
 
 /** The record, or undefined; `lock` holds its row until the transaction ends (`SELECT … FOR UPDATE`). */
@@ -112,32 +120,6 @@ export async function upsertRow(db: Queryable, table: Table, id: string, json: s
     )
   // Only a unique index other than the id can refuse a put: without one, no savepoint is needed.
   await guard(db, inTransaction && hasUnique(table), table, upsert)
-}
-
-/** Thrown by {@link createRow} when a row with the id appeared since it was looked for: read it again. */
-export class RowAppeared extends Error {
-  override readonly name = 'RowAppeared'
-}
-
-/**
- * Inserts a row a transaction found missing (and holds the id of). A row with that id can still appear,
- * written by a plain `put`: that throws {@link RowAppeared}, and the caller starts over. Another unique clash
- * is 409 `conflict`.
- */
-export async function createRow(db: Queryable, table: Table, id: string, json: string): Promise<void> {
-  try {
-    await db.query(`INSERT INTO ${table.qualified} (id, data) VALUES ($1, $2::jsonb)`, [id, json])
-  } catch (error) {
-    if (isUniqueViolation(error) && error.constraint === `${table.name}_pkey`) throw new RowAppeared(`${table.collection}/${id}`)
-    if (isUniqueViolation(error)) throw uniqueConflict(table, error.constraint)
-    throw error
-  }
-}
-
-/** Replaces a row this transaction holds; 409 `conflict` when a unique value is another record's. */
-export async function replaceRow(db: Queryable, table: Table, id: string, json: string): Promise<void> {
-  const replace = () => db.query(`UPDATE ${table.qualified} SET data = $2::jsonb, version = version + 1 WHERE id = $1`, [id, json])
-  await guard(db, false, table, replace)
 }
 
 function hasUnique(table: Table): boolean {

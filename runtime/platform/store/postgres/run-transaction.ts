@@ -3,7 +3,7 @@
  * victim or failing serialization is rolled back whole and may run again
  * (https://www.postgresql.org/docs/current/mvcc-serialization-failure-handling.html).
  */
-import type { Pool, PoolClient } from 'pg'
+import type { Pool, PoolClient, QueryResult } from 'pg'
 import { isConnectionError, isRetryable, storeError } from './errors.ts'
 
 /** How often a transaction runs at most when the database keeps asking to retry it. */
@@ -19,12 +19,31 @@ export interface TransactionOptions {
   relaxed?: boolean
   /** Another error that means "run it again" (a row another writer created meanwhile). */
   retryOn?: (error: unknown) => boolean
+  /** The body sends BEGIN and COMMIT itself, with its first and last statements (one round trip less each). */
+  fused?: boolean
 }
 
 /** What the body of a transaction is given besides its client. */
 export interface TransactionState {
   /** An error a statement met that the body may have caught: it aborted the transaction, so COMMIT must not pretend. */
   failed?: unknown
+}
+
+/**
+ * BEGIN, and for a relaxed write `SET LOCAL synchronous_commit = off`, which lasts until the transaction ends
+ * (https://www.postgresql.org/docs/current/wal-async-commit.html); both go in one round trip.
+ */
+export function beginSql(relaxed = false): string {
+  return relaxed ? 'BEGIN; SET LOCAL synchronous_commit = off' : 'BEGIN'
+}
+
+/**
+ * Throws unless a COMMIT committed: COMMIT of a transaction an earlier statement aborted answers ROLLBACK, not an
+ * error. Takes the last result of a multi-statement query.
+ */
+export function checkCommitted(result: QueryResult | QueryResult[], what: string): void {
+  const last = Array.isArray(result) ? result.at(-1) : result
+  if (last?.command !== 'COMMIT') throw new Error(`the database rolled back the ${what}`)
 }
 
 const pause = (attempt: number) => new Promise((done) => setTimeout(done, Math.random() * 10 * 2 ** attempt))
@@ -55,14 +74,10 @@ export async function runTransaction<R>(
     const lost = () => void (broken = true)
     client.on('error', lost)
     try {
-      // Both in one round trip; SET LOCAL lasts until this transaction ends
-      // (https://www.postgresql.org/docs/current/wal-async-commit.html).
-      await client.query(options.relaxed ? 'BEGIN; SET LOCAL synchronous_commit = off' : 'BEGIN')
+      if (!options.fused) await client.query(beginSql(options.relaxed))
       const result = await body(client, state)
       if (state.failed !== undefined) throw state.failed
-      const commit = await client.query('COMMIT')
-      // COMMIT of a transaction an earlier statement aborted answers ROLLBACK, not an error.
-      if (commit.command === 'ROLLBACK') throw new Error(`the database rolled back the ${options.what}`)
+      if (!options.fused) checkCommitted(await client.query('COMMIT'), options.what)
       return result
     } catch (thrown) {
       const error = state.failed ?? thrown

@@ -10,7 +10,7 @@ import type { CollectionName } from '../contract.ts'
 /** The PostgreSQL schema every table lives in, so Switchboard can share a database with other software. */
 export const SCHEMA = 'switchboard'
 
-/** The channel the tables' triggers notify on every committed change (`<collection>:<id>`, or `*`). */
+/** The channel writers NOTIFY after committing, to wake the other processes' change feeds (change-feed.ts). */
 export const CHANGE_CHANNEL = 'switchboard_store'
 
 /** One indexed field, as a column. */

@@ -7,7 +7,7 @@ import { SwitchboardError, isSwitchboardError } from '../../../errors.ts'
 import type { StoreRecord, StoreTx } from '../contract.ts'
 import { storeError } from './errors.ts'
 import { indexOf, indexSql } from './index-query.ts'
-import { deleteRow, insertRow, type Queryable, readRow, recordJson, tableOf, upsertRow } from './rows.ts'
+import { deleteRow, insertRow, missingRowKey, type Queryable, readRow, recordJson, tableOf, upsertRow } from './rows.ts'
 import type { TransactionState } from './run-transaction.ts'
 import type { Table } from './schema.ts'
 
@@ -22,7 +22,7 @@ import type { Table } from './schema.ts'
 export async function readHeld<T extends StoreRecord>(db: Queryable, table: Table, id: string): Promise<T | undefined> {
   const found = await readRow<T>(db, table, id, true)
   if (found !== undefined) return found
-  await db.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`switchboard:row:${table.collection}:${id}`])
+  await db.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [missingRowKey(table, id)])
   return readRow<T>(db, table, id, true)
 }
 

@@ -2,7 +2,7 @@ import type { Migration } from './migration.ts'
 
 /**
  * The first schema: a table per collection of `collections.ts` (id, the record as jsonb, a version) with a
- * generated column per indexed field and its index, and a trigger that notifies every change.
+ * generated column per indexed field and its index, and a trigger that logs every change.
  *
  * Index columns are jsonb, so a number stays a number and a string a string (a field holds what the record
  * holds); `switchboard.index_value` keeps only strings, numbers and booleans, so a missing, null or object
@@ -20,19 +20,22 @@ CREATE FUNCTION switchboard.index_value(value jsonb) RETURNS jsonb
   LANGUAGE sql IMMUTABLE PARALLEL SAFE
   AS $$ SELECT CASE WHEN jsonb_typeof(value) IN ('string', 'number', 'boolean') THEN value END $$;
 
--- NOTIFY is delivered at commit, only if the transaction commits, in commit order
--- (https://www.postgresql.org/docs/current/sql-notify.html). A payload must stay under 8000 bytes: an id too
--- long for it is announced as '*', which listeners treat as "anything may have changed".
-CREATE FUNCTION switchboard.notify_change() RETURNS trigger
+-- Every committed change, for other processes to read (change-feed.ts): a row per change, under the id of the
+-- transaction that made it, in the same transaction, so a change is there exactly when it committed. NOTIFY in
+-- the writing transaction would do the same, but it serialises every such commit, WAL flush included
+-- (https://www.postgresql.org/docs/current/sql-notify.html); here NOTIFY is only a wake-up sent after commit.
+CREATE TABLE switchboard.changes (
+  xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
+  collection text NOT NULL,
+  id text NOT NULL
+);
+CREATE INDEX changes_by_xid ON switchboard.changes (xid);
+
+CREATE FUNCTION switchboard.record_change() RETURNS trigger
   LANGUAGE plpgsql
   AS $$
-DECLARE
-  payload text := TG_ARGV[0] || ':' || CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END;
 BEGIN
-  IF octet_length(payload) > 7900 THEN
-    payload := '*';
-  END IF;
-  PERFORM pg_notify('switchboard_store', payload);
+  INSERT INTO switchboard.changes (collection, id) VALUES (TG_ARGV[0], CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END);
   RETURN NULL;
 END
 $$;
@@ -143,29 +146,29 @@ CREATE TABLE switchboard.meta (
   version bigint NOT NULL DEFAULT 1
 );
 
-CREATE TRIGGER notify_change AFTER INSERT OR UPDATE OR DELETE ON switchboard.connectors
-  FOR EACH ROW EXECUTE FUNCTION switchboard.notify_change('connectors');
-CREATE TRIGGER notify_change AFTER INSERT OR UPDATE OR DELETE ON switchboard.connections
-  FOR EACH ROW EXECUTE FUNCTION switchboard.notify_change('connections');
-CREATE TRIGGER notify_change AFTER INSERT OR UPDATE OR DELETE ON switchboard.credentials
-  FOR EACH ROW EXECUTE FUNCTION switchboard.notify_change('credentials');
-CREATE TRIGGER notify_change AFTER INSERT OR UPDATE OR DELETE ON switchboard.users
-  FOR EACH ROW EXECUTE FUNCTION switchboard.notify_change('users');
-CREATE TRIGGER notify_change AFTER INSERT OR UPDATE OR DELETE ON switchboard.tokens
-  FOR EACH ROW EXECUTE FUNCTION switchboard.notify_change('tokens');
-CREATE TRIGGER notify_change AFTER INSERT OR UPDATE OR DELETE ON switchboard.apps
-  FOR EACH ROW EXECUTE FUNCTION switchboard.notify_change('apps');
-CREATE TRIGGER notify_change AFTER INSERT OR UPDATE OR DELETE ON switchboard.oauth_states
-  FOR EACH ROW EXECUTE FUNCTION switchboard.notify_change('oauthStates');
-CREATE TRIGGER notify_change AFTER INSERT OR UPDATE OR DELETE ON switchboard.oauth_apps
-  FOR EACH ROW EXECUTE FUNCTION switchboard.notify_change('oauthApps');
-CREATE TRIGGER notify_change AFTER INSERT OR UPDATE OR DELETE ON switchboard.audit
-  FOR EACH ROW EXECUTE FUNCTION switchboard.notify_change('audit');
-CREATE TRIGGER notify_change AFTER INSERT OR UPDATE OR DELETE ON switchboard.runs
-  FOR EACH ROW EXECUTE FUNCTION switchboard.notify_change('runs');
-CREATE TRIGGER notify_change AFTER INSERT OR UPDATE OR DELETE ON switchboard.token_failures
-  FOR EACH ROW EXECUTE FUNCTION switchboard.notify_change('tokenFailures');
-CREATE TRIGGER notify_change AFTER INSERT OR UPDATE OR DELETE ON switchboard.meta
-  FOR EACH ROW EXECUTE FUNCTION switchboard.notify_change('meta');
+CREATE TRIGGER record_change AFTER INSERT OR UPDATE OR DELETE ON switchboard.connectors
+  FOR EACH ROW EXECUTE FUNCTION switchboard.record_change('connectors');
+CREATE TRIGGER record_change AFTER INSERT OR UPDATE OR DELETE ON switchboard.connections
+  FOR EACH ROW EXECUTE FUNCTION switchboard.record_change('connections');
+CREATE TRIGGER record_change AFTER INSERT OR UPDATE OR DELETE ON switchboard.credentials
+  FOR EACH ROW EXECUTE FUNCTION switchboard.record_change('credentials');
+CREATE TRIGGER record_change AFTER INSERT OR UPDATE OR DELETE ON switchboard.users
+  FOR EACH ROW EXECUTE FUNCTION switchboard.record_change('users');
+CREATE TRIGGER record_change AFTER INSERT OR UPDATE OR DELETE ON switchboard.tokens
+  FOR EACH ROW EXECUTE FUNCTION switchboard.record_change('tokens');
+CREATE TRIGGER record_change AFTER INSERT OR UPDATE OR DELETE ON switchboard.apps
+  FOR EACH ROW EXECUTE FUNCTION switchboard.record_change('apps');
+CREATE TRIGGER record_change AFTER INSERT OR UPDATE OR DELETE ON switchboard.oauth_states
+  FOR EACH ROW EXECUTE FUNCTION switchboard.record_change('oauthStates');
+CREATE TRIGGER record_change AFTER INSERT OR UPDATE OR DELETE ON switchboard.oauth_apps
+  FOR EACH ROW EXECUTE FUNCTION switchboard.record_change('oauthApps');
+CREATE TRIGGER record_change AFTER INSERT OR UPDATE OR DELETE ON switchboard.audit
+  FOR EACH ROW EXECUTE FUNCTION switchboard.record_change('audit');
+CREATE TRIGGER record_change AFTER INSERT OR UPDATE OR DELETE ON switchboard.runs
+  FOR EACH ROW EXECUTE FUNCTION switchboard.record_change('runs');
+CREATE TRIGGER record_change AFTER INSERT OR UPDATE OR DELETE ON switchboard.token_failures
+  FOR EACH ROW EXECUTE FUNCTION switchboard.record_change('tokenFailures');
+CREATE TRIGGER record_change AFTER INSERT OR UPDATE OR DELETE ON switchboard.meta
+  FOR EACH ROW EXECUTE FUNCTION switchboard.record_change('meta');
 `,
 }
