@@ -4,6 +4,7 @@ import fc from 'fast-check'
 import { expect, test } from 'vitest'
 import type { IndexQuery, IndexValue, Store, StoreRecord } from '../../runtime/platform/store/contract.ts'
 import { createEmbeddedStore } from '../../runtime/platform/store/index.ts'
+import { type KeyPart, MISSING, compareKeys, encodeValues, idOf } from '../../runtime/platform/store/embedded/index-keys.ts'
 import { SortedList } from '../../runtime/platform/store/embedded/sorted-list.ts'
 import { useTempDirs } from './helpers.ts'
 
@@ -172,5 +173,33 @@ test('the sorted list keeps order and counts through thousands of inserts and re
       expect(list.size).toBe(model.size)
     }),
     { numRuns: 60 },
+  )
+})
+
+test('encoded index keys sort as their values do: numbers of any sign and size, strings with separator characters', () => {
+  const part = fc.oneof(
+    fc.boolean(),
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.integer(),
+    fc.string({ unit: fc.constantFrom('\u0000', '\u0001', '\u0002', 'a', 'b', '\uffff'), maxLength: 4 }),
+    fc.constant(MISSING),
+  )
+  const reference = (a: KeyPart, b: KeyPart): number => {
+    const rank = (p: KeyPart) => (typeof p === 'boolean' ? 0 : typeof p === 'number' ? 1 : typeof p === 'string' ? 2 : 3)
+    if (rank(a) !== rank(b)) return rank(a) - rank(b)
+    if (a === MISSING || a === b || (a === 0 && b === 0)) return 0
+    return (a as string) < (b as string) ? -1 : 1
+  }
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.tuple(part, part), fc.string({ unit: fc.constantFrom('\u0000', '\u0001', 'x'), maxLength: 3 })), { maxLength: 40 }), (rows) => {
+      const byKey = rows.map(([values, id]) => ({ values, id, key: `${encodeValues(values)}\u0000${id.replace(/[\u0000\u0001]/g, '')}` }))
+      const sortedByKey = [...byKey].sort((a, b) => compareKeys(a.key, b.key)).map((r) => r.values)
+      const sortedByReference = [...byKey]
+        .sort((a, b) => reference(a.values[0], b.values[0]) || reference(a.values[1], b.values[1]) || compareKeys(a.key, b.key))
+        .map((r) => r.values)
+      expect(sortedByKey.map((v) => v.map(String))).toEqual(sortedByReference.map((v) => v.map(String)))
+      for (const { key, id } of byKey) expect(idOf(key)).toBe(id.replace(/[\u0000\u0001]/g, ''))
+    }),
+    { numRuns: 300 },
   )
 })

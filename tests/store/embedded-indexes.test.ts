@@ -119,6 +119,8 @@ test('unique indexes: a taken value is a 409 for insert, put, update and transac
   )
   // A record may keep its own value, and give it up to another in one transaction.
   await store.update('users', 'u1', (u) => u && { ...u, name: 'Ada' })
+  await store.put('users', { id: 'u1', email: 'ada@example.com', name: 'Ada L.' })
+  await store.transaction(async (tx) => void (await tx.put('users', { id: 'u1', email: 'ada@example.com' })))
   await store.transaction(async (tx) => {
     await tx.put('users', { id: 'u1', email: 'ada@old.example.com' })
     await tx.put('users', { id: 'u3', email: 'ada@example.com' })
@@ -209,4 +211,17 @@ test('indexes are rebuilt when the store opens again', async () => {
   await expect(reopened.insert('users', { id: 'u2', email: 'ada@example.com' })).rejects.toMatchObject({ code: 'conflict' })
   expect(await reopened.count('users', 'byCreated', { equals: [] })).toBe(1)
   await reopened.close()
+})
+
+test('ids and values holding the characters index keys are built with are found as they are', async () => {
+  const { store } = await open()
+  const odd = ['a\u0000b', 'a\u0001', 'a', 'a\u0000', '\u0001\u0001', '']
+  for (const [i, text] of odd.entries()) {
+    await store.insert('credentials', { id: `k${text}x${i}`, connectionId: text })
+  }
+  for (const [i, text] of odd.entries()) {
+    expect(ids(await store.find('credentials', 'byConnection', { equals: [text] }))).toEqual([`k${text}x${i}`])
+  }
+  expect(ids(await store.find('credentials', 'byConnection', { equals: [], range: { gt: 'a', lt: 'a\u0001' } }))).toEqual(['ka\u0000x3', 'ka\u0000bx0'])
+  await store.close()
 })

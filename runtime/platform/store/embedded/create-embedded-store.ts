@@ -10,6 +10,7 @@ import { loadStoreFile } from '../internal/load-store-file.ts'
 import { restrictModes } from '../internal/restrict-modes.ts'
 import type { StoreLog } from '../types.ts'
 import { createEmbeddedEngine } from './embedded-engine.ts'
+import { SegmentedStoreFile } from './segmented-store-file.ts'
 
 /**
  * Options of {@link createEmbeddedStore}.
@@ -62,11 +63,11 @@ export async function createEmbeddedStore(options: EmbeddedStoreOptions): Promis
     await removeStaleTempFiles(dir, fileName)
     const path = join(dir, fileName)
     const backup = createBackupKeeper({ path: `${path}.bak`, intervalMs: backupIntervalMs, log })
-    const file = new DurableJsonFile(path, { onWritten: (text) => backup.written(text) })
-    const loaded = await loadStoreFile({ file, backup: new DurableJsonFile(`${path}.bak`), log })
+    const loaded = await loadStoreFile({ file: new DurableJsonFile(path), backup: new DurableJsonFile(`${path}.bak`), log })
     if (loaded.backupFresh) backup.markFresh()
+    const file = new SegmentedStoreFile(path, loaded.data, { onWritten: (bytes) => backup.written(bytes) })
     const db = new Low(file, loaded.data)
-    return createEmbeddedEngine({ db, path, log, backup, release: () => lock.release() })
+    return createEmbeddedEngine({ db, file, path, log, backup, release: () => lock.release() })
   } catch (error) {
     await lock.release()
     throw error

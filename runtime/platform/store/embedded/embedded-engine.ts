@@ -2,8 +2,10 @@ import type { Low } from 'lowdb'
 import { SwitchboardError } from '../../../errors.ts'
 import type { CollectionName, IndexName, IndexQuery, Store, StoreChange, StoreRecord, StoreTx, WriteOptions } from '../contract.ts'
 import type { BackupKeeper } from '../internal/backup.ts'
-import { copyOut, toStored } from '../internal/records.ts'
+import { toStored } from '../internal/records.ts'
+import { copyRecord } from './copy-record.ts'
 import type { StoreFile, StoreLog } from '../types.ts'
+import type { SegmentedStoreFile } from './segmented-store-file.ts'
 import { createEmbeddedTx } from './embedded-tx.ts'
 import { createFileWriter } from './file-writer.ts'
 import { createKeyLocks } from './key-locks.ts'
@@ -12,6 +14,8 @@ import { type Change, Tables, checkCollection } from './tables.ts'
 /** What the engine runs on, once the data directory is locked and the file loaded. */
 export interface EngineParts {
   db: Low<StoreFile>
+  /** The adapter `db` writes through, told of every changed record. */
+  file: SegmentedStoreFile
   path: string
   log: StoreLog
   backup: BackupKeeper
@@ -67,7 +71,10 @@ export function createEmbeddedEngine(parts: EngineParts): Store {
   const commit = (changes: Change[], options?: WriteOptions): Promise<void> | undefined => {
     const applied = tables.commit(changes)
     if (applied.length === 0) return undefined
-    for (const change of applied) notify(change)
+    for (const { collection, id, record } of applied) {
+      parts.file.changed(collection, id, record !== null)
+      notify({ collection, id })
+    }
     if (options?.durability === 'relaxed') return void writer.soon()
     return writer.flush()
   }
@@ -97,12 +104,12 @@ export function createEmbeddedEngine(parts: EngineParts): Store {
     async get<T extends StoreRecord>(collection: CollectionName, id: string) {
       ready(collection)
       const record = tables.get(collection, id)
-      return record && copyOut<T>(record)
+      return record && copyRecord<T>(record)
     },
 
     async find<T extends StoreRecord, C extends CollectionName = CollectionName>(collection: C, index: IndexName<C>, query: IndexQuery) {
       ready(collection)
-      return tables.find(collection, index, query).map((record) => copyOut<T>(record))
+      return tables.find(collection, index, query).map((record) => copyRecord<T>(record))
     },
 
     async count<C extends CollectionName>(collection: C, index: IndexName<C>, query: IndexQuery) {
@@ -113,7 +120,7 @@ export function createEmbeddedEngine(parts: EngineParts): Store {
     async scan<T extends StoreRecord>(collection: CollectionName, page: { after?: string; limit: number }) {
       ready(collection)
       checkPage(page)
-      return tables.scan(collection, page.after, page.limit).map((record) => copyOut<T>(record))
+      return tables.scan(collection, page.after, page.limit).map((record) => copyRecord<T>(record))
     },
 
     async insert<T extends StoreRecord>(collection: CollectionName, record: T, options?: WriteOptions) {
@@ -125,7 +132,7 @@ export function createEmbeddedEngine(parts: EngineParts): Store {
           if (current !== undefined) {
             throw new SwitchboardError(409, 'conflict', `A record with id "${stored.id}" already exists in ${collection}.`)
           }
-          return { result: copyOut<T>(stored), record: stored }
+          return { result: copyRecord<T>(stored), record: stored }
         }),
       )
     },
@@ -134,7 +141,7 @@ export function createEmbeddedEngine(parts: EngineParts): Store {
       ready(collection)
       checkOptions(options)
       const stored = toStored(collection, record)
-      return track(locked(collection, stored.id, options, () => ({ result: copyOut<T>(stored), record: stored })))
+      return track(locked(collection, stored.id, options, () => ({ result: copyRecord<T>(stored), record: stored })))
     },
 
     async update<T extends StoreRecord>(
@@ -147,10 +154,10 @@ export function createEmbeddedEngine(parts: EngineParts): Store {
       checkOptions(options)
       return track(
         locked(collection, id, options, async (current): Promise<Outcome<T | undefined>> => {
-          const next = await updater(current && copyOut<T>(current))
+          const next = await updater(current && copyRecord<T>(current))
           if (next === undefined) return { result: undefined, record: current === undefined ? undefined : null }
           const stored = toStored(collection, next, id)
-          return { result: copyOut<T>(stored), record: stored }
+          return { result: copyRecord<T>(stored), record: stored }
         }),
       )
     },

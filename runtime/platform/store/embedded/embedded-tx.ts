@@ -1,6 +1,7 @@
 import { SwitchboardError } from '../../../errors.ts'
 import type { CollectionName, IndexName, IndexQuery, StoreRecord, StoreTx } from '../contract.ts'
-import { copyOut, toStored } from '../internal/records.ts'
+import { toStored } from '../internal/records.ts'
+import { copyRecord } from './copy-record.ts'
 import type { KeyLocks } from './key-locks.ts'
 import { findWithStaged, stillHolds, uniqueKey } from './staged-find.ts'
 import { type Change, type Tables, checkCollection, uniqueConflict } from './tables.ts'
@@ -67,16 +68,18 @@ export function createEmbeddedTx(tables: Tables, locks: KeyLocks): EmbeddedTx {
     const mine = stagedIn(collection)
     for (const held of tables.uniqueEntries(collection, record)) {
       // A stored record this transaction has staged counts by its staged value, checked just below.
-      if (held.index.holder(held.entry, (id) => mine.has(id)) !== undefined) throw uniqueConflict(collection, held.index)
+      if (held.index.holder(held.values, (id) => id === record.id || mine.has(id)) !== undefined) {
+        throw uniqueConflict(collection, held.index)
+      }
       const key = uniqueKey(collection, held)
       const holders = uniqueHolders.get(key) ?? new Set<string>()
       for (const other of holders) {
-        const record = mine.get(other)
-        if (other !== held.entry.id && record && stillHolds(tables, collection, record, held)) {
+        const staged = mine.get(other)
+        if (other !== record.id && staged && stillHolds(tables, collection, staged, held)) {
           throw uniqueConflict(collection, held.index)
         }
       }
-      uniqueHolders.set(key, holders.add(held.entry.id))
+      uniqueHolders.set(key, holders.add(record.id))
     }
   }
   const stage = async <T extends StoreRecord>(collection: CollectionName, record: T, insert: boolean) => {
@@ -89,7 +92,7 @@ export function createEmbeddedTx(tables: Tables, locks: KeyLocks): EmbeddedTx {
     }
     checkUnique(collection, stored)
     stagedIn(collection).set(stored.id, stored)
-    return copyOut<T>(stored)
+    return copyRecord<T>(stored)
   }
 
   const tx: StoreTx = {
@@ -97,11 +100,11 @@ export function createEmbeddedTx(tables: Tables, locks: KeyLocks): EmbeddedTx {
       check(collection)
       await own(collection, id)
       const record = current(collection, id)
-      return record && copyOut<T>(record)
+      return record && copyRecord<T>(record)
     },
     async find<T extends StoreRecord, C extends CollectionName = CollectionName>(collection: C, index: IndexName<C>, query: IndexQuery) {
       check(collection)
-      return findWithStaged(tables, collection, index, query, staged.get(collection)).map((r) => copyOut<T>(r))
+      return findWithStaged(tables, collection, index, query, staged.get(collection)).map((r) => copyRecord<T>(r))
     },
     insert: (collection, record) => stage(collection, record, true),
     put: (collection, record) => stage(collection, record, false),

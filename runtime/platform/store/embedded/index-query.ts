@@ -1,14 +1,14 @@
 import { SwitchboardError } from '../../../errors.ts'
 import type { IndexQuery } from '../contract.ts'
-import { type CompiledIndex, type IndexEntry, type KeyPart, MISSING, compareValues, isIndexValue } from './index-keys.ts'
+import { AFTER_SEP, type CompiledIndex, MISSING, SEP, encodeValues, isIndexValue } from './index-keys.ts'
 
 /**
- * A query turned into two monotone predicates over the index order: the matching entries are those from the
- * first entry `start` holds for up to (not including) the first entry `end` holds for.
+ * A query turned into bounds on the encoded entries: it matches the entries from `start` (inclusive) up to
+ * `end` (exclusive; the end of the index when undefined).
  */
 export interface CompiledQuery {
-  readonly start: (entry: IndexEntry) => boolean
-  readonly end: (entry: IndexEntry) => boolean
+  readonly start: string
+  readonly end: string | undefined
   readonly order: 'asc' | 'desc'
   /** `Infinity` when the query sets none. */
   readonly limit: number
@@ -20,7 +20,6 @@ export interface CompiledQuery {
  *
  * @example
  * const q = compileQuery('audit', byApp, { equals: ['default'], range: { lt: 900 }, order: 'desc', limit: 50 })
- * q.start({ values: ['default', 12], id: 'a12' }) // true
  */
 export function compileQuery(collection: string, index: CompiledIndex, query: IndexQuery): CompiledQuery {
   const where = `${collection} index ${index.name}`
@@ -33,49 +32,45 @@ export function compileQuery(collection: string, index: CompiledIndex, query: In
   equals.forEach((value, i) => {
     if (!isIndexValue(value)) throw invalid(`The query on ${where} gives no string, number or boolean for "${fields[i]}".`)
   })
-  const prefix = equals as readonly KeyPart[]
   const { range, order = 'asc', limit } = query
   if (order !== 'asc' && order !== 'desc') throw invalid(`The query on ${where} has order "${String(order)}"; use "asc" or "desc".`)
   if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0)) {
     throw invalid(`The query on ${where} has limit ${String(limit)}; use a whole number, 0 or more.`)
   }
-  const starts: ((entry: IndexEntry) => boolean)[] = []
-  const ends: ((entry: IndexEntry) => boolean)[] = []
+  // Every entry whose first fields equal `equals` begins with `head`.
+  const head = equals.length > 0 ? encodeValues(equals as readonly string[]) + SEP : ''
+  let start = head
+  let end = equals.length > 0 ? head.slice(0, -1) + AFTER_SEP : undefined
   const bounds = range === undefined ? [] : Object.entries(range).filter(([, value]) => value !== undefined)
   if (bounds.length > 0) {
-    const field = fields[prefix.length]
+    const field = fields[equals.length]
     if (field === undefined) throw invalid(`The query on ${where} gives every field in "equals", so there is none left for "range".`)
+    const lower = (key: string) => void (start = key > start ? key : start)
+    const upper = (key: string) => void (end = end === undefined || key < end ? key : end)
     for (const [op, value] of bounds) {
       if (!isIndexValue(value)) throw invalid(`The range of the query on ${where} gives no string, number or boolean for "${field}".`)
-      const at = [...prefix, value]
-      if (op === 'gt') starts.push((e) => compareValues(e.values, at) > 0)
-      else if (op === 'gte') starts.push((e) => compareValues(e.values, at) >= 0)
-      else if (op === 'lt') ends.push((e) => compareValues(e.values, at) >= 0)
-      else if (op === 'lte') ends.push((e) => compareValues(e.values, at) > 0)
+      // Entries whose ranged field equals `value` begin with `at` + SEP; `at` + AFTER_SEP is past all of them.
+      const at = head + encodeValues([value])
+      if (op === 'gt') lower(at + AFTER_SEP)
+      else if (op === 'gte') lower(at + SEP)
+      else if (op === 'lt') upper(at + SEP)
+      else if (op === 'lte') upper(at + AFTER_SEP)
       else throw invalid(`The range of the query on ${where} has "${op}"; use gt, gte, lt or lte.`)
     }
-    // A record without a value at the ranged field sorts after every value, so a range must stop before it.
-    const missing: KeyPart[] = [...prefix, MISSING]
-    ends.push((e) => compareValues(e.values, missing) >= 0)
+    // A record without a value at the ranged field sorts after every value, so a range stops before it.
+    upper(head + encodeValues([MISSING]))
   }
-  starts.push((e) => compareValues(e.values, prefix) >= 0)
-  ends.push((e) => compareValues(e.values, prefix) > 0)
-  return {
-    start: (entry) => starts.every((holds) => holds(entry)),
-    end: (entry) => ends.some((holds) => holds(entry)),
-    order,
-    limit: limit ?? Number.POSITIVE_INFINITY,
-  }
+  return { start, end, order, limit: limit ?? Number.POSITIVE_INFINITY }
 }
 
 /**
  * Whether one entry matches a compiled query (for records a transaction has staged, which are not in the index).
  *
  * @example
- * matches(q, { values: ['default', 12], id: 'a12' }) // true
+ * matches(q, key) // true when q.start <= key < q.end
  */
-export function matches(query: CompiledQuery, entry: IndexEntry): boolean {
-  return query.start(entry) && !query.end(entry)
+export function matches(query: CompiledQuery, key: string): boolean {
+  return key >= query.start && (query.end === undefined || key < query.end)
 }
 
 function invalid(message: string): SwitchboardError {

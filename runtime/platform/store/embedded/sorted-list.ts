@@ -85,6 +85,23 @@ export class SortedList<T> {
     return chunk === undefined ? this.end() : { chunk: c, index: lowerBound(chunk, atOrAfter) }
   }
 
+  /**
+   * Like {@link seek}, for a position known not to be before `from`: when it lies in the same chunk, only that
+   * chunk is searched (a query's end is usually a few items past its start).
+   */
+  seekFrom(from: Cursor, atOrAfter: (item: T) => boolean): Cursor {
+    const chunk = this.#chunks[from.chunk]
+    if (chunk === undefined || !atOrAfter(chunk[chunk.length - 1]!)) return this.seek(atOrAfter)
+    let lo = from.index
+    let hi = chunk.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (atOrAfter(chunk[mid]!)) hi = mid
+      else lo = mid + 1
+    }
+    return { chunk: from.chunk, index: lo }
+  }
+
   end(): Cursor {
     return { chunk: this.#chunks.length, index: 0 }
   }

@@ -1,5 +1,5 @@
 import type { CollectionName, IndexQuery, StoreRecord } from '../contract.ts'
-import { compareEntries, compareValues, entriesOf } from './index-keys.ts'
+import { compareKeys, idOf, keysOf } from './index-keys.ts'
 import { matches } from './index-query.ts'
 import type { Tables, UniqueEntry } from './tables.ts'
 
@@ -20,17 +20,17 @@ export function findWithStaged(
 ): StoreRecord[] {
   const compiled = tables.compile(collection, index, query)
   if (staged === undefined || staged.size === 0) {
-    return compiled.index.select(compiled.query).map((entry) => tables.get(collection, entry.id)!)
+    return compiled.index.select(compiled.query).map((key) => tables.get(collection, idOf(key))!)
   }
-  const entries = compiled.index.select(compiled.query, (id) => staged.has(id))
+  const keys = compiled.index.select(compiled.query, (id) => staged.has(id))
   for (const record of staged.values()) {
     if (record === null) continue
-    for (const entry of entriesOf(compiled.index.compiled, record)) if (matches(compiled.query, entry)) entries.push(entry)
+    for (const key of keysOf(compiled.index.compiled, record)) if (matches(compiled.query, key)) keys.push(key)
   }
-  entries.sort(compiled.query.order === 'desc' ? (a, b) => compareEntries(b, a) : compareEntries)
+  keys.sort(compiled.query.order === 'desc' ? (a, b) => compareKeys(b, a) : compareKeys)
   const out: StoreRecord[] = []
   const seen = new Set<string>()
-  for (const { id } of entries) {
+  for (const id of keys.map(idOf)) {
     if (out.length >= compiled.query.limit) break
     if (seen.has(id)) continue
     seen.add(id)
@@ -46,12 +46,10 @@ export function findWithStaged(
  * stillHolds(tables, 'users', stagedUser, { index: byEmail, entry }) // true
  */
 export function stillHolds(tables: Tables, collection: CollectionName, record: StoreRecord, held: UniqueEntry): boolean {
-  return tables
-    .uniqueEntries(collection, record)
-    .some(({ index, entry }) => index === held.index && compareValues(entry.values, held.entry.values) === 0)
+  return tables.uniqueEntries(collection, record).some(({ index, values }) => index === held.index && values === held.values)
 }
 
 /** A key for a unique index's values, to look staged holders up by. */
-export function uniqueKey(collection: string, { index, entry }: UniqueEntry): string {
-  return `${collection}\u0000${index.compiled.name}\u0000${JSON.stringify(entry.values)}`
+export function uniqueKey(collection: string, { index, values }: UniqueEntry): string {
+  return `${collection}\u0000${index.compiled.name}\u0000${values}`
 }

@@ -1,9 +1,9 @@
 import { SwitchboardError } from '../../../errors.ts'
 import { COLLECTIONS } from '../collections.ts'
-import type { CollectionName, IndexQuery, StoreChange, StoreRecord } from '../contract.ts'
+import type { CollectionName, IndexQuery, StoreRecord } from '../contract.ts'
 import { emptyTable } from '../internal/records.ts'
 import type { StoreFile } from '../types.ts'
-import { type IndexEntry, MISSING, entriesOf } from './index-keys.ts'
+import { encodeValues, hasMissing, idOf, valuesOf } from './index-keys.ts'
 import { type CompiledQuery, compileQuery } from './index-query.ts'
 import { RecordIndex } from './record-index.ts'
 import { SortedList } from './sorted-list.ts'
@@ -20,10 +20,11 @@ export interface Change {
   record: StoreRecord | null
 }
 
-/** A unique index's entry of a record, for checking it against others. */
+/** A record's values in a unique index (encoded), for checking them against other records'. */
 export interface UniqueEntry {
   index: RecordIndex
-  entry: IndexEntry
+  values: string
+  id: string
 }
 
 const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
@@ -76,7 +77,7 @@ export class Tables {
 
   find(collection: CollectionName, index: string, query: IndexQuery): StoreRecord[] {
     const compiled = this.compile(collection, index, query)
-    return compiled.index.select(compiled.query).map((entry) => this.get(collection, entry.id)!)
+    return compiled.index.select(compiled.query).map((key) => this.get(collection, idOf(key))!)
   }
 
   count(collection: CollectionName, index: string, query: IndexQuery): number {
@@ -98,7 +99,10 @@ export class Tables {
     const out: UniqueEntry[] = []
     for (const index of this.#indexes.get(collection)!.values()) {
       if (!index.unique) continue
-      for (const entry of entriesOf(index.compiled, record)) if (!entry.values.includes(MISSING)) out.push({ index, entry })
+      for (const values of valuesOf(index.compiled, record)) {
+        const encoded = encodeValues(values)
+        if (!hasMissing(encoded)) out.push({ index, values: encoded, id: record.id })
+      }
     }
     return out
   }
@@ -107,9 +111,9 @@ export class Tables {
    * Applies a batch all or nothing: 409 `conflict` (and nothing changed) when a record would share a unique
    * index's values with another, stored or in the batch. Returns what changed (a delete of nothing is no change).
    */
-  commit(changes: readonly Change[]): StoreChange[] {
+  commit(changes: readonly Change[]): Change[] {
     this.#checkUnique(changes)
-    const applied: StoreChange[] = []
+    const applied: Change[] = []
     for (const { collection, id, record } of changes) {
       const before = this.get(collection, id)
       if (before === undefined && record === null) continue
@@ -119,7 +123,7 @@ export class Tables {
       for (const index of this.#indexes.get(collection)!.values()) index.replace(before, record ?? undefined)
       if (before === undefined) this.#ids.get(collection)!.insert(id)
       else if (record === null) this.#ids.get(collection)!.remove(id)
-      applied.push({ collection, id })
+      applied.push({ collection, id, record })
     }
     return applied
   }
@@ -130,11 +134,11 @@ export class Tables {
     const taken = new Map<string, string>()
     for (const { collection, id, record } of changes) {
       if (record === null) continue
-      for (const { index, entry } of this.uniqueEntries(collection, record)) {
-        if (index.holder(entry, (other) => changed.has(`${collection}\u0000${other}`)) !== undefined) {
+      for (const { index, values } of this.uniqueEntries(collection, record)) {
+        if (index.holder(values, (other) => changed.has(`${collection}\u0000${other}`)) !== undefined) {
           throw uniqueConflict(collection, index)
         }
-        const key = `${collection}\u0000${index.compiled.name}\u0000${JSON.stringify(entry.values)}`
+        const key = `${collection}\u0000${index.compiled.name}\u0000${values}`
         const other = taken.get(key)
         if (other !== undefined && other !== id) throw uniqueConflict(collection, index)
         taken.set(key, id)

@@ -5,7 +5,7 @@ import { basename, dirname, join } from 'node:path'
 let sequence = 0
 
 /**
- * Replaces `path` with `text` so that after a crash at any moment the file holds either the old or the new
+ * Replaces `path` with `text` (a string, or its bytes) so that after a crash at any moment the file holds either the old or the new
  * content, never a mix, and once this resolves the new content survives a power cut: write a unique temp file
  * in the same directory (rename is only atomic within one file system), fsync it, rename it over the target,
  * then fsync the directory so the rename itself is on disk.
@@ -13,7 +13,7 @@ let sequence = 0
  * @example
  * await writeFileDurably('data/store.json', JSON.stringify(data))
  */
-export async function writeFileDurably(path: string, text: string): Promise<void> {
+export async function writeFileDurably(path: string, text: string | Uint8Array): Promise<void> {
   const temp = join(dirname(path), `${basename(path)}.${process.pid}.${++sequence}.${randomBytes(4).toString('hex')}.tmp`)
   try {
     // 0o600: the store holds users and (encrypted) credentials; nobody else on the machine needs to read it.

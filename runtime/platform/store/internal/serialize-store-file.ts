@@ -31,7 +31,14 @@ export function serializeStoreFile(file: StoreFile): string {
   return `${out}${firstName ? '}' : '\n  }'}\n}\n`
 }
 
-function recordText(record: StoreRecord): string {
+/**
+ * A record's text as the store file holds it (computed once per frozen record). Parsing it is also the
+ * cheapest deep copy of a stored record: one contiguous string instead of a walk through its objects.
+ *
+ * @example
+ * const copy = JSON.parse(recordText(stored)) as StoreRecord
+ */
+export function recordText(record: StoreRecord): string {
   let text = cache.get(record)
   if (text === undefined) {
     // Indented as JSON.stringify would at this depth (three levels in). split/join rather than replaceAll: join
