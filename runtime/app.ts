@@ -1,38 +1,34 @@
 import { randomBytes } from 'node:crypto'
 import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { createRunLog, type RunLog } from './core/actions/index.ts'
-import { accessControl } from './inbound/access/index.ts'
-import { auditTrail, createAuditLog } from './inbound/audit/index.ts'
 import { createTokenEngine, type TokenEngineOptions } from './core/auth/index.ts'
 import { createOAuth2, createOAuthApps, oauthServices, type OAuth2Options } from './core/auth/oauth2/index.ts'
-import { SwitchboardError } from './errors.ts'
 import type { Catalogue } from './core/catalogue/index.ts'
 import { createConnectionTests } from './core/connection-tests/index.ts'
 import { createConnectionService } from './core/lifecycle/index.ts'
-import type { KeyRing } from './platform/crypto/index.ts'
-import type { HttpClient } from './platform/http/index.ts'
 import { createProxy, type ProxyOptions } from './core/proxy/index.ts'
 import { createConnectionUse, type RetryPolicy } from './core/use/index.ts'
-import { oauth2Routes, oauthAppRoutes, oauthCallbackRoutes } from './inbound/routes/oauth2.ts'
-import { proxyRoute } from './inbound/routes/proxy.ts'
-import type { Store } from './platform/store/index.ts'
-import { authenticate, type AuthVariables } from './inbound/callers/index.ts'
+import { SwitchboardError } from './errors.ts'
+import { appWide, assertEveryRouteDeclared, createPolicy, type RouteEnv } from './inbound/access/index.ts'
+import { createAuditLog } from './inbound/audit/index.ts'
 import { accessLog } from './inbound/routes/access-log.ts'
 import { appRoutes } from './inbound/routes/apps.ts'
 import { auditRoutes } from './inbound/routes/audit.ts'
-import { memberRoutes } from './inbound/routes/members.ts'
-import { needsRoutes } from './inbound/routes/needs.ts'
-import { userRoutes } from './inbound/routes/users.ts'
 import { connectionRoutes } from './inbound/routes/connections.ts'
 import { connectorRoutes } from './inbound/routes/connectors.ts'
 import { designerRoutes } from './inbound/routes/designer.ts'
 import { healthRoutes } from './inbound/routes/health.ts'
+import { memberRoutes } from './inbound/routes/members.ts'
+import { needsRoutes } from './inbound/routes/needs.ts'
+import { oauth2Routes, oauthAppRoutes, oauthCallbackRoutes } from './inbound/routes/oauth2.ts'
 import { onError, type Log } from './inbound/routes/on-error.ts'
-import { sessionRoutes } from './inbound/routes/session.ts'
+import { proxyRoutes } from './inbound/routes/proxy.ts'
 import { securityHeaders } from './inbound/routes/security-headers.ts'
-
-const PROXY_PATH = /^\/api\/apps\/[^/]+\/connections\/[^/]+\/proxy(\/|$)/
+import { sessionRoutes } from './inbound/routes/session.ts'
+import { userRoutes } from './inbound/routes/users.ts'
+import type { KeyRing } from './platform/crypto/index.ts'
+import type { HttpClient } from './platform/http/index.ts'
+import type { Store } from './platform/store/index.ts'
 
 /** The parts the runtime is built from; tests inject their own. */
 export interface AppOptions {
@@ -78,7 +74,6 @@ export function createApp(options: AppOptions) {
   }
   const clock = options.clock ?? (() => new Date())
   const log = options.log ?? ((line: string) => console.log(line))
-  const maxSize = options.maxBodyBytes ?? 1024 * 1024
   const newId = (prefix: string) => `${prefix}_${randomBytes(9).toString('base64url').replace(/[-_]/g, 'x')}`
   const parts = { store: options.store, catalogue: options.catalogue, keyRing: options.keyRing, http: options.http, clock, publicUrl: options.publicUrl }
   const audit = createAuditLog({ store: options.store, clock, ...(options.auditLimit === undefined ? {} : { limit: options.auditLimit }) })
@@ -92,7 +87,8 @@ export function createApp(options: AppOptions) {
     log,
     ...(options.oauth2?.stateTtlMs === undefined ? {} : { stateTtlMs: options.oauth2.stateTtlMs }),
     ...(options.oauth2?.tokenTimeoutMs === undefined ? {} : { tokenTimeoutMs: options.oauth2.tokenTimeoutMs }),
-    // The callback carries no bearer token, so the audit middleware never sees it: record it here.
+    // The callback is public and learns the app, the connection and the user only from the flow's state:
+    // the flow reports what it authorized, and it is recorded here.
     onAuthorized: (e) => audit.record(e.appId, {
       userId: e.userId,
       event: e.reconnected ? 'connection.reconnected' : 'connection.connected',
@@ -106,40 +102,38 @@ export function createApp(options: AppOptions) {
     forget: (credentialId) => tokens.forget(credentialId),
   }, apps)
   const runs = options.runLog ?? createRunLog({ clock })
-  const proxy = proxyRoute(createProxy({ use, http: options.http, runs, retry: options.retry, options: options.proxy }), options.store)
+  const proxy = createProxy({ use, http: options.http, runs, retry: options.retry, options: options.proxy })
+  // Each route declares who may call it where it is defined; the check at the end refuses to build an app
+  // with a route that does not.
+  const policy = createPolicy({ store: options.store, catalogue: options.catalogue, audit, clock, ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }) })
+  const { store, catalogue, publicUrl } = options
 
-  const app = new Hono<{ Variables: AuthVariables }>()
+  const app = new Hono<RouteEnv>()
   app.onError(onError(log))
-  app.notFound((c) => c.json({ error: { code: 'route_not_found', message: `There is no route ${c.req.method} ${c.req.path}.` } }, 404))
-  app.use(accessLog(log))
-  app.use(securityHeaders())
-  const limitBody = bodyLimit({
-    maxSize,
-    onError: () => {
-      throw new SwitchboardError(413, 'body_too_large', `The request body is larger than ${Math.round(maxSize / 1024)} KB. Send less.`)
-    },
-  })
-  // Hono's limit reads a body without Content-Length whole before passing it on; the proxy streams
-  // bodies and counts them itself, against its own limit.
-  app.use('/api/*', (c, next) => (PROXY_PATH.test(c.req.path) ? next() : limitBody(c, next)))
-  app.route('/api/health', healthRoutes(options.version ?? '0.1.0'))
-  app.route('/', sessionRoutes({ store: options.store, clock, publicUrl: options.publicUrl }))
-  app.route('/oauth', oauthCallbackRoutes(oauth2, options.store))
-  app.use('/api/*', authenticate({ store: options.store, clock }))
-  app.use('/api/*', accessControl({ store: options.store, catalogue: options.catalogue }))
-  app.use('/api/*', auditTrail({ store: options.store, audit }))
-  app.get('/api/me', (c) => c.json({ user: c.get('user') }))
-  app.route('/api/connectors/:id/oauth-app', oauthAppRoutes(oauth2))
-  app.route('/api/connectors', connectorRoutes({ catalogue: options.catalogue, tests }))
-  app.route('/api', userRoutes({ store: options.store, clock, publicUrl: options.publicUrl }))
-  app.route('/api/apps', appRoutes({ store: options.store, clock, newId, catalogue: options.catalogue }))
-  app.route('/api/apps/:appId/members', memberRoutes({ store: options.store, audit }))
-  app.route('/api/apps/:appId/needs', needsRoutes({ store: options.store, catalogue: options.catalogue, connections, publicUrl: options.publicUrl }))
-  app.route('/api/apps/:appId/audit', auditRoutes({ store: options.store, audit }))
-  app.route('/api/apps/:appId/connections/:id/oauth', oauth2Routes(oauth2, options.store))
-  app.route('/api/apps/:appId/connections', connectionRoutes({ ...parts, connections, tests, use, runs, retry: options.retry, oauth2 }))
-  app.all('/api/apps/:appId/connections/:id/proxy', proxy)
-  app.all('/api/apps/:appId/connections/:id/proxy/*', proxy)
-  app.route('/', designerRoutes(options.designerDir))
+  app.notFound((c) => c.json(new SwitchboardError(404, 'route_not_found', `There is no route ${c.req.method} ${c.req.path}.`).toJSON(), 404))
+  app.use(appWide(accessLog(log)))
+  app.use(appWide(securityHeaders()))
+  app.route('/api/health', healthRoutes(options.version ?? '0.1.0', policy))
+  app.route('/', sessionRoutes({ policy, store, clock, publicUrl }))
+  app.route('/oauth', oauthCallbackRoutes(oauth2, store, policy))
+  app.route('/api', userRoutes({ policy, store, clock, publicUrl }))
+  app.route('/api/connectors/:id/oauth-app', oauthAppRoutes(oauth2, policy))
+  app.route('/api/connectors', connectorRoutes({ policy, catalogue, tests }))
+  app.route('/api/apps', appRoutes({ policy, store, clock, newId, catalogue }))
+  app.route('/api/apps/:appId/members', memberRoutes({ policy, store }))
+  app.route('/api/apps/:appId/needs', needsRoutes({ policy, catalogue, connections, publicUrl }))
+  app.route('/api/apps/:appId/audit', auditRoutes({ policy, audit }))
+  app.route('/api/apps/:appId/connections/:id/oauth', oauth2Routes(oauth2, policy))
+  app.route('/api/apps/:appId/connections/:id/proxy', proxyRoutes(proxy, policy))
+  app.route('/api/apps/:appId/connections', connectionRoutes({ ...parts, policy, connections, tests, use, runs, retry: options.retry, oauth2 }))
+  // What no route above answers: inside an app it takes the admin role to learn that (a member learns
+  // nothing about routes they could not call anyway); elsewhere under /api, a sign-in.
+  const unknownRoute = (c: { req: { method: string; path: string } }) => {
+    throw new SwitchboardError(404, 'route_not_found', `There is no route ${c.req.method} ${c.req.path}.`)
+  }
+  app.all('/api/apps/:appId/*', policy({ role: 'admin', what: (c) => `call ${c.req.method} ${c.req.path}` }), unknownRoute)
+  app.all('/api/*', policy({ role: 'signed-in', what: 'call routes' }), unknownRoute)
+  app.route('/', designerRoutes(options.designerDir, policy))
+  assertEveryRouteDeclared(app)
   return app
 }

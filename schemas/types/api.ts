@@ -115,7 +115,6 @@ export type ErrorCode =
   | 'oauth2_values'
   | 'oauth_app_missing'
   | 'other_origin'
-  | 'owner_only'
   | 'provider_unavailable'
   | 'request_aborted'
   | 'response_too_large'

@@ -15,7 +15,7 @@ const TOKEN_ENDPOINT_CODES = ['invalid_client', 'invalid_grant', 'unauthorized_c
 
 /** Where a code is computed rather than written out, keyed `<file>: <expression>`. */
 export const COMPUTED: Record<string, { codes: (source: (file: string) => string) => string[]; why: string }> = {
-  'runtime/inbound/routes/body.ts: `${what}_not_found`': {
+  'runtime/inbound/access/route-context.ts: `${what}_not_found`': {
     why: 'idParam(c, name, what) answers `<what>_not_found`: one code per `what` its callers name',
     codes: (source) => runtimeFiles().flatMap((file) => [...strip(source(file)).matchAll(/\bidParam\(\s*\w+,\s*'[^']+',\s*'([a-z_]+)'\s*\)/g)].map((m) => `${m[1]}_not_found`)),
   },

@@ -1,116 +1,126 @@
-import type { AppRole } from '../../types.ts'
+import type { Context, MiddlewareHandler } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import type { Catalogue } from '../../core/catalogue/index.ts'
+import { SwitchboardError } from '../../errors.ts'
+import type { Store } from '../../platform/store/index.ts'
+import type { AppRecord, AppRole } from '../../types.ts'
+import type { AuditLog } from '../audit/index.ts'
+import { authenticateRequest } from '../callers/index.ts'
+import { appNotFound, atLeast, forbidden, roleIn } from './roles.ts'
+import { connectionOf } from './route-context.ts'
+import type { RouteEnv, RoutePolicy, RouteState } from './types.ts'
 
-/** Who may call a route inside an app (`/api/apps/:appId…`). */
-export interface AppRule {
-  /** HTTP method, or `*` for any. */
-  method: string
-  /** Path after `/api/apps/:appId`; `:name` is one segment, a trailing `*` anything below. */
-  path: string
-  role: AppRole
-  /** The role needed when the connection in the path is shared (its credentials serve everyone). */
-  shared?: AppRole
-  /** What the route does, for the refusal's message ("To <what> …"). */
-  what: string
+/** What a policy needs to check a request. */
+export interface PolicyDeps {
+  store: Store
+  catalogue: Catalogue
+  audit: AuditLog
+  clock: () => Date
+  /** Largest accepted request body in bytes (default 1 MiB). */
+  maxBodyBytes?: number
 }
+
+/** Makes the middleware that declares and enforces a route's policy. */
+export type Policy = (declared: RoutePolicy) => MiddlewareHandler<RouteEnv>
+
+const DECLARED = new WeakMap<object, RoutePolicy>()
 
 /**
- * Every route under an app and the role it needs. A route missing here needs the admin role, so a
- * new route is closed until someone decides who may call it.
- */
-export const APP_RULES: readonly AppRule[] = [
-  { method: 'GET', path: '', role: 'member', what: 'read the app' },
-  { method: 'PATCH', path: '', role: 'admin', what: "change the app's name or the actions it uses" },
-  { method: 'PUT', path: '/members/:userId', role: 'admin', what: 'add members or change their role' },
-  { method: 'DELETE', path: '/members/:userId', role: 'admin', what: 'remove members' },
-  { method: 'GET', path: '/audit', role: 'admin', what: 'read the audit trail' },
-  { method: 'GET', path: '/needs', role: 'member', what: 'check which connections the app has' },
-  { method: 'GET', path: '/connections', role: 'member', what: 'list connections' },
-  { method: 'POST', path: '/connections', role: 'admin', what: 'add connections' },
-  { method: 'GET', path: '/connections/:id', role: 'member', what: 'read connections' },
-  { method: 'PATCH', path: '/connections/:id', role: 'admin', what: "change a connection's name, base URL, fields or sharing" },
-  { method: 'DELETE', path: '/connections/:id', role: 'admin', what: 'delete connections' },
-  { method: 'POST', path: '/connections/:id/clone', role: 'admin', what: 'clone connections' },
-  { method: 'PUT', path: '/connections/:id/credentials', role: 'member', shared: 'admin', what: 'connect a shared connection (its credentials serve everyone)' },
-  { method: 'DELETE', path: '/connections/:id/credentials', role: 'member', shared: 'admin', what: 'unauthorize a shared connection' },
-  { method: 'GET', path: '/connections/:id/oauth/authorize', role: 'member', shared: 'admin', what: 'authorize a shared connection (its tokens serve everyone)' },
-  { method: 'POST', path: '/connections/:id/test', role: 'member', what: 'test connections' },
-  { method: 'POST', path: '/connections/:id/actions/:actionKey', role: 'member', what: 'run actions' },
-  { method: 'GET', path: '/connections/:id/runs', role: 'member', what: 'list runs' },
-  { method: '*', path: '/connections/:id/proxy', role: 'member', what: 'send requests through connections' },
-  { method: '*', path: '/connections/:id/proxy/*', role: 'member', what: 'send requests through connections' },
-]
-
-/** A workspace route that only the owner may call. */
-export interface OwnerRule {
-  method: string
-  /** Path from `/api`; same pattern language as {@link AppRule.path}. */
-  path: string
-  what: string
-}
-
-/** Workspace-wide routes reserved to the owner: the catalogue's custom connectors, OAuth apps, inviting people. */
-export const OWNER_RULES: readonly OwnerRule[] = [
-  { method: 'POST', path: '/api/connectors', what: 'create custom connectors' },
-  { method: 'PUT', path: '/api/connectors/:id', what: 'change custom connectors' },
-  { method: 'DELETE', path: '/api/connectors/:id', what: 'delete custom connectors' },
-  { method: 'PUT', path: '/api/connectors/:id/oauth-app', what: 'change OAuth apps' },
-  { method: 'DELETE', path: '/api/connectors/:id/oauth-app', what: 'delete OAuth apps' },
-  { method: 'POST', path: '/api/users', what: 'invite users' },
-  { method: 'POST', path: '/api/users/:id/tokens', what: 'issue API tokens' },
-]
-
-/**
- * Workspace routes that need the owner or a role (member or admin) in at least one app: they send
- * requests to upstream hosts, including those in `SWITCHBOARD_ALLOWED_HOSTS`, which a sign-in alone
- * must not reach.
- */
-export const APP_ROLE_RULES: readonly OwnerRule[] = [
-  { method: 'POST', path: '/api/connectors/test', what: 'test draft connectors' },
-]
-
-/** A matched rule and the path's named segments. */
-export interface Match<R> {
-  rule: R
-  params: Record<string, string>
-}
-
-const compiled = new Map<string, { regex: RegExp; names: string[] }>()
-
-function compile(path: string): { regex: RegExp; names: string[] } {
-  let entry = compiled.get(path)
-  if (!entry) {
-    const names: string[] = []
-    const source = path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:(\w+)/g, (_, name: string) => {
-      names.push(name)
-      return '([^/]+)'
-    }).replace(/\/\*$/, '/.*')
-    entry = { regex: new RegExp(`^${source}/?$`), names }
-    compiled.set(path, entry)
-  }
-  return entry
-}
-
-/**
- * The first rule matching a method and path, with the path's named segments.
+ * The policy a handler declares, when it is a policy middleware: what the start-up check looks for.
  *
  * @example
- * matchRule(APP_RULES, 'DELETE', '/connections/c_1') // { rule: { role: 'admin', … }, params: { id: 'c_1' } }
+ * policyOf(route.handler)?.role // 'admin'
  */
-export function matchRule<R extends { method: string; path: string }>(rules: readonly R[], method: string, path: string): Match<R> | undefined {
-  const verb = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase()
-  for (const rule of rules) {
-    if (rule.method !== '*' && rule.method !== verb) continue
-    const { regex, names } = compile(rule.path)
-    const found = regex.exec(path)
-    if (found) return { rule, params: Object.fromEntries(names.map((name, i) => [name, decode(found[i + 1]!)])) }
-  }
-  return undefined
+export function policyOf(handler: unknown): RoutePolicy | undefined {
+  return typeof handler === 'function' ? DECLARED.get(handler) : undefined
 }
 
-function decode(segment: string): string {
-  try {
-    return decodeURIComponent(segment)
-  } catch {
-    return segment
+/**
+ * The route policy factory. Each route passes its policy as per-route middleware where it is defined;
+ * the middleware limits the body, authenticates the caller (unless public), checks the role and puts what
+ * it read (the app, the caller's role, the connection when it had to look at it) on the context for the
+ * handler. A refused request reads no body, writes nothing and calls no upstream.
+ *
+ * @example
+ * const policy = createPolicy({ store, catalogue, audit, clock })
+ * app.post('/:id/clone', policy({ role: 'admin', what: 'clone connections', audit: 'connection.created' }), handler)
+ */
+export function createPolicy(deps: PolicyDeps): Policy {
+  for (const key of ['store', 'catalogue', 'audit', 'clock'] as const) {
+    if (!deps[key]) throw new TypeError(`createPolicy: deps.${key} is required`)
+  }
+  const maxSize = deps.maxBodyBytes ?? 1024 * 1024
+  const limitBody = bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new SwitchboardError(413, 'body_too_large', `The request body is larger than ${Math.round(maxSize / 1024)} KB. Send less.`)
+    },
+  })
+  const shared = { store: deps.store, catalogue: deps.catalogue, audit: deps.audit }
+
+  return (declared) => {
+    checkDeclaration(declared)
+    const middleware: MiddlewareHandler<RouteEnv> = async (c, next) => {
+      const run = async () => {
+        const route: RouteState = { policy: declared, deps: shared }
+        c.set('route', route)
+        if (declared.role !== 'public') {
+          await authenticateRequest(c, deps)
+          await checkRole(c, declared, route, deps.store)
+        }
+        await next()
+      }
+      // Hono's limit reads a body without Content-Length whole before passing it on; the proxy streams
+      // bodies and counts them itself, against its own limit.
+      if (declared.streamsBody) await run()
+      else await limitBody(c, run)
+    }
+    DECLARED.set(middleware, declared)
+    return middleware
+  }
+}
+
+function checkDeclaration(p: RoutePolicy): void {
+  const app = p.role === 'member' || p.role === 'admin'
+  if (p.shared !== undefined && !app) throw new TypeError(`policy: "shared" applies to the app roles, not to "${p.role}"`)
+  if (p.orSelf !== undefined && p.role !== 'owner') throw new TypeError(`policy: "orSelf" applies to "owner", not to "${p.role}"`)
+  if (typeof p.what === 'string' && p.what.trim() === '') throw new TypeError('policy: "what" says what the route does, for refusals')
+  if (p.audit !== undefined && !app) throw new TypeError('policy: only app routes record audit entries (the trail is per app)')
+}
+
+async function checkRole(c: Context<RouteEnv>, p: RoutePolicy, route: RouteState, store: Store): Promise<void> {
+  const user = c.get('user')
+  const what = typeof p.what === 'function' ? p.what(c) : p.what
+  switch (p.role) {
+    case 'owner':
+      if (!user.owner && !(p.orSelf !== undefined && c.req.param(p.orSelf) === user.id)) throw forbidden(`Only the workspace owner can ${what}.`, { required: 'owner' })
+      return
+    case 'member-anywhere':
+    case 'admin-anywhere': {
+      const needed: AppRole = p.role === 'admin-anywhere' ? 'admin' : 'member'
+      if (user.owner) return
+      const apps = await store.list<AppRecord>('apps', (a) => a.members.some((m) => m.userId === user.id))
+      if (apps.some((a) => atLeast(roleIn(a, user)!, needed))) return
+      throw forbidden(needed === 'member'
+        ? `To ${what} you need a role in an app (member or admin). Ask an app admin to add you.`
+        : `To ${what} you need the app admin role in some app, or to be the workspace owner.`, { required: needed })
+    }
+    case 'member':
+    case 'admin': {
+      const appId = c.req.param('appId') ?? ''
+      const app = await store.get<AppRecord>('apps', appId)
+      const role = app && roleIn(app, user)
+      if (!app || !role) throw appNotFound(appId)
+      route.app = app
+      route.role = role
+      let needed: AppRole = p.role
+      // Only someone short of the shared role needs the connection looked at; it stays for the handler.
+      if (p.shared && !atLeast(role, p.shared) && (await connectionOf(c)).record.sharing === 'shared') needed = p.shared
+      if (!atLeast(role, needed)) {
+        throw forbidden(`To ${what} in app "${app.name}" you need the app ${needed} role; you are a ${role}. Ask an app admin.`, { required: needed, role })
+      }
+      return
+    }
+    default:
   }
 }

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono'
+import type { Context } from 'hono'
 import { getCookie } from 'hono/cookie'
 import { SwitchboardError } from '../../errors.ts'
 import type { Store } from '../../platform/store/index.ts'
@@ -19,44 +19,45 @@ export interface AuthVariables {
 const LAST_USED_RESOLUTION_MS = 60_000
 
 /**
- * Authenticates `/api` requests by `Authorization: Bearer <token>` or the session cookie.
- * Cookie-authenticated writes must come from the runtime's own origin (CSRF).
+ * Authenticates a request by `Authorization: Bearer <token>` or the session cookie, and puts the user and
+ * token on the context. Cookie-authenticated writes must come from the runtime's own origin (CSRF). Every
+ * route that is not public runs it first, through its policy.
  *
  * @example
- * app.use('/api/*', authenticate({ store, clock }))
+ * await authenticateRequest(c, { store, clock })
+ * c.get('user') // the signed-in user
  */
-export function authenticate(options: { store: Store; clock: () => Date }): MiddlewareHandler<{ Variables: AuthVariables }> {
+export async function authenticateRequest<E extends { Variables: AuthVariables }>(context: Context<E>, options: { store: Store; clock: () => Date }): Promise<void> {
+  // Every route environment carries the caller's variables; this sets only those.
+  const c = context as unknown as Context<{ Variables: AuthVariables }>
   const { store, clock } = options
-  return async (c, next) => {
-    const header = c.req.header('authorization')
-    let token: string | undefined
-    let viaCookie = false
-    if (header !== undefined) {
-      const match = /^Bearer ([^\s]+)$/i.exec(header)
-      if (!match) throw new SwitchboardError(401, 'unauthenticated', 'The Authorization header must be "Bearer <token>".')
-      token = match[1]
-    } else {
-      token = getCookie(c, SESSION_COOKIE)
-      viaCookie = token !== undefined
-    }
-    if (!token) throw new SwitchboardError(401, 'unauthenticated', 'Sign in first: send "Authorization: Bearer <token>", or open the sign-in link the runtime printed.')
-    const record = await findToken(store, token)
-    const user = record && (await store.get<UserRecord>('users', record.userId))
-    if (!record || !user) throw new SwitchboardError(401, 'unauthenticated', 'The token is not valid or has been revoked. Ask the workspace owner for a new one.')
-    if (viaCookie && !['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) {
-      const origin = c.req.header('origin')
-      if (origin !== undefined && origin !== new URL(c.req.url).origin) {
-        throw new SwitchboardError(403, 'cross_origin', 'Requests from other sites cannot use the session cookie.')
-      }
-    }
-    const now = clock()
-    if (!record.lastUsedAt || now.getTime() - Date.parse(record.lastUsedAt) > LAST_USED_RESOLUTION_MS) {
-      // Recorded at minute resolution: a write per request would cost more than it tells.
-      void store.update<TokenRecord>('tokens', record.id, (t) => t && { ...t, lastUsedAt: now.toISOString() }).catch(() => {})
-    }
-    c.set('user', user)
-    c.set('token', record)
-    c.set('viaCookie', viaCookie)
-    await next()
+  const header = c.req.header('authorization')
+  let token: string | undefined
+  let viaCookie = false
+  if (header !== undefined) {
+    const match = /^Bearer ([^\s]+)$/i.exec(header)
+    if (!match) throw new SwitchboardError(401, 'unauthenticated', 'The Authorization header must be "Bearer <token>".')
+    token = match[1]
+  } else {
+    token = getCookie(c, SESSION_COOKIE)
+    viaCookie = token !== undefined
   }
+  if (!token) throw new SwitchboardError(401, 'unauthenticated', 'Sign in first: send "Authorization: Bearer <token>", or open the sign-in link the runtime printed.')
+  const record = await findToken(store, token)
+  const user = record && (await store.get<UserRecord>('users', record.userId))
+  if (!record || !user) throw new SwitchboardError(401, 'unauthenticated', 'The token is not valid or has been revoked. Ask the workspace owner for a new one.')
+  if (viaCookie && !['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) {
+    const origin = c.req.header('origin')
+    if (origin !== undefined && origin !== new URL(c.req.url).origin) {
+      throw new SwitchboardError(403, 'cross_origin', 'Requests from other sites cannot use the session cookie.')
+    }
+  }
+  const now = clock()
+  if (!record.lastUsedAt || now.getTime() - Date.parse(record.lastUsedAt) > LAST_USED_RESOLUTION_MS) {
+    // Recorded at minute resolution: a write per request would cost more than it tells.
+    void store.update<TokenRecord>('tokens', record.id, (t) => t && { ...t, lastUsedAt: now.toISOString() }).catch(() => {})
+  }
+  c.set('user', user)
+  c.set('token', record)
+  c.set('viaCookie', viaCookie)
 }

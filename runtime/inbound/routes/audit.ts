@@ -1,22 +1,18 @@
 import { Hono } from 'hono'
-import type { AuditLog } from '../audit/index.ts'
+import type { AuditPage } from '../../../schemas/types/api.ts'
 import { SwitchboardError } from '../../errors.ts'
-import type { Store } from '../../platform/store/index.ts'
-import type { AuthVariables } from '../callers/index.ts'
-import { requireApp } from './apps.ts'
-import { idParam } from './body.ts'
+import { appOf, type Policy, type RouteEnv } from '../access/index.ts'
+import type { AuditLog } from '../audit/index.ts'
 
 /**
  * `GET /api/apps/:appId/audit[?connection=<id>][&limit=50][&before=<seq>]`: the app's audit trail, newest
- * first, a page at a time (`next` is the `before` of the following page). App admins only (see
- * `runtime/access`).
+ * first, a page at a time (`next` is the `before` of the following page). App admins only.
  *
  * @example
- * app.route('/api/apps/:appId/audit', auditRoutes({ store, audit }))
+ * app.route('/api/apps/:appId/audit', auditRoutes({ policy, audit }))
  */
-export function auditRoutes(deps: { store: Store; audit: AuditLog }) {
-  return new Hono<{ Variables: AuthVariables }>().get('/', async (c) => {
-    const appId = (await requireApp(deps.store, idParam(c, 'appId', 'app'))).id
+export function auditRoutes(deps: { policy: Policy; audit: AuditLog }) {
+  return new Hono<RouteEnv>().get('/', deps.policy({ role: 'admin', what: 'read the audit trail' }), async (c) => {
     const number = (name: string) => {
       const raw = c.req.query(name)
       if (raw === undefined) return undefined
@@ -26,7 +22,7 @@ export function auditRoutes(deps: { store: Store; audit: AuditLog }) {
     const connectionId = c.req.query('connection')
     const limit = number('limit')
     const before = number('before')
-    const page = await deps.audit.list(appId, { ...(connectionId ? { connectionId } : {}), ...(limit ? { limit } : {}), ...(before ? { before } : {}) })
-    return c.json({ ...page, capacity: deps.audit.limit })
+    const page = await deps.audit.list(appOf(c).id, { ...(connectionId ? { connectionId } : {}), ...(limit ? { limit } : {}), ...(before ? { before } : {}) })
+    return c.json<AuditPage>({ ...page, capacity: deps.audit.limit })
   })
 }

@@ -48,17 +48,3 @@ export async function readBody<T>(c: Context, definition: string): Promise<T> {
   }
   return body as T
 }
-
-const ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/
-
-/**
- * A path parameter that must be an id; anything else (dots, slashes, encoded tricks) is a 404.
- *
- * @example
- * const appId = idParam(c, 'appId', 'app')
- */
-export function idParam(c: Context, name: string, what: string): string {
-  const value = c.req.param(name)
-  if (value === undefined || !ID.test(value)) throw new SwitchboardError(404, `${what}_not_found`, `There is no ${what} with that id.`)
-  return value
-}

@@ -1,29 +1,29 @@
 import { Hono, type Context } from 'hono'
-import type { CloneConnection, CreateConnection, RunAction, SetCredentials, UpdateConnection } from '../../../schemas/types/api.ts'
+import type { CloneConnection, ConnectionList, CreateConnection, RunAction, RunList, RunMode, SetCredentials, UpdateConnection } from '../../../schemas/types/api.ts'
 import { recordAction, runAction, type RunLog } from '../../core/actions/index.ts'
 import type { OAuth2 } from '../../core/auth/oauth2/index.ts'
 import type { ConnectionTests } from '../../core/connection-tests/index.ts'
-import { loadConnection } from '../../core/connections/index.ts'
 import type { ConnectionService } from '../../core/lifecycle/index.ts'
-import type { Catalogue } from '../../core/catalogue/index.ts'
-import type { Store } from '../../platform/store/index.ts'
 import type { ConnectionUseCore, RetryPolicy } from '../../core/use/index.ts'
-import type { AuthVariables } from '../callers/index.ts'
-import { requireApp } from './apps.ts'
-import { idParam, readBody } from './body.ts'
+import { SwitchboardError } from '../../errors.ts'
+import type { Store } from '../../platform/store/index.ts'
+import { appOf, assertOwnCredentialsOnly, audited, connectionOf, idParam, roleOf, type Policy, type RouteEnv } from '../access/index.ts'
+import { connectionEvents as events, credentialCount, hasCredentials } from '../audit/index.ts'
+import { readBody } from './body.ts'
 
-type Ctx = Context<{ Variables: AuthVariables }>
+type Ctx = Context<RouteEnv>
 
 /**
  * An app's connections: list, add, read, change, delete, connect/unauthorize, clone, test, run
- * actions and list recent runs.
+ * actions and list recent runs. Each route declares who may call it and what it records in the audit
+ * trail; the connection it works on is read once, by the policy or the route, and shared.
  *
  * @example
- * app.route('/api/apps/:appId/connections', connectionRoutes({ store, connections }))
+ * app.route('/api/apps/:appId/connections', connectionRoutes({ policy, store, connections, tests, use, runs, publicUrl, clock }))
  */
 export function connectionRoutes(deps: {
+  policy: Policy
   store: Store
-  catalogue: Catalogue
   connections: ConnectionService
   tests: ConnectionTests
   use: ConnectionUseCore
@@ -33,49 +33,86 @@ export function connectionRoutes(deps: {
   retry?: RetryPolicy | undefined
   oauth2?: OAuth2
 }) {
-  const { connections } = deps
-  const app = async (c: Ctx) => (await requireApp(deps.store, idParam(c, 'appId', 'app'))).id
+  const { connections, policy, store } = deps
   const actor = (c: Ctx) => ({ userId: c.get('user').id })
   const id = (c: Ctx) => idParam(c, 'id', 'connection')
 
-  return new Hono<{ Variables: AuthVariables }>()
-    .get('/', async (c) => c.json({ connections: await connections.list(await app(c), actor(c)) }))
-    .post('/', async (c) => {
-      const appId = await app(c)
-      return c.json(await connections.create(appId, await readBody<CreateConnection>(c, 'CreateConnection'), actor(c)), 201)
+  return new Hono<RouteEnv>()
+    .get('/', policy({ role: 'member', what: 'list connections' }), async (c) => c.json<ConnectionList>({ connections: await connections.list(appOf(c).id, actor(c)) }))
+    .post('/', policy({ role: 'admin', what: 'add connections', audit: 'connection.created' }), async (c) => {
+      const made = await connections.create(appOf(c).id, await readBody<CreateConnection>(c, 'CreateConnection'), actor(c))
+      await audited(c, events.created(made))
+      return c.json(made, 201)
     })
-    .get('/:id', async (c) => c.json(await connections.get(await app(c), id(c), actor(c))))
-    .patch('/:id', async (c) => {
-      const appId = await app(c)
-      return c.json(await connections.update(appId, id(c), await readBody<UpdateConnection>(c, 'UpdateConnection'), actor(c)))
+    .get('/:id', policy({ role: 'member', what: 'read connections' }), async (c) => c.json(await connections.view(await connectionOf(c), actor(c))))
+    .patch('/:id', policy({ role: 'admin', what: "change a connection's name, base URL, fields or sharing", audit: ['connection.updated', 'connection.sharing_changed'] }), async (c) => {
+      const change = await readBody<UpdateConnection>(c, 'UpdateConnection')
+      const { record } = await connectionOf(c)
+      const held = await credentialCount(store, record.id)
+      const after = await connections.update(record.appId, record.id, change, actor(c))
+      const entry = events.updated(record, change, after, held - (await credentialCount(store, record.id)))
+      if (entry) await audited(c, entry)
+      return c.json(after)
     })
-    .delete('/:id', async (c) => {
-      await connections.delete(await app(c), id(c))
+    .delete('/:id', policy({ role: 'admin', what: 'delete connections', audit: 'connection.deleted' }), async (c) => {
+      const { record } = await connectionOf(c)
+      const held = await credentialCount(store, record.id)
+      await connections.delete(record.appId, record.id)
+      await audited(c, events.deleted(record, held))
       return c.body(null, 204)
     })
-    .put('/:id/credentials', async (c) => {
-      const appId = await app(c)
+    .put('/:id/credentials', policy({ role: 'member', shared: 'admin', what: 'connect a shared connection (its credentials serve everyone)', audit: ['connection.connected', 'connection.reconnected'] }), async (c) => {
       const body = await readBody<SetCredentials>(c, 'SetCredentials')
+      const loaded = await connectionOf(c)
+      if (roleOf(c) !== 'admin') assertOwnCredentialsOnly(loaded, body)
+      const { record } = loaded
+      const reconnected = await hasCredentials(store, record, actor(c).userId)
       // Client-credentials methods connect by fetching a token; every other method stores what was typed.
-      const granted = await deps.oauth2?.connectClientCredentials(appId, id(c), body, actor(c))
-      return c.json(granted ?? await connections.setCredentials(appId, id(c), body, actor(c)))
+      const granted = await deps.oauth2?.connectClientCredentials(record.appId, record.id, body, actor(c))
+      const after = granted ?? await connections.setCredentials(record.appId, record.id, body, actor(c))
+      await audited(c, events.connected(record, after, reconnected))
+      return c.json(after)
     })
-    .delete('/:id/credentials', async (c) => c.json(await connections.unauthorize(await app(c), id(c), actor(c))))
-    .post('/:id/clone', async (c) => {
-      const appId = await app(c)
-      return c.json(await connections.clone(appId, id(c), await readBody<CloneConnection>(c, 'CloneConnection'), actor(c)), 201)
+    .delete('/:id/credentials', policy({ role: 'member', shared: 'admin', what: 'unauthorize a shared connection', audit: 'connection.unauthorized' }), async (c) => {
+      const { record } = await connectionOf(c)
+      const held = await credentialCount(store, record.id)
+      const after = await connections.unauthorize(record.appId, record.id, actor(c))
+      await audited(c, events.unauthorized(record, held - (await credentialCount(store, record.id))))
+      return c.json(after)
     })
-    .post('/:id/test', async (c) => c.json(await deps.tests.run(await app(c), id(c), actor(c))))
-    .post('/:id/actions/:actionKey', async (c) => {
-      const appId = await app(c)
+    .post('/:id/clone', policy({ role: 'admin', what: 'clone connections', audit: 'connection.created' }), async (c) => {
+      const body = await readBody<CloneConnection>(c, 'CloneConnection')
+      const made = await connections.clone(appOf(c).id, id(c), body, actor(c))
+      await audited(c, events.created(made, id(c)))
+      return c.json(made, 201)
+    })
+    .post('/:id/test', policy({ role: 'member', what: 'test connections', audit: 'connection.tested' }), async (c) => {
+      const { record } = await connectionOf(c)
+      const result = await deps.tests.run(record.appId, record.id, actor(c))
+      await audited(c, events.tested(record, result))
+      return c.json(result)
+    })
+    .post('/:id/actions/:actionKey', policy({ role: 'member', what: 'run actions', audit: 'action.run' }), async (c) => {
+      const { record } = await connectionOf(c)
       const actionKey = idParam(c, 'actionKey', 'action')
-      const body = await readBody<RunAction>(c, 'RunAction')
-      const run = { appId, connectionId: id(c), userId: actor(c).userId, mode: body.mode ?? 'user', action: actionKey }
-      return c.json(await recordAction(deps.runs, run, () => runAction(deps, { appId, id: id(c), actionKey, body, actor: actor(c), retry: deps.retry })))
+      let mode: RunMode = 'user'
+      try {
+        const body = await readBody<RunAction>(c, 'RunAction')
+        mode = body.mode ?? 'user'
+        const run = { appId: record.appId, connectionId: record.id, userId: actor(c).userId, mode, action: actionKey }
+        const result = await recordAction(deps.runs, run, () => runAction(deps, { appId: record.appId, id: record.id, actionKey, body, actor: actor(c), retry: deps.retry }))
+        await audited(c, events.actionRun(record, actionKey, mode, { status: result.status }))
+        return c.json(result)
+      } catch (error) {
+        // An action that does not exist ran nothing; every other failure is a run that failed.
+        if (!(error instanceof SwitchboardError && error.status === 404)) {
+          await audited(c, events.actionRun(record, actionKey, mode, { code: error instanceof SwitchboardError ? error.code : 'internal_error' }))
+        }
+        throw error
+      }
     })
-    .get('/:id/runs', async (c) => {
-      const appId = await app(c)
-      const { record } = await loadConnection(deps, appId, id(c))
-      return c.json({ runs: deps.runs.list(appId, record.id), capacity: deps.runs.capacity })
+    .get('/:id/runs', policy({ role: 'member', what: 'list runs' }), async (c) => {
+      const { record } = await connectionOf(c)
+      return c.json<RunList>({ runs: deps.runs.list(record.appId, record.id), capacity: deps.runs.capacity })
     })
 }

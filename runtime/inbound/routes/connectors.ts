@@ -1,10 +1,10 @@
 import { Hono } from 'hono'
-import type { ConnectorSummary, TestDraft } from '../../../schemas/types/api.ts'
+import type { ConnectorEntry, ConnectorList, ConnectorSummary, TestDraft, TestResult, ValidationResult } from '../../../schemas/types/api.ts'
 import type { Connector } from '../../../schemas/types/connector.ts'
 import type { Catalogue } from '../../core/catalogue/index.ts'
 import type { ConnectionTests } from '../../core/connection-tests/index.ts'
-import type { AuthVariables } from '../callers/index.ts'
-import { idParam, readBody } from './body.ts'
+import { idParam, type Policy, type RouteEnv } from '../access/index.ts'
+import { readBody } from './body.ts'
 
 /** What the catalogue list shows of a connector. */
 function summary(connector: Connector, builtIn: boolean): ConnectorSummary {
@@ -21,40 +21,39 @@ function summary(connector: Connector, builtIn: boolean): ConnectorSummary {
 }
 
 /**
- * The catalogue routes: list, read, validate, create, update, delete custom connectors, and test a draft.
+ * The catalogue routes: everyone signed in reads and validates; the workspace owner creates, updates and
+ * deletes custom connectors; testing a draft, which sends requests to upstream hosts (allow-listed ones
+ * included), needs a role in some app.
  *
  * @example
- * app.route('/api/connectors', connectorRoutes({ catalogue, tests }))
+ * app.route('/api/connectors', connectorRoutes({ policy, catalogue, tests }))
  */
-export function connectorRoutes(deps: { catalogue: Catalogue; tests: Pick<ConnectionTests, 'draft'> }) {
-  const { catalogue } = deps
-  return new Hono<{ Variables: AuthVariables }>()
-    .get('/', async (c) => {
+export function connectorRoutes(deps: { policy: Policy; catalogue: Catalogue; tests: Pick<ConnectionTests, 'draft'> }) {
+  const { catalogue, policy } = deps
+  return new Hono<RouteEnv>()
+    .get('/', policy({ role: 'signed-in', what: 'read the catalogue' }), async (c) => {
       const q = (c.req.query('q') ?? '').toLowerCase()
       const category = c.req.query('category')
       const entries = (await catalogue.list()).filter(({ connector }) =>
         (!q || `${connector.name} ${connector.id} ${connector.description ?? ''}`.toLowerCase().includes(q)) &&
         (!category || (connector.categories ?? []).includes(category as never)))
-      return c.json({ connectors: entries.map((e) => summary(e.connector, e.builtIn)) })
+      return c.json<ConnectorList>({ connectors: entries.map((e) => summary(e.connector, e.builtIn)) })
     })
-    .post('/validate', async (c) => {
+    .post('/validate', policy({ role: 'signed-in', what: 'validate connectors' }), async (c) => {
       const doc = await readBody<unknown>(c, 'ConnectorDocument')
-      return c.json(catalogue.validate(doc))
+      return c.json<ValidationResult>(catalogue.validate(doc))
     })
-    .post('/test', async (c) => c.json(await deps.tests.draft(await readBody<TestDraft>(c, 'TestDraft'))))
-    .get('/:id', async (c) => {
-      const entry = await catalogue.get(idParam(c, 'id', 'connector'))
-      return c.json(entry)
-    })
-    .post('/', async (c) => {
+    .post('/test', policy({ role: 'member-anywhere', what: 'test draft connectors' }), async (c) => c.json<TestResult>(await deps.tests.draft(await readBody<TestDraft>(c, 'TestDraft'))))
+    .get('/:id', policy({ role: 'signed-in', what: 'read connectors' }), async (c) => c.json<ConnectorEntry>(await catalogue.get(idParam(c, 'id', 'connector'))))
+    .post('/', policy({ role: 'owner', what: 'create custom connectors' }), async (c) => {
       const connector = await catalogue.create(await readBody<unknown>(c, 'ConnectorDocument'), c.get('user').id)
-      return c.json({ connector, builtIn: false }, 201)
+      return c.json<ConnectorEntry>({ connector, builtIn: false }, 201)
     })
-    .put('/:id', async (c) => {
+    .put('/:id', policy({ role: 'owner', what: 'change custom connectors' }), async (c) => {
       const connector = await catalogue.update(idParam(c, 'id', 'connector'), await readBody<unknown>(c, 'ConnectorDocument'))
-      return c.json({ connector, builtIn: false })
+      return c.json<ConnectorEntry>({ connector, builtIn: false })
     })
-    .delete('/:id', async (c) => {
+    .delete('/:id', policy({ role: 'owner', what: 'delete custom connectors' }), async (c) => {
       await catalogue.delete(idParam(c, 'id', 'connector'))
       return c.body(null, 204)
     })

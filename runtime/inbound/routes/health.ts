@@ -1,4 +1,6 @@
 import { Hono } from 'hono'
+import type { Health } from '../../../schemas/types/api.ts'
+import type { Policy, RouteEnv } from '../access/index.ts'
 
 /**
  * Liveness, without authentication.
@@ -6,6 +8,6 @@ import { Hono } from 'hono'
  * @example
  * await app.request('/api/health') // 200 { ok: true }
  */
-export function healthRoutes(version: string) {
-  return new Hono().get('/', (c) => c.json({ ok: true, version }))
+export function healthRoutes(version: string, policy: Policy) {
+  return new Hono<RouteEnv>().get('/', policy({ role: 'public', what: 'check liveness' }), (c) => c.json<Health>({ ok: true, version }))
 }

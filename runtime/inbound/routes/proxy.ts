@@ -1,23 +1,19 @@
-import type { Context } from 'hono'
+import { Hono, type Context } from 'hono'
 import type { createProxy } from '../../core/proxy/index.ts'
-import type { Store } from '../../platform/store/index.ts'
-import type { AuthVariables } from '../callers/index.ts'
-import { requireApp } from './apps.ts'
-import { idParam } from './body.ts'
-
-type Ctx = Context<{ Variables: AuthVariables }>
+import { appOf, idParam, type Policy, type RouteEnv } from '../access/index.ts'
 
 /**
- * `ALL /api/apps/:appId/connections/:id/proxy/*`: hands the request, as the caller sent it, to the proxy.
+ * `ALL /api/apps/:appId/connections/:id/proxy[/*]`: hands the request, as the caller sent it, to the proxy.
+ * The body streams through, limited by the proxy itself, not read whole here.
  *
  * @example
- * app.all('/api/apps/:appId/connections/:id/proxy/*', proxyRoute(createProxy({ use, http, runs }), store))
+ * app.route('/api/apps/:appId/connections/:id/proxy', proxyRoutes(createProxy({ use, http, runs }), policy))
  */
-export function proxyRoute(proxy: ReturnType<typeof createProxy>, store: Store) {
-  return async (c: Ctx): Promise<Response> => {
-    const appId = (await requireApp(store, idParam(c, 'appId', 'app'))).id
-    return proxy({
-      appId,
+export function proxyRoutes(proxy: ReturnType<typeof createProxy>, policy: Policy) {
+  const declared = policy({ role: 'member', what: 'send requests through connections', streamsBody: true })
+  const handler = (c: Context<RouteEnv>) =>
+    proxy({
+      appId: appOf(c).id,
       id: idParam(c, 'id', 'connection'),
       userId: c.get('user').id,
       method: c.req.method,
@@ -26,5 +22,5 @@ export function proxyRoute(proxy: ReturnType<typeof createProxy>, store: Store) 
       body: c.req.raw.body,
       signal: c.req.raw.signal,
     })
-  }
+  return new Hono<RouteEnv>().all('/', declared, handler).all('/*', declared, handler)
 }

@@ -1,9 +1,10 @@
 import { Hono, type Context } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
-import type { SignIn } from '../../../schemas/types/api.ts'
+import type { SignedIn, SignIn } from '../../../schemas/types/api.ts'
 import { SwitchboardError } from '../../errors.ts'
 import type { Store } from '../../platform/store/index.ts'
 import type { TokenRecord, UserRecord } from '../../types.ts'
+import type { Policy, RouteEnv } from '../access/index.ts'
 import { findToken, hashToken, issueToken, SESSION_COOKIE } from '../callers/index.ts'
 import { readBody } from './body.ts'
 
@@ -15,18 +16,20 @@ import { readBody } from './body.ts'
  * the click.
  *
  * @example
- * app.route('/', sessionRoutes({ store, clock, publicUrl }))
+ * app.route('/', sessionRoutes({ policy, store, clock, publicUrl }))
  */
-export function sessionRoutes(deps: { store: Store; clock: () => Date; publicUrl?: string }) {
-  return new Hono()
-    .get('/signin', (c) => {
+export function sessionRoutes(deps: { policy: Policy; store: Store; clock: () => Date; publicUrl?: string }) {
+  const { policy } = deps
+  // Public: these are how a person gets a session; each checks what it accepts itself.
+  return new Hono<RouteEnv>()
+    .get('/signin', policy({ role: 'public', what: 'open the sign-in link' }), (c) => {
       // The token moves into the fragment, which the browser never sends to a server nor in a Referer.
       const token = c.req.query('token') ?? ''
       c.header('Referrer-Policy', 'no-referrer')
       c.header('Cache-Control', 'no-store')
       return c.redirect(`/#/signin?token=${encodeURIComponent(token)}`, 303)
     })
-    .post('/api/session', async (c) => {
+    .post('/api/session', policy({ role: 'public', what: 'sign in' }), async (c) => {
       fromOwnPage(c, deps.publicUrl, 'sign you in')
       const { token } = await readBody<SignIn>(c, 'SignIn')
       const record = await findToken(deps.store, token)
@@ -42,9 +45,9 @@ export function sessionRoutes(deps: { store: Store; clock: () => Date; publicUrl
         maxAge: 60 * 60 * 24 * 30,
       })
       c.header('Cache-Control', 'no-store')
-      return c.json({ user: { id: user.id, name: user.name, owner: user.owner } })
+      return c.json<SignedIn>({ user: { id: user.id, name: user.name, owner: user.owner } })
     })
-    .post('/api/session/signout', async (c) => {
+    .post('/api/session/signout', policy({ role: 'public', what: 'sign out' }), async (c) => {
       fromOwnPage(c, deps.publicUrl, 'sign you out', { originOptional: true })
       const token = getCookie(c, SESSION_COOKIE)
       if (token) {
