@@ -1,9 +1,5 @@
-import { api } from './api.ts'
-
-interface AppSummary {
-  id: string
-  name: string
-}
+import { call } from './api.ts'
+import type { App } from './types.ts'
 
 /**
  * Which app a person works in: the one of the last connections page visited, `default` at first.
@@ -11,10 +7,10 @@ interface AppSummary {
  */
 class AppsState {
   current = $state('default')
-  list = $state<AppSummary[]>([])
+  list = $state<App[]>([])
 
   async load(): Promise<void> {
-    this.list = (await api<{ apps: AppSummary[] }>('GET', '/api/apps')).apps
+    this.list = (await call('GET /api/apps')).apps
   }
 }
 

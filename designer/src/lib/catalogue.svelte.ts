@@ -1,11 +1,7 @@
-import { api } from './api.ts'
-import type { Connector, ConnectorSummary } from './types.ts'
+import { call } from './api.ts'
+import type { ConnectorEntry, ConnectorSummary } from './types.ts'
 
-/** A connector as `GET /api/connectors/:id` answers it. */
-export interface ConnectorEntry {
-  connector: Connector
-  builtIn: boolean
-}
+export type { ConnectorEntry }
 
 /**
  * The catalogue list, shared by the catalogue, the connector picker and the connections table (for
@@ -20,7 +16,7 @@ class CatalogueState {
 
   async load(): Promise<void> {
     try {
-      this.connectors = (await api<{ connectors: ConnectorSummary[] }>('GET', '/api/connectors')).connectors
+      this.connectors = (await call('GET /api/connectors')).connectors
       this.error = ''
     } catch (error) {
       this.error = (error as Error).message
@@ -43,5 +39,5 @@ export const catalogue = new CatalogueState()
  * const { connector, builtIn } = await getConnector('github')
  */
 export function getConnector(id: string): Promise<ConnectorEntry> {
-  return api<ConnectorEntry>('GET', `/api/connectors/${encodeURIComponent(id)}`)
+  return call('GET /api/connectors/:id', { params: { id } })
 }

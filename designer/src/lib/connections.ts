@@ -1,27 +1,27 @@
-import { api, ApiError } from './api.ts'
-import type { Connection, Connector, FieldValue, FieldValues, Sharing, TestResult } from './types.ts'
-
-const base = (appId: string, id?: string) => `/api/apps/${encodeURIComponent(appId)}/connections${id ? `/${encodeURIComponent(id)}` : ''}`
+import { ApiError, call, urlOf } from './api.ts'
+import type { Connector, CreateConnection, FieldValue, FieldValues, SetCredentials, UpdateConnection } from './types.ts'
 
 /**
- * The connections API, typed. Every call throws {@link ApiError} on failure.
+ * The connections API, typed from the contract. Every call throws {@link ApiError} on failure.
  *
  * @example
  * const list = await connections.list('default')
  */
 export const connections = {
-  list: async (appId: string) => (await api<{ connections: Connection[] }>('GET', base(appId))).connections,
-  get: (appId: string, id: string) => api<Connection>('GET', base(appId, id)),
-  create: (appId: string, body: { connectorId: string; name: string; authMethod?: string; values?: FieldValues; sharing?: 'shared' | 'personal' }) =>
-    api<Connection>('POST', base(appId), body),
-  update: (appId: string, id: string, body: { name?: string; baseUrl?: string | null; values?: FieldValues; sharing?: Sharing }) => api<Connection>('PATCH', base(appId, id), body),
-  setCredentials: (appId: string, id: string, body: { authMethod?: string; values: FieldValues }) => api<Connection>('PUT', `${base(appId, id)}/credentials`, body),
-  unauthorize: (appId: string, id: string) => api<Connection>('DELETE', `${base(appId, id)}/credentials`),
-  remove: (appId: string, id: string) => api<void>('DELETE', base(appId, id)),
-  clone: (appId: string, id: string, name: string) => api<Connection>('POST', `${base(appId, id)}/clone`, { name }),
-  test: (appId: string, id: string) => api<TestResult>('POST', `${base(appId, id)}/test`),
+  list: async (appId: string) => (await call('GET /api/apps/:appId/connections', { params: { appId } })).connections,
+  get: (appId: string, id: string) => call('GET /api/apps/:appId/connections/:id', { params: { appId, id } }),
+  create: (appId: string, body: CreateConnection) => call('POST /api/apps/:appId/connections', { params: { appId }, body }),
+  update: (appId: string, id: string, body: UpdateConnection) => call('PATCH /api/apps/:appId/connections/:id', { params: { appId, id }, body }),
+  setCredentials: (appId: string, id: string, body: SetCredentials) => call('PUT /api/apps/:appId/connections/:id/credentials', { params: { appId, id }, body }),
+  unauthorize: (appId: string, id: string) => call('DELETE /api/apps/:appId/connections/:id/credentials', { params: { appId, id } }),
+  remove: (appId: string, id: string) => call('DELETE /api/apps/:appId/connections/:id', { params: { appId, id } }),
+  clone: (appId: string, id: string, name: string) => call('POST /api/apps/:appId/connections/:id/clone', { params: { appId, id }, body: { name } }),
+  test: (appId: string, id: string) => call('POST /api/apps/:appId/connections/:id/test', { params: { appId, id } }),
+  /** Runs one of the connector's actions as the signed-in person. */
+  runAction: (appId: string, id: string, actionKey: string, inputs: Record<string, unknown>) =>
+    call('POST /api/apps/:appId/connections/:id/actions/:actionKey', { params: { appId, id, actionKey }, body: { inputs } }),
   /** Where the browser goes to start an OAuth2 authorization. */
-  authorizeUrl: (appId: string, id: string) => `${base(appId, id)}/oauth/authorize`,
+  authorizeUrl: (appId: string, id: string) => urlOf('GET /api/apps/:appId/connections/:id/oauth/authorize', { params: { appId, id } }),
 }
 
 /**

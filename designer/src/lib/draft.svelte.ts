@@ -5,7 +5,7 @@
  */
 import { validateConnector } from '../../../schemas/validate/index.ts'
 import type { ValidationProblem } from '../../../schemas/validate/types.ts'
-import { api, ApiError } from './api.ts'
+import { ApiError, call } from './api.ts'
 import { blankDraft, duplicateOf, exportText, fromTemplate, TEMPLATES } from './draft-doc.ts'
 import { placeProblems } from './draft-places.ts'
 import { canonical, editJson, isPlainObject, jsonView, parseJson, pointerRange, type Doc, type SyncState } from './draft-sync.ts'
@@ -66,7 +66,11 @@ class Draft {
     this.source = source
     this.loading = true
     this.notice = undefined
-    const get = async (id: string) => api<{ connector: Doc; builtIn: boolean }>('GET', `/api/connectors/${encodeURIComponent(id)}`)
+    // A draft is edited as a loose document: the definition may be invalid while someone works on it.
+    const get = async (id: string) => {
+      const entry = await call('GET /api/connectors/:id', { params: { id } })
+      return { connector: entry.connector as unknown as Doc, builtIn: entry.builtIn }
+    }
     try {
       let next: Parameters<Draft['load']> = [blankDraft(), { source }]
       let notice: Notice | undefined
@@ -96,7 +100,7 @@ class Draft {
   }
 
   async takenIds(): Promise<Set<string>> {
-    const { connectors } = await api<{ connectors: Array<{ id: string }> }>('GET', '/api/connectors')
+    const { connectors } = await call('GET /api/connectors')
     return new Set(connectors.map((c) => c.id))
   }
 
@@ -122,8 +126,8 @@ class Draft {
     this.busy = true
     try {
       const id = String(doc.id)
-      if (this.savedId) await api('PUT', `/api/connectors/${encodeURIComponent(this.savedId)}`, doc)
-      else await api('POST', '/api/connectors', doc)
+      if (this.savedId) await call('PUT /api/connectors/:id', { params: { id: this.savedId }, body: doc })
+      else await call('POST /api/connectors', { body: doc })
       this.baseline = canonical(doc)
       this.savedId = id
       this.source = `id:${id}`
@@ -142,7 +146,7 @@ class Draft {
     if (!this.savedId) return false
     this.busy = true
     try {
-      await api('DELETE', `/api/connectors/${encodeURIComponent(this.savedId)}`)
+      await call('DELETE /api/connectors/:id', { params: { id: this.savedId } })
       this.load(blankDraft(), { source: '' })
       return true
     } catch (error) {

@@ -1,9 +1,5 @@
-import type { OAuthApp, OAuthAuthorization, SetOAuthApp } from '../../../schemas/types/api.ts'
-import type { OAuth2Auth } from '../../../schemas/types/connector.ts'
-import { api } from './api.ts'
-import type { Connector } from './types.ts'
-
-const appPath = (connectorId: string) => `/api/connectors/${encodeURIComponent(connectorId)}/oauth-app`
+import { call } from './api.ts'
+import type { Connector, OAuth2Auth, OAuthAuthorization, SetOAuthApp } from './types.ts'
 
 /**
  * The workspace's OAuth app per connector. Everyone signed in may read it; only the owner changes it.
@@ -13,9 +9,9 @@ const appPath = (connectorId: string) => `/api/connectors/${encodeURIComponent(c
  * await oauthApps.put('github', { clientId: 'Iv1.8a61', clientSecret: null }) // removes the secret
  */
 export const oauthApps = {
-  get: (connectorId: string) => api<OAuthApp>('GET', appPath(connectorId)),
-  put: (connectorId: string, body: SetOAuthApp) => api<OAuthApp>('PUT', appPath(connectorId), body),
-  remove: (connectorId: string) => api<void>('DELETE', appPath(connectorId)),
+  get: (id: string) => call('GET /api/connectors/:id/oauth-app', { params: { id } }),
+  put: (id: string, body: SetOAuthApp) => call('PUT /api/connectors/:id/oauth-app', { params: { id }, body }),
+  remove: (id: string) => call('DELETE /api/connectors/:id/oauth-app', { params: { id } }),
 }
 
 /**
@@ -26,8 +22,8 @@ export const oauthApps = {
  * location.href = (await authorize('default', 'c_1', ['gist'])).url
  */
 export function authorize(appId: string, id: string, extra: readonly string[] = []): Promise<OAuthAuthorization> {
-  const scopes = extra.length ? `&scopes=${encodeURIComponent(extra.join(','))}` : ''
-  return api<OAuthAuthorization>('GET', `/api/apps/${encodeURIComponent(appId)}/connections/${encodeURIComponent(id)}/oauth/authorize?format=json${scopes}`)
+  const query = { format: 'json' as const, ...(extra.length ? { scopes: extra.join(',') } : {}) }
+  return call('GET /api/apps/:appId/connections/:id/oauth/authorize', { params: { appId, id }, query })
 }
 
 /** The connector's OAuth2 methods, if any. */

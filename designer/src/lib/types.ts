@@ -1,15 +1,30 @@
 /** Types the designer shares with the runtime, all generated from the schemas. */
-export type { Connection, TestResult, FieldValues, FieldValue, Sharing } from '../../../schemas/types/api.ts'
-export type { Connector, Field, AuthMethod, Action, TestRequest } from '../../../schemas/types/connector.ts'
-
-/** A connector as the catalogue list shows it. */
-export interface ConnectorSummary {
-  id: string
-  name: string
-  description?: string
-  icon?: string
-  categories: string[]
-  authTypes: string[]
-  actions: number
-  builtIn: boolean
-}
+export type {
+  ActionResult,
+  App,
+  AppRole,
+  AuditEntry,
+  AuditQuery,
+  Connection,
+  ConnectorEntry,
+  ConnectorSummary,
+  CreateConnection,
+  ErrorCode,
+  ErrorEnvelope,
+  FieldValue,
+  FieldValues,
+  IssuedToken,
+  Needs,
+  OAuthApp,
+  OAuthAuthorization,
+  Routes,
+  SessionUser,
+  SetCredentials,
+  SetOAuthApp,
+  Sharing,
+  TestResult,
+  Token,
+  UpdateConnection,
+  User,
+} from '../../../schemas/types/api.ts'
+export type { Connector, Field, AuthMethod, Action, OAuth2Auth, TestRequest } from '../../../schemas/types/connector.ts'
