@@ -1,14 +1,12 @@
+import type { ConnectorEntry as CatalogueEntry } from '../../../schemas/types/api.ts'
 import type { Connector } from '../../../schemas/types/connector.ts'
 import { validateConnector } from '../../../schemas/validate/index.ts'
 import { SwitchboardError } from '../../errors.ts'
 import type { Store } from '../../platform/store/index.ts'
 import type { ConnectorRecord } from '../../types.ts'
 
-/** A connector as listed: the definition, and whether it ships with Switchboard. */
-export interface CatalogueEntry {
-  connector: Connector
-  builtIn: boolean
-}
+/** A connector as listed: the definition, and whether it ships with Switchboard (the API's ConnectorEntry). */
+export type { CatalogueEntry }
 
 /**
  * Built-in connectors (read-only, from `connectors/`) and custom ones (kept in the store), behind one
