@@ -47,7 +47,8 @@ describe('postgres transactions', () => {
         await tx.put('meta', { ...two, n: two.n + 1 })
       })
     await Promise.all([cross('a', 'b'), cross('b', 'a')])
-    expect(runs).toBe(3)
+    // One of them at least ran again (on a loaded machine, the retry may meet the other once more).
+    expect(runs).toBeGreaterThanOrEqual(3)
     expect(await store.get('meta', 'a')).toEqual({ id: 'a', n: 2 })
     expect(await store.get('meta', 'b')).toEqual({ id: 'b', n: 2 })
   })
