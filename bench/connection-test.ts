@@ -43,7 +43,12 @@ export async function benchConnectionTest(iterations = 400): Promise<Row[]> {
     const b = await time(bare)
     const r = await time(viaRuntime)
     return [
-      { name: 'bare fetch p50 (baseline)', value: percentile(b, 50), unit: 'ms', note: `${iterations} sequential requests to a loopback upstream` },
+      {
+        name: 'bare fetch p50 (baseline)',
+        value: percentile(b, 50),
+        unit: 'ms',
+        note: `${iterations} sequential requests to a loopback upstream`,
+      },
       { name: 'bare fetch p99', value: percentile(b, 99), unit: 'ms' },
       { name: 'connection test p50', value: percentile(r, 50), unit: 'ms', note: 'POST …/test in-process, result recorded in the store' },
       { name: 'connection test p99', value: percentile(r, 99), unit: 'ms' },

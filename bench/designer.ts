@@ -10,7 +10,15 @@ import { readConfig } from '../runtime/config.ts'
 import { startServer } from '../runtime/server.ts'
 import { isMain, percentile, printTable, type Row } from './table.ts'
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+]
 
 /**
  * The designer's production bundle (JS and CSS, gzip) and its time to first render in headless
@@ -36,7 +44,10 @@ export async function benchDesigner(runs = 15): Promise<Row[]> {
   await new Promise<void>((r) => blank.listen(0, '127.0.0.1', r))
   const blankUrl = `http://127.0.0.1:${(blank.address() as { port: number }).port}/`
   const dir = await mkdtemp(join(tmpdir(), 'sb-bench-designer-'))
-  const server = await startServer(readConfig({ PORT: '0', SWITCHBOARD_DATA_DIR: dir, SWITCHBOARD_MASTER_KEY: Buffer.alloc(32, 3).toString('base64') }), { log: () => {} })
+  const server = await startServer(
+    readConfig({ PORT: '0', SWITCHBOARD_DATA_DIR: dir, SWITCHBOARD_MASTER_KEY: Buffer.alloc(32, 3).toString('base64') }),
+    { log: () => {} },
+  )
   const browser = await chromium.launch({ executablePath: process.env.SWITCHBOARD_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS })
   try {
     const context = await browser.newContext()
@@ -60,7 +71,12 @@ export async function benchDesigner(runs = 15): Promise<Row[]> {
       { name: 'JS bundle (gzip)', value: js / 1024, unit: 'KiB', note: `${(jsRaw / 1024).toFixed(0)} KiB before gzip` },
       { name: 'CSS bundle (gzip)', value: css / 1024, unit: 'KiB' },
       { name: 'one-paragraph page p50 (baseline)', value: percentile(base, 50), unit: 'ms', note: `${runs} loads each, same browser` },
-      { name: 'designer first render p50', value: percentile(designer, 50), unit: 'ms', note: 'until the catalogue shows a connector (signed in)' },
+      {
+        name: 'designer first render p50',
+        value: percentile(designer, 50),
+        unit: 'ms',
+        note: 'until the catalogue shows a connector (signed in)',
+      },
       { name: 'designer first render p90', value: percentile(designer, 90), unit: 'ms' },
       { name: 'designer / baseline (p50)', value: percentile(designer, 50) / percentile(base, 50), unit: 'ratio' },
     ]

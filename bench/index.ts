@@ -7,10 +7,22 @@ import { printTable, type Row } from './table.ts'
 const BENCHES: Record<string, { title: string; load: () => Promise<() => Promise<Row[]>> }> = {
   validator: { title: 'Validator throughput', load: async () => (await import('./validator.ts')).benchValidator },
   store: { title: 'Store writes', load: async () => (await import('./store.ts')).benchStore },
-  'store-embedded': { title: 'Embedded store: writes and lookups', load: async () => (await import('./store-embedded.ts')).benchEmbeddedStore },
-  'store-postgres': { title: 'PostgreSQL store: writes and lookups', load: async () => (await import('./store-postgres.ts')).benchStorePostgres },
-  'connection-test': { title: 'Connection test vs bare fetch', load: async () => (await import('./connection-test.ts')).benchConnectionTest },
-  'oauth-refresh': { title: 'Proxied request: fresh token vs refresh first', load: async () => (await import('./oauth-refresh.ts')).benchOAuthRefresh },
+  'store-embedded': {
+    title: 'Embedded store: writes and lookups',
+    load: async () => (await import('./store-embedded.ts')).benchEmbeddedStore,
+  },
+  'store-postgres': {
+    title: 'PostgreSQL store: writes and lookups',
+    load: async () => (await import('./store-postgres.ts')).benchStorePostgres,
+  },
+  'connection-test': {
+    title: 'Connection test vs bare fetch',
+    load: async () => (await import('./connection-test.ts')).benchConnectionTest,
+  },
+  'oauth-refresh': {
+    title: 'Proxied request: fresh token vs refresh first',
+    load: async () => (await import('./oauth-refresh.ts')).benchOAuthRefresh,
+  },
   designer: { title: 'Designer bundle and first render', load: async () => (await import('./designer.ts')).benchDesigner },
   proxy: { title: 'Proxy vs direct', load: async () => (await import('./proxy.ts')).benchProxy },
 }

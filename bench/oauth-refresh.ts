@@ -15,11 +15,25 @@ export async function benchOAuthRefresh(iterations = 200): Promise<Row[]> {
   const provider: Provider = await startProvider({ now: () => h.now.ms, accessTtl: 3600 })
   try {
     await h.addConnector({
-      id: 'bench-oauth', name: 'Bench OAuth', baseUrl: provider.origin,
-      auth: [{ type: 'oauth2', id: 'oauth', grant: 'authorization_code', authorizeUrl: `${provider.origin}/authorize`, tokenUrl: `${provider.origin}/token`, scopes: [{ value: 'read' }], defaultScopes: ['read'] }],
+      id: 'bench-oauth',
+      name: 'Bench OAuth',
+      baseUrl: provider.origin,
+      auth: [
+        {
+          type: 'oauth2',
+          id: 'oauth',
+          grant: 'authorization_code',
+          authorizeUrl: `${provider.origin}/authorize`,
+          tokenUrl: `${provider.origin}/token`,
+          scopes: [{ value: 'read' }],
+          defaultScopes: ['read'],
+        },
+      ],
       test: { method: 'GET', path: '/api/me' },
     })
-    const app = await h.call('PUT', '/api/connectors/bench-oauth/oauth-app', { body: { clientId: provider.options.clientId, clientSecret: provider.options.clientSecret } })
+    const app = await h.call('PUT', '/api/connectors/bench-oauth/oauth-app', {
+      body: { clientId: provider.options.clientId, clientSecret: provider.options.clientSecret },
+    })
     if (app.status !== 200) throw new Error(`oauth app: ${app.text}`)
     const created = await h.call('POST', '/api/apps/default/connections', { body: { connectorId: 'bench-oauth', name: 'bench' } })
     const id = created.body.id as string
@@ -48,9 +62,19 @@ export async function benchOAuthRefresh(iterations = 200): Promise<Row[]> {
     const refreshing = await time(() => void (h.now.ms += 3_601_000))
     const refreshes = provider.refreshes() - refreshesBefore
     return [
-      { name: 'proxied call, fresh token p50 (baseline)', value: percentile(fresh, 50), unit: 'ms', note: `${iterations} sequential calls, in-process` },
+      {
+        name: 'proxied call, fresh token p50 (baseline)',
+        value: percentile(fresh, 50),
+        unit: 'ms',
+        note: `${iterations} sequential calls, in-process`,
+      },
       { name: 'proxied call, fresh token p99', value: percentile(fresh, 99), unit: 'ms' },
-      { name: 'proxied call that refreshes first p50', value: percentile(refreshing, 50), unit: 'ms', note: `${refreshes} refresh requests seen by the provider` },
+      {
+        name: 'proxied call that refreshes first p50',
+        value: percentile(refreshing, 50),
+        unit: 'ms',
+        note: `${refreshes} refresh requests seen by the provider`,
+      },
       { name: 'proxied call that refreshes first p99', value: percentile(refreshing, 99), unit: 'ms' },
       { name: 'added by the refresh (p50)', value: percentile(refreshing, 50) - percentile(fresh, 50), unit: 'ms' },
       { name: 'refreshing / fresh (p50)', value: percentile(refreshing, 50) / percentile(fresh, 50), unit: 'ratio' },

@@ -5,7 +5,9 @@ import { benchRuntime } from './runtime.ts'
 import { isMain, percentile, printTable, type Row } from './table.ts'
 
 /** A JSON answer of about 1 KiB, the size of a typical list page. */
-const PAYLOAD = JSON.stringify({ items: Array.from({ length: 12 }, (_, i) => ({ id: `item_${i}`, name: `Item number ${i}`, done: i % 2 === 0 })) })
+const PAYLOAD = JSON.stringify({
+  items: Array.from({ length: 12 }, (_, i) => ({ id: `item_${i}`, name: `Item number ${i}`, done: i % 2 === 0 })),
+})
 
 /**
  * Requests per second and latency through the proxy (a real socket to the runtime: authentication,
@@ -68,7 +70,12 @@ export async function benchProxy(options: { seconds?: number; concurrencies?: nu
         { name: `proxy c=${concurrency} p50`, value: percentile(proxy.samples, 50), unit: 'ms' },
         { name: `proxy c=${concurrency} p99`, value: percentile(proxy.samples, 99), unit: 'ms' },
         { name: `proxy / direct c=${concurrency} (req/s)`, value: proxy.rps / direct.rps, unit: 'ratio' },
-        { name: `outbound client alone c=${concurrency}`, value: client.rps, unit: 'req/s', note: 'the runtime\'s HTTP client straight to the upstream, no API in front' },
+        {
+          name: `outbound client alone c=${concurrency}`,
+          value: client.rps,
+          unit: 'req/s',
+          note: "the runtime's HTTP client straight to the upstream, no API in front",
+        },
         { name: `outbound client alone c=${concurrency} p50`, value: percentile(client.samples, 50), unit: 'ms' },
       )
     }
@@ -100,13 +107,15 @@ async function measure(send: () => Promise<void>, concurrency: number, seconds: 
   const samples: number[] = []
   const started = performance.now()
   const until = started + seconds * 1000
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (performance.now() < until) {
-      const t = performance.now()
-      await send()
-      samples.push(performance.now() - t)
-    }
-  }))
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < until) {
+        const t = performance.now()
+        await send()
+        samples.push(performance.now() - t)
+      }
+    }),
+  )
   const elapsed = (performance.now() - started) / 1000
   return { rps: samples.length / elapsed, samples: samples.sort((a, b) => a - b) }
 }

@@ -91,7 +91,11 @@ async function fill(store: Store, size: number, alone = false): Promise<void> {
       const c = connection(i)
       await tx.put('connections', c)
       if (alone) continue
-      await tx.put('credentials', { id: `cred_${pad(i)}`, connectionId: c.id, sealed: { kid: 'k1', iv: 'x'.repeat(16), data: 'y'.repeat(200) } })
+      await tx.put('credentials', {
+        id: `cred_${pad(i)}`,
+        connectionId: c.id,
+        sealed: { kid: 'k1', iv: 'x'.repeat(16), data: 'y'.repeat(200) },
+      })
       await tx.put('audit', { id: `audit_${pad(i)}`, appId: appOf(i), connectionId: c.id, seq: i, action: 'connection.tested' })
     }
   })
@@ -117,9 +121,24 @@ async function writes(durationMs: number, alone: boolean): Promise<Row[]> {
     const durable = await rate(durationMs, 64, updateNext('durable'))
     const relaxed = await rate(durationMs, 64, updateNext('relaxed'))
     const out: Row[] = [
-      { name: `bare durable file write (baseline), ${what}`, value: baseline, unit: 'writes/s', note: `${(text.length / 1e6).toFixed(1)} MB file` },
-      { name: `64 concurrent updaters, ${what}`, value: durable, unit: 'writes/s', note: `acknowledged durable; ${(durable / baseline).toFixed(1)}× baseline (≥ 1,000 wanted)` },
-      { name: `64 concurrent updaters, relaxed, ${what}`, value: relaxed, unit: 'writes/s', note: 'visible at once, durable with the next commit' },
+      {
+        name: `bare durable file write (baseline), ${what}`,
+        value: baseline,
+        unit: 'writes/s',
+        note: `${(text.length / 1e6).toFixed(1)} MB file`,
+      },
+      {
+        name: `64 concurrent updaters, ${what}`,
+        value: durable,
+        unit: 'writes/s',
+        note: `acknowledged durable; ${(durable / baseline).toFixed(1)}× baseline (≥ 1,000 wanted)`,
+      },
+      {
+        name: `64 concurrent updaters, relaxed, ${what}`,
+        value: relaxed,
+        unit: 'writes/s',
+        note: 'visible at once, durable with the next commit',
+      },
     ]
     if (alone) return out
     const txOwn = (pause: boolean) => (worker: number) =>
@@ -129,14 +148,29 @@ async function writes(durationMs: number, alone: boolean): Promise<Row[]> {
         await tx.put('connections', touch(c)!)
       })
     out.push(
-      { name: `64 concurrent transactions (get + put), ${what}`, value: await rate(durationMs, 64, txOwn(false)), unit: 'tx/s', note: 'own records; one at a time, commits shared' },
-      { name: '  same, an await between read and write', value: await rate(durationMs, 64, txOwn(true)), unit: 'tx/s', note: 'what one at a time costs' },
+      {
+        name: `64 concurrent transactions (get + put), ${what}`,
+        value: await rate(durationMs, 64, txOwn(false)),
+        unit: 'tx/s',
+        note: 'own records; one at a time, commits shared',
+      },
+      {
+        name: '  same, an await between read and write',
+        value: await rate(durationMs, 64, txOwn(true)),
+        unit: 'tx/s',
+        note: 'what one at a time costs',
+      },
     )
     return out
   })
   if (!alone) {
     const today = await todaysTransactions(durationMs, size, ids)
-    rows.push({ name: `  synchronous engine's transactions, ${size / 1000}k connections`, value: today, unit: 'tx/s', note: 'today: exclusive, no indexes' })
+    rows.push({
+      name: `  synchronous engine's transactions, ${size / 1000}k connections`,
+      value: today,
+      unit: 'tx/s',
+      note: 'today: exclusive, no indexes',
+    })
   }
   return rows
 }
@@ -166,7 +200,10 @@ async function measureLookups(stores: Store[]): Promise<Row[]> {
   const samples = 20_000
   const shapes: [string, (store: Store, i: number, size: number) => Promise<unknown>][] = [
     ['credential by connection', (s, i, size) => s.find('credentials', 'byConnection', { equals: [connection(i % size).id] })],
-    ['newest 20 audit entries of an app', (s, i, size) => s.find('audit', 'byApp', { equals: [appOf(i % size)], range: { lt: size }, order: 'desc', limit: 20 })],
+    [
+      'newest 20 audit entries of an app',
+      (s, i, size) => s.find('audit', 'byApp', { equals: [appOf(i % size)], range: { lt: size }, order: 'desc', limit: 20 }),
+    ],
     ['get by id (no index: the floor)', (s, i, size) => s.get('connections', connection(i % size).id)],
   ]
   const rows: Row[] = []
@@ -180,7 +217,12 @@ async function measureLookups(stores: Store[]): Promise<Row[]> {
         if (i >= 2000) times[s]!.push((performance.now() - started) * 1000)
       }
     }
-    const p50s = times.map((list) => percentile(list.sort((a, b) => a - b), 50))
+    const p50s = times.map((list) =>
+      percentile(
+        list.sort((a, b) => a - b),
+        50,
+      ),
+    )
     for (const [s, size] of SIZES.entries()) {
       const ratio = s === 0 ? undefined : `${(p50s[s]! / p50s[0]!).toFixed(2)}× the 100 case`
       rows.push({ name: `${name}, ${size.toLocaleString('en-US')} stored, p50`, value: p50s[s]!, unit: 'µs', note: ratio })
@@ -205,7 +247,15 @@ async function scanInstead(): Promise<Row> {
         await old.list('credentials', (c) => c.connectionId === wanted)
         times.push((performance.now() - started) * 1000)
       }
-      return { name: `a scan instead: list(filter), ${size.toLocaleString('en-US')} stored, p50`, value: percentile(times.sort((a, b) => a - b), 50), unit: 'µs', note: 'synchronous engine, for scale' }
+      return {
+        name: `a scan instead: list(filter), ${size.toLocaleString('en-US')} stored, p50`,
+        value: percentile(
+          times.sort((a, b) => a - b),
+          50,
+        ),
+        unit: 'µs',
+        note: 'synchronous engine, for scale',
+      }
     } finally {
       await old.close()
     }

@@ -55,7 +55,10 @@ async function p50(samples: number, op: () => Promise<unknown>): Promise<number>
     await op()
     times.push(performance.now() - started)
   }
-  return percentile(times.sort((a, b) => a - b), 50)
+  return percentile(
+    times.sort((a, b) => a - b),
+    50,
+  )
 }
 
 /** Loads connections `from` … `to - 1` in bulk, outside the store: the setup is not what is measured. */
@@ -65,7 +68,9 @@ async function seed(url: string, from: number, to: number): Promise<void> {
   try {
     for (let start = from; start < to; start += 5_000) {
       const batch = Array.from({ length: Math.min(5_000, to - start) }, (_, k) => connection(start + k))
-      await client.query("INSERT INTO switchboard.connections (id, data) SELECT x->>'id', x FROM jsonb_array_elements($1::jsonb) x", [JSON.stringify(batch)])
+      await client.query("INSERT INTO switchboard.connections (id, data) SELECT x->>'id', x FROM jsonb_array_elements($1::jsonb) x", [
+        JSON.stringify(batch),
+      ])
     }
     await client.query('VACUUM ANALYZE switchboard.connections')
   } finally {
@@ -115,16 +120,29 @@ export async function benchStorePostgres(durationMs = 3000): Promise<Row[]> {
       await bare.query('CREATE TABLE bench_baseline (id text PRIMARY KEY, data jsonb NOT NULL)')
       const json = JSON.stringify(connection(0))
       let inserted = 0
-      const baseline = await rate(durationMs, 64, () => bare.query('INSERT INTO bench_baseline (id, data) VALUES ($1, $2::jsonb)', [`b${inserted++}`, json]))
+      const baseline = await rate(durationMs, 64, () =>
+        bare.query('INSERT INTO bench_baseline (id, data) VALUES ($1, $2::jsonb)', [`b${inserted++}`, json]),
+      )
       let next = 0
       const ids = Array.from({ length: size }, (_, i) => connection(i).id)
-      const update = (options?: { durability: 'relaxed' }) => () => store.update<Connection>('connections', ids[next++ % size]!, touch, options)
+      const update = (options?: { durability: 'relaxed' }) => () =>
+        store.update<Connection>('connections', ids[next++ % size]!, touch, options)
       const durable = await rate(durationMs, 64, update())
       const relaxed = await rate(durationMs, 64, update({ durability: 'relaxed' }))
       rows.push(
         { name: 'bare INSERT, 64 concurrent (baseline)', value: baseline, unit: 'writes/s', note: `pool of ${max}, fsync on` },
-        { name: '64 concurrent updaters, 100,000 connections', value: durable, unit: 'writes/s', note: `${(durable / baseline).toFixed(2)}× baseline; target ≥ 5,000` },
-        { name: '64 concurrent updaters, relaxed durability', value: relaxed, unit: 'writes/s', note: `${(relaxed / baseline).toFixed(2)}× baseline` },
+        {
+          name: '64 concurrent updaters, 100,000 connections',
+          value: durable,
+          unit: 'writes/s',
+          note: `${(durable / baseline).toFixed(2)}× baseline; target ≥ 5,000`,
+        },
+        {
+          name: '64 concurrent updaters, relaxed durability',
+          value: relaxed,
+          unit: 'writes/s',
+          note: `${(relaxed / baseline).toFixed(2)}× baseline`,
+        },
       )
     } finally {
       await bare.end()
@@ -132,14 +150,20 @@ export async function benchStorePostgres(durationMs = 3000): Promise<Row[]> {
 
     const lookupsUrl = await database(cluster, 'bench_lookups')
     const lookups = await open(lookupsUrl)
-    const findByApp = (apps: number) => () => lookups.find('connections', 'byApp', { equals: [`app_${String(Math.floor(Math.random() * apps)).padStart(5, '0')}`] })
+    const findByApp = (apps: number) => () =>
+      lookups.find('connections', 'byApp', { equals: [`app_${String(Math.floor(Math.random() * apps)).padStart(5, '0')}`] })
     await seed(lookupsUrl, 0, 100)
     const small = await p50(3000, findByApp(100 / PER_APP))
     await seed(lookupsUrl, 100, size)
     const large = await p50(3000, findByApp(size / PER_APP))
     rows.push(
       { name: 'find by app p50, 100 connections', value: small, unit: 'ms', note: `${PER_APP} records each` },
-      { name: 'find by app p50, 100,000 connections', value: large, unit: 'ms', note: `${(large / small).toFixed(2)}× with 100; target ≤ 1.2×` },
+      {
+        name: 'find by app p50, 100,000 connections',
+        value: large,
+        unit: 'ms',
+        note: `${(large / small).toFixed(2)}× with 100; target ≤ 1.2×`,
+      },
     )
     return rows
   } finally {

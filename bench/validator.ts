@@ -12,7 +12,11 @@ import { isMain, printTable, type Row } from './table.ts'
  */
 export async function benchValidator(durationMs = 3000): Promise<Row[]> {
   const dir = new URL('../connectors/', import.meta.url)
-  const docs = await Promise.all((await readdir(dir)).filter((f) => f.endsWith('.json')).map(async (f) => JSON.parse(await readFile(new URL(f, dir), 'utf8')) as unknown))
+  const docs = await Promise.all(
+    (await readdir(dir))
+      .filter((f) => f.endsWith('.json'))
+      .map(async (f) => JSON.parse(await readFile(new URL(f, dir), 'utf8')) as unknown),
+  )
   const measure = (fn: (doc: unknown) => unknown) => {
     for (let i = 0; i < 200; i++) fn(docs[i % docs.length]) // warm-up: let V8 optimise
     let count = 0

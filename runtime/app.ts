@@ -70,47 +70,68 @@ export function createApp(options: AppOptions) {
     if (!options[key]) throw new TypeError(`createApp: options.${key} is required`)
   }
   if (!/^https?:\/\/[^/]+$/.test(options.publicUrl ?? '')) {
-    throw new TypeError(`createApp: options.publicUrl must be an origin like "http://localhost:8787" (no path), got ${JSON.stringify(options.publicUrl)}`)
+    throw new TypeError(
+      `createApp: options.publicUrl must be an origin like "http://localhost:8787" (no path), got ${JSON.stringify(options.publicUrl)}`,
+    )
   }
   const clock = options.clock ?? (() => new Date())
   const log = options.log ?? ((line: string) => console.log(line))
   const newId = (prefix: string) => `${prefix}_${randomBytes(9).toString('base64url').replace(/[-_]/g, 'x')}`
-  const parts = { store: options.store, catalogue: options.catalogue, keyRing: options.keyRing, http: options.http, clock, publicUrl: options.publicUrl }
+  const parts = {
+    store: options.store,
+    catalogue: options.catalogue,
+    keyRing: options.keyRing,
+    http: options.http,
+    clock,
+    publicUrl: options.publicUrl,
+  }
   const audit = createAuditLog({ store: options.store, clock, ...(options.auditLimit === undefined ? {} : { limit: options.auditLimit }) })
   const apps = createOAuthApps(parts)
   const tokens = createTokenEngine({ ...parts, log, services: oauthServices(apps), ...options.oauth2 })
   const use = createConnectionUse({ ...parts, newId: () => newId('c'), tokens })
   const tests = createConnectionTests({ ...parts, use })
   const connections = createConnectionService({ ...parts, newId: () => newId('c') })
-  const oauth2 = createOAuth2({
-    ...parts,
-    log,
-    ...(options.oauth2?.stateTtlMs === undefined ? {} : { stateTtlMs: options.oauth2.stateTtlMs }),
-    ...(options.oauth2?.tokenTimeoutMs === undefined ? {} : { tokenTimeoutMs: options.oauth2.tokenTimeoutMs }),
-    // The callback is public and learns the app, the connection and the user only from the flow's state:
-    // the flow reports what it authorized, and it is recorded here.
-    onAuthorized: (e) => audit.record(e.appId, {
-      userId: e.userId,
-      event: e.reconnected ? 'connection.reconnected' : 'connection.connected',
-      connectionId: e.connectionId,
-      connectorId: e.connectorId,
-      connectionName: e.connectionName,
-      details: { via: 'oauth2', scopes: e.scopes },
-    }),
-    afterConnect: (appId, id, actor) => tests.run(appId, id, actor),
-    view: (appId, id, actor) => connections.get(appId, id, actor),
-    forget: (credentialId) => tokens.forget(credentialId),
-  }, apps)
+  const oauth2 = createOAuth2(
+    {
+      ...parts,
+      log,
+      ...(options.oauth2?.stateTtlMs === undefined ? {} : { stateTtlMs: options.oauth2.stateTtlMs }),
+      ...(options.oauth2?.tokenTimeoutMs === undefined ? {} : { tokenTimeoutMs: options.oauth2.tokenTimeoutMs }),
+      // The callback is public and learns the app, the connection and the user only from the flow's state:
+      // the flow reports what it authorized, and it is recorded here.
+      onAuthorized: (e) =>
+        audit.record(e.appId, {
+          userId: e.userId,
+          event: e.reconnected ? 'connection.reconnected' : 'connection.connected',
+          connectionId: e.connectionId,
+          connectorId: e.connectorId,
+          connectionName: e.connectionName,
+          details: { via: 'oauth2', scopes: e.scopes },
+        }),
+      afterConnect: (appId, id, actor) => tests.run(appId, id, actor),
+      view: (appId, id, actor) => connections.get(appId, id, actor),
+      forget: (credentialId) => tokens.forget(credentialId),
+    },
+    apps,
+  )
   const runs = options.runLog ?? createRunLog({ clock })
   const proxy = createProxy({ use, http: options.http, runs, retry: options.retry, options: options.proxy })
   // Each route declares who may call it where it is defined; the check at the end refuses to build an app
   // with a route that does not.
-  const policy = createPolicy({ store: options.store, catalogue: options.catalogue, audit, clock, ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }) })
+  const policy = createPolicy({
+    store: options.store,
+    catalogue: options.catalogue,
+    audit,
+    clock,
+    ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
+  })
   const { store, catalogue, publicUrl } = options
 
   const app = new Hono<RouteEnv>()
   app.onError(onError(log))
-  app.notFound((c) => c.json(new SwitchboardError(404, 'route_not_found', `There is no route ${c.req.method} ${c.req.path}.`).toJSON(), 404))
+  app.notFound((c) =>
+    c.json(new SwitchboardError(404, 'route_not_found', `There is no route ${c.req.method} ${c.req.path}.`).toJSON(), 404),
+  )
   app.use(appWide(accessLog(log)))
   app.use(appWide(securityHeaders()))
   app.route('/api/health', healthRoutes(options.version ?? '0.1.0', policy))
@@ -125,7 +146,10 @@ export function createApp(options: AppOptions) {
   app.route('/api/apps/:appId/audit', auditRoutes({ policy, audit }))
   app.route('/api/apps/:appId/connections/:id/oauth', oauth2Routes(oauth2, policy))
   app.route('/api/apps/:appId/connections/:id/proxy', proxyRoutes(proxy, policy))
-  app.route('/api/apps/:appId/connections', connectionRoutes({ ...parts, policy, connections, tests, use, runs, retry: options.retry, oauth2 }))
+  app.route(
+    '/api/apps/:appId/connections',
+    connectionRoutes({ ...parts, policy, connections, tests, use, runs, retry: options.retry, oauth2 }),
+  )
   // What no route above answers: inside an app it takes the admin role to learn that (a member learns
   // nothing about routes they could not call anyway); elsewhere under /api, a sign-in.
   const unknownRoute = (c: { req: { method: string; path: string } }) => {

@@ -23,7 +23,9 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>, ro
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number (0–65535), got "${env.PORT}"`)
   const publicUrl = (env.SWITCHBOARD_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '')
   if (!/^https?:\/\/[^/\s]+$/.test(publicUrl)) {
-    throw new Error(`SWITCHBOARD_PUBLIC_URL must be an origin such as https://switchboard.example.com (no path), got "${env.SWITCHBOARD_PUBLIC_URL}"`)
+    throw new Error(
+      `SWITCHBOARD_PUBLIC_URL must be an origin such as https://switchboard.example.com (no path), got "${env.SWITCHBOARD_PUBLIC_URL}"`,
+    )
   }
   return {
     port,

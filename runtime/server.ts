@@ -25,7 +25,10 @@ export interface RunningServer {
  * @example
  * const server = await startServer(readConfig(process.env))
  */
-export async function startServer(config: RuntimeConfig, options: { log?: (line: string) => void; env?: Record<string, string | undefined> } = {}): Promise<RunningServer> {
+export async function startServer(
+  config: RuntimeConfig,
+  options: { log?: (line: string) => void; env?: Record<string, string | undefined> } = {},
+): Promise<RunningServer> {
   const log = options.log ?? ((line: string) => console.log(line))
   const builtIns = await loadBuiltIns(config.connectorsDir)
   const store = await createLowdbStore({ dir: config.dataDir })
@@ -41,7 +44,16 @@ export async function startServer(config: RuntimeConfig, options: { log?: (line:
     const port = (server.address() as { port: number }).port
     const url = `http://localhost:${port}`
     const publicUrl = config.publicUrl.endsWith(':0') ? config.publicUrl.replace(/:0$/, `:${port}`) : config.publicUrl
-    const app = createApp({ store, catalogue, keyRing, http, publicUrl, log, designerDir: config.designerDir, proxy: { http: proxyHttp, maxResponseBytes: PROXY_MAX_BYTES } })
+    const app = createApp({
+      store,
+      catalogue,
+      keyRing,
+      http,
+      publicUrl,
+      log,
+      designerDir: config.designerDir,
+      proxy: { http: proxyHttp, maxResponseBytes: PROXY_MAX_BYTES },
+    })
     fetch = app.fetch
     const { ownerToken } = await bootstrapWorkspace(store, new Date())
     log(`Switchboard is running on ${url} (data in ${config.dataDir}, ${builtIns.size} built-in connectors)`)
@@ -68,7 +80,9 @@ function listen(fetch: (request: Request) => Response | Promise<Response>, confi
   return new Promise((resolve, reject) => {
     const server = serve({ fetch, port: config.port, hostname: config.host }, () => resolve(server))
     server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(error.code === 'EADDRINUSE' ? new Error(`Port ${config.port} is in use. Stop what uses it or set PORT to another port.`) : error)
+      reject(
+        error.code === 'EADDRINUSE' ? new Error(`Port ${config.port} is in use. Stop what uses it or set PORT to another port.`) : error,
+      )
     })
   })
 }

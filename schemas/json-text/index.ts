@@ -50,7 +50,10 @@ export function jsonTextProblem(text: string): JsonTextProblem {
   if (first && code && STRING_ERRORS.has(code)) {
     // The scanner names the string; point at the character inside it that is wrong.
     offset = badCharacterIn(text, offset, first.offset + bom + first.length)
-    found = code === 'InvalidCharacter' ? 'a control character inside a string' : `an invalid escape ${JSON.stringify(text.slice(offset, offset + 2))}`
+    found =
+      code === 'InvalidCharacter'
+        ? 'a control character inside a string'
+        : `an invalid escape ${JSON.stringify(text.slice(offset, offset + 2))}`
   } else if (offset >= text.length || code === 'UnexpectedEndOfString') {
     found = 'the text ends too early'
   } else {

@@ -81,8 +81,10 @@ function compile(source: string): ConnectorPattern | PatternRefusal {
     return refuse('regex', 'is not a valid regular expression')
   }
   const construct = unsupportedConstruct(source)
-  if (construct === 'backreference') return refuse('regexUnsupported', `uses a backreference (\\1, \\k<name>), which is not supported: ${WHY}`)
-  if (construct === 'lookaround') return refuse('regexUnsupported', `uses lookaround ((?=…), (?!…), (?<=…), (?<!…)), which is not supported: ${WHY}`)
+  if (construct === 'backreference')
+    return refuse('regexUnsupported', `uses a backreference (\\1, \\k<name>), which is not supported: ${WHY}`)
+  if (construct === 'lookaround')
+    return refuse('regexUnsupported', `uses lookaround ((?=…), (?!…), (?<=…), (?<!…)), which is not supported: ${WHY}`)
   let re2: RE2JS
   try {
     re2 = RE2JS.compile(toRe2Syntax(source))
@@ -92,7 +94,10 @@ function compile(source: string): ConnectorPattern | PatternRefusal {
   }
   const size = re2.programSize()
   if (size > MAX_PROGRAM_SIZE) {
-    return refuse('regexUnsupported', `is too large once its repetitions are expanded (${size} steps, at most ${MAX_PROGRAM_SIZE}): use smaller counts in {n,m}, since ${WHY}`)
+    return refuse(
+      'regexUnsupported',
+      `is too large once its repetitions are expanded (${size} steps, at most ${MAX_PROGRAM_SIZE}): use smaller counts in {n,m}, since ${WHY}`,
+    )
   }
   // Too long a value for this program is refused as not matching: fail closed, never slow.
   const affordable = (value: string) => value.length * size <= MAX_MATCH_COST
@@ -106,7 +111,8 @@ function compile(source: string): ConnectorPattern | PatternRefusal {
 
 function re2Reason(error: RE2JSSyntaxException): string {
   const what = error.getDescription()
-  if (what === 'invalid repeat count') return `repeats something more than 1000 times (counts multiply when nested), which is not supported: ${WHY}`
+  if (what === 'invalid repeat count')
+    return `repeats something more than 1000 times (counts multiply when nested), which is not supported: ${WHY}`
   const where = error.getPattern()
   return `uses ${where ? `"${where}"` : 'syntax'} that RE2 does not support (${what}): ${WHY}`
 }

@@ -16,7 +16,8 @@ export function checkAuth(check: Checker, auth: unknown, connectorFields: Readon
     const at = pointer('auth', i)
     if (typeof method.id === 'string') {
       const first = ids.get(method.id)
-      if (first !== undefined) check.error(at + '/id', 'duplicateKey', `${readablePath(at + '/id')} "${method.id}" is already used by auth[${first}]`)
+      if (first !== undefined)
+        check.error(at + '/id', 'duplicateKey', `${readablePath(at + '/id')} "${method.id}" is already used by auth[${first}]`)
       else ids.set(method.id, i)
     }
     const fields = new Map(connectorFields)
@@ -56,14 +57,19 @@ function checkPlacements(check: Checker, placements: unknown, at: string, scope:
     if (placement.in === 'header') {
       check.headerValue(placement.value, path + '/value')
       if (typeof placement.name === 'string' && !HEADER_NAME.test(placement.name)) {
-        check.error(path + '/name', 'headerName', `${readablePath(path + '/name')} is not a valid header name (letters, digits and !#$%&'*+.^_\`|~- only)`)
+        check.error(
+          path + '/name',
+          'headerName',
+          `${readablePath(path + '/name')} is not a valid header name (letters, digits and !#$%&'*+.^_\`|~- only)`,
+        )
       }
     }
     // Only when both are strings: `String()` of an object with an own `toString` key throws, and a
     // missing name is already reported. Header names are case-insensitive (RFC 9110), query names not.
     if (typeof placement.in !== 'string' || typeof placement.name !== 'string') return
     const key = `${placement.in}:${placement.in === 'header' ? placement.name.toLowerCase() : placement.name}`
-    if (seen.has(key)) check.error(path + '/name', 'duplicatePlacement', `${readablePath(path + '/name')} sets the same ${placement.in} twice`)
+    if (seen.has(key))
+      check.error(path + '/name', 'duplicatePlacement', `${readablePath(path + '/name')} sets the same ${placement.in} twice`)
     seen.add(key)
   })
 }
@@ -76,13 +82,22 @@ function checkOAuth2(check: Checker, method: Record<string, unknown>, at: string
   const declared: string[] = []
   arrayOf(method.scopes).forEach((scope, j) => {
     if (!isObject(scope) || typeof scope.value !== 'string') return
-    if (declared.includes(scope.value)) check.error(at + pointer('scopes', j, 'value'), 'duplicateScope', `${readablePath(at + pointer('scopes', j, 'value'))} "${scope.value}" is declared twice`)
+    if (declared.includes(scope.value))
+      check.error(
+        at + pointer('scopes', j, 'value'),
+        'duplicateScope',
+        `${readablePath(at + pointer('scopes', j, 'value'))} "${scope.value}" is declared twice`,
+      )
     declared.push(scope.value)
   })
   arrayOf(method.defaultScopes).forEach((scope, j) => {
     if (typeof scope === 'string' && !declared.includes(scope)) {
       const path = at + pointer('defaultScopes', j)
-      check.error(path, 'unknownScope', `${readablePath(path)} "${scope}" is not among the declared scopes — add it to ${readablePath(at + '/scopes')}`)
+      check.error(
+        path,
+        'unknownScope',
+        `${readablePath(path)} "${scope}" is not among the declared scopes — add it to ${readablePath(at + '/scopes')}`,
+      )
     }
   })
   if (method.grant === 'authorization_code' && method.pkce === false) {

@@ -14,11 +14,19 @@ export function declareFields(check: Checker, list: unknown, path: string, into:
     const info: FieldInfo = { key: raw.key, type: typeof raw.type === 'string' ? raw.type : 'text', path: at }
     const other = into.get(raw.key)
     if (other) {
-      check.error(at + '/key', 'duplicateKey', `${readablePath(at + '/key')} "${raw.key}" is already declared at ${readablePath(other.path)}`)
+      check.error(
+        at + '/key',
+        'duplicateKey',
+        `${readablePath(at + '/key')} "${raw.key}" is already declared at ${readablePath(other.path)}`,
+      )
       return
     }
     if (RESERVED_KEYS.has(raw.key)) {
-      check.error(at + '/key', 'reservedKey', `${readablePath(at + '/key')} "${raw.key}" is reserved for {{${raw.key}.…}} in templates — choose another key`)
+      check.error(
+        at + '/key',
+        'reservedKey',
+        `${readablePath(at + '/key')} "${raw.key}" is reserved for {{${raw.key}.…}} in templates — choose another key`,
+      )
     }
     into.set(raw.key, info)
     declared.push(info)
@@ -34,7 +42,12 @@ function checkField(check: Checker, field: Record<string, unknown>, at: string):
   arrayOf(field.options).forEach((option, j) => {
     // A missing or mistyped value is the schema's error; two of them are not a duplicate.
     if (!isObject(option) || typeof option.value !== 'string') return
-    if (values.has(option.value)) check.error(at + pointer('options', j, 'value'), 'duplicateOption', `${readablePath(at + pointer('options', j, 'value'))} repeats an earlier option's value`)
+    if (values.has(option.value))
+      check.error(
+        at + pointer('options', j, 'value'),
+        'duplicateOption',
+        `${readablePath(at + pointer('options', j, 'value'))} repeats an earlier option's value`,
+      )
     values.add(option.value)
   })
   if (!('default' in field)) return
@@ -52,7 +65,8 @@ function checkField(check: Checker, field: Record<string, unknown>, at: string):
       if (!values.has(value)) check.error(path, 'defaultType', `${where} must be one of the field's option values`)
       break
     default:
-      if (typeof value !== 'string') check.error(path, 'defaultType', `${where} must be a string for a ${typeof field.type === 'string' ? field.type : 'text'} field`)
+      if (typeof value !== 'string')
+        check.error(path, 'defaultType', `${where} must be a string for a ${typeof field.type === 'string' ? field.type : 'text'} field`)
       else if (pattern && !pattern.matches(value)) check.error(path, 'defaultPattern', `${where} does not match the field's own pattern`)
   }
 }
@@ -61,7 +75,11 @@ function checkField(check: Checker, field: Record<string, unknown>, at: string):
 export function warnUnused(check: Checker, fields: Iterable<FieldInfo>): void {
   for (const field of fields) {
     if (!check.used.has(field)) {
-      check.warn(field.path, 'unusedField', `${readablePath(field.path)} ("${field.key}") is not used by any template — use it as {{${field.key}}} or remove it`)
+      check.warn(
+        field.path,
+        'unusedField',
+        `${readablePath(field.path)} ("${field.key}") is not used by any template — use it as {{${field.key}}} or remove it`,
+      )
     }
   }
 }

@@ -11,14 +11,17 @@ const ENCODED_TRICKS = /%(2e|2f|5c|00|0a|0d)/i
  */
 export function checkPath(check: Checker, value: unknown, path: string): void {
   if (typeof value !== 'string') return
-  const literal = parseTemplate(value).parts.map((p) => (typeof p === 'string' ? p : 'x')).join('')
+  const literal = parseTemplate(value)
+    .parts.map((p) => (typeof p === 'string' ? p : 'x'))
+    .join('')
   const where = readablePath(path)
   const pathOnly = literal.split(/[?#]/)[0] ?? ''
   if (pathOnly.split('/').some((segment) => segment === '.' || segment === '..')) {
     check.error(path, 'pathTraversal', `${where} must not contain "." or ".." segments: it could leave the base URL's path`)
   }
   if (literal.includes('://')) check.error(path, 'absolutePath', `${where} must be relative to the base URL, not contain another URL`)
-  if (ENCODED_TRICKS.test(literal)) check.error(path, 'encodedSeparator', `${where} must not contain encoded dots, slashes, backslashes or control characters`)
+  if (ENCODED_TRICKS.test(literal))
+    check.error(path, 'encodedSeparator', `${where} must not contain encoded dots, slashes, backslashes or control characters`)
   if (/[?#]/.test(literal)) check.error(path, 'queryInPath', `${where} must not contain "?" or "#": put query parameters in "query"`)
 }
 
@@ -47,7 +50,7 @@ function checkSameOrigin(check: Checker, url: string, baseUrl: string): void {
   const base = originOf(baseUrl)
   if (target === undefined) check.error('/test/url', 'invalidUrl', 'test.url is not a valid URL')
   else if (base !== undefined && target !== base) {
-    check.error('/test/url', 'otherOrigin', 'test.url must be on the base URL\'s origin: credentials are only sent there')
+    check.error('/test/url', 'otherOrigin', "test.url must be on the base URL's origin: credentials are only sent there")
   }
 }
 
@@ -60,14 +63,20 @@ function originOf(url: string): string | undefined {
 }
 
 /** Every action: unique keys, inputs that exist, scopes the OAuth2 methods offer. */
-export function checkActions(check: Checker, actions: unknown, fields: ReadonlyMap<string, FieldInfo>, scopes: ReadonlySet<string> | undefined): void {
+export function checkActions(
+  check: Checker,
+  actions: unknown,
+  fields: ReadonlyMap<string, FieldInfo>,
+  scopes: ReadonlySet<string> | undefined,
+): void {
   const keys = new Map<string, number>()
   arrayOf(actions).forEach((action, i) => {
     if (!isObject(action)) return
     const at = pointer('actions', i)
     if (typeof action.key === 'string') {
       const first = keys.get(action.key)
-      if (first !== undefined) check.error(at + '/key', 'duplicateKey', `${readablePath(at + '/key')} "${action.key}" is already used by actions[${first}]`)
+      if (first !== undefined)
+        check.error(at + '/key', 'duplicateKey', `${readablePath(at + '/key')} "${action.key}" is already used by actions[${first}]`)
       else keys.set(action.key, i)
     }
     const input = isObject(action.input) ? action.input : {}
@@ -75,7 +84,11 @@ export function checkActions(check: Checker, actions: unknown, fields: ReadonlyM
     const inputs = new Set(Object.keys(properties))
     arrayOf(input.required).forEach((name, j) => {
       if (typeof name === 'string' && !inputs.has(name)) {
-        check.error(at + pointer('input', 'required', j), 'unknownInput', `${readablePath(at + pointer('input', 'required', j))} names "${name}", which is not in input.properties`)
+        check.error(
+          at + pointer('input', 'required', j),
+          'unknownInput',
+          `${readablePath(at + pointer('input', 'required', j))} names "${name}", which is not in input.properties`,
+        )
       }
     })
     checkInputPatterns(check, properties, at + '/input/properties')
@@ -95,7 +108,8 @@ export function checkActions(check: Checker, actions: unknown, fields: ReadonlyM
       if (typeof scope !== 'string') return
       const path = at + pointer('scopes', j)
       if (!scopes) check.warn(path, 'scopeWithoutOAuth', `${readablePath(path)} lists a scope, but the connector has no OAuth2 method`)
-      else if (!scopes.has(scope)) check.error(path, 'unknownScope', `${readablePath(path)} "${scope}" is not among the scopes the OAuth2 method declares`)
+      else if (!scopes.has(scope))
+        check.error(path, 'unknownScope', `${readablePath(path)} "${scope}" is not among the scopes the OAuth2 method declares`)
     })
   })
 }

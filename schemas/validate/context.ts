@@ -55,11 +55,17 @@ export class Checker {
       if (head === 'input') {
         if (!scope.inputs) this.error(path, 'inputOutsideAction', `${where} uses {{${name}}}, but inputs exist only in actions`)
         else if (rest.length === 0) this.error(path, 'unknownInput', `${where} uses {{input}} without a name: write {{input.<name>}}`)
-        else if (!scope.inputs.has(rest[0]!)) this.error(path, 'unknownInput', `${where} uses {{${name}}}, but the action declares no input "${rest[0]}" — add it to input.properties`)
+        else if (!scope.inputs.has(rest[0]!))
+          this.error(
+            path,
+            'unknownInput',
+            `${where} uses {{${name}}}, but the action declares no input "${rest[0]}" — add it to input.properties`,
+          )
         continue
       }
       if (head === 'body' || head === 'headers') {
-        if (!scope.response) this.error(path, 'responseOutsideLabel', `${where} uses {{${name}}}, but the response is only available in test.label`)
+        if (!scope.response)
+          this.error(path, 'responseOutsideLabel', `${where} uses {{${name}}}, but the response is only available in test.label`)
         continue
       }
       const field = scope.fields.get(head)
@@ -70,9 +76,14 @@ export class Checker {
         continue
       }
       this.used.add(field)
-      if (rest.length > 0) this.error(path, 'unknownPlaceholder', `${where} uses {{${name}}}, but field "${head}" has no parts: write {{${head}}}`)
+      if (rest.length > 0)
+        this.error(path, 'unknownPlaceholder', `${where} uses {{${name}}}, but field "${head}" has no parts: write {{${head}}}`)
       if (field.type === 'secret' && !scope.secrets) {
-        this.error(path, 'secretExposed', `${where} uses secret field "${head}" in ${scope.what}, which is logged and shown — put secrets only in headers or auth templates`)
+        this.error(
+          path,
+          'secretExposed',
+          `${where} uses secret field "${head}" in ${scope.what}, which is logged and shown — put secrets only in headers or auth templates`,
+        )
       }
     }
   }
@@ -80,7 +91,11 @@ export class Checker {
   /** Header names and values must not be able to inject further headers (CR/LF) or carry controls. */
   headerValue(value: unknown, path: string): void {
     if (typeof value === 'string' && /[\u0000-\u0008\u000a-\u001f\u007f]/.test(value)) {
-      this.error(path, 'controlCharacter', `${readablePath(path)} contains a line break or control character, which is not allowed in a header`)
+      this.error(
+        path,
+        'controlCharacter',
+        `${readablePath(path)} contains a line break or control character, which is not allowed in a header`,
+      )
     }
   }
 

@@ -50,9 +50,10 @@ function toProblem(error: ErrorObject): ValidationProblem {
     case 'discriminator': {
       const tag = String(params.tag)
       // ajv reports a missing tag and a tag that is not a string alike ('tag'); only the first is "required".
-      const message = params.error === 'mapping' || params.tagValue !== undefined
-        ? `${where}.${tag} must be ${oneOf(AUTH_TYPES)}`
-        : `${where}.${tag} is required: one of ${oneOf(AUTH_TYPES)}`
+      const message =
+        params.error === 'mapping' || params.tagValue !== undefined
+          ? `${where}.${tag} must be ${oneOf(AUTH_TYPES)}`
+          : `${where}.${tag} is required: one of ${oneOf(AUTH_TYPES)}`
       return { path: at + pointer(tag), keyword: 'discriminator', message }
     }
     case 'enum':
@@ -64,18 +65,34 @@ function toProblem(error: ErrorObject): ValidationProblem {
     case 'pattern':
       return { path: at, keyword: 'pattern', message: `${where} is not valid: ${explain(error)}` }
     case 'minLength':
-      return { path: at, keyword: 'minLength', message: Number(params.limit) === 1 ? `${where} must not be empty` : `${where} must be at least ${String(params.limit)} characters` }
+      return {
+        path: at,
+        keyword: 'minLength',
+        message: Number(params.limit) === 1 ? `${where} must not be empty` : `${where} must be at least ${String(params.limit)} characters`,
+      }
     case 'maxLength':
       return { path: at, keyword: 'maxLength', message: `${where} must be at most ${String(params.limit)} characters` }
     case 'minItems':
-      return { path: at, keyword: 'minItems', message: `${where} needs at least ${String(params.limit)} item${params.limit === 1 ? '' : 's'}` }
+      return {
+        path: at,
+        keyword: 'minItems',
+        message: `${where} needs at least ${String(params.limit)} item${params.limit === 1 ? '' : 's'}`,
+      }
     case 'maxItems':
       return { path: at, keyword: 'maxItems', message: `${where} can have at most ${String(params.limit)} items` }
     case 'uniqueItems':
-      return { path: at, keyword: 'uniqueItems', message: `${where} has the same item twice (items ${String(params.j)} and ${String(params.i)})` }
+      return {
+        path: at,
+        keyword: 'uniqueItems',
+        message: `${where} has the same item twice (items ${String(params.j)} and ${String(params.i)})`,
+      }
     case 'minimum':
     case 'maximum':
-      return { path: at, keyword: error.keyword, message: `${where} must be ${error.keyword === 'minimum' ? '≥' : '≤'} ${String(params.limit)}` }
+      return {
+        path: at,
+        keyword: error.keyword,
+        message: `${where} must be ${error.keyword === 'minimum' ? '≥' : '≤'} ${String(params.limit)}`,
+      }
     case 'minProperties':
     case 'maxProperties':
       return { path: at, keyword: error.keyword, message: shapeMessage(error, where) }

@@ -20,7 +20,10 @@ export function pointer(...segments: Array<string | number>): string {
  */
 export function splitPointer(path: string): string[] {
   if (path === '') return []
-  return path.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+  return path
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
 }
 
 /**

@@ -54,7 +54,13 @@ export async function createWorld(): Promise<World> {
   const userIds = { owner: 'owner' } as World['userIds']
   const tokens = { owner: h.token, none: null } as World['tokens']
   const extra: Record<string, string> = {}
-  for (const [who, app, role] of [['admin', 'default', 'admin'], ['member', 'default', 'member'], ['member2', 'default', 'member'], ['outsider', 'other', 'member'], ['revoked', 'default', 'member']] as const) {
+  for (const [who, app, role] of [
+    ['admin', 'default', 'admin'],
+    ['member', 'default', 'member'],
+    ['member2', 'default', 'member'],
+    ['outsider', 'other', 'member'],
+    ['revoked', 'default', 'member'],
+  ] as const) {
     const user = await must(owner('POST', '/api/users', { name: who, email: `${who}@example.com` }), 201)
     userIds[who] = user.id
     await must(owner('PUT', `/api/apps/${app}/members/${user.id}`, { role }), 200)
@@ -79,8 +85,15 @@ export async function createWorld(): Promise<World> {
     member2Token: extra.member2!,
     as,
     async connection(sharing, name = `conn ${++counter}`) {
-      const made = await must(owner('POST', '/api/apps/default/connections', { connectorId: 'acl-lab', name, sharing, values: { baseUrl: upstream.origin } }), 201)
-      if (sharing === 'shared') await must(as('admin', 'PUT', `/api/apps/default/connections/${made.id}/credentials`, { body: { values: { token: canary('admin') } } }), 200)
+      const made = await must(
+        owner('POST', '/api/apps/default/connections', { connectorId: 'acl-lab', name, sharing, values: { baseUrl: upstream.origin } }),
+        201,
+      )
+      if (sharing === 'shared')
+        await must(
+          as('admin', 'PUT', `/api/apps/default/connections/${made.id}/credentials`, { body: { values: { token: canary('admin') } } }),
+          200,
+        )
       return made.id
     },
     async close() {

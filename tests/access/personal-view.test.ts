@@ -53,33 +53,57 @@ test('a connection without credentials says who can connect it: yourself (person
 
 test("on a personal Basic connection each member enters their own username; the connection's fields stay the admin's", async () => {
   const connector = {
-    id: 'basic-lab', name: 'Basic lab', baseUrl: '{{baseUrl}}',
+    id: 'basic-lab',
+    name: 'Basic lab',
+    baseUrl: '{{baseUrl}}',
     fields: [{ key: 'baseUrl', label: 'Base URL', type: 'url', required: true }],
-    auth: [{ type: 'basic', id: 'token', username: '{{email}}/token', password: '{{apiToken}}', fields: [
-      { key: 'email', label: 'Email', type: 'text', required: true },
-      { key: 'apiToken', label: 'API token', type: 'secret', required: true },
-    ] }],
+    auth: [
+      {
+        type: 'basic',
+        id: 'token',
+        username: '{{email}}/token',
+        password: '{{apiToken}}',
+        fields: [
+          { key: 'email', label: 'Email', type: 'text', required: true },
+          { key: 'apiToken', label: 'API token', type: 'secret', required: true },
+        ],
+      },
+    ],
     test: { path: '/me' },
   }
   expect((await w.as('owner', 'POST', '/api/connectors', { body: connector })).status).toBe(201)
-  const made = await w.as('owner', 'POST', `${A}/connections`, { body: { connectorId: 'basic-lab', name: 'Per member', sharing: 'personal', values: { baseUrl: w.upstream.origin } } })
+  const made = await w.as('owner', 'POST', `${A}/connections`, {
+    body: { connectorId: 'basic-lab', name: 'Per member', sharing: 'personal', values: { baseUrl: w.upstream.origin } },
+  })
   expect(made.status, made.text).toBe(201)
   const P = made.body.id as string
   const sent = () => Buffer.from(String(w.upstream.last().headers.authorization).replace('Basic ', ''), 'base64').toString()
-  for (const [who, token] of [['member', w.tokens.member], ['member2', w.member2Token]] as const) {
-    const put = await w.as(token, 'PUT', `${A}/connections/${P}/credentials`, { body: { values: { email: `${who}@example.com`, apiToken: canary(who) } } })
+  for (const [who, token] of [
+    ['member', w.tokens.member],
+    ['member2', w.member2Token],
+  ] as const) {
+    const put = await w.as(token, 'PUT', `${A}/connections/${P}/credentials`, {
+      body: { values: { email: `${who}@example.com`, apiToken: canary(who) } },
+    })
     expect(put.status, put.text).toBe(200)
     expect(put.body.fields.email).toBe(`${who}@example.com`)
   }
-  for (const [who, token] of [['member', w.tokens.member], ['member2', w.member2Token]] as const) {
+  for (const [who, token] of [
+    ['member', w.tokens.member],
+    ['member2', w.member2Token],
+  ] as const) {
     expect((await w.as(token, 'POST', `${A}/connections/${P}/test`)).body.ok).toBe(true)
     expect(sent()).toBe(`${who}@example.com/token:${canary(who)}`)
     expect((await w.as(token, 'GET', `${A}/connections/${P}`)).body.fields.email).toBe(`${who}@example.com`)
   }
   // Reconnecting later needs only the secret: the member's email is kept.
-  expect((await w.as('member', 'PUT', `${A}/connections/${P}/credentials`, { body: { values: { apiToken: canary('member') } } })).status).toBe(200)
+  expect(
+    (await w.as('member', 'PUT', `${A}/connections/${P}/credentials`, { body: { values: { apiToken: canary('member') } } })).status,
+  ).toBe(200)
   // The connection's own field is not a member's to change.
-  const moved = await w.as('member', 'PUT', `${A}/connections/${P}/credentials`, { body: { values: { apiToken: canary('member'), baseUrl: 'https://elsewhere.example' } } })
+  const moved = await w.as('member', 'PUT', `${A}/connections/${P}/credentials`, {
+    body: { values: { apiToken: canary('member'), baseUrl: 'https://elsewhere.example' } },
+  })
   expect(moved.status).toBe(403)
   expect(moved.body.error.code).toBe('forbidden')
 })

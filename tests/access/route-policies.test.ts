@@ -19,7 +19,8 @@ beforeAll(async () => {
 })
 afterAll(() => h.close())
 
-const policyFor = (h: Harness) => createPolicy({ store: h.store, catalogue: h.catalogue, audit: createAuditLog({ store: h.store }), clock: () => new Date() })
+const policyFor = (h: Harness) =>
+  createPolicy({ store: h.store, catalogue: h.catalogue, audit: createAuditLog({ store: h.store }), clock: () => new Date() })
 
 describe('the start-up check', () => {
   it('refuses an app with a route that declares no policy, naming it', () => {
@@ -35,7 +36,10 @@ describe('the start-up check', () => {
 
   it('finds policies of sub-apps mounted with app.route', () => {
     const policy = policyFor(h)
-    const app = new Hono().route('/api/things', new Hono().get('/:id', policy({ role: 'signed-in', what: 'read things' }), (c) => c.text('thing')))
+    const app = new Hono().route(
+      '/api/things',
+      new Hono().get('/:id', policy({ role: 'signed-in', what: 'read things' }), (c) => c.text('thing')),
+    )
     expect(() => assertEveryRouteDeclared(app)).not.toThrow()
     expect(declaredRoutes(app)).toMatchObject([{ method: 'GET', path: '/api/things/:id', policy: { role: 'signed-in' } }])
   })
@@ -50,17 +54,26 @@ describe('the start-up check', () => {
 })
 
 describe('the routes and the contract', () => {
-  const routes = () => declaredRoutes(h.app).filter((r) => (r.path.startsWith('/api/') && !r.path.endsWith('/*')) || r.path.endsWith('/proxy/*'))
+  const routes = () =>
+    declaredRoutes(h.app).filter((r) => (r.path.startsWith('/api/') && !r.path.endsWith('/*')) || r.path.endsWith('/proxy/*'))
   const contract = Object.keys((apiSchema as unknown as { $defs: { Routes: { properties: object } } }).$defs.Routes.properties)
 
   it('every API route the runtime registers is in api.schema.json, and every route there is registered', () => {
     const registered = [...new Set(routes().map((r) => `${r.method} ${r.path}`))]
-    expect(registered.filter((r) => !contract.includes(r)), 'add these to $defs/Routes').toEqual([])
-    expect(contract.filter((r) => !registered.includes(r)), 'registered nowhere').toEqual([])
+    expect(
+      registered.filter((r) => !contract.includes(r)),
+      'add these to $defs/Routes',
+    ).toEqual([])
+    expect(
+      contract.filter((r) => !registered.includes(r)),
+      'registered nowhere',
+    ).toEqual([])
   })
 
   it('every API route but health and sign-in needs a sign-in', () => {
-    const open = routes().filter((r) => r.policy.role === 'public').map((r) => `${r.method} ${r.path}`)
+    const open = routes()
+      .filter((r) => r.policy.role === 'public')
+      .map((r) => `${r.method} ${r.path}`)
     expect(open.sort()).toEqual(['GET /api/health', 'POST /api/session', 'POST /api/session/signout'])
   })
 
@@ -79,7 +92,9 @@ describe('what the policy read, the route uses', () => {
   it('a connection test reads the app once, and the connection once in the inbound layer', async () => {
     const upstream = await startUpstream()
     expect((await h.call('POST', '/api/connectors', { body: labConnector(upstream.origin) })).status).toBe(201)
-    const created = await h.call('POST', '/api/apps/default/connections', { body: { connectorId: 'acl-lab', name: 'Counted', values: { baseUrl: upstream.origin, token: canary('owner') } } })
+    const created = await h.call('POST', '/api/apps/default/connections', {
+      body: { connectorId: 'acl-lab', name: 'Counted', values: { baseUrl: upstream.origin, token: canary('owner') } },
+    })
     expect(created.status, created.text).toBe(201)
     const reads: string[] = []
     // The real store, with its reads noted: nothing it answers is changed.
@@ -90,8 +105,18 @@ describe('what the policy read, the route uses', () => {
         return typeof value === 'function' ? value.bind(target) : value
       },
     }) as Store
-    const app = createApp({ store: counted, catalogue: h.catalogue, keyRing: h.keyRing, http: h.http, publicUrl: PUBLIC_URL, log: () => {} })
-    const res = await app.request(`/api/apps/default/connections/${created.body.id}/test`, { method: 'POST', headers: { authorization: `Bearer ${h.token}` } })
+    const app = createApp({
+      store: counted,
+      catalogue: h.catalogue,
+      keyRing: h.keyRing,
+      http: h.http,
+      publicUrl: PUBLIC_URL,
+      log: () => {},
+    })
+    const res = await app.request(`/api/apps/default/connections/${created.body.id}/test`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.token}` },
+    })
     expect(res.status).toBe(200)
     expect(((await res.json()) as { ok: boolean }).ok).toBe(true)
     await upstream.close()

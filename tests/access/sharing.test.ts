@@ -19,10 +19,19 @@ const tokenSeen = () => w.upstream.last().headers.authorization
 describe('personal credentials', () => {
   test("each member's requests carry only their own credentials; one without gets 428 and the connect link", async () => {
     const P = await w.connection('personal', 'Isolation')
-    for (const [who, token] of [['member', w.tokens.member], ['member2', w.member2Token], ['admin', w.tokens.admin]] as const) {
+    for (const [who, token] of [
+      ['member', w.tokens.member],
+      ['member2', w.member2Token],
+      ['admin', w.tokens.admin],
+    ] as const) {
       expect((await w.as(token, 'PUT', `${A}/connections/${P}/credentials`, { body: { values: { token: canary(who) } } })).status).toBe(200)
     }
-    for (const [who, token] of [['member', w.tokens.member], ['member2', w.member2Token], ['admin', w.tokens.admin], ['member', w.tokens.member]] as const) {
+    for (const [who, token] of [
+      ['member', w.tokens.member],
+      ['member2', w.member2Token],
+      ['admin', w.tokens.admin],
+      ['member', w.tokens.member],
+    ] as const) {
       const run = await w.as(token, 'POST', `${A}/connections/${P}/actions/ping`, { body: {} })
       expect(run.status).toBe(200)
       expect(tokenSeen()).toBe(`Bearer ${canary(who)}`)
@@ -54,7 +63,11 @@ describe('personal credentials', () => {
 
   test('needs: the new-connection page when there is none, the connect page when the user has no credentials, connected otherwise', async () => {
     const none = await w.as('member', 'GET', `${A}/needs?connector=github`)
-    expect(none.body).toEqual({ connectorId: 'github', connected: false, connectUrl: 'http://localhost:8787/#/apps/default/connections/new?connector=github' })
+    expect(none.body).toEqual({
+      connectorId: 'github',
+      connected: false,
+      connectUrl: 'http://localhost:8787/#/apps/default/connections/new?connector=github',
+    })
     // Only personal connections so far, and this member unauthorized theirs: the first one's connect page.
     const without = await w.as('member', 'GET', `${A}/needs?connector=acl-lab`)
     expect(without.body.connected).toBe(false)
@@ -77,7 +90,9 @@ describe('shared credentials', () => {
       expect(res.status).toBe(403)
       expect(res.body.error.code).toBe('forbidden')
     }
-    const put = await w.as('member', 'PUT', `${A}/connections/${S}/credentials`, { body: { values: { token: canary('member'), baseUrl: 'https://elsewhere.example' } } })
+    const put = await w.as('member', 'PUT', `${A}/connections/${S}/credentials`, {
+      body: { values: { token: canary('member'), baseUrl: 'https://elsewhere.example' } },
+    })
     expect(put.status).toBe(403)
     expect(put.body.error.message).toMatch(/admin/)
     expect(await w.h.storeText()).toBe(before)
@@ -113,7 +128,9 @@ describe('shared credentials', () => {
 
 describe('audit trail', () => {
   test('records each event with who and outcome, filtered and paginated, and never a secret', async () => {
-    const created = await w.as('admin', 'POST', `${A}/connections`, { body: { connectorId: 'acl-lab', name: 'Audited', values: { baseUrl: w.upstream.origin } } })
+    const created = await w.as('admin', 'POST', `${A}/connections`, {
+      body: { connectorId: 'acl-lab', name: 'Audited', values: { baseUrl: w.upstream.origin } },
+    })
     const id = created.body.id
     const path = `${A}/connections/${id}`
     await w.as('admin', 'PUT', `${path}/credentials`, { body: { values: { token: canary('audit-1') } } })
@@ -127,7 +144,10 @@ describe('audit trail', () => {
     await w.as('admin', 'DELETE', path)
     const trail = await w.as('admin', 'GET', `${A}/audit?connection=${id}`)
     expect(trail.status).toBe(200)
-    const events = trail.body.entries.map((e: any) => [e.event, e.userId === w.userIds.admin ? 'admin' : e.userId === w.userIds.member ? 'member' : e.userId])
+    const events = trail.body.entries.map((e: any) => [
+      e.event,
+      e.userId === w.userIds.admin ? 'admin' : e.userId === w.userIds.member ? 'member' : e.userId,
+    ])
     expect(events.reverse()).toEqual([
       ['connection.created', 'admin'],
       ['connection.connected', 'admin'],
@@ -143,12 +163,18 @@ describe('audit trail', () => {
     const runs = trail.body.entries.filter((e: any) => e.event === 'action.run')
     expect(runs.map((e: any) => e.details.outcome)).toEqual(['failed', 'ok'])
     expect(runs[0].details.code).toBe('connection_required')
-    expect(trail.body.entries.find((e: any) => e.event === 'connection.sharing_changed').details).toMatchObject({ from: 'shared', to: 'personal', credentialsDropped: 1 })
+    expect(trail.body.entries.find((e: any) => e.event === 'connection.sharing_changed').details).toMatchObject({
+      from: 'shared',
+      to: 'personal',
+      credentialsDropped: 1,
+    })
     const page1 = await w.as('admin', 'GET', `${A}/audit?connection=${id}&limit=4`)
     expect(page1.body.entries).toHaveLength(4)
     const page2 = await w.as('admin', 'GET', `${A}/audit?connection=${id}&limit=4&before=${page1.body.next}`)
     const page3 = await w.as('admin', 'GET', `${A}/audit?connection=${id}&limit=4&before=${page2.body.next}`)
-    expect([...page1.body.entries, ...page2.body.entries, ...page3.body.entries].map((e: any) => e.seq)).toEqual(trail.body.entries.map((e: any) => e.seq))
+    expect([...page1.body.entries, ...page2.body.entries, ...page3.body.entries].map((e: any) => e.seq)).toEqual(
+      trail.body.entries.map((e: any) => e.seq),
+    )
     expect(page3.body.next).toBeUndefined()
     const stored = JSON.stringify(await w.h.store.list('audit'))
     for (const text of [trail.text, stored]) expect(text).not.toMatch(/CANARY/)

@@ -38,7 +38,13 @@ beforeAll(async () => {
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://stand-in')
-      seen.push({ method: req.method ?? '', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString() })
+      seen.push({
+        method: req.method ?? '',
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString(),
+      })
       res.writeHead(200, { 'content-type': 'application/json' })
       res.end(JSON.stringify(reply))
     })
@@ -65,7 +71,13 @@ async function connectionFor(connector: Connector): Promise<{ id: string; values
   if (known) return known
   const method = testMethod(connector)
   const values = fieldValues(connector, method)
-  const id = await lab.connect({ connectorId: connector.id, name: 'stand-in', authMethod: method.id, values, baseUrl: `${origin}${basePath(connector, values)}` })
+  const id = await lab.connect({
+    connectorId: connector.id,
+    name: 'stand-in',
+    authMethod: method.id,
+    values,
+    baseUrl: `${origin}${basePath(connector, values)}`,
+  })
   if (method.type === 'oauth2') await lab.putAccessToken(id, ACCESS_TOKEN)
   connections.set(connector.id, { id, values })
   return connections.get(connector.id)!
@@ -94,7 +106,9 @@ describe.each(catalogue.map((c) => [c.id, c] as const))('%s', (_, connector) => 
       if (value !== '') query[name] = value
     }
     Object.assign(query, auth.query)
-    expect(Object.fromEntries([...request.query.keys()].map((k) => [k, request.query.getAll(k)]))).toEqual(Object.fromEntries(Object.entries(query).map(([k, v]) => [k, [v]])))
+    expect(Object.fromEntries([...request.query.keys()].map((k) => [k, request.query.getAll(k)]))).toEqual(
+      Object.fromEntries(Object.entries(query).map(([k, v]) => [k, [v]])),
+    )
 
     const headers: Record<string, string> = {}
     for (const [name, template] of [...Object.entries(connector.headers ?? {}), ...Object.entries(action.headers ?? {})]) {
@@ -162,6 +176,11 @@ describe.each(catalogue.map((c) => [c.id, c] as const))('%s', (_, connector) => 
 
 test('the catalogue has actions to test, and every one was run', () => {
   expect(catalogue.length).toBeGreaterThanOrEqual(15)
-  const ran = new Set([...connections.values()].flatMap(({ id }) => lab.runs.list('default', id)).filter((r) => r.outcome === 'ok').map((r) => `${r.connectionId}/${r.action}`))
+  const ran = new Set(
+    [...connections.values()]
+      .flatMap(({ id }) => lab.runs.list('default', id))
+      .filter((r) => r.outcome === 'ok')
+      .map((r) => `${r.connectionId}/${r.action}`),
+  )
   expect(ran.size).toBe(catalogue.reduce((n, c) => n + (c.actions ?? []).length, 0))
 })

@@ -41,7 +41,9 @@ let n = 0
 /** Runs the lab's `read` (GET), `write` (POST) or `replace` (PUT) action against a fault; a fresh path each time. */
 async function run(fault: string, action: 'read' | 'write' | 'replace' = 'read', what = `t${++n}`): Promise<ApiResponse> {
   const id = await connection(fault)
-  return lab.api('POST', `/api/apps/default/connections/${id}/actions/${action}`, { body: { inputs: { what, ...(action === 'read' ? { q: 'x' } : { text: 'hello' }) } } })
+  return lab.api('POST', `/api/apps/default/connections/${id}/actions/${action}`, {
+    body: { inputs: { what, ...(action === 'read' ? { q: 'x' } : { text: 'hello' }) } },
+  })
 }
 
 /** Within the timeout, ±10 %, allowing for how late timers fire on this machine right now. */
@@ -105,7 +107,9 @@ describe('broken answers', () => {
   test('a 10 MB body past the 1 MiB limit: 502, read no further than the limit', async () => {
     const id = await lab.connect({ connectorId: 'fault-lab', name: 'big', values: { baseUrl: `${faults.origin}/big`, apiKey: KEY } })
     const probe = memoryProbe(50)
-    const { ms, lateness, result } = await timed(T, () => lab.api('POST', `/api/apps/default/connections/${id}/actions/read`, { body: { inputs: { what: 'x' } } })).finally(() => probe.stop())
+    const { ms, lateness, result } = await timed(T, () =>
+      lab.api('POST', `/api/apps/default/connections/${id}/actions/read`, { body: { inputs: { what: 'x' } } }),
+    ).finally(() => probe.stop())
     const peak = probe.stop()
     expect(result.status).toBe(502)
     expect(result.body.error.code).toBe('upstream_error')
@@ -115,7 +119,11 @@ describe('broken answers', () => {
   })
 
   test('a declared 10 MB body is refused before a byte of it is read', async () => {
-    const id = await lab.connect({ connectorId: 'fault-lab', name: 'big declared', values: { baseUrl: `${faults.origin}/big/declared`, apiKey: KEY } })
+    const id = await lab.connect({
+      connectorId: 'fault-lab',
+      name: 'big declared',
+      values: { baseUrl: `${faults.origin}/big/declared`, apiKey: KEY },
+    })
     const result = await lab.api('POST', `/api/apps/default/connections/${id}/actions/read`, { body: { inputs: { what: 'x', q: 'y' } } })
     expect(result.status).toBe(502)
     expect(result.body.error.details.reason).toBe('response_too_large')
@@ -139,7 +147,11 @@ describe('asked to come back later', () => {
 
   test('a Retry-After past the bound is answered at once', async () => {
     const patient = await startFaultServer({ retryAfter: '30' })
-    const id = await lab.connect({ connectorId: 'fault-lab', name: 'patient', values: { baseUrl: `${patient.origin}/throttle`, apiKey: KEY } })
+    const id = await lab.connect({
+      connectorId: 'fault-lab',
+      name: 'patient',
+      values: { baseUrl: `${patient.origin}/throttle`, apiKey: KEY },
+    })
     const result = await lab.api('POST', `/api/apps/default/connections/${id}/actions/read`, { body: { inputs: { what: 'x' } } })
     expect(result.body).toMatchObject({ ok: false, status: 429, attempts: 1, headers: { 'retry-after': '30' } })
     expect(result.ms).toBeLessThan(5000)
@@ -177,7 +189,9 @@ describe('redirect to another origin', () => {
     const keeping = await startFaultServer({ redirectTo: `${landing.origin}/ok/posted`, redirectStatus: 307 })
     const id = await lab.connect({ connectorId: 'fault-lab', name: '307', values: { baseUrl: `${keeping.origin}/redirect`, apiKey: KEY } })
     const before = landing.requests.length
-    const result = await lab.api('POST', `/api/apps/default/connections/${id}/actions/write`, { body: { inputs: { what: 'x', text: 'carried' } } })
+    const result = await lab.api('POST', `/api/apps/default/connections/${id}/actions/write`, {
+      body: { inputs: { what: 'x', text: 'carried' } },
+    })
     expect(result.body).toMatchObject({ ok: false, status: 307, headers: { location: `${landing.origin}/ok/posted` } })
     expect(landing.requests.length).toBe(before)
     await keeping.close()
@@ -188,20 +202,36 @@ test('every run is in the run log with its outcome, and the log holds no secret'
   const id = await connection('stall')
   const res = await lab.api('GET', `/api/apps/default/connections/${id}/runs`)
   expect(res.status).toBe(200)
-  expect(res.body.runs[0]).toMatchObject({ kind: 'action', action: 'replace', outcome: 'failed', code: 'upstream_timeout', attempts: 1, mode: 'user', userId: 'owner' })
+  expect(res.body.runs[0]).toMatchObject({
+    kind: 'action',
+    action: 'replace',
+    outcome: 'failed',
+    code: 'upstream_timeout',
+    attempts: 1,
+    mode: 'user',
+    userId: 'owner',
+  })
   expect(res.body.runs[0].durationMs).toBeGreaterThanOrEqual(T * 0.9)
   const throttled = await lab.api('GET', `/api/apps/default/connections/${await connection('throttle')}/runs`)
-  expect(throttled.body.runs.map((r: { outcome: string; status?: number }) => [r.outcome, r.status])).toEqual([['http_error', 429], ['ok', 200]])
+  expect(throttled.body.runs.map((r: { outcome: string; status?: number }) => [r.outcome, r.status])).toEqual([
+    ['http_error', 429],
+    ['ok', 200],
+  ])
   const invalid = await lab.api('POST', `/api/apps/default/connections/${id}/actions/read`, { body: { inputs: {} } })
   expect(invalid.status).toBe(400)
-  expect((await lab.api('GET', `/api/apps/default/connections/${id}/runs`)).body.runs[0]).toMatchObject({ outcome: 'failed', code: 'invalid_inputs', action: 'read' })
+  expect((await lab.api('GET', `/api/apps/default/connections/${id}/runs`)).body.runs[0]).toMatchObject({
+    outcome: 'failed',
+    code: 'invalid_inputs',
+    action: 'read',
+  })
   expect((await lab.api('GET', '/api/apps/default/connections/c_missing/runs')).status).toBe(404)
 })
 
 test('the run log keeps only the newest runs', async () => {
   const small = await createLab({ runCapacity: 3 })
   const id = await small.connect({ connectorId: 'fault-lab', values: { baseUrl: `${faults.origin}/ok`, apiKey: KEY } })
-  for (let i = 0; i < 5; i++) await small.api('POST', `/api/apps/default/connections/${id}/actions/read`, { body: { inputs: { what: `r${i}` } } })
+  for (let i = 0; i < 5; i++)
+    await small.api('POST', `/api/apps/default/connections/${id}/actions/read`, { body: { inputs: { what: `r${i}` } } })
   const res = await small.api('GET', `/api/apps/default/connections/${id}/runs`)
   expect(res.body.runs).toHaveLength(3)
   expect(res.body.runs.map((r: { seq: number }) => r.seq)).toEqual([5, 4, 3])

@@ -55,7 +55,9 @@ const CHUNK = Buffer.alloc(64 * 1024, 0x61)
  * const faults = await startFaultServer({ retryAfter: '1' })
  * await lab.connect({ connectorId: 'fault-lab', values: { baseUrl: `${faults.origin}/stall`, apiKey } })
  */
-export async function startFaultServer(options: { retryAfter?: string; redirectTo?: string; redirectStatus?: number } = {}): Promise<FaultServer> {
+export async function startFaultServer(
+  options: { retryAfter?: string; redirectTo?: string; redirectStatus?: number } = {},
+): Promise<FaultServer> {
   const requests: Seen[] = []
   const hits = new Map<string, number>()
   const timers = new Set<NodeJS.Timeout>()
@@ -67,7 +69,15 @@ export async function startFaultServer(options: { retryAfter?: string; redirectT
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://fault')
     const fault = url.pathname.split('/')[1] ?? ''
-    const seen: Seen = { method: req.method ?? '', url: req.url ?? '', path: url.pathname, query: url.searchParams, headers: req.headers, body: '', bytes: 0 }
+    const seen: Seen = {
+      method: req.method ?? '',
+      url: req.url ?? '',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body: '',
+      bytes: 0,
+    }
     requests.push(seen)
     if (fault === 'sink') {
       req.on('data', (chunk: Buffer) => {
@@ -112,7 +122,11 @@ export async function startFaultServer(options: { retryAfter?: string; redirectT
           res.end('{"ok": tru')
           return
         case 'big':
-          return streamBytes(res, Number(url.searchParams.get('bytes') ?? 10_000_000), url.searchParams.has('length') || url.pathname.startsWith('/big/declared/'))
+          return streamBytes(
+            res,
+            Number(url.searchParams.get('bytes') ?? 10_000_000),
+            url.searchParams.has('length') || url.pathname.startsWith('/big/declared/'),
+          )
         case 'trickle':
           res.writeHead(200, { 'content-type': 'application/octet-stream' })
           res.write(CHUNK)
@@ -128,7 +142,9 @@ export async function startFaultServer(options: { retryAfter?: string; redirectT
         case 'status':
           return json(res, Number(url.pathname.split('/')[2]), { status: Number(url.pathname.split('/')[2]) })
         case 'redirect':
-          res.writeHead(Number(url.searchParams.get('status') ?? options.redirectStatus ?? 302), { location: url.searchParams.get('to') ?? options.redirectTo ?? '/' })
+          res.writeHead(Number(url.searchParams.get('status') ?? options.redirectStatus ?? 302), {
+            location: url.searchParams.get('to') ?? options.redirectTo ?? '/',
+          })
           res.end()
           return
         default:
@@ -153,11 +169,12 @@ export async function startFaultServer(options: { retryAfter?: string; redirectT
       firstUpload = deferred()
       return firstUpload.promise
     },
-    close: () => new Promise<void>((done) => {
-      for (const timer of timers) clearInterval(timer)
-      server.closeAllConnections()
-      server.close(() => done())
-    }),
+    close: () =>
+      new Promise<void>((done) => {
+        for (const timer of timers) clearInterval(timer)
+        server.closeAllConnections()
+        server.close(() => done())
+      }),
   }
 }
 

@@ -41,16 +41,42 @@ export const FAULT_LAB = {
   baseUrl: '{{baseUrl}}',
   fields: [{ key: 'baseUrl', label: 'Base URL', type: 'url', required: true }],
   headers: { 'X-Lab-Version': '7' },
-  auth: [{
-    type: 'apiKey',
-    id: 'key',
-    fields: [{ key: 'apiKey', label: 'API key', type: 'secret', required: true }],
-    placements: [{ in: 'header', name: 'X-Api-Key', value: '{{apiKey}}' }, { in: 'query', name: 'key', value: '{{apiKey}}' }],
-  }],
+  auth: [
+    {
+      type: 'apiKey',
+      id: 'key',
+      fields: [{ key: 'apiKey', label: 'API key', type: 'secret', required: true }],
+      placements: [
+        { in: 'header', name: 'X-Api-Key', value: '{{apiKey}}' },
+        { in: 'query', name: 'key', value: '{{apiKey}}' },
+      ],
+    },
+  ],
   actions: [
-    { key: 'read', name: 'Read', method: 'GET', path: '/{{input.what}}', query: { q: '{{input.q}}' }, input: { type: 'object', required: ['what'], properties: { what: { type: 'string' }, q: { type: 'string' } } } },
-    { key: 'write', name: 'Write', method: 'POST', path: '/{{input.what}}', body: { text: '{{input.text}}' }, input: { type: 'object', required: ['what'], properties: { what: { type: 'string' }, text: { type: 'string' } } } },
-    { key: 'replace', name: 'Replace', method: 'PUT', path: '/{{input.what}}', body: { text: '{{input.text}}' }, input: { type: 'object', required: ['what'], properties: { what: { type: 'string' }, text: { type: 'string' } } } },
+    {
+      key: 'read',
+      name: 'Read',
+      method: 'GET',
+      path: '/{{input.what}}',
+      query: { q: '{{input.q}}' },
+      input: { type: 'object', required: ['what'], properties: { what: { type: 'string' }, q: { type: 'string' } } },
+    },
+    {
+      key: 'write',
+      name: 'Write',
+      method: 'POST',
+      path: '/{{input.what}}',
+      body: { text: '{{input.text}}' },
+      input: { type: 'object', required: ['what'], properties: { what: { type: 'string' }, text: { type: 'string' } } },
+    },
+    {
+      key: 'replace',
+      name: 'Replace',
+      method: 'PUT',
+      path: '/{{input.what}}',
+      body: { text: '{{input.text}}' },
+      input: { type: 'object', required: ['what'], properties: { what: { type: 'string' }, text: { type: 'string' } } },
+    },
   ],
 }
 
@@ -95,7 +121,11 @@ export interface Lab {
   /** Every JSON answer, for leak sweeps. */
   responses: ApiResponse[]
   /** JSON in, JSON (or text) out; in-process. */
-  api(method: string, path: string, options?: { body?: unknown; headers?: Record<string, string>; token?: string | null }): Promise<ApiResponse>
+  api(
+    method: string,
+    path: string,
+    options?: { body?: unknown; headers?: Record<string, string>; token?: string | null },
+  ): Promise<ApiResponse>
   /** A raw in-process request with the owner's token; the body is left unread. */
   raw(path: string, init?: RequestInit & { duplex?: 'half' }): Promise<Response>
   /** Creates a connection (with its values) and returns its id. */
@@ -155,7 +185,11 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
       if (token !== null) headers.authorization = `Bearer ${token}`
       if (call.body !== undefined) headers['content-type'] = 'application/json'
       const started = performance.now()
-      const res = await app.request(path, { method, headers: { ...headers, ...call.headers }, ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }) })
+      const res = await app.request(path, {
+        method,
+        headers: { ...headers, ...call.headers },
+        ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
+      })
       const text = await res.text()
       const ms = performance.now() - started
       const json = (res.headers.get('content-type') ?? '').includes('json') && text !== ''
@@ -186,7 +220,14 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
       await store.transaction((tx) => {
         const record = tx.get<ConnectionRecord>('connections', connectionId)
         if (!record) throw new Error(`no connection ${connectionId}`)
-        putCredentials(tx, keyRing, record, undefined, { values: {}, oauth: { accessToken, tokenType: 'Bearer' } }, new Date().toISOString())
+        putCredentials(
+          tx,
+          keyRing,
+          record,
+          undefined,
+          { values: {}, oauth: { accessToken, tokenType: 'Bearer' } },
+          new Date().toISOString(),
+        )
         tx.put('connections', { ...record, status: 'connected' })
       })
     },

@@ -27,7 +27,10 @@ export interface InputSchema {
 /** A string matching `pattern`, at least 12 characters long when the pattern allows it; the same every run. */
 export function matching(pattern: string, seed: number): string {
   const arbitrary = fc.stringMatching(new RegExp(pattern), { size: 'medium' })
-  const [long] = fc.sample(arbitrary.filter((s) => s.length >= 12), { numRuns: 1, seed })
+  const [long] = fc.sample(
+    arbitrary.filter((s) => s.length >= 12),
+    { numRuns: 1, seed },
+  )
   return long ?? fc.sample(arbitrary, { numRuns: 1, seed })[0]!
 }
 
@@ -95,9 +98,11 @@ export function fieldValues(connector: Connector, method: AuthMethod): Record<st
   const values: Record<string, string> = {}
   const fields: Field[] = [...(connector.fields ?? []), ...(method.fields ?? [])]
   fields.forEach((field, index) => {
-    const fits = (value: unknown): value is string => typeof value === 'string' && value !== '' && !value.includes('…') && (!field.pattern || new RegExp(field.pattern).test(value))
+    const fits = (value: unknown): value is string =>
+      typeof value === 'string' && value !== '' && !value.includes('…') && (!field.pattern || new RegExp(field.pattern).test(value))
     if (field.type === 'select') values[field.key] = String(field.default ?? field.options?.[0]?.value)
-    else if (field.type === 'secret') values[field.key] = field.pattern ? matching(field.pattern, 1000 + index) : `s3cr3t-${connector.id}-${field.key}-0b9f`
+    else if (field.type === 'secret')
+      values[field.key] = field.pattern ? matching(field.pattern, 1000 + index) : `s3cr3t-${connector.id}-${field.key}-0b9f`
     else if (fits(field.default)) values[field.key] = field.default
     else if (fits(field.placeholder)) values[field.key] = field.placeholder
     else values[field.key] = field.pattern ? matching(field.pattern, index) : `sample-${field.key}`
@@ -127,7 +132,11 @@ export function renderJson(template: unknown, resolve: Resolve): unknown {
   }
   if (Array.isArray(template)) return template.map((item) => renderJson(item, resolve)).filter((item) => item !== undefined)
   if (template !== null && typeof template === 'object') {
-    return Object.fromEntries(Object.entries(template).map(([key, value]) => [key, renderJson(value, resolve)]).filter(([, value]) => value !== undefined))
+    return Object.fromEntries(
+      Object.entries(template)
+        .map(([key, value]) => [key, renderJson(value, resolve)])
+        .filter(([, value]) => value !== undefined),
+    )
   }
   return template
 }
@@ -136,19 +145,27 @@ export function renderJson(template: unknown, resolve: Resolve): unknown {
 export function resolver(inputs: Record<string, unknown>, values: Record<string, string>): Resolve {
   return ([head, ...rest]) => {
     let value: unknown = head === 'input' ? inputs : values[head!]
-    for (const key of head === 'input' ? rest : []) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined
+    for (const key of head === 'input' ? rest : [])
+      value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined
     return value
   }
 }
 
 /** The auth a method adds to a request: headers (lower-case names) and query parameters. */
-export function expectedAuth(method: AuthMethod, values: Record<string, string>, accessToken: string): { headers: Record<string, string>; query: Record<string, string> } {
+export function expectedAuth(
+  method: AuthMethod,
+  values: Record<string, string>,
+  accessToken: string,
+): { headers: Record<string, string>; query: Record<string, string> } {
   const fill = (template: string) => render(template, ([key]) => values[key!])
   switch (method.type) {
     case 'bearer':
       return { headers: { authorization: `Bearer ${fill(method.token)}` }, query: {} }
     case 'basic':
-      return { headers: { authorization: `Basic ${Buffer.from(`${fill(method.username)}:${fill(method.password)}`).toString('base64')}` }, query: {} }
+      return {
+        headers: { authorization: `Basic ${Buffer.from(`${fill(method.username)}:${fill(method.password)}`).toString('base64')}` },
+        query: {},
+      }
     case 'oauth2':
       return { headers: { authorization: `Bearer ${accessToken}` }, query: {} }
     case 'none':
@@ -166,6 +183,12 @@ export function expectedAuth(method: AuthMethod, values: Record<string, string>,
 
 /** The value at a JSON pointer's place in a fresh object, for an upstream to answer with. */
 export function nest(pointer: string, value: unknown): unknown {
-  const keys = pointer.split('/').slice(1).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'))
-  return keys.reduceRight<unknown>((inner, key) => (/^\d+$/.test(key) ? Object.assign([], { [Number(key)]: inner }) : { [key]: inner }), value)
+  const keys = pointer
+    .split('/')
+    .slice(1)
+    .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'))
+  return keys.reduceRight<unknown>(
+    (inner, key) => (/^\d+$/.test(key) ? Object.assign([], { [Number(key)]: inner }) : { [key]: inner }),
+    value,
+  )
 }

@@ -30,7 +30,10 @@ let n = 0
 const fresh = (fault: string) => `${faults.origin}/${fault}/t${++n}`
 
 async function failure(promise: Promise<unknown>): Promise<SwitchboardError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e)
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
   expect(error).toBeInstanceOf(SwitchboardError)
   return error as SwitchboardError
 }
@@ -177,7 +180,11 @@ describe('streamed answers', () => {
   test('a request whose body is a stream is sent once, whatever the method', async () => {
     const url = fresh('unavailable')
     const body = new ReadableStream<Uint8Array>({ start: (c) => (c.enqueue(new TextEncoder().encode('once')), c.close()) })
-    const { response, attempts } = await streamWithRetries(client, { url, method: 'PUT', body, headers: { 'content-type': 'text/plain' } }, recording())
+    const { response, attempts } = await streamWithRetries(
+      client,
+      { url, method: 'PUT', body, headers: { 'content-type': 'text/plain' } },
+      recording(),
+    )
     expect(response.status).toBe(503)
     expect(attempts).toBe(1)
     await response.body.cancel()

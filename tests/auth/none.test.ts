@@ -19,7 +19,16 @@ beforeAll(async () => {
     headers: { Accept: 'application/json' },
     auth: [{ type: 'none', id: 'public' }],
     test: { path: '/status', label: '{{body.name}}' },
-    actions: [{ key: 'forecast', name: 'Forecast', method: 'GET', path: '/forecast', query: { city: '{{input.city}}' }, input: { type: 'object', required: ['city'], properties: { city: { type: 'string' } } } }],
+    actions: [
+      {
+        key: 'forecast',
+        name: 'Forecast',
+        method: 'GET',
+        path: '/forecast',
+        query: { city: '{{input.city}}' },
+        input: { type: 'object', required: ['city'], properties: { city: { type: 'string' } } },
+      },
+    ],
   }
   expect((await h.call('POST', '/api/connectors', { body: connector })).status).toBe(201)
   const created = await h.call('POST', '/api/apps/default/connections', { body: { connectorId: 'public-weather', name: 'Weather' } })

@@ -9,7 +9,23 @@ const files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort()
 describe('built-in catalogue', () => {
   it('has the real tools PRODUCT.md names plus the three generic connectors', () => {
     const ids = files.map((f) => f.replace(/\.json$/, ''))
-    for (const id of ['github', 'jira', 'zendesk', 'slack', 'hubspot', 'google-tasks', 'stripe', 'notion', 'linear', 'trello', 'datadog', 'freshdesk', 'generic-basic', 'generic-api-key', 'generic-bearer']) {
+    for (const id of [
+      'github',
+      'jira',
+      'zendesk',
+      'slack',
+      'hubspot',
+      'google-tasks',
+      'stripe',
+      'notion',
+      'linear',
+      'trello',
+      'datadog',
+      'freshdesk',
+      'generic-basic',
+      'generic-api-key',
+      'generic-bearer',
+    ]) {
       expect(ids).toContain(id)
     }
     expect(ids.filter((id) => !id.startsWith('generic-')).length).toBeGreaterThanOrEqual(15)
@@ -25,7 +41,12 @@ describe('built-in catalogue', () => {
   })
 
   it.each(files.filter((f) => !f.startsWith('generic-')))('%s has an icon, docs link, test, and at least two actions', async (file) => {
-    const doc = JSON.parse(await readFile(new URL(file, dir), 'utf8')) as { icon?: string; docsUrl?: string; test?: unknown; actions?: unknown[] }
+    const doc = JSON.parse(await readFile(new URL(file, dir), 'utf8')) as {
+      icon?: string
+      docsUrl?: string
+      test?: unknown
+      actions?: unknown[]
+    }
     expect(doc.icon).toMatch(/^(https:|data:image\/)/)
     expect(doc.docsUrl).toMatch(/^https:\/\//)
     expect(doc.test).toBeDefined()
@@ -37,8 +58,18 @@ describe('built-in catalogue', () => {
     const { mkdtemp, writeFile, rm } = await import('node:fs/promises')
     const { tmpdir } = await import('node:os')
     const bad = await mkdtemp(`${tmpdir()}/sb-builtins-`)
-    await writeFile(`${bad}/broken.json`, JSON.stringify({ id: 'broken', name: 'Broken', baseUrl: 'https://x.test', auth: [{ type: 'apiKey', id: 'k', placements: [{ in: 'body', name: 'k', value: '{{nope}}' }] }] }))
-    await expect(loadBuiltIns(bad)).rejects.toThrow(/broken\.json {2}\/auth\/0\/placements\/0\/in {2}auth\[0\]\.placements\[0\]\.in must be 'header' or 'query'/)
+    await writeFile(
+      `${bad}/broken.json`,
+      JSON.stringify({
+        id: 'broken',
+        name: 'Broken',
+        baseUrl: 'https://x.test',
+        auth: [{ type: 'apiKey', id: 'k', placements: [{ in: 'body', name: 'k', value: '{{nope}}' }] }],
+      }),
+    )
+    await expect(loadBuiltIns(bad)).rejects.toThrow(
+      /broken\.json {2}\/auth\/0\/placements\/0\/in {2}auth\[0\]\.placements\[0\]\.in must be 'header' or 'query'/,
+    )
     await rm(bad, { recursive: true, force: true })
   })
 })

@@ -72,14 +72,21 @@ describe('switchboard validate', () => {
     const { code, stdout } = await run('validate', '--json', 'ok.json', 'bad.json', 'broken.json', 'warned.json')
     expect(code).toBe(1)
     const results = JSON.parse(stdout) as Array<Record<string, unknown>>
-    expect(results.map((r) => [r.file, r.valid])).toEqual([['ok.json', true], ['bad.json', false], ['broken.json', false], ['warned.json', true]])
+    expect(results.map((r) => [r.file, r.valid])).toEqual([
+      ['ok.json', true],
+      ['bad.json', false],
+      ['broken.json', false],
+      ['warned.json', true],
+    ])
     for (const result of results) {
       expect(Object.keys(result).sort()).toEqual(['errors', 'file', 'valid', 'warnings'])
       for (const problem of [...(result.errors as object[]), ...(result.warnings as object[])]) {
         expect(Object.keys(problem).sort()).toEqual(['keyword', 'message', 'path'])
       }
     }
-    expect(results[1]!.errors).toEqual([{ path: '/auth/0/type', keyword: 'discriminator', message: expect.stringContaining('auth[0].type') }])
+    expect(results[1]!.errors).toEqual([
+      { path: '/auth/0/type', keyword: 'discriminator', message: expect.stringContaining('auth[0].type') },
+    ])
     expect((results[3]!.warnings as unknown[]).length).toBe(5)
   })
 

@@ -42,9 +42,7 @@ describe('master key from SWITCHBOARD_MASTER_KEY', () => {
   })
 
   it('gives the same key id to the same key however it is written', () => {
-    expect(deriveKeyId(parseMasterKey(KEY_B.toString('hex')))).toBe(
-      deriveKeyId(parseMasterKey(KEY_B.toString('base64'))),
-    )
+    expect(deriveKeyId(parseMasterKey(KEY_B.toString('hex')))).toBe(deriveKeyId(parseMasterKey(KEY_B.toString('base64'))))
     expect(deriveKeyId(KEY_A)).not.toBe(deriveKeyId(KEY_B))
   })
 

@@ -106,11 +106,7 @@ describe('secrets stay secret', () => {
 
   it('never shows a key when the ring itself is logged or serialised', () => {
     const keyRing = createKeyRing({ dataDir: dir(), env: { SWITCHBOARD_MASTER_KEY: KEY_A.toString('base64') } })
-    const shown = [
-      inspect(keyRing, { depth: 10, getters: true }),
-      JSON.stringify(keyRing),
-      JSON.stringify(keyRing.keys()),
-    ]
+    const shown = [inspect(keyRing, { depth: 10, getters: true }), JSON.stringify(keyRing), JSON.stringify(keyRing.keys())]
     for (const text of shown) {
       for (const secret of spellings(KEY_A)) expect(text).not.toContain(secret)
     }

@@ -10,15 +10,11 @@ function credentials(): Array<{ id: string; values: Record<string, string>; aad:
   return Array.from({ length: COUNT }, (_, index) => ({
     id: `conn_${index}`,
     values: { apiKey: `key-${index}-${'x'.repeat(index % 50)}`, email: `user${index}@example.com` },
-    aad:
-      index % 3 === 0
-        ? { connectionId: `conn_${index}`, userId: `user_${index % 7}` }
-        : { connectionId: `conn_${index}` },
+    aad: index % 3 === 0 ? { connectionId: `conn_${index}`, userId: `user_${index % 7}` } : { connectionId: `conn_${index}` },
   }))
 }
 
-const fileKids = (path: string): string[] =>
-  JSON.parse(readFileSync(path, 'utf8')).keys.map((key: { kid: string }) => key.kid)
+const fileKids = (path: string): string[] => JSON.parse(readFileSync(path, 'utf8')).keys.map((key: { kid: string }) => key.kid)
 
 describe('key rotation', () => {
   const dir = useTempDir()

@@ -101,9 +101,7 @@ describe('seal and open', () => {
     const bobSealed = keyRing.seal({ token: 'bob' }, bob)
     expect(catchError(() => keyRing.open(adaSealed, bob)).code).toBe('decryption_failed')
     expect(catchError(() => keyRing.open({ ...adaSealed, ct: bobSealed.ct }, ada)).code).toBe('decryption_failed')
-    expect(catchError(() => keyRing.open({ ...bobSealed, iv: adaSealed.iv, tag: adaSealed.tag }, ada)).code).toBe(
-      'decryption_failed',
-    )
+    expect(catchError(() => keyRing.open({ ...bobSealed, iv: adaSealed.iv, tag: adaSealed.tag }, ada)).code).toBe('decryption_failed')
     expect(catchError(() => keyRing.open(adaSealed, shared)).code).toBe('decryption_failed')
     expect(catchError(() => keyRing.open(keyRing.seal({ token: 's' }, shared), ada)).code).toBe('decryption_failed')
   })
@@ -136,9 +134,7 @@ describe('seal and open', () => {
     expect(error.message).toContain(keyRing.keyFile)
     // A record from another ring (another key) is just as unknown.
     const other = createKeyRing({ keyFile: `${dir()}/other.keys`, env: {} })
-    expect(
-      catchError(() => keyRing.open(other.seal({ t: 1 }, { connectionId: 'c' }), { connectionId: 'c' })).code,
-    ).toBe('unknown_key')
+    expect(catchError(() => keyRing.open(other.seal({ t: 1 }, { connectionId: 'c' }), { connectionId: 'c' })).code).toBe('unknown_key')
   })
 
   it('refuses plaintexts that are not JSON objects and owners without a connection id', () => {
@@ -146,13 +142,7 @@ describe('seal and open', () => {
     for (const plaintext of ['token', 42, null, undefined, ['a'], { n: 1n }]) {
       expect(catchError(() => keyRing.seal(plaintext, { connectionId: 'c' })).code).toBe('invalid_plaintext')
     }
-    for (const aad of [
-      { connectionId: '' },
-      { connectionId: 'c', userId: '' },
-      {},
-      null,
-      { connectionId: 'c', userId: 7 },
-    ]) {
+    for (const aad of [{ connectionId: '' }, { connectionId: 'c', userId: '' }, {}, null, { connectionId: 'c', userId: 7 }]) {
       expect(catchError(() => keyRing.seal({ k: 'v' }, aad as never)).code).toBe('invalid_binding')
     }
   })

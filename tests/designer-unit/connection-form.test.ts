@@ -14,17 +14,37 @@ const zendesk = {
   baseUrl: 'https://{{subdomain}}.zendesk.com',
   fields: [
     { key: 'subdomain', label: 'Subdomain', type: 'text', required: true, placeholder: 'acme', help: 'The part before .zendesk.com.' },
-    { key: 'region', label: 'Region', type: 'select', options: [{ value: 'eu', label: 'Europe' }, { value: 'us', label: 'United States' }] },
+    {
+      key: 'region',
+      label: 'Region',
+      type: 'select',
+      options: [
+        { value: 'eu', label: 'Europe' },
+        { value: 'us', label: 'United States' },
+      ],
+    },
     { key: 'sandbox', label: 'Sandbox', type: 'boolean' },
     { key: 'pageSize', label: 'Page size', type: 'number' },
   ],
   auth: [
     {
-      type: 'basic', id: 'apiToken', label: 'Email and API token',
-      fields: [{ key: 'email', label: 'Email', type: 'text', required: true }, { key: 'apiToken', label: 'API token', type: 'secret', required: true }],
-      username: '{{email}}/token', password: '{{apiToken}}',
+      type: 'basic',
+      id: 'apiToken',
+      label: 'Email and API token',
+      fields: [
+        { key: 'email', label: 'Email', type: 'text', required: true },
+        { key: 'apiToken', label: 'API token', type: 'secret', required: true },
+      ],
+      username: '{{email}}/token',
+      password: '{{apiToken}}',
     },
-    { type: 'bearer', id: 'oauthToken', label: 'OAuth token', fields: [{ key: 'token', label: 'Token', type: 'secret', required: true }], token: '{{token}}' },
+    {
+      type: 'bearer',
+      id: 'oauthToken',
+      label: 'OAuth token',
+      fields: [{ key: 'token', label: 'Token', type: 'secret', required: true }],
+      token: '{{token}}',
+    },
   ],
 } as unknown as Connector
 
@@ -51,7 +71,7 @@ function tag(body: string, id: string): string {
 }
 
 describe('the connection form', () => {
-  test('renders every connection field and the chosen method\'s credentials with labels and types', () => {
+  test("renders every connection field and the chosen method's credentials with labels and types", () => {
     const body = html({ idPrefix: 'p' })
     expect(tag(body, 'p-subdomain')).toMatch(/type="text"/)
     expect(tag(body, 'p-subdomain')).toMatch(/placeholder="acme"/)
@@ -76,7 +96,7 @@ describe('the connection form', () => {
     expect(body).toContain('<option value="">—</option>')
   })
 
-  test('offers a choice of auth method when there are several, and shows the chosen one\'s fields', () => {
+  test("offers a choice of auth method when there are several, and shows the chosen one's fields", () => {
     const body = html({ authMethod: 'oauthToken', idPrefix: 'p' })
     expect(body).toContain('How to authenticate')
     expect(body).toMatch(/<input type="radio" name="p-method" value="apiToken"/)
@@ -100,7 +120,7 @@ describe('the connection form', () => {
     expect(body).not.toContain('id="p-subdomain"')
   })
 
-  test('values fill the inputs, never a secret\'s placeholder', () => {
+  test("values fill the inputs, never a secret's placeholder", () => {
     const body = html({ values: { subdomain: 'acme', apiToken: 's3cret' }, idPrefix: 'p' })
     expect(tag(body, 'p-subdomain')).toMatch(/value="acme"/)
     expect(tag(body, 'p-apiToken')).not.toMatch(/placeholder="[^"]*s3cret/)
@@ -113,7 +133,15 @@ describe('the designer preview', () => {
       name: '',
       fields: [{ key: 'a', label: 'A', type: 'text' }, { key: 'a', label: 'A again', type: 'text' }, { label: 'no key' }, 'junk'],
       auth: [
-        { type: 'apiKey', id: 'k', fields: [{ key: 'a', label: 'Shadowing', type: 'secret' }, { key: 'key', label: 'Key', type: 'weird' }], placements: [] },
+        {
+          type: 'apiKey',
+          id: 'k',
+          fields: [
+            { key: 'a', label: 'Shadowing', type: 'secret' },
+            { key: 'key', label: 'Key', type: 'weird' },
+          ],
+          placements: [],
+        },
         { type: 'apiKey', id: 'k' },
         { type: 'bearer' },
         { type: 'select', id: 'x', fields: [{ key: 'o', label: 'O', type: 'select', options: [{ value: 'v' }, { value: 'v' }] }] },

@@ -4,8 +4,22 @@
  */
 import { describe, expect, test } from 'vitest'
 import {
-  blankDraft, duplicateOf, exportText, fieldFor, fromTemplate, letterIcon, missingPlaceholders, move, newAuthMethod,
-  parseScalar, parseStatuses, renameKey, scalarText, setAuthType, setFieldType, slugify,
+  blankDraft,
+  duplicateOf,
+  exportText,
+  fieldFor,
+  fromTemplate,
+  letterIcon,
+  missingPlaceholders,
+  move,
+  newAuthMethod,
+  parseScalar,
+  parseStatuses,
+  renameKey,
+  scalarText,
+  setAuthType,
+  setFieldType,
+  slugify,
 } from '../../designer/src/lib/draft-doc.ts'
 import { info } from '../../designer/src/lib/draft-schema.ts'
 import { validateConnector } from '../../schemas/validate/index.ts'
@@ -57,8 +71,15 @@ describe('building a connector by parts', () => {
     expect((method.fields as Array<{ key: string }>)[0]!.key).toBe('apiKey2')
   })
 
-  test('switching an auth method\'s type keeps its id, label, fields and unknown keys, and drops the old type\'s parts', () => {
-    const method = { type: 'apiKey', id: 'k', label: 'Key', 'x-note': 1, fields: [{ key: 'token', label: 'T', type: 'secret' }], placements: [{ in: 'header', name: 'X', value: '{{token}}' }] }
+  test("switching an auth method's type keeps its id, label, fields and unknown keys, and drops the old type's parts", () => {
+    const method = {
+      type: 'apiKey',
+      id: 'k',
+      label: 'Key',
+      'x-note': 1,
+      fields: [{ key: 'token', label: 'T', type: 'secret' }],
+      placements: [{ in: 'header', name: 'X', value: '{{token}}' }],
+    }
     setAuthType(method, 'bearer')
     expect(method).toEqual({ type: 'bearer', id: 'k', label: 'Key', 'x-note': 1, fields: method.fields, token: '{{token}}' })
     setAuthType(method, 'basic')
@@ -66,7 +87,7 @@ describe('building a connector by parts', () => {
     expect('token' in method).toBe(false)
   })
 
-  test('a field\'s type change drops what the new type forbids', () => {
+  test("a field's type change drops what the new type forbids", () => {
     const field: Record<string, unknown> = { key: 'site', label: 'Site', type: 'text', default: 'eu', 'x-keep': true }
     setFieldType(field, 'select')
     expect(field.options).toEqual([{ value: 'option1', label: 'Option 1' }])
@@ -101,7 +122,13 @@ describe('small values typed as text', () => {
   })
 
   test('an "equals" value is a JSON scalar when it reads as one, else text', () => {
-    expect([parseScalar('true'), parseScalar('0'), parseScalar('null'), parseScalar('"1"'), parseScalar('ok')]).toEqual([true, 0, null, '1', 'ok'])
+    expect([parseScalar('true'), parseScalar('0'), parseScalar('null'), parseScalar('"1"'), parseScalar('ok')]).toEqual([
+      true,
+      0,
+      null,
+      '1',
+      'ok',
+    ])
     expect([scalarText(true), scalarText('ok'), scalarText('1'), scalarText(null)]).toEqual(['true', 'ok', '"1"', 'null'])
   })
 })
@@ -119,7 +146,10 @@ describe('files and icons', () => {
     const icon = letterIcon('Ac', '#4f46e5')
     expect(icon).toMatch(/^data:image\/svg\+xml;utf8,/)
     expect(decodeURIComponent(icon)).toContain('>Ac</text>')
-    expect(validateConnector({ id: 'acme', name: 'Acme', baseUrl: 'https://a.test', icon, auth: [{ type: 'bearer', id: 't', token: 'x' }] }).errors).toEqual([])
+    expect(
+      validateConnector({ id: 'acme', name: 'Acme', baseUrl: 'https://a.test', icon, auth: [{ type: 'bearer', id: 't', token: 'x' }] })
+        .errors,
+    ).toEqual([])
   })
 })
 

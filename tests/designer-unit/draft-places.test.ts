@@ -11,11 +11,28 @@ const doc = {
   name: 'Acme',
   baseUrl: 'https://api.acme.test',
   auth: [
-    { type: 'apiKey', id: 'key', fields: [{ key: 'apiKey', label: 'API key', type: 'secret' }], placements: [{ in: 'header', name: 'X-Api-Key', value: '{{apiKey}}' }, { in: 'header', name: 'X Bad', value: '{{apiKey}}' }] },
+    {
+      type: 'apiKey',
+      id: 'key',
+      fields: [{ key: 'apiKey', label: 'API key', type: 'secret' }],
+      placements: [
+        { in: 'header', name: 'X-Api-Key', value: '{{apiKey}}' },
+        { in: 'header', name: 'X Bad', value: '{{apiKey}}' },
+      ],
+    },
     { type: 'oauth2', id: 'oauth', grant: 'authorization_code', tokenUrl: 'https://auth.acme.test/token' },
   ],
   test: { path: '/me', successStatus: [200, 9] },
-  actions: [{ key: 'list', name: 'List', method: 'GET', path: '/items', body: { deep: { x: '{{input.nope}}' } }, input: { type: 'object', required: ['ghost'] } }],
+  actions: [
+    {
+      key: 'list',
+      name: 'List',
+      method: 'GET',
+      path: '/items',
+      body: { deep: { x: '{{input.nope}}' } },
+      input: { type: 'object', required: ['ghost'] },
+    },
+  ],
   'x-notes': 'kept',
 }
 
@@ -38,9 +55,12 @@ describe('placeOf', () => {
     expect(placeOf(path, doc)).toBe(place)
   })
 
-  test.each(['/x-notes', '', '/fields/0/colour', '/auth/0/placements/0/extra', '/actions/0/input/properties/title/enum'])('%s has no place in the form', (path) => {
-    expect(placeOf(path, doc)).toBeUndefined()
-  })
+  test.each(['/x-notes', '', '/fields/0/colour', '/auth/0/placements/0/extra', '/actions/0/input/properties/title/enum'])(
+    '%s has no place in the form',
+    (path) => {
+      expect(placeOf(path, doc)).toBeUndefined()
+    },
+  )
 })
 
 describe('placeProblems with the real validator', () => {

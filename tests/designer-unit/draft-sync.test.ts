@@ -7,13 +7,27 @@ import { canonical, editJson, formatJson, jsonView, parseJson, pointerRange, typ
 import { draft } from '../../designer/src/lib/draft.svelte.ts'
 import { validateConnector } from '../../schemas/validate/index.ts'
 
-const oauth = { type: 'oauth2', id: 'oauth', grant: 'client_credentials', tokenUrl: 'https://auth.acme.test/token', 'x-vendor': { audience: 'api' } }
+const oauth = {
+  type: 'oauth2',
+  id: 'oauth',
+  grant: 'client_credentials',
+  tokenUrl: 'https://auth.acme.test/token',
+  'x-vendor': { audience: 'api' },
+}
 const doc = () => ({
   id: 'acme',
   name: 'Acme',
   'x-notes': 'ask Dana before changing the scopes',
   baseUrl: 'https://api.acme.test',
-  auth: [{ type: 'apiKey', id: 'key', fields: [{ key: 'apiKey', label: 'API key', type: 'secret', required: true }], placements: [{ in: 'header', name: 'X-Api-Key', value: '{{apiKey}}', 'x-why': 'vendor docs' }] }, oauth],
+  auth: [
+    {
+      type: 'apiKey',
+      id: 'key',
+      fields: [{ key: 'apiKey', label: 'API key', type: 'secret', required: true }],
+      placements: [{ in: 'header', name: 'X-Api-Key', value: '{{apiKey}}', 'x-why': 'vendor docs' }],
+    },
+    oauth,
+  ],
   test: { method: 'GET', path: '/me', future: { nested: [1, 2] } },
 })
 
@@ -27,7 +41,7 @@ describe('JSON text → draft', () => {
     expect(jsonView(state).text).toBe(text)
   })
 
-  test('the person\'s own formatting stays while they type', () => {
+  test("the person's own formatting stays while they type", () => {
     const state: SyncState = { doc: {} }
     const text = '{"id":"acme",   "name": "Acme"}'
     editJson(state, text)

@@ -33,7 +33,10 @@ function html(props: Record<string, unknown> = {}): string {
 
 /** The label text of `id`, with its required mark. */
 function label(body: string, id: string): string {
-  return (new RegExp(`<label[^>]*for="${id}"[^>]*>([\\s\\S]*?)</label>`).exec(body)?.[1] ?? '').replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim()
+  return (new RegExp(`<label[^>]*for="${id}"[^>]*>([\\s\\S]*?)</label>`).exec(body)?.[1] ?? '')
+    .replace(/<[^>]+>/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
 }
 
 /** The opening tag of the control with `id`. */
@@ -109,18 +112,30 @@ describe('typing the drafts into inputs', () => {
   })
 
   test('numbers in an enum come back as numbers; what cannot be read is an error at its input', () => {
-    const numeric: ActionInput = { type: 'object', properties: { size: { type: 'integer', enum: [10, 50] }, n: { type: 'number' }, o: { type: 'object' } } }
+    const numeric: ActionInput = {
+      type: 'object',
+      properties: { size: { type: 'integer', enum: [10, 50] }, n: { type: 'number' }, o: { type: 'object' } },
+    }
     expect(inputKind(numeric.properties!.size!)).toBe('select')
-    expect(toInputs(numeric, { size: '50', n: 'many', o: '{ nope' })).toEqual({ inputs: { size: 50 }, errors: { n: 'Enter a number.', o: 'This is not valid JSON.' } })
+    expect(toInputs(numeric, { size: '50', n: 'many', o: '{ nope' })).toEqual({
+      inputs: { size: 50 },
+      errors: { n: 'Enter a number.', o: 'This is not valid JSON.' },
+    })
   })
 
   test('runtime problems map to their inputs', () => {
-    const error = new ApiError(400, 'invalid_inputs', 'bad', { errors: [
-      { path: '/inputs/title', keyword: 'required', message: 'inputs.title is required' },
-      { path: '/inputs/labels/1', keyword: 'type', message: 'inputs.labels[1] must be a string' },
-      { path: '/inputs', keyword: 'additionalProperties', message: 'inputs has an unknown property' },
-    ] })
-    expect(errorsByInput(error)).toEqual({ title: 'inputs.title is required', labels: 'inputs.labels[1] must be a string', '': 'inputs has an unknown property' })
+    const error = new ApiError(400, 'invalid_inputs', 'bad', {
+      errors: [
+        { path: '/inputs/title', keyword: 'required', message: 'inputs.title is required' },
+        { path: '/inputs/labels/1', keyword: 'type', message: 'inputs.labels[1] must be a string' },
+        { path: '/inputs', keyword: 'additionalProperties', message: 'inputs has an unknown property' },
+      ],
+    })
+    expect(errorsByInput(error)).toEqual({
+      title: 'inputs.title is required',
+      labels: 'inputs.labels[1] must be a string',
+      '': 'inputs has an unknown property',
+    })
     expect(errorsByInput(new Error('x'))).toEqual({})
   })
 })

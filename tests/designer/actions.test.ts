@@ -16,14 +16,27 @@ const TICKETS = {
   name: 'Tickets API',
   baseUrl: '{{baseUrl}}',
   fields: [{ key: 'baseUrl', label: 'Base URL', type: 'url', required: true }],
-  auth: [{ type: 'apiKey', id: 'key', label: 'API key', fields: [{ key: 'apiKey', label: 'API key', type: 'secret', required: true }], placements: [{ in: 'header', name: 'X-Api-Key', value: '{{apiKey}}' }] }],
+  auth: [
+    {
+      type: 'apiKey',
+      id: 'key',
+      label: 'API key',
+      fields: [{ key: 'apiKey', label: 'API key', type: 'secret', required: true }],
+      placements: [{ in: 'header', name: 'X-Api-Key', value: '{{apiKey}}' }],
+    },
+  ],
   test: { method: 'GET', path: '/me' },
   actions: [
     {
-      key: 'createTicket', name: 'Create ticket', description: 'Opens a ticket in the queue.', method: 'POST', path: '/tickets',
+      key: 'createTicket',
+      name: 'Create ticket',
+      description: 'Opens a ticket in the queue.',
+      method: 'POST',
+      path: '/tickets',
       body: { title: '{{input.title}}', priority: '{{input.priority}}', labels: '{{input.labels}}', urgent: '{{input.urgent}}' },
       input: {
-        type: 'object', required: ['title', 'priority'],
+        type: 'object',
+        required: ['title', 'priority'],
         properties: {
           title: { type: 'string', title: 'Title', description: 'One line: what is wrong.', minLength: 3 },
           priority: { type: 'string', title: 'Priority', enum: ['low', 'normal', 'high'], default: 'normal' },
@@ -32,7 +45,13 @@ const TICKETS = {
         },
       },
     },
-    { key: 'getTicket', name: 'Get ticket', method: 'GET', path: '/tickets/{{input.id}}', input: { type: 'object', required: ['id'], properties: { id: { type: 'string', title: 'Ticket id' } } } },
+    {
+      key: 'getTicket',
+      name: 'Get ticket',
+      method: 'GET',
+      path: '/tickets/{{input.id}}',
+      input: { type: 'object', required: ['id'], properties: { id: { type: 'string', title: 'Ticket id' } } },
+    },
   ],
 }
 
@@ -41,12 +60,17 @@ beforeAll(async () => {
   env.page.on('pageerror', (error) => void pageErrors.push(error.message))
   env.upstream.answer((request) => {
     if (request.headers['x-api-key'] !== env.upstreamKey) return { status: 401, body: { message: 'Bad credentials' } }
-    if (request.method === 'POST' && request.path === '/tickets') return { status: 201, headers: { 'x-request-id': 'req-42' }, body: { id: 't_1', received: JSON.parse(request.body) } }
+    if (request.method === 'POST' && request.path === '/tickets')
+      return { status: 201, headers: { 'x-request-id': 'req-42' }, body: { id: 't_1', received: JSON.parse(request.body) } }
     if (request.path.startsWith('/tickets/')) return { body: { id: request.path.split('/').pop(), title: 'Printer on fire' } }
     return { body: { login: 'octocat' } }
   })
   expect((await env.api('POST', '/api/connectors', TICKETS)).status).toBe(201)
-  const created = await env.api('POST', '/api/apps/default/connections', { connectorId: TICKETS.id, name: 'Support desk', values: { baseUrl: env.upstream.origin, apiKey: env.upstreamKey } })
+  const created = await env.api('POST', '/api/apps/default/connections', {
+    connectorId: TICKETS.id,
+    name: 'Support desk',
+    values: { baseUrl: env.upstream.origin, apiKey: env.upstreamKey },
+  })
   expect(created.status, JSON.stringify(created.body)).toBe(201)
   connectionId = created.body.id
 })
@@ -60,7 +84,11 @@ describe('the actions panel', () => {
     await env.open(`#/apps/default/connections/${connectionId}`)
     await panel().waitFor()
     expect(await panel().getByRole('tab').allTextContents()).toEqual(['Create ticket POST', 'Get ticket GET'])
-    expect(await panel().getByRole('tab', { name: /Create ticket/ }).getAttribute('aria-selected')).toBe('true')
+    expect(
+      await panel()
+        .getByRole('tab', { name: /Create ticket/ })
+        .getAttribute('aria-selected'),
+    ).toBe('true')
     expect(await page.getByLabel('Priority').inputValue()).toBe('normal')
     expect(await page.getByLabel('Urgent').isChecked()).toBe(false)
     expect(await page.locator('#action-createTicket-title').getAttribute('aria-describedby')).toBe('action-createTicket-title-help')
@@ -97,13 +125,20 @@ describe('the actions panel', () => {
     expect(await page.getByTestId('action-response-headers').textContent()).toContain('x-request-id: req-42')
     expect(await page.getByTestId('action-response-body').textContent()).toContain('"id": "t_1"')
     expect(await result.textContent()).toMatch(/1 attempt\b/)
-    expect(JSON.parse(env.upstream.last().body)).toEqual({ title: 'Printer on fire', priority: 'high', labels: ['hardware', 'urgent-ish'], urgent: true })
+    expect(JSON.parse(env.upstream.last().body)).toEqual({
+      title: 'Printer on fire',
+      priority: 'high',
+      labels: ['hardware', 'urgent-ish'],
+      urgent: true,
+    })
     await screenshot(page, 'actions-tab')
   })
 
   test('the keyboard moves between actions; the other action has its own form', async () => {
     const { page } = env
-    await panel().getByRole('tab', { name: /Create ticket/ }).focus()
+    await panel()
+      .getByRole('tab', { name: /Create ticket/ })
+      .focus()
     await page.keyboard.press('ArrowDown')
     await page.keyboard.press('Enter')
     await panel().getByRole('heading', { name: 'Get ticket' }).waitFor()
@@ -122,7 +157,9 @@ describe('the actions panel', () => {
     // The same address again is a same-document navigation: reload to read the connection afresh.
     await env.open(`#/apps/default/connections/${connectionId}`)
     await page.reload()
-    await panel().getByRole('tab', { name: /Get ticket/ }).click()
+    await panel()
+      .getByRole('tab', { name: /Get ticket/ })
+      .click()
     await page.getByLabel('Ticket id').fill('t_1')
     await panel().getByRole('button', { name: 'Run' }).click()
     const problem = page.getByTestId('action-error')

@@ -18,9 +18,25 @@ const ACME = {
   categories: ['crm'],
   baseUrl: '{{baseUrl}}',
   fields: [{ key: 'baseUrl', label: 'Base URL', type: 'url', required: true, placeholder: 'https://api.acme.test' }],
-  auth: [{ type: 'apiKey', id: 'key', label: 'API key', fields: [{ key: 'apiKey', label: 'API key', type: 'secret', required: true }], placements: [{ in: 'header', name: 'X-Api-Key', value: '{{apiKey}}' }] }],
+  auth: [
+    {
+      type: 'apiKey',
+      id: 'key',
+      label: 'API key',
+      fields: [{ key: 'apiKey', label: 'API key', type: 'secret', required: true }],
+      placements: [{ in: 'header', name: 'X-Api-Key', value: '{{apiKey}}' }],
+    },
+  ],
   test: { method: 'GET', path: '/me', successStatus: [200], label: '{{body.login}}' },
-  actions: [{ key: 'getCustomer', name: 'Get customer', method: 'GET', path: '/customers/{{input.id}}', input: { type: 'object', required: ['id'], properties: { id: { type: 'string', title: 'Customer id' } } } }],
+  actions: [
+    {
+      key: 'getCustomer',
+      name: 'Get customer',
+      method: 'GET',
+      path: '/customers/{{input.id}}',
+      input: { type: 'object', required: ['id'], properties: { id: { type: 'string', title: 'Customer id' } } },
+    },
+  ],
 }
 
 beforeAll(async () => {
@@ -51,7 +67,10 @@ describe('connections in the designer', () => {
   test('the catalogue filters by category and auth type, and marks custom connectors', async () => {
     const { page } = env
     await env.open('#/connectors')
-    await page.getByRole('link', { name: /GitHub/ }).first().waitFor()
+    await page
+      .getByRole('link', { name: /GitHub/ })
+      .first()
+      .waitFor()
     await screenshot(page, 'catalogue')
     await page.getByLabel('Category').selectOption('crm')
     await page.getByRole('link', { name: /Acme API/ }).waitFor()
@@ -71,7 +90,8 @@ describe('connections in the designer', () => {
     await page.getByRole('link', { name: /Acme API/ }).click()
     await heading('Acme API').waitFor()
     const body = await page.locator('main').textContent()
-    for (const part of ['{{baseUrl}}', 'X-Api-Key: {{apiKey}}', 'GET /me', '{{body.login}}', 'Get customer', 'Customer id', 'Custom']) expect(body).toContain(part)
+    for (const part of ['{{baseUrl}}', 'X-Api-Key: {{apiKey}}', 'GET /me', '{{body.login}}', 'Get customer', 'Customer id', 'Custom'])
+      expect(body).toContain(part)
     expect(await page.getByRole('link', { name: 'Edit' }).getAttribute('href')).toBe('#/designer/acme-api')
     expect(await page.getByRole('link', { name: 'Duplicate as custom connector' }).getAttribute('href')).toBe('#/designer?from=acme-api')
     await screenshot(page, 'connector-page')
@@ -111,7 +131,12 @@ describe('connections in the designer', () => {
     expect(await page.locator('main').textContent()).not.toContain(env.upstreamKey)
 
     const saved = await byName('Acme')
-    expect(saved).toMatchObject({ connectorId: 'acme-api', status: 'connected', fields: { baseUrl: env.upstream.origin }, secrets: { apiKey: { hasValue: true } } })
+    expect(saved).toMatchObject({
+      connectorId: 'acme-api',
+      status: 'connected',
+      fields: { baseUrl: env.upstream.origin },
+      secrets: { apiKey: { hasValue: true } },
+    })
   })
 
   test('testing shows success with the connected account', async () => {
@@ -176,7 +201,11 @@ describe('connections in the designer', () => {
     expect(page.url()).toMatch(/\/connect$/)
     await page.getByRole('heading', { name: 'Connect Acme staging' }).waitFor()
     const clone = await byName('Acme staging')
-    expect(clone).toMatchObject({ status: 'not_connected', fields: { baseUrl: env.upstream.origin }, secrets: { apiKey: { hasValue: false } } })
+    expect(clone).toMatchObject({
+      status: 'not_connected',
+      fields: { baseUrl: env.upstream.origin },
+      secrets: { apiKey: { hasValue: false } },
+    })
 
     await page.getByLabel('API key').fill(env.upstreamKey)
     await page.getByRole('button', { name: 'Save and test' }).click()
@@ -248,7 +277,11 @@ describe('connections in the designer', () => {
       redirected = true
       return route.abort()
     })
-    const created = await env.api('POST', '/api/apps/default/connections', { connectorId: 'github', name: 'GitHub (work)', authMethod: 'oauth' })
+    const created = await env.api('POST', '/api/apps/default/connections', {
+      connectorId: 'github',
+      name: 'GitHub (work)',
+      authMethod: 'oauth',
+    })
     expect(created.status).toBe(201)
     const hash = new URL(created.body.connectUrl).hash
     expect(hash).toBe(`#/apps/default/connections/${created.body.id}/connect`)

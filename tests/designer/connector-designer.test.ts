@@ -73,7 +73,9 @@ describe('building a connector by clicking and typing', () => {
     await byPointer('/description').fill('A test API on this machine.')
     await page.getByLabel('developer-tools').check()
     // http:// is allowed for the loopback API, with a softer note than an error.
-    await problemsAt('/baseUrl').getByText(/credentials would travel unencrypted/).waitFor()
+    await problemsAt('/baseUrl')
+      .getByText(/credentials would travel unencrypted/)
+      .waitFor()
     expect(await byPointer('/baseUrl').getAttribute('aria-invalid')).toBeNull()
   })
 
@@ -84,9 +86,14 @@ describe('building a connector by clicking and typing', () => {
     expect(await headerName.inputValue()).toBe('X-Api-Key')
 
     await headerName.fill('X Api Key')
-    await problemsAt('/auth/0/placements/0/name').getByText(/not a valid header name/).waitFor()
+    await problemsAt('/auth/0/placements/0/name')
+      .getByText(/not a valid header name/)
+      .waitFor()
     expect(await headerName.getAttribute('aria-invalid')).toBe('true')
-    await page.locator('#problems').getByText(/placements\[0\]\.name is not a valid header name/).waitFor()
+    await page
+      .locator('#problems')
+      .getByText(/placements\[0\]\.name is not a valid header name/)
+      .waitFor()
     await headerName.fill('X-Api-Key')
     await problemsAt('/auth/0/placements/0/name').waitFor({ state: 'detached' })
     expect(await headerName.getAttribute('aria-invalid')).toBeNull()
@@ -155,7 +162,7 @@ describe('building a connector by clicking and typing', () => {
     expect(await page.getByTestId('diagnosis').textContent()).toMatch(/rejected the credentials/)
   })
 
-  test('saves: the address becomes the connector\'s, and the runtime has it without test values', async () => {
+  test("saves: the address becomes the connector's, and the runtime has it without test values", async () => {
     const { page } = env
     await page.getByRole('button', { name: 'Save connector' }).click()
     await notice().getByText('Saved "Loopback API".').waitFor()
@@ -233,18 +240,26 @@ describe('using the connector on the connection pages', () => {
     const first = (await byName('Loopback'))!
     await env.open(`#/apps/default/connections/${first.id}`)
     await action('Unauthorize').click()
-    await page.getByRole('dialog', { name: /Unauthorize/ }).getByRole('button', { name: 'Unauthorize' }).click()
+    await page
+      .getByRole('dialog', { name: /Unauthorize/ })
+      .getByRole('button', { name: 'Unauthorize' })
+      .click()
     await page.locator('[data-status="not_connected"]').first().waitFor()
     expect(await byName('Loopback')).toMatchObject({ status: 'not_connected', secrets: { apiKey: { hasValue: false } } })
 
     await env.open('#/designer/loopback-api')
     await page.getByRole('button', { name: 'Delete' }).click()
     await page.getByRole('button', { name: 'Yes, delete' }).click()
-    await notice().getByText(/2 connections use "loopback-api"/).waitFor()
+    await notice()
+      .getByText(/2 connections use "loopback-api"/)
+      .waitFor()
 
     await env.open(`#/apps/default/connections/${first.id}`)
     await action('Delete').click()
-    await page.getByRole('dialog', { name: /Delete/ }).getByRole('button', { name: 'Delete connection' }).click()
+    await page
+      .getByRole('dialog', { name: /Delete/ })
+      .getByRole('button', { name: 'Delete connection' })
+      .click()
     await page.getByRole('heading', { level: 1, name: 'Connections' }).waitFor()
     expect((await env.api('DELETE', `/api/apps/default/connections/${(await byName('Loopback (second)'))!.id}`)).status).toBe(204)
 
@@ -276,7 +291,10 @@ describe('files, duplicates and the JSON view', () => {
     await editJson('"path": "/user",', '"path": "/user",\n    "x-future": { "nested": [1, 2, 3] },')
     expect(await byPointer('/name').inputValue()).toBe('GitHub (edited in JSON)')
     // The form does not model x-notes: the summary lists it, with a way to it in the JSON.
-    await page.locator('#problems').getByText(/unknown property "x-notes"/).waitFor()
+    await page
+      .locator('#problems')
+      .getByText(/unknown property "x-notes"/)
+      .waitFor()
 
     await byPointer('/description').fill('Edited in the form.')
     const after = JSON.parse(await json.inputValue())
@@ -304,21 +322,41 @@ describe('files, duplicates and the JSON view', () => {
     await notice().getByText('"broken.json" could not be imported: Not valid JSON at line 4, column 3').waitFor()
 
     const invalid = join(dir, 'invalid.json')
-    await writeFile(invalid, JSON.stringify({
-      id: 'Bad Id',
-      name: 'Imported',
-      baseUrl: 'https://{{subdomain}}.acme.test',
-      auth: [{ type: 'apiKey', id: 'key', fields: [{ key: 'apiKey', label: 'API key', type: 'secret', required: true }], placements: [{ in: 'header', name: 'X Bad', value: '{{apiKey}}' }] }],
-      test: { path: 'me' },
-      'x-notes': 'kept',
-    }))
+    await writeFile(
+      invalid,
+      JSON.stringify({
+        id: 'Bad Id',
+        name: 'Imported',
+        baseUrl: 'https://{{subdomain}}.acme.test',
+        auth: [
+          {
+            type: 'apiKey',
+            id: 'key',
+            fields: [{ key: 'apiKey', label: 'API key', type: 'secret', required: true }],
+            placements: [{ in: 'header', name: 'X Bad', value: '{{apiKey}}' }],
+          },
+        ],
+        test: { path: 'me' },
+        'x-notes': 'kept',
+      }),
+    )
     await page.getByTestId('import-file').setInputFiles(invalid)
-    await notice().getByText(/Imported "invalid.json" with \d+ problems/).waitFor()
-    await problemsAt('/id').getByText(/id is not valid/).waitFor()
+    await notice()
+      .getByText(/Imported "invalid.json" with \d+ problems/)
+      .waitFor()
+    await problemsAt('/id')
+      .getByText(/id is not valid/)
+      .waitFor()
     expect(await byPointer('/id').getAttribute('aria-invalid')).toBe('true')
-    await problemsAt('/auth/0/placements/0/name').getByText(/not a valid header name/).waitFor()
-    await problemsAt('/baseUrl').getByText(/\{\{subdomain\}\}, which is not a declared field/).waitFor()
-    await problemsAt('/test/path').getByText(/test\.path is not valid/).waitFor()
+    await problemsAt('/auth/0/placements/0/name')
+      .getByText(/not a valid header name/)
+      .waitFor()
+    await problemsAt('/baseUrl')
+      .getByText(/\{\{subdomain\}\}, which is not a declared field/)
+      .waitFor()
+    await problemsAt('/test/path')
+      .getByText(/test\.path is not valid/)
+      .waitFor()
     await page.locator('#problems li', { hasText: 'x-notes' }).getByRole('button', { name: 'Show in JSON' }).waitFor()
 
     // Jump to a field from the summary, then fix the base URL in one click.

@@ -24,7 +24,15 @@ export const MASTER_KEY = Buffer.alloc(32, 11).toString('base64')
 export const SCREENSHOT_DIR = join(repo, 'test-results', 'designer')
 
 const CHROMIUM = process.env.SWITCHBOARD_CHROMIUM ?? '/usr/bin/chromium'
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+]
 
 // ---------------------------------------------------------------------------------------------
 // Designer build
@@ -67,13 +75,16 @@ export async function ensureDesignerBuilt(): Promise<void> {
       // A lock older than two minutes belongs to a build that died.
       const age = Date.now() - ((await stat(lock).catch(() => undefined))?.mtimeMs ?? Date.now())
       if (age > 120_000) await rm(lock, { recursive: true, force: true })
-      if (Date.now() - started > 180_000) throw new Error('Waited three minutes for another designer build; remove dist/.designer-build.lock if no build runs.')
+      if (Date.now() - started > 180_000)
+        throw new Error('Waited three minutes for another designer build; remove dist/.designer-build.lock if no build runs.')
       await new Promise((done) => setTimeout(done, 250))
     }
   }
   try {
     if (await isStale()) {
-      await promisify(execFile)(process.execPath, [join(repo, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: repo })
+      await promisify(execFile)(process.execPath, [join(repo, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
+        cwd: repo,
+      })
     }
   } finally {
     await rm(lock, { recursive: true, force: true })
@@ -191,7 +202,18 @@ export async function startDesignerEnv(options: DesignerEnvOptions = {}): Promis
     }
 
     return {
-      browser, context, page, server, upstream, upstreamKey, baseUrl, dataDir, ownerToken, log, api, close,
+      browser,
+      context,
+      page,
+      server,
+      upstream,
+      upstreamKey,
+      baseUrl,
+      dataDir,
+      ownerToken,
+      log,
+      api,
+      close,
       async open(hash) {
         await page.goto(`${baseUrl}/${hash.startsWith('#') ? hash : `#${hash}`}`)
         await page.waitForLoadState('networkidle')

@@ -20,26 +20,48 @@ let lastScope = ''
 
 beforeAll(async () => {
   // The upstream API accepts any bearer token: the mock's tokens are what reaches it.
-  env = await startDesignerEnv({ upstream: (request) => /^Bearer \S+$/.test(request.headers.authorization ?? '') ? { body: { login: 'mock-user' } } : { status: 401, body: { message: 'no token' } } })
+  env = await startDesignerEnv({
+    upstream: (request) =>
+      /^Bearer \S+$/.test(request.headers.authorization ?? '')
+        ? { body: { login: 'mock-user' } }
+        : { status: 401, body: { message: 'no token' } },
+  })
   env.page.on('pageerror', (error) => void pageErrors.push(error.message))
   mock = new OAuth2Server()
   await mock.issuer.keys.generate('RS256')
   await mock.start(0, '127.0.0.1')
   issuer = `http://127.0.0.1:${mock.address().port}`
   mock.issuer.url = issuer
-  mock.service.on('beforeAuthorizeRedirect', (_uri: unknown, req: IncomingMessage & { query: Record<string, string> }) => void (lastScope = req.query.scope ?? ''))
-  mock.service.on('beforeResponse', (response: { body: Record<string, unknown> }, req: IncomingMessage & { body: Record<string, string> }) => {
-    if (req.body?.grant_type === 'authorization_code') response.body.scope = lastScope
-  })
+  mock.service.on(
+    'beforeAuthorizeRedirect',
+    (_uri: unknown, req: IncomingMessage & { query: Record<string, string> }) => void (lastScope = req.query.scope ?? ''),
+  )
+  mock.service.on(
+    'beforeResponse',
+    (response: { body: Record<string, unknown> }, req: IncomingMessage & { body: Record<string, string> }) => {
+      if (req.body?.grant_type === 'authorization_code') response.body.scope = lastScope
+    },
+  )
   const created = await env.api('POST', '/api/connectors', {
     id: 'mock-oauth',
     name: 'Mock Cloud',
     baseUrl: env.upstream.origin,
-    auth: [{
-      type: 'oauth2', id: 'oauth', label: 'Sign in with Mock Cloud', grant: 'authorization_code', authorizeUrl: `${issuer}/authorize`, tokenUrl: `${issuer}/token`,
-      scopes: [{ value: 'openid', description: 'Know who you are' }, { value: 'profile', description: 'Read your name and picture' }, { value: 'email', description: 'Read your email address' }],
-      defaultScopes: ['openid', 'profile'],
-    }],
+    auth: [
+      {
+        type: 'oauth2',
+        id: 'oauth',
+        label: 'Sign in with Mock Cloud',
+        grant: 'authorization_code',
+        authorizeUrl: `${issuer}/authorize`,
+        tokenUrl: `${issuer}/token`,
+        scopes: [
+          { value: 'openid', description: 'Know who you are' },
+          { value: 'profile', description: 'Read your name and picture' },
+          { value: 'email', description: 'Read your email address' },
+        ],
+        defaultScopes: ['openid', 'profile'],
+      },
+    ],
     test: { method: 'GET', path: '/me', label: '{{body.login}}' },
   })
   expect(created.status, JSON.stringify(created.body)).toBe(201)
@@ -54,7 +76,8 @@ afterAll(async () => {
 })
 
 const connectionHash = () => `#/apps/default/connections/${connectionId}`
-const toolbarButton = (name: string) => env.page.getByRole('toolbar', { name: 'Connection actions' }).getByRole('button', { name, exact: true })
+const toolbarButton = (name: string) =>
+  env.page.getByRole('toolbar', { name: 'Connection actions' }).getByRole('button', { name, exact: true })
 
 describe('OAuth2 in the designer', () => {
   test('without an OAuth app, connecting says so in plain words and points to the settings', async () => {
@@ -106,7 +129,10 @@ describe('OAuth2 in the designer', () => {
     await toolbarButton('Connect').click()
     const chips = page.getByTestId('scope-chips')
     await chips.waitFor()
-    expect(await chips.locator('li[data-scope]').evaluateAll((items) => items.map((i) => i.getAttribute('data-scope')))).toEqual(['openid', 'profile'])
+    expect(await chips.locator('li[data-scope]').evaluateAll((items) => items.map((i) => i.getAttribute('data-scope')))).toEqual([
+      'openid',
+      'profile',
+    ])
     expect(await chips.locator('li[data-scope="profile"]').textContent()).toContain('Read your name and picture')
     expect(await page.getByTestId('oauth-app-missing').count()).toBe(0)
     await page.getByRole('checkbox', { name: /email/ }).check()
@@ -133,7 +159,9 @@ describe('OAuth2 in the designer', () => {
 
   test('a failed sign-in comes back with the plain-words message and its code', async () => {
     const { page } = env
-    await env.open(`${connectionHash()}?oauth=error&code=access_denied&message=${encodeURIComponent('You said no at Mock Cloud, so nothing was connected.')}`)
+    await env.open(
+      `${connectionHash()}?oauth=error&code=access_denied&message=${encodeURIComponent('You said no at Mock Cloud, so nothing was connected.')}`,
+    )
     const failure = page.getByTestId('oauth-failure')
     await failure.waitFor()
     expect(await failure.textContent()).toContain('You said no at Mock Cloud, so nothing was connected.')

@@ -17,7 +17,10 @@ beforeAll(async () => {
   const user = await env.api('POST', '/api/users', { name: mallory.name, email: 'mallory@example.com' })
   mallory = { ...mallory, token: (await env.api('POST', `/api/users/${user.body.id}/tokens`, { name: 'Phishing' })).body.token }
   // 127.0.0.1 is another origin (and site) than the designer's localhost.
-  attacker = await startUpstream((request) => ({ headers: { 'content-type': 'text/html; charset=utf-8' }, body: attackerPage(request.path) }))
+  attacker = await startUpstream((request) => ({
+    headers: { 'content-type': 'text/html; charset=utf-8' },
+    body: attackerPage(request.path),
+  }))
 })
 
 afterAll(async () => {
@@ -42,7 +45,10 @@ async function watchedContext(): Promise<{ context: BrowserContext; page: Page; 
   await context.addInitScript(() => {
     const seen: string[] = []
     ;(window as unknown as { __violations: string[] }).__violations = seen
-    document.addEventListener('securitypolicyviolation', (e) => void seen.push(`${e.effectiveDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`))
+    document.addEventListener(
+      'securitypolicyviolation',
+      (e) => void seen.push(`${e.effectiveDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`),
+    )
   })
   const page = await context.newPage()
   page.setDefaultTimeout(8_000)
@@ -73,7 +79,12 @@ describe('the designer under its Content-Security-Policy', () => {
         await page.waitForLoadState('networkidle')
         expect(await violations(), hash).toEqual([])
       }
-      await visit('#/connectors', () => page.getByRole('link', { name: /GitHub/ }).first().waitFor())
+      await visit('#/connectors', () =>
+        page
+          .getByRole('link', { name: /GitHub/ })
+          .first()
+          .waitFor(),
+      )
       await visit('#/connectors/github', () => page.getByRole('heading', { name: 'GitHub' }).first().waitFor())
       await visit('#/apps/default/connections', () => page.getByRole('navigation', { name: 'Main' }).waitFor())
       await visit('#/users', () => page.getByRole('link', { name: 'Tokens of Mallory Attacker' }).waitFor())
@@ -102,7 +113,7 @@ describe('another site against the sign-in', () => {
       expect(await sessionCookies(context)).toEqual([])
       // The token left the address bar.
       expect(page.url()).toBe(`${env.baseUrl}/#/signin`)
-      expect((await page.evaluate(() => fetch('/api/me').then((r) => r.status)))).toBe(401)
+      expect(await page.evaluate(() => fetch('/api/me').then((r) => r.status))).toBe(401)
       await screenshot(page, 'signin-confirm')
     } finally {
       await context.close()
@@ -137,7 +148,7 @@ describe('another site against the sign-in', () => {
     }
   })
 
-  test('the person who confirms is signed in as the link\'s account', async () => {
+  test("the person who confirms is signed in as the link's account", async () => {
     const { context, page, violations } = await watchedContext()
     try {
       await signInThroughLink(page, `${env.baseUrl}/signin?token=${mallory.token}`)

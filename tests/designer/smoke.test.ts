@@ -10,7 +10,10 @@ afterAll(() => env?.close())
 test('the printed sign-in link opens the designer, and the catalogue lists the built-in connectors', async () => {
   const { page } = env
   await env.open('#/connectors')
-  await page.getByRole('link', { name: /GitHub/ }).first().waitFor()
+  await page
+    .getByRole('link', { name: /GitHub/ })
+    .first()
+    .waitFor()
   const me = await env.api('GET', '/api/me')
   expect(me.body.user.owner).toBe(true)
   await screenshot(page, 'smoke-catalogue')

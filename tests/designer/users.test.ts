@@ -24,7 +24,15 @@ const ACME = {
   categories: ['crm'],
   baseUrl: '{{baseUrl}}',
   fields: [{ key: 'baseUrl', label: 'Base URL', type: 'url', required: true }],
-  auth: [{ type: 'apiKey', id: 'key', label: 'API key', fields: [{ key: 'apiKey', label: 'API key', type: 'secret', required: true }], placements: [{ in: 'header', name: 'X-Api-Key', value: '{{apiKey}}' }] }],
+  auth: [
+    {
+      type: 'apiKey',
+      id: 'key',
+      label: 'API key',
+      fields: [{ key: 'apiKey', label: 'API key', type: 'secret', required: true }],
+      placements: [{ in: 'header', name: 'X-Api-Key', value: '{{apiKey}}' }],
+    },
+  ],
   test: { method: 'GET', path: '/me', successStatus: [200], label: '{{body.login}}' },
 }
 
@@ -38,7 +46,12 @@ beforeAll(async () => {
   env = await startDesignerEnv({ upstream })
   env.page.on('pageerror', (error) => void pageErrors.push(error.message))
   expect((await env.api('POST', '/api/connectors', ACME)).status).toBe(201)
-  const created = await env.api('POST', '/api/apps/default/connections', { connectorId: ACME.id, name: 'Acme personal', sharing: 'personal', values: { baseUrl: env.upstream.origin, apiKey: OWNER_KEY } })
+  const created = await env.api('POST', '/api/apps/default/connections', {
+    connectorId: ACME.id,
+    name: 'Acme personal',
+    sharing: 'personal',
+    values: { baseUrl: env.upstream.origin, apiKey: OWNER_KEY },
+  })
   expect(created.status).toBe(201)
   connectionId = created.body.id
 })
@@ -63,7 +76,10 @@ describe('users, members and sharing', () => {
     await page.getByRole('button', { name: 'Issue token' }).click()
     const panel = page.getByTestId('issued-token')
     await panel.getByText('you will not see this token again').waitFor()
-    issued = { token: await page.getByLabel('Token', { exact: true }).inputValue(), signInUrl: await page.getByLabel('Sign-in link').inputValue() }
+    issued = {
+      token: await page.getByLabel('Token', { exact: true }).inputValue(),
+      signInUrl: await page.getByLabel('Sign-in link').inputValue(),
+    }
     expect(issued.token).toMatch(/^sb_/)
     expect(issued.signInUrl).toBe(`${env.baseUrl}/signin?token=${issued.token}`)
     await page.getByRole('button', { name: 'I have copied it' }).click()
@@ -114,7 +130,8 @@ describe('users, members and sharing', () => {
 
     await page.goto(`${env.baseUrl}/${connectionHash()}`)
     await page.getByTestId('sharing-badge').filter({ hasText: 'Personal' }).waitFor()
-    for (const name of ['Delete', 'Clone', 'Change base URL', 'Make shared', 'Edit fields']) expect(await page.getByRole('button', { name, exact: true }).count()).toBe(0)
+    for (const name of ['Delete', 'Clone', 'Change base URL', 'Make shared', 'Edit fields'])
+      expect(await page.getByRole('button', { name, exact: true }).count()).toBe(0)
     const seen = env.upstream.requests.length
     await page.getByRole('button', { name: 'Connect your own account' }).click()
     await page.getByLabel(/^API key/).fill(MEMBER_KEY)

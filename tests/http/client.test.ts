@@ -13,9 +13,7 @@ describe('createHttpClient', () => {
     api = await startServer((req, res, seen) => {
       if (req.url?.startsWith('/json')) {
         res.setHeader('content-type', 'application/json; charset=utf-8')
-        return res.end(
-          JSON.stringify({ ok: true, method: seen.method, url: seen.url, headers: seen.headers, body: seen.body }),
-        )
+        return res.end(JSON.stringify({ ok: true, method: seen.method, url: seen.url, headers: seen.headers, body: seen.body }))
       }
       if (req.url === '/broken-json') {
         res.setHeader('content-type', 'application/json')
@@ -145,10 +143,7 @@ describe('createHttpClient', () => {
       const gone = await startServer()
       await gone.close()
       const client = createHttpClient({ allowedHosts: '127.0.0.1' })
-      const error = await expectFailure(
-        client.request({ url: secretUrl(gone.origin), headers: secretHeaders }),
-        'connection_refused',
-      )
+      const error = await expectFailure(client.request({ url: secretUrl(gone.origin), headers: secretHeaders }), 'connection_refused')
       expect(error.status).toBe(502)
       expect(error.details).toEqual({ kind: 'refused', host: `127.0.0.1:${gone.port}` })
       expect(error.message).toContain('refused the connection')
@@ -158,10 +153,7 @@ describe('createHttpClient', () => {
 
     it('DNS failure, and an empty answer', async () => {
       const client = createHttpClient({ lookup: staticLookup({ 'empty.test': [] }) })
-      const error = await expectFailure(
-        client.request({ url: secretUrl('https://nowhere.test'), headers: secretHeaders }),
-        'dns_failure',
-      )
+      const error = await expectFailure(client.request({ url: secretUrl('https://nowhere.test'), headers: secretHeaders }), 'dns_failure')
       expect(error.details).toMatchObject({ kind: 'dns', host: 'nowhere.test', code: 'ENOTFOUND' })
       assertNoSecrets(visibleText(error))
       await expectFailure(client.request({ url: 'https://empty.test/' }), 'dns_failure')
@@ -188,10 +180,7 @@ describe('createHttpClient', () => {
       expect(blocked.message).toBe(
         '"secret.test" resolves to 10.0.0.1, a private network address; requests to private networks are refused. If this is an on-premise tool, add its host to SWITCHBOARD_ALLOWED_HOSTS.',
       )
-      const invalid = await expectFailure(
-        client.request({ url: `ftp://x/${SECRET_PATH}?api_key=${SECRET_QUERY}` }),
-        'invalid_url',
-      )
+      const invalid = await expectFailure(client.request({ url: `ftp://x/${SECRET_PATH}?api_key=${SECRET_QUERY}` }), 'invalid_url')
       const userinfo = await expectFailure(client.request({ url: `https://${SECRET_HEADER}@api.test/` }), 'invalid_url')
       for (const e of [blocked, invalid, userinfo]) assertNoSecrets(visibleText(e))
       await client.close()

@@ -27,8 +27,7 @@ export interface TestServer {
  * the request body already read.
  */
 export async function startServer(
-  handler: (req: http.IncomingMessage, res: http.ServerResponse, seen: SeenRequest) => void = (_q, res) =>
-    res.end('ok'),
+  handler: (req: http.IncomingMessage, res: http.ServerResponse, seen: SeenRequest) => void = (_q, res) => res.end('ok'),
   options: { host?: string; port?: number } = {},
 ): Promise<TestServer> {
   const requests: SeenRequest[] = []

@@ -64,10 +64,7 @@ describe('time and size limits', () => {
   }
 
   it('ends a request whose server never answers at the total timeout (±10 %)', async () => {
-    const { error, elapsed } = await timeToFailure(
-      client.request({ url: `${server.origin}/silent`, timeoutMs: 1000 }),
-      1000,
-    )
+    const { error, elapsed } = await timeToFailure(client.request({ url: `${server.origin}/silent`, timeoutMs: 1000 }), 1000)
     expect(elapsed).toBeGreaterThanOrEqual(900)
     expect(elapsed).toBeLessThanOrEqual(1100)
     expect(error.status).toBe(504)

@@ -25,8 +25,7 @@ describe('redirects', () => {
     a = await startServer((req, res) => {
       const url = new URL(req.url ?? '/', a.origin)
       const to = url.searchParams.get('to')
-      if (url.pathname === '/echo')
-        return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ url: req.url }))
+      if (url.pathname === '/echo') return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ url: req.url }))
       if (url.pathname === '/loop') return res.writeHead(302, { location: '/loop' }).end()
       if (url.pathname.startsWith('/status/')) {
         return res.writeHead(Number(url.pathname.slice(8)), { location: to ?? '/echo' }).end('moved')
@@ -36,8 +35,7 @@ describe('redirects', () => {
         const q = `api_key=${url.searchParams.get('api_key')}&TOKEN=T-e5&keep=1`
         return res.writeHead(302, { location: `http://localhost:${b.port}/landing?${q}` }).end()
       }
-      if (url.pathname === '/to-b-back')
-        return res.writeHead(307, { location: `http://localhost:${b.port}/back` }).end()
+      if (url.pathname === '/to-b-back') return res.writeHead(307, { location: `http://localhost:${b.port}/back` }).end()
       res.writeHead(302, { location: to ?? '/echo' }).end()
     })
     client = createHttpClient({
@@ -130,7 +128,10 @@ describe('redirects', () => {
   })
 
   it('does not follow a redirect whose target carries user info, even to the same host', async () => {
-    const res = await client.request({ url: `${a.origin}/status/302?to=${encodeURIComponent(`http://user:pw@127.0.0.1:${a.port}/echo`)}`, headers: CREDENTIALS })
+    const res = await client.request({
+      url: `${a.origin}/status/302?to=${encodeURIComponent(`http://user:pw@127.0.0.1:${a.port}/echo`)}`,
+      headers: CREDENTIALS,
+    })
     expect(res.status).toBe(302)
   })
 

@@ -14,11 +14,7 @@ describe('resolveRequestUrl', () => {
     ['https://api.example.com/v1', '/', 'https://api.example.com/v1/'],
     ['https://api.example.com/v1', '?page=2', 'https://api.example.com/v1?page=2'],
     ['https://api.example.com/v1', '/users?page=2&q=a b', 'https://api.example.com/v1/users?page=2&q=a%20b'],
-    [
-      'https://api.example.com/v1',
-      '/search?next=http://evil.com/',
-      'https://api.example.com/v1/search?next=http://evil.com/',
-    ],
+    ['https://api.example.com/v1', '/search?next=http://evil.com/', 'https://api.example.com/v1/search?next=http://evil.com/'],
     ['https://api.example.com/v1', '/users/ada@example.com', 'https://api.example.com/v1/users/ada@example.com'],
     ['https://api.example.com/v1', '/tasks:batchGet', 'https://api.example.com/v1/tasks:batchGet'],
     ['https://api.example.com/v1', '/a%20b/%E2%9C%93', 'https://api.example.com/v1/a%20b/%E2%9C%93'],
@@ -89,9 +85,8 @@ describe('resolveRequestUrl', () => {
     }
   })
 
-  it.each(['ftp://x/', 'https://user@x/', 'https://@x/', 'https://x/?a=1', 'https://x/#f', 'not a url'])(
-    'refuses the base %s',
-    (base) => expect(() => resolveRequestUrl(base, '/x')).toThrow(SwitchboardError),
+  it.each(['ftp://x/', 'https://user@x/', 'https://@x/', 'https://x/?a=1', 'https://x/#f', 'not a url'])('refuses the base %s', (base) =>
+    expect(() => resolveRequestUrl(base, '/x')).toThrow(SwitchboardError),
   )
 })
 
@@ -127,16 +122,7 @@ describe('path tricks through the client', () => {
     const client = createHttpClient({ allowedHosts: '127.0.0.0/8' })
     const base = `${api.origin}/api`
     const E = `127.0.0.1:${evil.port}`
-    const tricks = [
-      `//${E}/`,
-      `///${E}/`,
-      `/\\${E}/`,
-      `\\\\${E}`,
-      `http://${E}/`,
-      `http:${E}`,
-      `/%2f%2f${E}`,
-      `/..%2f..%2f${E}`,
-    ]
+    const tricks = [`//${E}/`, `///${E}/`, `/\\${E}/`, `\\\\${E}`, `http://${E}/`, `http:${E}`, `/%2f%2f${E}`, `/..%2f..%2f${E}`]
     for (const path of tricks) {
       expect(() => resolveRequestUrl(base, path), path).toThrow(SwitchboardError)
     }

@@ -70,7 +70,10 @@ describe('switchboard import nango', () => {
     const { summary, providers } = JSON.parse(io.stdout.join('\n'))
     expect(summary.overall).toEqual({ mode: 'all', total: 4, converted: 3, valid: 3 })
     expect(providers.find((p: { name: string }) => p.name === 'acme-json')).toEqual({
-      name: 'acme-json', authMode: 'OAUTH2', status: 'skipped', reason: 'token request sent as JSON',
+      name: 'acme-json',
+      authMode: 'OAUTH2',
+      status: 'skipped',
+      reason: 'token request sent as JSON',
     })
   })
 
@@ -79,17 +82,25 @@ describe('switchboard import nango', () => {
       const io = captureIo()
       return { code: await main(args, io), message: io.stderr.join('\n') }
     }
-    expect(await run(['import', 'nango', join(dir, 'absent.yaml')])).toEqual({ code: 1, message: expect.stringContaining('absent.yaml: cannot read the file: no such file') })
+    expect(await run(['import', 'nango', join(dir, 'absent.yaml')])).toEqual({
+      code: 1,
+      message: expect.stringContaining('absent.yaml: cannot read the file: no such file'),
+    })
     const broken = join(dir, 'broken.yaml')
     writeFileSync(broken, 'acme:\n  auth_mode: API_KEY\n  proxy: { base_url: [\n')
     expect((await run(['import', 'nango', broken])).message).toMatch(/broken\.yaml: malformed YAML at line \d+, column \d+: /)
     writeFileSync(broken, 'acme:\n  auth_mode: API_KEY\nacme:\n  auth_mode: BASIC\n')
-    expect((await run(['import', 'nango', broken])).message).toContain('broken.yaml: malformed YAML at line 3, column 1: the key "acme" appears twice')
+    expect((await run(['import', 'nango', broken])).message).toContain(
+      'broken.yaml: malformed YAML at line 3, column 1: the key "acme" appears twice',
+    )
     const list = join(dir, 'list.yaml')
     writeFileSync(list, '- acme\n')
     expect((await run(['import', 'nango', list])).message).toContain('expected a mapping of provider names')
     expect(await run(['import', 'airbyte', file])).toMatchObject({ code: 2, message: expect.stringContaining('only "nango" is supported') })
     expect(await run(['import', 'nango'])).toMatchObject({ code: 2 })
-    expect(await run(['import', 'nango', file, '--out'])).toMatchObject({ code: 2, message: expect.stringContaining('--out needs a directory') })
+    expect(await run(['import', 'nango', file, '--out'])).toMatchObject({
+      code: 2,
+      message: expect.stringContaining('--out needs a directory'),
+    })
   })
 })

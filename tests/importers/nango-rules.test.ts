@@ -29,12 +29,19 @@ docs: https://docs.acme.test/api
 auth_mode: API_KEY
 proxy: { base_url: 'https://api.acme.test/', headers: { x-api-key: '\${apiKey}' } }
 `)
-    expect(connector).toMatchObject({ id: 'acme', name: 'Acme Widgets', docsUrl: 'https://docs.acme.test/api', categories: ['crm'], baseUrl: 'https://api.acme.test' })
+    expect(connector).toMatchObject({
+      id: 'acme',
+      name: 'Acme Widgets',
+      docsUrl: 'https://docs.acme.test/api',
+      categories: ['crm'],
+      baseUrl: 'https://api.acme.test',
+    })
   })
 })
 
 describe('API_KEY', () => {
-  const apiKey = (headers: string, query = '{}') => convertYaml(`
+  const apiKey = (headers: string, query = '{}') =>
+    convertYaml(`
 auth_mode: API_KEY
 proxy: { base_url: 'https://api.acme.test', headers: ${headers}, query: ${query} }
 credentials:
@@ -44,14 +51,29 @@ credentials:
   it('turns exactly "Authorization: Bearer ${apiKey}" into a bearer method with the credential as its field', () => {
     const [auth] = apiKey(`{ authorization: 'Bearer \${apiKey}' }`).connector!.auth
     expect(auth).toEqual({
-      type: 'bearer', id: 'apiKey', label: 'API key', token: '{{apiKey}}',
-      fields: [{ key: 'apiKey', label: 'Access key', help: 'Under Settings → Keys.', type: 'secret', required: true, placeholder: 'ak_123', pattern: '^ak_[a-z0-9]+$' }],
+      type: 'bearer',
+      id: 'apiKey',
+      label: 'API key',
+      token: '{{apiKey}}',
+      fields: [
+        {
+          key: 'apiKey',
+          label: 'Access key',
+          help: 'Under Settings → Keys.',
+          type: 'secret',
+          required: true,
+          placeholder: 'ak_123',
+          pattern: '^ak_[a-z0-9]+$',
+        },
+      ],
     })
   })
 
   it('keeps any header name and prefix as a placement, and other headers as static headers', () => {
     const { connector } = apiKey(`{ authorization: 'Token token=\${apiKey}', accept: application/json }`)
-    expect((connector!.auth[0] as ApiKeyAuth).placements).toEqual([{ in: 'header', name: 'authorization', value: 'Token token={{apiKey}}' }])
+    expect((connector!.auth[0] as ApiKeyAuth).placements).toEqual([
+      { in: 'header', name: 'authorization', value: 'Token token={{apiKey}}' },
+    ])
     expect(connector!.headers).toEqual({ accept: 'application/json' })
   })
 
@@ -69,15 +91,18 @@ connection_config: { workspace: { type: string, title: Workspace } }
 
   it('skips a provider whose key goes nowhere a placement can put it', () => {
     expect(apiKey('{}').skipped?.reason).toBe('API key is not sent in a header or query parameter')
-    expect(convertYaml(`
+    expect(
+      convertYaml(`
 auth_mode: API_KEY
 proxy: { base_url: 'https://api.acme.test', body: { key: '\${apiKey}' } }
-`).skipped?.reason).toBe('credential in the request body')
+`).skipped?.reason,
+    ).toBe('credential in the request body')
   })
 })
 
 describe('connection fields', () => {
-  const provider = (config: string, baseUrl = 'https://\${connectionConfig.site}.acme.test') => convertYaml(`
+  const provider = (config: string, baseUrl = 'https://\${connectionConfig.site}.acme.test') =>
+    convertYaml(`
 auth_mode: API_KEY
 proxy: { base_url: '${baseUrl}', headers: { x-api-key: '\${apiKey}' } }
 connection_config:
@@ -88,26 +113,48 @@ ${config}
     const { connector } = provider(`
   site: { type: string, title: Site name, description: The part of your address before .acme.test, example: widgets, pattern: '^[a-z]+$', prefix: 'https://', suffix: .acme.test, optional: true }`)
     expect(connector!.baseUrl).toBe('https://{{site}}.acme.test')
-    expect(connector!.fields).toEqual([{
-      key: 'site', label: 'Site name', type: 'text', required: false, placeholder: 'widgets', pattern: '^[a-z]+$',
-      help: 'The part of your address before .acme.test. Goes between "https://" and ".acme.test".',
-    }])
+    expect(connector!.fields).toEqual([
+      {
+        key: 'site',
+        label: 'Site name',
+        type: 'text',
+        required: false,
+        placeholder: 'widgets',
+        pattern: '^[a-z]+$',
+        help: 'The part of your address before .acme.test. Goes between "https://" and ".acme.test".',
+      },
+    ])
   })
 
   it('turns an enum into a select, a uri format into a url field, a secret entry into a secret field', () => {
-    const { connector } = provider(`
+    const { connector } = provider(
+      `
   site: { type: string, title: Region, enum: [eu, us] }
   host: { type: string, title: Host, format: uri }
-  token: { type: string, title: Tenant token, secret: true }`, '\${connectionConfig.host}/\${connectionConfig.site}')
+  token: { type: string, title: Tenant token, secret: true }`,
+      '\${connectionConfig.host}/\${connectionConfig.site}',
+    )
     expect(connector!.fields).toEqual([
       { key: 'host', label: 'Host', type: 'url', required: true },
-      { key: 'site', label: 'Region', type: 'select', required: true, options: [{ value: 'eu', label: 'eu' }, { value: 'us', label: 'us' }] },
+      {
+        key: 'site',
+        label: 'Region',
+        type: 'select',
+        required: true,
+        options: [
+          { value: 'eu', label: 'eu' },
+          { value: 'us', label: 'us' },
+        ],
+      },
     ])
   })
 
   it('drops a pattern the validator cannot compile (u flag) and labels an untitled key', () => {
-    const { connector } = provider(`
-  site_id: { type: string, pattern: '^[\\_a-z]+$' }`, 'https://\${connectionConfig.site_id}.acme.test')
+    const { connector } = provider(
+      `
+  site_id: { type: string, pattern: '^[\\_a-z]+$' }`,
+      'https://\${connectionConfig.site_id}.acme.test',
+    )
     expect(connector!.fields).toEqual([{ key: 'site_id', label: 'Site id', type: 'text', required: true }])
   })
 
@@ -143,11 +190,13 @@ connection_config:
       { key: 'host', label: 'Host', type: 'text', required: false, default: 'api.acme.test' },
       { key: 'version', label: 'API version', type: 'text', required: false, default: '2024-01-01' },
     ])
-    expect(convertYaml(`
+    expect(
+      convertYaml(`
 auth_mode: API_KEY
 proxy: { base_url: 'https://\${connectionConfig.host} || https://api.acme.test', headers: { x-api-key: '\${apiKey}' } }
 connection_config: { host: { type: string, title: Host, optional: true } }
-`).notes).toBeUndefined()
+`).notes,
+    ).toBeUndefined()
   })
 
   it('otherwise takes the first alternative every connection can fill', () => {
@@ -164,7 +213,7 @@ connection_config:
 })
 
 describe('BASIC', () => {
-  it('asks for username and password, with Nango\'s titles', () => {
+  it("asks for username and password, with Nango's titles", () => {
     const auth = convertYaml(`
 auth_mode: BASIC
 proxy: { base_url: 'https://api.acme.test' }
@@ -206,12 +255,15 @@ connection_config: { tenant: { type: string, title: Tenant } }
 proxy: { base_url: 'https://api.acme.test', headers: { x-tenant: '\${connectionConfig.tenant}' } }
 `
     expect(convertYaml(base).connector!.headers).toEqual({ 'x-tenant': '{{tenant}}' })
-    expect(convertYaml(base.replace('${connectionConfig.tenant}', '${credentials.username}')).skipped?.reason).toBe('credential in an extra header')
+    expect(convertYaml(base.replace('${connectionConfig.tenant}', '${credentials.username}')).skipped?.reason).toBe(
+      'credential in an extra header',
+    )
   })
 })
 
 describe('OAUTH2', () => {
-  const oauth = (extra: string) => convertYaml(`
+  const oauth = (extra: string) =>
+    convertYaml(`
 auth_mode: OAUTH2
 authorization_url: https://\${connectionConfig.site}.acme.test/oauth/authorize
 token_url: https://\${connectionConfig.site}.acme.test/oauth/token
@@ -230,7 +282,10 @@ authorization_params: { response_type: code, prompt: consent }
 token_params: { grant_type: authorization_code, audience: '\${connectionConfig.site}' }
 `).connector!.auth[0] as OAuth2Auth
     expect(auth).toEqual({
-      type: 'oauth2', id: 'oauth2', label: 'OAuth2', grant: 'authorization_code',
+      type: 'oauth2',
+      id: 'oauth2',
+      label: 'OAuth2',
+      grant: 'authorization_code',
       authorizeUrl: 'https://{{site}}.acme.test/oauth/authorize',
       tokenUrl: 'https://{{site}}.acme.test/oauth/token',
       refreshUrl: 'https://{{site}}.acme.test/oauth/refresh',
@@ -253,12 +308,14 @@ token_params: { grant_type: authorization_code, audience: '\${connectionConfig.s
   })
 
   it('maps token_response paths to JSON pointers', () => {
-    const auth = oauth('token_response: { token: data.auth.token, token_expiration: data.auth.ttl, token_expiration_strategy: expireIn }').connector!.auth[0] as OAuth2Auth
+    const auth = oauth('token_response: { token: data.auth.token, token_expiration: data.auth.ttl, token_expiration_strategy: expireIn }')
+      .connector!.auth[0] as OAuth2Auth
     expect(auth.tokenResponse).toEqual({ accessToken: '/data/auth/token', expiresIn: '/data/auth/ttl' })
   })
 
   it('drops the Bearer header the method sends anyway, and skips a token in a custom header', () => {
-    const withHeaders = (headers: string) => convertYaml(`
+    const withHeaders = (headers: string) =>
+      convertYaml(`
 auth_mode: OAUTH2
 authorization_url: https://acme.test/authorize
 token_url: https://acme.test/token
@@ -271,7 +328,9 @@ proxy: { base_url: 'https://api.acme.test', headers: ${headers} }
   it('skips what the format cannot express, with a stable reason', () => {
     expect(oauth('body_format: json').skipped?.reason).toBe('token request sent as JSON')
     expect(oauth('authorization_params: { nonce: "${random}" }').skipped?.reason).toBe('unsupported placeholder ${random}')
-    expect(oauth('refresh_params: { grant_type: refresh_token, resource: x }').skipped?.reason).toBe('refresh request with its own parameters')
+    expect(oauth('refresh_params: { grant_type: refresh_token, resource: x }').skipped?.reason).toBe(
+      'refresh request with its own parameters',
+    )
   })
 })
 
@@ -288,24 +347,35 @@ credentials:
   client_secret: { type: string, title: App secret, secret: true }
 `).connector!.auth[0] as OAuth2Auth
     expect(auth).toEqual({
-      type: 'oauth2', id: 'oauth2', label: 'OAuth2 client credentials', grant: 'client_credentials',
-      tokenUrl: 'https://auth.acme.test/token', tokenParams: { audience: 'https://api.acme.test' }, clientAuth: 'client_secret_basic',
-      fields: [{ key: 'clientId', label: 'App id', type: 'text', required: true }, { key: 'clientSecret', label: 'App secret', type: 'secret', required: true }],
+      type: 'oauth2',
+      id: 'oauth2',
+      label: 'OAuth2 client credentials',
+      grant: 'client_credentials',
+      tokenUrl: 'https://auth.acme.test/token',
+      tokenParams: { audience: 'https://api.acme.test' },
+      clientAuth: 'client_secret_basic',
+      fields: [
+        { key: 'clientId', label: 'App id', type: 'text', required: true },
+        { key: 'clientSecret', label: 'App secret', type: 'secret', required: true },
+      ],
     })
   })
 
   it('skips another grant type', () => {
-    expect(convertYaml(`
+    expect(
+      convertYaml(`
 auth_mode: OAUTH2_CC
 token_url: https://auth.acme.test/token
 token_params: { grant_type: password }
 proxy: { base_url: 'https://api.acme.test' }
-`).skipped).toEqual({ reason: 'token request with another grant_type', detail: 'password' })
+`).skipped,
+    ).toEqual({ reason: 'token request with another grant_type', detail: 'password' })
   })
 })
 
 describe('test request', () => {
-  const withVerification = (verification: string, baseUrl = 'https://api.acme.test/v2') => convertYaml(`
+  const withVerification = (verification: string, baseUrl = 'https://api.acme.test/v2') =>
+    convertYaml(`
 auth_mode: API_KEY
 proxy:
   base_url: ${baseUrl}
@@ -315,17 +385,25 @@ connection_config: { org: { type: string, title: Org } }
 `)
 
   it('takes the first endpoint and method, moving a query string to query', () => {
-    expect(withVerification(`{ method: GET, endpoints: ['/orgs/\${connectionConfig.org}/me?fields=id%2Cname&limit=1', /other] }`).connector!.test)
-      .toEqual({ method: 'GET', path: '/orgs/{{org}}/me', query: { fields: 'id,name', limit: '1' } })
+    expect(
+      withVerification(`{ method: GET, endpoints: ['/orgs/\${connectionConfig.org}/me?fields=id%2Cname&limit=1', /other] }`).connector!
+        .test,
+    ).toEqual({ method: 'GET', path: '/orgs/{{org}}/me', query: { fields: 'id,name', limit: '1' } })
   })
 
   it('keeps headers and a JSON body, and spaces out GraphQL braces', () => {
-    expect(withVerification(`{ method: POST, endpoints: [/graphql], headers: { content-type: application/json }, data: { query: '{viewer{id}}' } }`).connector!.test)
-      .toEqual({ method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json' }, body: { query: '{viewer{id} }' } })
+    expect(
+      withVerification(
+        `{ method: POST, endpoints: [/graphql], headers: { content-type: application/json }, data: { query: '{viewer{id}}' } }`,
+      ).connector!.test,
+    ).toEqual({ method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json' }, body: { query: '{viewer{id} }' } })
   })
 
   it('uses base_url_override as url on the same origin, and leaves the test out on another', () => {
-    expect(withVerification(`{ endpoints: [/ping], base_url_override: 'https://api.acme.test' }`).connector!.test).toEqual({ method: 'GET', url: 'https://api.acme.test/ping' })
+    expect(withVerification(`{ endpoints: [/ping], base_url_override: 'https://api.acme.test' }`).connector!.test).toEqual({
+      method: 'GET',
+      url: 'https://api.acme.test/ping',
+    })
     const other = withVerification(`{ endpoints: [/ping], base_url_override: 'https://status.acme.test' }`)
     expect(other.connector!.test).toBeUndefined()
     expect(other.notes).toEqual(['test request left out: verification endpoint on another origin'])
@@ -341,13 +419,16 @@ connection_config: { org: { type: string, title: Org } }
 
 describe('what cannot be expressed', () => {
   it('names the placeholder or construct in a stable reason', () => {
-    const skip = (headers: string) => convertYaml(`
+    const skip = (headers: string) =>
+      convertYaml(`
 auth_mode: API_KEY
 proxy: { base_url: 'https://api.acme.test', headers: ${headers} }
 `).skipped?.reason
     expect(skip(`{ x-api-key: '\${apiKey}', x-date: '\${now:YYYY-MM-DD}' }`)).toBe('unsupported placeholder ${now:…}')
     expect(skip(`{ x-sig: '\${hmac(\${apiKey})}' }`)).toBe('unsupported placeholder ${hmac(…)}')
-    expect(skip(`{ 'x-\${connectionConfig.kind}-key': '\${apiKey}' }`)).toBe('interpolation the format cannot express: ${connectionConfig.x} inside a header name')
+    expect(skip(`{ 'x-\${connectionConfig.kind}-key': '\${apiKey}' }`)).toBe(
+      'interpolation the format cannot express: ${connectionConfig.x} inside a header name',
+    )
     expect(convertYaml('auth_mode: TWO_STEP').skipped?.reason).toBe('auth mode not imported')
   })
 
@@ -365,8 +446,9 @@ connection_config: { api_url: { type: string, title: API URL, format: uri, autom
 })
 
 describe('aliases', () => {
-  it('lays the alias\'s own keys over its target\'s, like Nango', () => {
-    const entries = importNangoCatalogue(parse(`
+  it("lays the alias's own keys over its target's, like Nango", () => {
+    const entries = importNangoCatalogue(
+      parse(`
 acme:
   display_name: Acme
   categories: [crm]
@@ -379,13 +461,19 @@ acme-eu:
 acme-lost:
   alias: nowhere
   display_name: Lost
-`) as Record<string, unknown>)
+`) as Record<string, unknown>,
+    )
     expect(entries.map((e) => [e.name, e.authMode, e.alias, e.validation?.valid])).toEqual([
       ['acme', 'BASIC', undefined, true],
       ['acme-eu', 'BASIC', 'acme', true],
       ['acme-lost', 'unknown', 'nowhere', undefined],
     ])
-    expect(entries[1]!.result.connector).toMatchObject({ id: 'acme-eu', name: 'Acme EU', categories: ['crm'], baseUrl: 'https://eu.acme.test' })
+    expect(entries[1]!.result.connector).toMatchObject({
+      id: 'acme-eu',
+      name: 'Acme EU',
+      categories: ['crm'],
+      baseUrl: 'https://eu.acme.test',
+    })
     expect(entries[2]!.result.skipped?.reason).toBe('alias of a provider that does not exist')
   })
 })

@@ -85,7 +85,11 @@ describe(`import nango on the corpus (skipped when ${corpus} is absent)`, () => 
     const c = connector('salesforce')
     const [templated, fallback] = (raw.salesforce.authorization_url as string).split(' || ')
     const auth = c.auth[0] as OAuth2Auth
-    expect(auth).toMatchObject({ grant: 'authorization_code', clientAuth: 'client_secret_post', defaultScopes: raw.salesforce.default_scopes })
+    expect(auth).toMatchObject({
+      grant: 'authorization_code',
+      clientAuth: 'client_secret_post',
+      defaultScopes: raw.salesforce.default_scopes,
+    })
     expect(auth.authorizeUrl).toBe(templated!.replace('${connectionConfig.hostname}', '{{hostname}}'))
     expect(auth.scopes).toEqual(raw.salesforce.default_scopes.map((value: string) => ({ value })))
     expect(c.fields?.find((f) => f.key === 'hostname')).toMatchObject({ required: false, default: new URL(fallback!).host })
@@ -97,13 +101,20 @@ describe(`import nango on the corpus (skipped when ${corpus} is absent)`, () => 
     expect(c.id).toBe('one-password-users')
     expect(p.token_request_auth_method).toBe('basic')
     const auth = c.auth[0] as OAuth2Auth
-    expect(auth).toMatchObject({ grant: 'client_credentials', clientAuth: 'client_secret_basic', tokenUrl: p.token_url.replace('${connectionConfig.domain}', '{{domain}}') })
+    expect(auth).toMatchObject({
+      grant: 'client_credentials',
+      clientAuth: 'client_secret_basic',
+      tokenUrl: p.token_url.replace('${connectionConfig.domain}', '{{domain}}'),
+    })
     expect(auth.authorizeUrl).toBeUndefined()
-    expect(auth.fields?.map((f) => [f.key, f.type])).toEqual([['clientId', 'text'], ['clientSecret', 'secret']])
+    expect(auth.fields?.map((f) => [f.key, f.type])).toEqual([
+      ['clientId', 'text'],
+      ['clientSecret', 'secret'],
+    ])
     expect(c.fields?.find((f) => f.key === 'domain')?.options?.map((o) => o.value)).toEqual(p.connection_config.domain.enum)
   })
 
-  it.skipIf(!exists)('an alias takes its target\'s auth with its own name (zoho-crm)', () => {
+  it.skipIf(!exists)("an alias takes its target's auth with its own name (zoho-crm)", () => {
     const entry = providers.find((p) => p.name === 'zoho-crm')!
     expect(entry.alias).toBe(raw['zoho-crm'].alias)
     const alias = connector('zoho-crm')

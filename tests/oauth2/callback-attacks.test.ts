@@ -32,7 +32,11 @@ async function refused(url: URL | string, headers: Record<string, string> = {}) 
 }
 
 async function sessionCookie(token: string): Promise<string> {
-  const res = await h.app.request(`${h.origin}/api/session`, { method: 'POST', headers: { origin: h.origin, 'content-type': 'application/json' }, body: JSON.stringify({ token }) })
+  const res = await h.app.request(`${h.origin}/api/session`, {
+    method: 'POST',
+    headers: { origin: h.origin, 'content-type': 'application/json' },
+    body: JSON.stringify({ token }),
+  })
   return /sb_session=[^;]+/.exec(res.headers.get('set-cookie') ?? '')![0]
 }
 
@@ -41,7 +45,14 @@ const status = async (id: string) => (await h.call('GET', `/api/apps/default/con
 beforeAll(async () => {
   h = await createHarness()
   p = await startProvider({ now: () => h.now.ms })
-  await h.addConnector(providerConnector('target', p.origin, { issuer: 'https://issuer.example.test' }, { fields: [{ key: 'tenant', label: 'Tenant', type: 'text' }] }))
+  await h.addConnector(
+    providerConnector(
+      'target',
+      p.origin,
+      { issuer: 'https://issuer.example.test' },
+      { fields: [{ key: 'tenant', label: 'Tenant', type: 'text' }] },
+    ),
+  )
   await setOAuthApp(h, 'target', p)
   memberToken = await h.addUser('mallory')
 })
@@ -94,7 +105,7 @@ describe('the callback refuses, without a token request', () => {
     expect(await status(id)).toBe('not_connected')
   })
 
-  it('another user\'s state, presented in a signed-in session', async () => {
+  it("another user's state, presented in a signed-in session", async () => {
     const id = await addConnection(h, 'target')
     const callback = await pendingCallback(id)
     const result = await refused(callback, { cookie: await sessionCookie(memberToken) })
@@ -103,14 +114,14 @@ describe('the callback refuses, without a token request', () => {
     expect((await refused(callback, { cookie: await sessionCookie(h.token) })).code).toBe('state_replayed')
   })
 
-  it('accepts the state\'s own user in a signed-in session', async () => {
+  it("accepts the state's own user in a signed-in session", async () => {
     const id = await addConnection(h, 'target')
     const callback = await pendingCallback(id)
     const res = await h.get(callback.href, { cookie: await sessionCookie(h.token) })
     expect(outcome(res.location!).oauth).toBe('success')
   })
 
-  it('an iss that is not the connector\'s issuer (mix-up)', async () => {
+  it("an iss that is not the connector's issuer (mix-up)", async () => {
     const id = await addConnection(h, 'target')
     const callback = await pendingCallback(id)
     callback.searchParams.set('iss', 'https://evil.example.test')
@@ -125,8 +136,13 @@ describe('the callback refuses, without a token request', () => {
     expect((await refused(callback)).code).toBe('flow_outdated')
   })
 
-  it('a flow whose connection\'s fields (and so its endpoints) changed meanwhile', async () => {
-    const connector = providerConnector('target-templated', p.origin, { tokenUrl: `${p.origin}/t/{{tenant}}/token` }, { fields: [{ key: 'tenant', label: 'Tenant', type: 'text', required: true }] })
+  it("a flow whose connection's fields (and so its endpoints) changed meanwhile", async () => {
+    const connector = providerConnector(
+      'target-templated',
+      p.origin,
+      { tokenUrl: `${p.origin}/t/{{tenant}}/token` },
+      { fields: [{ key: 'tenant', label: 'Tenant', type: 'text', required: true }] },
+    )
     await h.addConnector(connector)
     await setOAuthApp(h, 'target-templated', p)
     const templated = await addConnection(h, 'target-templated', { values: { tenant: 'acme' } })
@@ -136,7 +152,7 @@ describe('the callback refuses, without a token request', () => {
     expect(await status(templated)).toBe('not_connected')
   })
 
-  it('the provider\'s error without a code still needs a valid state', async () => {
+  it("the provider's error without a code still needs a valid state", async () => {
     expect((await refused(`${h.origin}/oauth/callback?error=access_denied&error_description=nope`)).code).toBe('state_missing')
   })
 })

@@ -19,16 +19,18 @@ export function providerConnector(id: string, origin: string, auth: Partial<OAut
     id,
     name: `Provider ${id}`,
     baseUrl: origin,
-    auth: [{
-      type: 'oauth2',
-      id: 'oauth',
-      grant: 'authorization_code',
-      authorizeUrl: `${origin}/authorize`,
-      tokenUrl: `${origin}/token`,
-      scopes: [{ value: 'read' }, { value: 'write' }, { value: 'admin' }],
-      defaultScopes: ['read'],
-      ...auth,
-    } as OAuth2Auth],
+    auth: [
+      {
+        type: 'oauth2',
+        id: 'oauth',
+        grant: 'authorization_code',
+        authorizeUrl: `${origin}/authorize`,
+        tokenUrl: `${origin}/token`,
+        scopes: [{ value: 'read' }, { value: 'write' }, { value: 'admin' }],
+        defaultScopes: ['read'],
+        ...auth,
+      } as OAuth2Auth,
+    ],
     test: { method: 'GET', path: '/api/me', label: '{{body.login}}' },
     actions: [
       { key: 'list', name: 'List items', method: 'GET', path: '/api/items', scopes: ['read'] },
@@ -41,13 +43,17 @@ export function providerConnector(id: string, origin: string, auth: Partial<OAut
 
 /** Saves the workspace OAuth app for a connector with the provider's client. */
 export async function setOAuthApp(h: Harness, connectorId: string, provider: Pick<Provider, 'options'>): Promise<void> {
-  const res = await h.call('PUT', `/api/connectors/${connectorId}/oauth-app`, { body: { clientId: provider.options.clientId, clientSecret: provider.options.clientSecret } })
+  const res = await h.call('PUT', `/api/connectors/${connectorId}/oauth-app`, {
+    body: { clientId: provider.options.clientId, clientSecret: provider.options.clientSecret },
+  })
   expect(res.status, res.text).toBe(200)
 }
 
 /** Adds a connection to the default app; answers its id. */
 export async function addConnection(h: Harness, connectorId: string, extra: Record<string, unknown> = {}): Promise<string> {
-  const res = await h.call('POST', '/api/apps/default/connections', { body: { connectorId, name: `${connectorId} ${Math.random().toString(36).slice(2, 8)}`, ...extra } })
+  const res = await h.call('POST', '/api/apps/default/connections', {
+    body: { connectorId, name: `${connectorId} ${Math.random().toString(36).slice(2, 8)}`, ...extra },
+  })
   expect(res.status, res.text).toBe(201)
   return res.body.id as string
 }
@@ -65,7 +71,11 @@ export function authorizePath(id: string, query = ''): string {
  * const { final } = await authorize(h, id)
  * expect(final).toContain('oauth=success')
  */
-export async function authorize(h: Harness, id: string, options: { token?: string; query?: string; callbackHeaders?: Record<string, string> } = {}) {
+export async function authorize(
+  h: Harness,
+  id: string,
+  options: { token?: string; query?: string; callbackHeaders?: Record<string, string> } = {},
+) {
   const start = await h.get(`${h.origin}${authorizePath(id, options.query)}`, { authorization: `Bearer ${options.token ?? h.token}` })
   expect(start.status, start.text).toBe(302)
   const providerUrl = start.location!

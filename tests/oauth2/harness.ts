@@ -77,7 +77,11 @@ export async function createHarness(options: { oauth2?: AppOptions['oauth2'] } =
   const clock = () => new Date(now.ms)
   const log: string[] = []
   const emitted: string[] = []
-  const store = await createLowdbStore({ dir, backupIntervalMs: 60_000, log: (level, message) => void log.push(`[store] ${level}: ${message}`) })
+  const store = await createLowdbStore({
+    dir,
+    backupIntervalMs: 60_000,
+    log: (level, message) => void log.push(`[store] ${level}: ${message}`),
+  })
   const keyRing = createKeyRing({ dataDir: dir, env: { SWITCHBOARD_MASTER_KEY: MASTER_KEY } })
   const http = createHttpClient({ allowedHosts: '127.0.0.1' })
   const catalogue = createCatalogue({ builtIns: await loadBuiltIns(join(repo, 'connectors')), store, clock })
@@ -88,7 +92,17 @@ export async function createHarness(options: { oauth2?: AppOptions['oauth2'] } =
   })
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   // A short audit trail: each request rewrites it, and these tests make thousands of requests.
-  app = createApp({ store, catalogue, keyRing, http, publicUrl: origin, clock, auditLimit: 20, log: (line) => void log.push(line), ...(options.oauth2 ? { oauth2: options.oauth2 } : {}) })
+  app = createApp({
+    store,
+    catalogue,
+    keyRing,
+    http,
+    publicUrl: origin,
+    clock,
+    auditLimit: 20,
+    log: (line) => void log.push(line),
+    ...(options.oauth2 ? { oauth2: options.oauth2 } : {}),
+  })
   const { ownerToken } = await bootstrapWorkspace(store, clock())
   if (!ownerToken) throw new Error('a fresh data directory must give an owner token')
 

@@ -13,7 +13,8 @@ let h: Harness
 let p: Provider
 let stingy: Provider
 
-const run = (id: string, action: string, token?: string) => h.call('POST', `/api/apps/default/connections/${id}/actions/${action}`, { body: {}, ...(token ? { token } : {}) })
+const run = (id: string, action: string, token?: string) =>
+  h.call('POST', `/api/apps/default/connections/${id}/actions/${action}`, { body: {}, ...(token ? { token } : {}) })
 const view = async (id: string, token?: string) => (await h.call('GET', `/api/apps/default/connections/${id}`, token ? { token } : {})).body
 
 beforeAll(async () => {
@@ -84,7 +85,7 @@ describe('an action that needs a scope the connection lacks', () => {
 })
 
 describe('personal connections', () => {
-  it('keep each user\'s tokens and grant apart', async () => {
+  it("keep each user's tokens and grant apart", async () => {
     const member = await h.addUser('member-lp')
     expect((await h.call('PUT', '/api/apps/default/members/member-lp', { body: { role: 'member' } })).status).toBe(200)
     const id = await addConnection(h, 'scoped', { sharing: 'personal' })

@@ -31,15 +31,19 @@ beforeAll(async () => {
   mock.service.on('beforeAuthorizeRedirect', (_uri: unknown, req: IncomingMessage & { query: Record<string, string> }) => {
     lastScope = req.query.scope ?? ''
   })
-  mock.service.on('beforeResponse', (response: { body: Record<string, unknown> }, req: IncomingMessage & { body: Record<string, string> }) => {
-    tokenRequests.push({ body: { ...req.body }, authorization: req.headers.authorization })
-    // The mock echoes the token request's scope; a real server answers with what was authorized.
-    if (req.body.grant_type === 'authorization_code') response.body.scope = lastScope
-    // …and leaves it out on refresh, which means "unchanged" (RFC 6749 §5.1).
-    if (req.body.grant_type === 'refresh_token') delete response.body.scope
-    for (const key of ['access_token', 'refresh_token', 'id_token']) if (typeof response.body[key] === 'string') issued.push(response.body[key] as string)
-    if (req.body.code) issued.push(req.body.code, req.body.code_verifier ?? '')
-  })
+  mock.service.on(
+    'beforeResponse',
+    (response: { body: Record<string, unknown> }, req: IncomingMessage & { body: Record<string, string> }) => {
+      tokenRequests.push({ body: { ...req.body }, authorization: req.headers.authorization })
+      // The mock echoes the token request's scope; a real server answers with what was authorized.
+      if (req.body.grant_type === 'authorization_code') response.body.scope = lastScope
+      // …and leaves it out on refresh, which means "unchanged" (RFC 6749 §5.1).
+      if (req.body.grant_type === 'refresh_token') delete response.body.scope
+      for (const key of ['access_token', 'refresh_token', 'id_token'])
+        if (typeof response.body[key] === 'string') issued.push(response.body[key] as string)
+      if (req.body.code) issued.push(req.body.code, req.body.code_verifier ?? '')
+    },
+  )
   // Tokens signed in the same second would otherwise be identical.
   mock.service.on('beforeTokenSigning', (token: { payload: Record<string, unknown> }) => void (token.payload.jti = randomUUID()))
   mock.service.on('beforeUserinfo', (_response: unknown, req: IncomingMessage) => void userinfo.push(req.headers.authorization ?? ''))
@@ -49,14 +53,34 @@ beforeAll(async () => {
     ...base,
     id: 'mock-code',
     name: 'Mock (code)',
-    auth: [{ type: 'oauth2', id: 'oauth', grant: 'authorization_code', authorizeUrl: `${issuer}/authorize`, tokenUrl: `${issuer}/token`, scopes: [{ value: 'openid' }, { value: 'profile' }, { value: 'email' }], defaultScopes: ['openid', 'profile'], authorizeParams: { prompt: 'consent' } }],
+    auth: [
+      {
+        type: 'oauth2',
+        id: 'oauth',
+        grant: 'authorization_code',
+        authorizeUrl: `${issuer}/authorize`,
+        tokenUrl: `${issuer}/token`,
+        scopes: [{ value: 'openid' }, { value: 'profile' }, { value: 'email' }],
+        defaultScopes: ['openid', 'profile'],
+        authorizeParams: { prompt: 'consent' },
+      },
+    ],
     actions: [{ key: 'whoami', name: 'Who am I', method: 'GET', path: '/userinfo', scopes: ['openid'] }],
   })
   await h.addConnector({
     ...base,
     id: 'mock-machine',
     name: 'Mock (machine)',
-    auth: [{ type: 'oauth2', id: 'machine', grant: 'client_credentials', tokenUrl: `${issuer}/token`, scopes: [{ value: 'jobs:run' }], defaultScopes: ['jobs:run'] }],
+    auth: [
+      {
+        type: 'oauth2',
+        id: 'machine',
+        grant: 'client_credentials',
+        tokenUrl: `${issuer}/token`,
+        scopes: [{ value: 'jobs:run' }],
+        defaultScopes: ['jobs:run'],
+      },
+    ],
     actions: [{ key: 'whoami', name: 'Who am I', method: 'GET', path: '/userinfo' }],
   })
   for (const id of ['mock-code', 'mock-machine']) {
@@ -77,7 +101,14 @@ describe('the workspace OAuth app', () => {
   it('shows the client id, whether a secret is set and the redirect URI, never the secret', async () => {
     const res = await h.call('GET', '/api/connectors/mock-code/oauth-app')
     expect(res.status).toBe(200)
-    expect(res.body).toEqual({ connectorId: 'mock-code', configured: true, clientId: CLIENT_ID, hasClientSecret: true, redirectUri: `${h.origin}/oauth/callback`, updatedAt: expect.any(String) })
+    expect(res.body).toEqual({
+      connectorId: 'mock-code',
+      configured: true,
+      clientId: CLIENT_ID,
+      hasClientSecret: true,
+      redirectUri: `${h.origin}/oauth/callback`,
+      updatedAt: expect.any(String),
+    })
     expect(res.text).not.toContain(CLIENT_SECRET)
     expect(JSON.stringify(await h.store.list('oauthApps'))).not.toContain(CLIENT_SECRET)
     expect(JSON.stringify(await h.store.list('credentials'))).not.toContain(CLIENT_SECRET)
@@ -151,10 +182,14 @@ describe('the authorization-code flow with PKCE, through real redirects', () => 
   it('gives the designer the link as JSON with format=json', async () => {
     const res = await h.call('GET', authorizePath(id, '?format=json'))
     expect(res.status).toBe(200)
-    expect(res.body).toEqual({ url: expect.stringContaining(`${issuer}/authorize?`), scopes: ['openid', 'profile', 'email'], expiresAt: expect.any(String) })
+    expect(res.body).toEqual({
+      url: expect.stringContaining(`${issuer}/authorize?`),
+      scopes: ['openid', 'profile', 'email'],
+      expiresAt: expect.any(String),
+    })
   })
 
-  it('shows the provider\'s error instead of swallowing it', async () => {
+  it("shows the provider's error instead of swallowing it", async () => {
     const other = await addConnection(h, 'mock-code')
     mock.service.once('beforeAuthorizeRedirect', (uri: { url: URL }) => {
       uri.url.searchParams.delete('code')

@@ -134,10 +134,11 @@ export async function startProvider(options: ProviderOptions): Promise<Provider>
       hold = { arrive, released: new Promise<void>((done) => (release = done)) }
       return { arrived, release }
     },
-    close: () => new Promise<void>((done) => {
-      server.closeAllConnections()
-      server.close(() => done())
-    }),
+    close: () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections()
+        server.close(() => done())
+      }),
   }
 
   const mint = (prefix: string) => {
@@ -149,7 +150,11 @@ export async function startProvider(options: ProviderOptions): Promise<Provider>
   function issue(scopes: string[], family: Family | undefined): Record<string, unknown> {
     const accessToken = mint(options.slack ? 'xoxp-' : 'at-')
     if (family && options.revokeOldAccess) for (const entry of access.values()) if (entry.family === family) entry.revoked = true
-    access.set(accessToken, { ...(family ? { family } : {}), expiresAt: options.accessTtl === undefined ? Infinity : options.now() + options.accessTtl * 1000, revoked: false })
+    access.set(accessToken, {
+      ...(family ? { family } : {}),
+      expiresAt: options.accessTtl === undefined ? Infinity : options.now() + options.accessTtl * 1000,
+      revoked: false,
+    })
     const out: Record<string, unknown> = { access_token: accessToken, token_type: options.slack ? 'user' : 'bearer' }
     if (options.accessTtl !== undefined) out.expires_in = options.expiresInAsString ? String(options.accessTtl) : options.accessTtl
     if (family && (family.current === undefined || options.rotate)) {
@@ -166,7 +171,10 @@ export async function startProvider(options: ProviderOptions): Promise<Provider>
   }
 
   function token(params: URLSearchParams, headers: http.IncomingHttpHeaders): { status: number; body: Record<string, unknown> } {
-    const refuse = (status: number, error: string, description?: string) => ({ status, body: options.slack ? { ok: false, error } : { error, ...(description ? { error_description: description } : {}) } })
+    const refuse = (status: number, error: string, description?: string) => ({
+      status,
+      body: options.slack ? { ok: false, error } : { error, ...(description ? { error_description: description } : {}) },
+    })
     const basic = /^Basic (.+)$/.exec(headers.authorization ?? '')
     const auth = options.clientAuth ?? 'any'
     let id: string | null
@@ -189,10 +197,12 @@ export async function startProvider(options: ProviderOptions): Promise<Provider>
         const code = codes.get(params.get('code') ?? '')
         if (!code || code.used) return refuse(400, 'invalid_grant', 'unknown or used code')
         code.used = true
-        if (params.get('redirect_uri') !== code.redirectUri) return refuse(400, 'invalid_grant', 'redirect_uri differs from the authorize request')
+        if (params.get('redirect_uri') !== code.redirectUri)
+          return refuse(400, 'invalid_grant', 'redirect_uri differs from the authorize request')
         const verifier = params.get('code_verifier')
         if (verifier) issued.push(verifier)
-        if (code.challenge !== undefined && (!verifier || createHash('sha256').update(verifier).digest('base64url') !== code.challenge)) return refuse(400, 'invalid_grant', 'PKCE verification failed')
+        if (code.challenge !== undefined && (!verifier || createHash('sha256').update(verifier).digest('base64url') !== code.challenge))
+          return refuse(400, 'invalid_grant', 'PKCE verification failed')
         return { status: 200, body: issue(code.scopes, wantsRefresh ? { revoked: false, used: new Set() } : undefined) }
       }
       case 'refresh_token': {
@@ -234,7 +244,12 @@ export async function startProvider(options: ProviderOptions): Promise<Provider>
           const code = mint('code-')
           const requested = (q.get(options.slack ? 'user_scope' : 'scope') ?? '').split(/[ ,]+/).filter(Boolean)
           const scopes = options.grantOnly ? requested.filter((s) => options.grantOnly!.includes(s)) : requested
-          codes.set(code, { redirectUri: q.get('redirect_uri') ?? '', ...(q.get('code_challenge') ? { challenge: q.get('code_challenge')! } : {}), scopes, used: false })
+          codes.set(code, {
+            redirectUri: q.get('redirect_uri') ?? '',
+            ...(q.get('code_challenge') ? { challenge: q.get('code_challenge')! } : {}),
+            scopes,
+            used: false,
+          })
           back.searchParams.set('code', code)
         }
         if (q.get('state') !== null) back.searchParams.set('state', q.get('state')!)
@@ -256,7 +271,10 @@ export async function startProvider(options: ProviderOptions): Promise<Provider>
           }
           const { status, body } = token(params, req.headers)
           const form = options.tokenFormat === 'form'
-          res.writeHead(options.slack ? 200 : status, { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json', 'cache-control': 'no-store' })
+          res.writeHead(options.slack ? 200 : status, {
+            'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json',
+            'cache-control': 'no-store',
+          })
           res.end(form ? new URLSearchParams(Object.entries(body).map(([k, v]) => [k, String(v)])).toString() : JSON.stringify(body))
         }
         const delay = options.delayMs ?? 0

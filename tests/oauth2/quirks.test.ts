@@ -26,8 +26,18 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // Sealed at rest: no token, code, verifier or client secret in the store file.
-  expect(leaksOf({ log: [await h.storeText()], emitted: [] }, providers.flatMap((p) => p.secrets()))).toEqual([])
-  expect(leaksOf(h, providers.flatMap((p) => p.secrets()))).toEqual([])
+  expect(
+    leaksOf(
+      { log: [await h.storeText()], emitted: [] },
+      providers.flatMap((p) => p.secrets()),
+    ),
+  ).toEqual([])
+  expect(
+    leaksOf(
+      h,
+      providers.flatMap((p) => p.secrets()),
+    ),
+  ).toEqual([])
   for (const p of providers) await p.close()
   await h.close()
 })
@@ -41,7 +51,11 @@ describe('GitHub: a form-encoded token response with comma-separated scopes', ()
     const { providerUrl, final } = await authorize(h, id, { query: '?scopes=write' })
     expect(providerUrl.searchParams.get('scope')).toBe('read,write')
     expect(outcome(final).oauth).toBe('success')
-    expect((await connection(id)).body).toMatchObject({ status: 'connected', grantedScopes: ['read', 'write'], accountLabel: 'octo-person' })
+    expect((await connection(id)).body).toMatchObject({
+      status: 'connected',
+      grantedScopes: ['read', 'write'],
+      accountLabel: 'octo-person',
+    })
     expect(p.tokenRequests[0]!.headers.accept).toBe('application/json')
     expect((await run(id)).body.status).toBe(200)
   })
@@ -50,11 +64,18 @@ describe('GitHub: a form-encoded token response with comma-separated scopes', ()
 describe('Slack: a nested user token under authed_user, user_scope, comma-separated scopes', () => {
   it('uses the user token at /authed_user/access_token, not the bot token', async () => {
     const p = await provider({ slack: true, scopeSeparator: ',' })
-    await h.addConnector(providerConnector('slack-like', p.origin, {
-      scopeSeparator: ',',
-      scopeParam: 'user_scope',
-      tokenResponse: { accessToken: '/authed_user/access_token', refreshToken: '/authed_user/refresh_token', expiresIn: '/authed_user/expires_in', scope: '/authed_user/scope' },
-    }))
+    await h.addConnector(
+      providerConnector('slack-like', p.origin, {
+        scopeSeparator: ',',
+        scopeParam: 'user_scope',
+        tokenResponse: {
+          accessToken: '/authed_user/access_token',
+          refreshToken: '/authed_user/refresh_token',
+          expiresIn: '/authed_user/expires_in',
+          scope: '/authed_user/scope',
+        },
+      }),
+    )
     await setOAuthApp(h, 'slack-like', p)
     const id = await addConnection(h, 'slack-like')
     const { providerUrl, final } = await authorize(h, id, { query: '?scopes=write,admin' })
@@ -131,7 +152,7 @@ describe('client authentication', () => {
 })
 
 describe('iss on the redirect (RFC 9207)', () => {
-  it('is accepted when it equals the connector\'s issuer', async () => {
+  it("is accepted when it equals the connector's issuer", async () => {
     const p = await provider({ iss: 'https://issuer.example.test' })
     await h.addConnector(providerConnector('with-iss', p.origin, { issuer: 'https://issuer.example.test' }))
     await setOAuthApp(h, 'with-iss', p)
@@ -143,14 +164,21 @@ describe('iss on the redirect (RFC 9207)', () => {
 })
 
 describe('templated endpoints and extra parameters', () => {
-  it('renders the authorize and token URLs and the extra parameters from the connection\'s fields', async () => {
+  it("renders the authorize and token URLs and the extra parameters from the connection's fields", async () => {
     const p = await provider({})
-    await h.addConnector(providerConnector('tenanted', p.origin, {
-      authorizeUrl: `${p.origin}/t/{{tenant}}/authorize`,
-      tokenUrl: `${p.origin}/t/{{tenant}}/token`,
-      authorizeParams: { audience: 'api.{{tenant}}', response_type: 'token' },
-      tokenParams: { audience: 'api.{{tenant}}' },
-    }, { fields: [{ key: 'tenant', label: 'Tenant', type: 'text', required: true }] }))
+    await h.addConnector(
+      providerConnector(
+        'tenanted',
+        p.origin,
+        {
+          authorizeUrl: `${p.origin}/t/{{tenant}}/authorize`,
+          tokenUrl: `${p.origin}/t/{{tenant}}/token`,
+          authorizeParams: { audience: 'api.{{tenant}}', response_type: 'token' },
+          tokenParams: { audience: 'api.{{tenant}}' },
+        },
+        { fields: [{ key: 'tenant', label: 'Tenant', type: 'text', required: true }] },
+      ),
+    )
     await setOAuthApp(h, 'tenanted', p)
     const id = await addConnection(h, 'tenanted', { values: { tenant: 'acme' } })
     const { providerUrl, final } = await authorize(h, id)
@@ -175,26 +203,37 @@ describe('templated endpoints and extra parameters', () => {
   })
 })
 
-describe('client credentials with the connection\'s own client', () => {
+describe("client credentials with the connection's own client", () => {
   it('uses the clientId and clientSecret fields when the method declares them, and reports a wrong secret', async () => {
     const p = await provider({ accessTtl: 300 })
-    await h.addConnector(providerConnector('machine', p.origin, {
-      grant: 'client_credentials',
-      authorizeUrl: undefined,
-      fields: [
-        { key: 'clientId', label: 'Client id', type: 'text', required: true },
-        { key: 'clientSecret', label: 'Client secret', type: 'secret', required: true },
-      ],
-    }))
+    await h.addConnector(
+      providerConnector('machine', p.origin, {
+        grant: 'client_credentials',
+        authorizeUrl: undefined,
+        fields: [
+          { key: 'clientId', label: 'Client id', type: 'text', required: true },
+          { key: 'clientSecret', label: 'Client secret', type: 'secret', required: true },
+        ],
+      }),
+    )
     const id = await addConnection(h, 'machine', { values: { clientId: p.options.clientId } })
-    const wrong = await h.call('PUT', `/api/apps/default/connections/${id}/credentials`, { body: { values: { clientSecret: 'not-the-secret-0000' } } })
+    const wrong = await h.call('PUT', `/api/apps/default/connections/${id}/credentials`, {
+      body: { values: { clientSecret: 'not-the-secret-0000' } },
+    })
     expect(wrong.status).toBe(400)
     expect(wrong.body.error.code).toBe('token_invalid_client')
     expect((await connection(id)).body.status).toBe('not_connected')
 
-    const res = await h.call('PUT', `/api/apps/default/connections/${id}/credentials`, { body: { values: { clientSecret: p.options.clientSecret } } })
+    const res = await h.call('PUT', `/api/apps/default/connections/${id}/credentials`, {
+      body: { values: { clientSecret: p.options.clientSecret } },
+    })
     expect(res.status, res.text).toBe(200)
-    expect(res.body).toMatchObject({ status: 'connected', grantedScopes: ['read'], secrets: { clientSecret: { hasValue: true } }, accountLabel: 'octo-person' })
+    expect(res.body).toMatchObject({
+      status: 'connected',
+      grantedScopes: ['read'],
+      secrets: { clientSecret: { hasValue: true } },
+      accountLabel: 'octo-person',
+    })
     expect(p.tokenRequests.at(-1)!.params.get('scope')).toBe('read')
     h.now.ms += 300_000
     expect((await run(id)).body.status).toBe(200)

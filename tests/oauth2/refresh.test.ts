@@ -45,9 +45,19 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // Sealed at rest: no token, code, verifier or client secret in the store file.
-  expect(leaksOf({ log: [await h.storeText()], emitted: [] }, providers.flatMap((p) => p.secrets()))).toEqual([])
+  expect(
+    leaksOf(
+      { log: [await h.storeText()], emitted: [] },
+      providers.flatMap((p) => p.secrets()),
+    ),
+  ).toEqual([])
   console.info(`[oauth2 refresh figures] ${figures.join('; ')}`)
-  expect(leaksOf(h, providers.flatMap((p) => p.secrets()))).toEqual([])
+  expect(
+    leaksOf(
+      h,
+      providers.flatMap((p) => p.secrets()),
+    ),
+  ).toEqual([])
   for (const p of providers) await p.close()
   await h.close()
 })
@@ -60,7 +70,12 @@ describe('concurrent calls on an expired token', () => {
       h.now.ms += 3600_000
       const apiBefore = p.apiRequests.length
       const answers = await burst(id, n)
-      expect(answers.filter((a) => a.status !== 200 || a.body.status !== 200).map((a) => a.text).slice(0, 3)).toEqual([])
+      expect(
+        answers
+          .filter((a) => a.status !== 200 || a.body.status !== 200)
+          .map((a) => a.text)
+          .slice(0, 3),
+      ).toEqual([])
       expect(p.refreshes()).toBe(1)
       expect(p.reuseEvents).toBe(0)
       const now = await stored(id)
@@ -78,7 +93,12 @@ describe('concurrent calls on an expired token', () => {
     p.revokeAccess()
     const apiBefore = p.apiRequests.length
     const answers = await burst(id, 100)
-    expect(answers.filter((a) => a.status !== 200 || a.body.status !== 200).map((a) => a.text.slice(0, 300)).slice(0, 3)).toEqual([])
+    expect(
+      answers
+        .filter((a) => a.status !== 200 || a.body.status !== 200)
+        .map((a) => a.text.slice(0, 300))
+        .slice(0, 3),
+    ).toEqual([])
     expect(p.refreshes()).toBe(1)
     expect(p.apiRequests.length - apiBefore).toBeLessThanOrEqual(200)
     expect((await stored(id)).refreshToken).toBe(p.lastRefreshToken())
@@ -94,7 +114,13 @@ describe('200 refresh cycles against a provider that rotates refresh tokens and 
       if (cycle % 2 === 0) h.now.ms += 600_000
       else p.revokeAccess()
       const answers = await burst(id, 8)
-      if (!answers.every((a) => a.status === 200 && a.body.status === 200)) throw new Error(`cycle ${cycle}: ${answers.map((a) => a.text).join(' | ').slice(0, 400)}`)
+      if (!answers.every((a) => a.status === 200 && a.body.status === 200))
+        throw new Error(
+          `cycle ${cycle}: ${answers
+            .map((a) => a.text)
+            .join(' | ')
+            .slice(0, 400)}`,
+        )
     }
     expect(p.refreshes()).toBe(200)
     expect(p.reuseEvents).toBe(0)

@@ -9,15 +9,32 @@ const FORM_TYPE = 'application/x-www-form-urlencoded'
 
 describe('parseTokenResponse', () => {
   const examples: Array<[string, string, string | null, unknown, object?]> = [
-    ['RFC 6749 JSON', '{"access_token":"at1","token_type":"Bearer","expires_in":3600,"refresh_token":"rt1","scope":"read write"}', JSON_TYPE,
-      { accessToken: 'at1', tokenType: 'Bearer', expiresIn: 3600, refreshToken: 'rt1', scope: ['read', 'write'] }],
-    ['GitHub, form-encoded with commas', 'access_token=gho_1&scope=repo%2Cgist&token_type=bearer', FORM_TYPE,
-      { accessToken: 'gho_1', scope: ['repo', 'gist'], tokenType: 'bearer' }],
+    [
+      'RFC 6749 JSON',
+      '{"access_token":"at1","token_type":"Bearer","expires_in":3600,"refresh_token":"rt1","scope":"read write"}',
+      JSON_TYPE,
+      { accessToken: 'at1', tokenType: 'Bearer', expiresIn: 3600, refreshToken: 'rt1', scope: ['read', 'write'] },
+    ],
+    [
+      'GitHub, form-encoded with commas',
+      'access_token=gho_1&scope=repo%2Cgist&token_type=bearer',
+      FORM_TYPE,
+      { accessToken: 'gho_1', scope: ['repo', 'gist'], tokenType: 'bearer' },
+    ],
     ['form-encoded without a content type', 'access_token=gho_2&token_type=bearer', null, { accessToken: 'gho_2', tokenType: 'bearer' }],
     ['expires_in as a string', '{"access_token":"at2","expires_in":"600"}', JSON_TYPE, { accessToken: 'at2', expiresIn: 600 }],
-    ['Slack user token, nested', '{"ok":true,"access_token":"xoxb-1","scope":"chat:write","authed_user":{"access_token":"xoxp-1","scope":"users:read,chat:write","expires_in":43200,"refresh_token":"xoxe-1"}}', JSON_TYPE,
+    [
+      'Slack user token, nested',
+      '{"ok":true,"access_token":"xoxb-1","scope":"chat:write","authed_user":{"access_token":"xoxp-1","scope":"users:read,chat:write","expires_in":43200,"refresh_token":"xoxe-1"}}',
+      JSON_TYPE,
       { accessToken: 'xoxp-1', scope: ['users:read', 'chat:write'], expiresIn: 43200, refreshToken: 'xoxe-1' },
-      { accessToken: '/authed_user/access_token', refreshToken: '/authed_user/refresh_token', expiresIn: '/authed_user/expires_in', scope: '/authed_user/scope' }],
+      {
+        accessToken: '/authed_user/access_token',
+        refreshToken: '/authed_user/refresh_token',
+        expiresIn: '/authed_user/expires_in',
+        scope: '/authed_user/scope',
+      },
+    ],
     ['scope as a list', '{"access_token":"at3","scope":["a","b"]}', JSON_TYPE, { accessToken: 'at3', scope: ['a', 'b'] }],
     ['JSON with a text/plain content type', '{"access_token":"at4"}', 'text/plain', { accessToken: 'at4' }],
   ]

@@ -29,17 +29,19 @@ test(`${CALLS} concurrent proxied requests over one connection all complete, eac
   const id = await lab.connect({ connectorId: 'fault-lab', values: { baseUrl: `${faults.origin}/ok`, apiKey: KEY } })
   const url = (i: number) => `${served.origin}/api/apps/default/connections/${id}/proxy/item/${i}?n=${i}`
   const headers = { authorization: `Bearer ${lab.token}` }
-  const results = await Promise.all(Array.from({ length: CALLS }, async (_, i) => {
-    const post = i % 4 === 0
-    const res = await request(url(i), {
-      dispatcher: agent,
-      method: post ? 'POST' : 'GET',
-      headers: post ? { ...headers, 'content-type': 'application/json' } : headers,
-      ...(post ? { body: JSON.stringify({ i }) } : {}),
-    })
-    const body = (await res.body.json()) as { method: string; url: string; body: string; headers: Record<string, string> }
-    return { i, status: res.statusCode, body }
-  }))
+  const results = await Promise.all(
+    Array.from({ length: CALLS }, async (_, i) => {
+      const post = i % 4 === 0
+      const res = await request(url(i), {
+        dispatcher: agent,
+        method: post ? 'POST' : 'GET',
+        headers: post ? { ...headers, 'content-type': 'application/json' } : headers,
+        ...(post ? { body: JSON.stringify({ i }) } : {}),
+      })
+      const body = (await res.body.json()) as { method: string; url: string; body: string; headers: Record<string, string> }
+      return { i, status: res.statusCode, body }
+    }),
+  )
 
   const failed = results.filter((r: { status: number }) => r.status !== 200)
   expect(failed, JSON.stringify(failed.slice(0, 3))).toEqual([])

@@ -17,7 +17,10 @@ beforeAll(async () => {
   landing = await startFaultServer()
   faults = await startFaultServer({ redirectTo: `${landing.origin}/ok/landed` })
   // The client allows big bodies; the proxy's own limits are what is tested.
-  lab = await createLab({ http: { timeoutMs: 30_000, maxResponseBytes: 512 * MiB }, proxy: { timeoutMs: T, maxResponseBytes: 256 * MiB, maxRequestBytes: 256 * MiB } })
+  lab = await createLab({
+    http: { timeoutMs: 30_000, maxResponseBytes: 512 * MiB },
+    proxy: { timeoutMs: T, maxResponseBytes: 256 * MiB, maxRequestBytes: 256 * MiB },
+  })
   for (const fault of ['ok', 'stall', 'slow', 'reset', 'badjson', 'trickle', 'throttle', 'unavailable', 'redirect']) await base(fault)
   await drain((await lab.raw(`${await base('ok')}/warm`)).body)
 })
@@ -46,7 +49,10 @@ const fresh = () => `/t${++n}`
 
 /** The promise's rejection, or a failure when it resolves. */
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(() => expect.unreachable('expected the stream to fail'), (error: unknown) => error)
+  return promise.then(
+    () => expect.unreachable('expected the stream to fail'),
+    (error: unknown) => error,
+  )
 }
 
 /** Within the timeout, ±10 %, allowing for how late timers fire on this machine right now. */
@@ -133,7 +139,10 @@ describe('big bodies stream, in bounded memory', () => {
   /** A lab whose proxy allows a long exchange, for bodies that take a while in-process. */
   let roomy: Lab
   beforeAll(async () => {
-    roomy = await createLab({ http: { timeoutMs: 30_000, maxResponseBytes: 512 * MiB }, proxy: { timeoutMs: 30_000, maxResponseBytes: 256 * MiB, maxRequestBytes: 256 * MiB } })
+    roomy = await createLab({
+      http: { timeoutMs: 30_000, maxResponseBytes: 512 * MiB },
+      proxy: { timeoutMs: 30_000, maxResponseBytes: 256 * MiB, maxRequestBytes: 256 * MiB },
+    })
     // Warm up both directions first: what the HTTP stack allocates once (parser memory, socket
     // buffers) is not what a body costs.
     await drain((await roomy.raw(`${await base('big', roomy)}/warm?bytes=${4 * MiB}`)).body)
@@ -226,10 +235,12 @@ describe('big bodies stream, in bounded memory', () => {
     const res = await small.raw(`${undeclared}/y`)
     expect(res.status).toBe(200)
     let received = 0
-    const error = await rejection((async () => {
-      const reader = res.body!.getReader()
-      for (let next = await reader.read(); !next.done; next = await reader.read()) received += next.value.byteLength
-    })())
+    const error = await rejection(
+      (async () => {
+        const reader = res.body!.getReader()
+        for (let next = await reader.read(); !next.done; next = await reader.read()) received += next.value.byteLength
+      })(),
+    )
     expect(error).toMatchObject({ code: 'upstream_error', details: { reason: 'response_too_large' } })
     expect(received).toBeLessThanOrEqual(4 * MiB)
     const runs = small.runs.list('default', undeclared.split('/')[5]!)
@@ -250,7 +261,11 @@ describe('asked to come back later', () => {
   })
 
   test('429 on POST is passed on at once, with its Retry-After', async () => {
-    const res = await lab.raw(`${await base('throttle')}${fresh()}`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })
+    const res = await lab.raw(`${await base('throttle')}${fresh()}`, {
+      method: 'POST',
+      body: '{}',
+      headers: { 'content-type': 'application/json' },
+    })
     expect(res.status).toBe(429)
     expect(res.headers.get('retry-after')).toBe('1')
     await res.text()
@@ -293,7 +308,11 @@ describe('redirect to another origin', () => {
   test('a 303 after a POST is answered as it is: no GET goes to the other origin', async () => {
     const seeOther = await startFaultServer({ redirectTo: `${landing.origin}/ok/seen`, redirectStatus: 303 })
     const before = landing.requests.length
-    const res = await lab.raw(`${await base('redirect', lab, seeOther)}/x`, { method: 'POST', body: 'secret form', headers: { 'content-type': 'text/plain' } })
+    const res = await lab.raw(`${await base('redirect', lab, seeOther)}/x`, {
+      method: 'POST',
+      body: 'secret form',
+      headers: { 'content-type': 'text/plain' },
+    })
     expect(res.status).toBe(303)
     expect(res.headers.get('location')).toBe(`${landing.origin}/ok/seen`)
     await res.text()

@@ -24,21 +24,24 @@ function maskInChunks(secrets: string[], text: string, sizes: number[]): string 
 }
 
 test('a secret is masked wherever the chunks split it, and the length is kept', () => {
-  fc.assert(fc.property(
-    fc.string({ minLength: 4, maxLength: 24, unit: fc.constantFrom(...'abcXYZ019_-+/=') }),
-    fc.array(fc.string({ maxLength: 30 }), { maxLength: 5 }),
-    fc.array(fc.integer({ min: 1, max: 17 }), { maxLength: 40 }),
-    (secret, parts, sizes) => {
-      const text = parts.join(secret)
-      const masked = maskInChunks([secret], text, sizes)
-      expect(masked).not.toContain(secret)
-      const before = encoder.encode(text)
-      const after = encoder.encode(masked)
-      expect(after.length).toBe(before.length)
-      // Only masking changed bytes: into '*' (or '9' for a form of digits alone, which keeps a JSON number one).
-      for (let i = 0; i < after.length; i++) if (after[i] !== before[i]) expect([0x2a, 0x39]).toContain(after[i])
-    },
-  ), { numRuns: 300 })
+  fc.assert(
+    fc.property(
+      fc.string({ minLength: 4, maxLength: 24, unit: fc.constantFrom(...'abcXYZ019_-+/=') }),
+      fc.array(fc.string({ maxLength: 30 }), { maxLength: 5 }),
+      fc.array(fc.integer({ min: 1, max: 17 }), { maxLength: 40 }),
+      (secret, parts, sizes) => {
+        const text = parts.join(secret)
+        const masked = maskInChunks([secret], text, sizes)
+        expect(masked).not.toContain(secret)
+        const before = encoder.encode(text)
+        const after = encoder.encode(masked)
+        expect(after.length).toBe(before.length)
+        // Only masking changed bytes: into '*' (or '9' for a form of digits alone, which keeps a JSON number one).
+        for (let i = 0; i < after.length; i++) if (after[i] !== before[i]) expect([0x2a, 0x39]).toContain(after[i])
+      },
+    ),
+    { numRuns: 300 },
+  )
 })
 
 test('URL-, form- and JSON-encoded forms are masked too; text without secrets passes unchanged', () => {
@@ -52,12 +55,17 @@ test('URL-, form- and JSON-encoded forms are masked too; text without secrets pa
 
 test('what is held back depends on lengths only, never on whether the tail looks like a secret', () => {
   const secret = 'abc12345'
-  const hold = (masker: ReturnType<typeof createByteMasker>, chunks: string[]) => chunks.map((chunk) => masker.push(encoder.encode(chunk)).byteLength)
+  const hold = (masker: ReturnType<typeof createByteMasker>, chunks: string[]) =>
+    chunks.map((chunk) => masker.push(encoder.encode(chunk)).byteLength)
   const right = hold(createByteMasker([secret]), ['data: 1\n\n', 'xxab', 'c12', '3'])
   const wrong = hold(createByteMasker([secret]), ['data: 1\n\n', 'xxzz', 'z99', '9'])
   expect(right).toEqual(wrong)
   const masker = createByteMasker([secret])
-  const out = [masker.push(encoder.encode(`token=${secret.slice(0, 3)}`)), masker.push(encoder.encode(`${secret.slice(3)}!`)), masker.flush()]
+  const out = [
+    masker.push(encoder.encode(`token=${secret.slice(0, 3)}`)),
+    masker.push(encoder.encode(`${secret.slice(3)}!`)),
+    masker.flush(),
+  ]
   expect(out.map((part) => decoder.decode(part)).join('')).toBe('token=********!')
 })
 

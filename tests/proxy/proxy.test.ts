@@ -27,7 +27,11 @@ const last = () => faults.requests.at(-1)!
 
 describe('what reaches the upstream', () => {
   test('method, path under the base path, query, body and content type pass; auth and static headers are injected', async () => {
-    const res = await lab.raw(`${proxy}/items/42?expand=owner&tag=a%20b`, { method: 'PATCH', headers: { 'content-type': 'application/merge-patch+json', accept: 'application/json' }, body: '{"done":true}' })
+    const res = await lab.raw(`${proxy}/items/42?expand=owner&tag=a%20b`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/merge-patch+json', accept: 'application/json' },
+      body: '{"done":true}',
+    })
     expect(res.status).toBe(200)
     await res.text()
     const seen = last()
@@ -42,7 +46,10 @@ describe('what reaches the upstream', () => {
   })
 
   test.each(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS'])('%s is passed on as it is', async (method) => {
-    const res = await lab.raw(`${proxy}/m`, { method, ...(['POST', 'PUT'].includes(method) ? { body: 'x', headers: { 'content-type': 'text/plain' } } : {}) })
+    const res = await lab.raw(`${proxy}/m`, {
+      method,
+      ...(['POST', 'PUT'].includes(method) ? { body: 'x', headers: { 'content-type': 'text/plain' } } : {}),
+    })
     expect(res.status).toBe(200)
     await res.arrayBuffer()
     expect(last().method).toBe(method)
@@ -98,11 +105,23 @@ describe('what reaches the upstream', () => {
     const served = await lab.serve()
     const body = 'x'.repeat(64 * 1024)
     const { status, text } = await new Promise<{ status: number; text: string }>((done, fail) => {
-      const req = request(`${served.origin}${proxy}/curl`, { method: 'POST', headers: { authorization: `Bearer ${lab.token}`, 'content-type': 'text/plain', 'content-length': String(body.length), expect: '100-continue' } }, (res) => {
-        let text = ''
-        res.on('data', (c: Buffer) => (text += c.toString()))
-        res.on('end', () => done({ status: res.statusCode ?? 0, text }))
-      })
+      const req = request(
+        `${served.origin}${proxy}/curl`,
+        {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${lab.token}`,
+            'content-type': 'text/plain',
+            'content-length': String(body.length),
+            expect: '100-continue',
+          },
+        },
+        (res) => {
+          let text = ''
+          res.on('data', (c: Buffer) => (text += c.toString()))
+          res.on('end', () => done({ status: res.statusCode ?? 0, text }))
+        },
+      )
       req.on('continue', () => req.end(body))
       req.on('error', fail)
     })
@@ -124,7 +143,16 @@ describe('what reaches the upstream', () => {
 describe('what comes back', () => {
   test('status, body and end-to-end headers pass; hop-by-hop headers and cookies do not', async () => {
     const custom = createServer((_req, res) => {
-      res.writeHead(418, { 'content-type': 'text/plain', 'content-length': '15', 'x-request-id': 'r-1', 'set-cookie': 'upstream=1', connection: 'close, x-hop', 'x-hop': 'no', 'keep-alive': 'timeout=5', etag: '"v1"' })
+      res.writeHead(418, {
+        'content-type': 'text/plain',
+        'content-length': '15',
+        'x-request-id': 'r-1',
+        'set-cookie': 'upstream=1',
+        connection: 'close, x-hop',
+        'x-hop': 'no',
+        'keep-alive': 'timeout=5',
+        etag: '"v1"',
+      })
       res.end('short and stout')
     })
     await new Promise<void>((done) => custom.listen(0, '127.0.0.1', () => done()))
@@ -136,7 +164,8 @@ describe('what comes back', () => {
     expect(res.headers.get('x-request-id')).toBe('r-1')
     expect(res.headers.get('etag')).toBe('"v1"')
     expect(res.headers.get('content-length')).toBe('15')
-    for (const name of ['set-cookie', 'connection', 'x-hop', 'keep-alive', 'transfer-encoding']) expect(res.headers.get(name), name).toBeNull()
+    for (const name of ['set-cookie', 'connection', 'x-hop', 'keep-alive', 'transfer-encoding'])
+      expect(res.headers.get(name), name).toBeNull()
     custom.closeAllConnections()
     custom.close()
   })
@@ -146,7 +175,11 @@ describe('what comes back', () => {
     const gzipped = gzipSync(plain)
     const custom = createServer((req, res) => {
       const unknown = req.url?.includes('unknown')
-      res.writeHead(200, { 'content-type': 'text/plain', 'content-encoding': unknown ? 'compress' : 'gzip', 'content-length': String(gzipped.byteLength) })
+      res.writeHead(200, {
+        'content-type': 'text/plain',
+        'content-encoding': unknown ? 'compress' : 'gzip',
+        'content-length': String(gzipped.byteLength),
+      })
       res.end(gzipped)
     })
     await new Promise<void>((done) => custom.listen(0, '127.0.0.1', () => done()))
@@ -166,7 +199,11 @@ describe('what comes back', () => {
   test('an upstream 404 or 500 is an answer, passed on, not an error', async () => {
     const other = await lab.connect({ connectorId: 'fault-lab', values: { baseUrl: `${faults.origin}/status`, apiKey: KEY } })
     for (const status of [404, 500, 503]) {
-      const res = await lab.raw(`/api/apps/default/connections/${other}/proxy/${status}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+      const res = await lab.raw(`/api/apps/default/connections/${other}/proxy/${status}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      })
       expect(res.status).toBe(status)
       expect(await res.json()).toEqual({ status })
     }
@@ -210,8 +247,14 @@ describe('what is refused', () => {
   })
 
   test('a workflow needs a shared connection: 409 on a personal one, and the header value is checked', async () => {
-    const personal = await lab.connect({ connectorId: 'fault-lab', sharing: 'personal', values: { baseUrl: `${faults.origin}/ok`, apiKey: KEY } })
-    const refused = await lab.api('GET', `/api/apps/default/connections/${personal}/proxy/x`, { headers: { 'x-switchboard-mode': 'workflow' } })
+    const personal = await lab.connect({
+      connectorId: 'fault-lab',
+      sharing: 'personal',
+      values: { baseUrl: `${faults.origin}/ok`, apiKey: KEY },
+    })
+    const refused = await lab.api('GET', `/api/apps/default/connections/${personal}/proxy/x`, {
+      headers: { 'x-switchboard-mode': 'workflow' },
+    })
     expect(refused.status).toBe(409)
     expect(refused.body.error.code).toBe('shared_connection_required')
     const asUser = await lab.api('GET', `/api/apps/default/connections/${personal}/proxy/x`)
@@ -247,7 +290,12 @@ describe('what is refused', () => {
         controller.enqueue(chunk)
       },
     })
-    const res = await lab.raw(`${proxy}/sink`, { method: 'POST', body, duplex: 'half', headers: { 'content-type': 'application/octet-stream' } })
+    const res = await lab.raw(`${proxy}/sink`, {
+      method: 'POST',
+      body,
+      duplex: 'half',
+      headers: { 'content-type': 'application/octet-stream' },
+    })
     expect(res.status).toBe(413)
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('body_too_large')
     expect(sent).toBeLessThan(64)
@@ -264,10 +312,19 @@ describe('OAuth2 connections', () => {
     expect(await res.text()).not.toContain(token)
     expect(last().headers.authorization).toBe(`Bearer ${token}`)
 
-    const refused = await lab.connect({ connectorId: 'google-tasks', name: 'refused', authMethod: 'oauth', baseUrl: `${faults.origin}/status/401` })
+    const refused = await lab.connect({
+      connectorId: 'google-tasks',
+      name: 'refused',
+      authMethod: 'oauth',
+      baseUrl: `${faults.origin}/status/401`,
+    })
     await lab.putAccessToken(refused, token)
     const before = faults.requests.length
-    const post = await lab.raw(`/api/apps/default/connections/${refused}/proxy/x`, { method: 'POST', body: '{"title":"once"}', headers: { 'content-type': 'application/json' } })
+    const post = await lab.raw(`/api/apps/default/connections/${refused}/proxy/x`, {
+      method: 'POST',
+      body: '{"title":"once"}',
+      headers: { 'content-type': 'application/json' },
+    })
     expect(post.status).toBe(401)
     await post.text()
     expect(faults.requests.length).toBe(before + 1)

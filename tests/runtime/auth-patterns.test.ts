@@ -37,7 +37,8 @@ const BY_PATTERN: Record<string, () => string> = {
   '^[A-Za-z0-9]+$': alnum,
   '^(github_pat_|ghp_)[A-Za-z0-9_]+$': () => `ghp_${alnum()}`,
   '^pat-[a-z0-9]+-[0-9a-f-]+$': () => `pat-na1-${hex(4)}-${hex(4)}`,
-  '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$': () => `${hex(4)}-${hex(2)}-${hex(2)}-${hex(2)}-${hex(6)}`,
+  '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$': () =>
+    `${hex(4)}-${hex(2)}-${hex(2)}-${hex(2)}-${hex(6)}`,
   '^lin_api_[A-Za-z0-9]+$': () => `lin_api_${alnum()}`,
   '^[a-z]+[0-9]+$': () => `mk${parseInt(hex(2), 16)}`,
   '^[0-9a-f]{32}-[a-z]+[0-9]+$': () => `${hex(16)}-us${parseInt(hex(1), 16)}`,
@@ -153,61 +154,86 @@ for (const connector of catalogue.values()) {
 describe('every typed-credential auth method of the built-in catalogue', () => {
   it('covers the catalogue', () => {
     const ids = new Set(cases.map((c) => c.connector.id))
-    for (const id of ['github', 'zendesk', 'freshdesk', 'trello', 'datadog', 'linear', 'notion', 'pagerduty', 'slack', 'generic-basic', 'generic-api-key', 'generic-bearer']) {
+    for (const id of [
+      'github',
+      'zendesk',
+      'freshdesk',
+      'trello',
+      'datadog',
+      'linear',
+      'notion',
+      'pagerduty',
+      'slack',
+      'generic-basic',
+      'generic-api-key',
+      'generic-bearer',
+    ]) {
       expect(ids.has(id), id).toBe(true)
     }
     // Only OAuth2: nothing to type in, tested by the OAuth2 suite.
     expect(ids.has('google-tasks')).toBe(false)
   })
 
-  it.each(cases.map((c) => [`${c.connector.id} / ${c.method.id} (${c.method.type})`, c] as const))('%s sends exactly what the definition says', async (_, { connector, method }) => {
-    const values: Record<string, string> = {}
-    for (const field of fieldsOf(connector, method)) values[field.key] = markerFor(connector, field, upstream.origin)
-    expect(new Set(Object.values(values)).size, 'distinct markers').toBe(Object.keys(values).length)
-    const generic = connector.baseUrl.trim().replace(/\s/g, '') === '{{baseUrl}}'
-    const answer = answerFor(connector)
-    upstream.answer(() => ({ status: connector.test?.successStatus?.[0] ?? 200, body: answer.body }))
+  it.each(cases.map((c) => [`${c.connector.id} / ${c.method.id} (${c.method.type})`, c] as const))(
+    '%s sends exactly what the definition says',
+    async (_, { connector, method }) => {
+      const values: Record<string, string> = {}
+      for (const field of fieldsOf(connector, method)) values[field.key] = markerFor(connector, field, upstream.origin)
+      expect(new Set(Object.values(values)).size, 'distinct markers').toBe(Object.keys(values).length)
+      const generic = connector.baseUrl.trim().replace(/\s/g, '') === '{{baseUrl}}'
+      const answer = answerFor(connector)
+      upstream.answer(() => ({ status: connector.test?.successStatus?.[0] ?? 200, body: answer.body }))
 
-    const created = await h.call('POST', connections, {
-      body: { connectorId: connector.id, authMethod: method.id, name: `${connector.id} ${method.id}`, values, ...(generic ? {} : { baseUrl: upstream.origin }) },
-    })
-    expect(created.status, created.text).toBe(201)
-    expect(created.body.status).toBe('connected')
-    for (const field of fieldsOf(connector, method)) {
-      if (field.type === 'secret') {
-        expect(created.body.secrets[field.key]).toEqual({ hasValue: true })
-        expect(created.text).not.toContain(values[field.key])
-      } else expect(created.body.fields[field.key]).toBe(values[field.key])
-    }
-    expect(created.body.baseUrl).toBe(generic ? `${upstream.origin}/base` : upstream.origin)
+      const created = await h.call('POST', connections, {
+        body: {
+          connectorId: connector.id,
+          authMethod: method.id,
+          name: `${connector.id} ${method.id}`,
+          values,
+          ...(generic ? {} : { baseUrl: upstream.origin }),
+        },
+      })
+      expect(created.status, created.text).toBe(201)
+      expect(created.body.status).toBe('connected')
+      for (const field of fieldsOf(connector, method)) {
+        if (field.type === 'secret') {
+          expect(created.body.secrets[field.key]).toEqual({ hasValue: true })
+          expect(created.text).not.toContain(values[field.key])
+        } else expect(created.body.fields[field.key]).toBe(values[field.key])
+      }
+      expect(created.body.baseUrl).toBe(generic ? `${upstream.origin}/base` : upstream.origin)
 
-    const before = upstream.requests.length
-    const test = await h.call('POST', `${connections}/${created.body.id}/test`)
-    expect(test.body.diagnosis).toBeDefined()
-    expect(test.body.ok, test.body.diagnosis).toBe(true)
-    if (answer.label) expect(test.body.label).toBe(answer.label)
-    expect(upstream.requests.length).toBe(before + 1)
+      const before = upstream.requests.length
+      const test = await h.call('POST', `${connections}/${created.body.id}/test`)
+      expect(test.body.diagnosis).toBeDefined()
+      expect(test.body.ok, test.body.diagnosis).toBe(true)
+      if (answer.label) expect(test.body.label).toBe(answer.label)
+      expect(upstream.requests.length).toBe(before + 1)
 
-    const seen = upstream.last()
-    expect(seen.method).toBe(connector.test?.method ?? 'GET')
-    expect(seen.path).toBe(generic ? '/base/me' : connector.test?.path)
-    if (connector.test?.body !== undefined) {
-      expect(JSON.parse(seen.body)).toEqual(connector.test.body)
-      expect(seen.headers['content-type']).toBe('application/json')
-    }
-    assertExactRequest(seen, expectedRequest(connector, method, values), connector)
-    for (const field of fieldsOf(connector, method)) {
-      if (field.type === 'secret') expect(test.text).not.toContain(values[field.key])
-    }
-    expect((await h.call('DELETE', `${connections}/${created.body.id}`)).status).toBe(204)
-  })
+      const seen = upstream.last()
+      expect(seen.method).toBe(connector.test?.method ?? 'GET')
+      expect(seen.path).toBe(generic ? '/base/me' : connector.test?.path)
+      if (connector.test?.body !== undefined) {
+        expect(JSON.parse(seen.body)).toEqual(connector.test.body)
+        expect(seen.headers['content-type']).toBe('application/json')
+      }
+      assertExactRequest(seen, expectedRequest(connector, method, values), connector)
+      for (const field of fieldsOf(connector, method)) {
+        if (field.type === 'secret') expect(test.text).not.toContain(values[field.key])
+      }
+      expect((await h.call('DELETE', `${connections}/${created.body.id}`)).status).toBe(204)
+    },
+  )
 
   const templated = [...catalogue.values()].filter((c) => /\{\{/.test(c.baseUrl) && !/^\{\{\s*baseUrl\s*\}\}$/.test(c.baseUrl))
   it.each(templated.map((c) => [c.id, c] as const))('%s renders its templated base URL from the fields', async (_, connector) => {
     const method = connector.auth.find((m) => m.type !== 'oauth2') ?? connector.auth[0]!
     const values: Record<string, string> = {}
-    for (const field of fieldsOf(connector, method)) if (field.type !== 'secret') values[field.key] = markerFor(connector, field, upstream.origin)
-    const res = await h.call('POST', connections, { body: { connectorId: connector.id, authMethod: method.id, name: `${connector.id} template`, values } })
+    for (const field of fieldsOf(connector, method))
+      if (field.type !== 'secret') values[field.key] = markerFor(connector, field, upstream.origin)
+    const res = await h.call('POST', connections, {
+      body: { connectorId: connector.id, authMethod: method.id, name: `${connector.id} template`, values },
+    })
     expect(res.status, res.text).toBe(201)
     expect(res.body.baseUrlOverride).toBe(false)
     expect(res.body.baseUrl).toBe(render(connector.baseUrl, values, encodeURIComponent)!.replace(/\/$/, ''))
@@ -216,10 +242,20 @@ describe('every typed-credential auth method of the built-in catalogue', () => {
 })
 
 /** Creates a connection against the upstream, tests it, and returns what the upstream saw. */
-async function run(connectorId: string, values: Record<string, string>, options: { authMethod?: string; baseUrl?: string | null } = {}): Promise<{ seen: SeenRequest; test: any; view: any }> {
+async function run(
+  connectorId: string,
+  values: Record<string, string>,
+  options: { authMethod?: string; baseUrl?: string | null } = {},
+): Promise<{ seen: SeenRequest; test: any; view: any }> {
   const baseUrl = options.baseUrl === undefined ? upstream.origin : options.baseUrl
   const created = await h.call('POST', connections, {
-    body: { connectorId, name: `${connectorId} ${hex(3)}`, values, ...(options.authMethod ? { authMethod: options.authMethod } : {}), ...(baseUrl === null ? {} : { baseUrl }) },
+    body: {
+      connectorId,
+      name: `${connectorId} ${hex(3)}`,
+      values,
+      ...(options.authMethod ? { authMethod: options.authMethod } : {}),
+      ...(baseUrl === null ? {} : { baseUrl }),
+    },
   })
   expect(created.status, created.text).toBe(201)
   const before = upstream.requests.length
@@ -249,13 +285,17 @@ describe('the real-world patterns, written out', () => {
     expect(basicOf(seen.headers.authorization)).toEqual({ username: 'ann@acme.test/token', password: 'zdTok3n-live' })
     expect(seen.headers.authorization).toBe(`Basic ${Buffer.from('ann@acme.test/token:zdTok3n-live').toString('base64')}`)
     expect(test.label).toBe('Ann (ann@acme.test)')
-    const templated = await h.call('POST', connections, { body: { connectorId: 'zendesk', name: 'Zendesk template', values: { subdomain: 'acme-support', email: 'ann@acme.test' } } })
+    const templated = await h.call('POST', connections, {
+      body: { connectorId: 'zendesk', name: 'Zendesk template', values: { subdomain: 'acme-support', email: 'ann@acme.test' } },
+    })
     expect(templated.body.baseUrl).toBe('https://acme-support.zendesk.com')
     await h.call('DELETE', `${connections}/${templated.body.id}`)
   })
 
   it('Zendesk: a subdomain that tries to move the host is refused', async () => {
-    const res = await h.call('POST', connections, { body: { connectorId: 'zendesk', name: 'Zendesk evil', values: { subdomain: 'evil.test/x', email: 'ann@acme.test' } } })
+    const res = await h.call('POST', connections, {
+      body: { connectorId: 'zendesk', name: 'Zendesk evil', values: { subdomain: 'evil.test/x', email: 'ann@acme.test' } },
+    })
     expect(res.status).toBe(400)
     expect(res.body.error.details.errors[0].path).toBe('/values/subdomain')
   })
@@ -270,7 +310,7 @@ describe('the real-world patterns, written out', () => {
     expect(test.request.headers.Authorization).toBe('Basic ••••')
   })
 
-  it('Trello: key and token as two query parameters, next to the test\'s own', async () => {
+  it("Trello: key and token as two query parameters, next to the test's own", async () => {
     upstream.answer(() => ({ body: { fullName: 'Tess', username: 'tess' } }))
     const key = 'a'.repeat(32)
     const { seen, test } = await run('trello', { apiKey: key, token: 'ATTAtrelloToken' })
@@ -299,7 +339,9 @@ describe('the real-world patterns, written out', () => {
     const empty = await run('datadog', { site: 'datadoghq.eu', apiKey: api, applicationKey: '' })
     expect(empty.seen.headers).not.toHaveProperty('dd-application-key')
 
-    const site = await h.call('POST', connections, { body: { connectorId: 'datadog', name: 'Datadog EU', values: { site: 'datadoghq.eu' } } })
+    const site = await h.call('POST', connections, {
+      body: { connectorId: 'datadog', name: 'Datadog EU', values: { site: 'datadoghq.eu' } },
+    })
     expect(site.body.baseUrl).toBe('https://api.datadoghq.eu')
     const byDefault = await h.call('POST', connections, { body: { connectorId: 'datadog', name: 'Datadog US' } })
     expect(byDefault.body.baseUrl).toBe('https://api.datadoghq.com')
@@ -359,17 +401,33 @@ describe('the real-world patterns, written out', () => {
   it('generic Basic, API key and Bearer: base URL and test URL come from the fields', async () => {
     upstream.answer(() => ({ status: 204 }))
     const base = `${upstream.origin}/v1`
-    const basic = await run('generic-basic', { baseUrl: base, testUrl: `${base}/whoami`, username: 'gen-user', password: 'gen-pass:with:colons' }, { baseUrl: null })
+    const basic = await run(
+      'generic-basic',
+      { baseUrl: base, testUrl: `${base}/whoami`, username: 'gen-user', password: 'gen-pass:with:colons' },
+      { baseUrl: null },
+    )
     expect(basic.seen.path).toBe('/v1/whoami')
     expect(basicOf(basic.seen.headers.authorization)).toEqual({ username: 'gen-user', password: 'gen-pass:with:colons' })
     expect(basic.test).toMatchObject({ ok: true, status: 204 })
     expect(basic.view.baseUrl).toBe(base)
 
-    const header = await run('generic-api-key', { baseUrl: base, testUrl: `${base}/me`, apiKey: 'gen-key-0001' }, { authMethod: 'header', baseUrl: null })
+    const header = await run(
+      'generic-api-key',
+      { baseUrl: base, testUrl: `${base}/me`, apiKey: 'gen-key-0001' },
+      { authMethod: 'header', baseUrl: null },
+    )
     expect(header.seen.headers['x-api-key']).toBe('gen-key-0001')
-    const raw = await run('generic-api-key', { baseUrl: base, testUrl: `${base}/me`, authorization: 'ApiKey gen-raw' }, { authMethod: 'authorizationHeader', baseUrl: null })
+    const raw = await run(
+      'generic-api-key',
+      { baseUrl: base, testUrl: `${base}/me`, authorization: 'ApiKey gen-raw' },
+      { authMethod: 'authorizationHeader', baseUrl: null },
+    )
     expect(raw.seen.headers.authorization).toBe('ApiKey gen-raw')
-    const query = await run('generic-api-key', { baseUrl: base, testUrl: `${base}/me?page=1`, queryApiKey: 'gen q&key' }, { authMethod: 'query', baseUrl: null })
+    const query = await run(
+      'generic-api-key',
+      { baseUrl: base, testUrl: `${base}/me?page=1`, queryApiKey: 'gen q&key' },
+      { authMethod: 'query', baseUrl: null },
+    )
     expect(Object.fromEntries(query.seen.query)).toEqual({ page: '1', api_key: 'gen q&key' })
 
     const bearer = await run('generic-bearer', { baseUrl: base, testUrl: `${base}/me`, token: 'gen-bearer' }, { baseUrl: null })

@@ -70,7 +70,10 @@ describe('malformed bodies', () => {
   })
 
   it('accepts JSON with a charset and the +json suffix', async () => {
-    const res = await h.call('POST', '/api/connectors/validate', { raw: '{}', headers: { 'content-type': 'application/vnd.api+json; charset=utf-8' } })
+    const res = await h.call('POST', '/api/connectors/validate', {
+      raw: '{}',
+      headers: { 'content-type': 'application/vnd.api+json; charset=utf-8' },
+    })
     expect(res.status).toBe(200)
   })
 
@@ -90,7 +93,12 @@ describe('malformed bodies', () => {
         else controller.close()
       },
     })
-    const res = await h.app.request(connections, { method: 'POST', headers: { authorization: `Bearer ${h.token}`, ...json }, body: stream, duplex: 'half' } as RequestInit)
+    const res = await h.app.request(connections, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.token}`, ...json },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit)
     expect(res.status).toBe(413)
     expect((await res.json()).error.code).toBe('body_too_large')
     expect(await h.storeText()).toBe(before)
@@ -135,20 +143,80 @@ describe('bodies that do not fit the schema → 400 invalid_body with JSON point
 
 describe('values the connector does not accept → 400 invalid_values, naming the field', () => {
   const cases: Array<[string, string, string, unknown, string]> = [
-    ['a line break in a field value', 'POST', connections, { connectorId: 'zendesk', name: 'x', values: { subdomain: 'acme', email: 'a@acme.test\r\nX-Injected: 1' } }, '/values/email'],
-    ['a line break in a secret', 'PUT', `${connections}/CONNECTION/credentials`, { values: { apiToken: 'token\nX-Injected: 1' } }, '/values/apiToken'],
+    [
+      'a line break in a field value',
+      'POST',
+      connections,
+      { connectorId: 'zendesk', name: 'x', values: { subdomain: 'acme', email: 'a@acme.test\r\nX-Injected: 1' } },
+      '/values/email',
+    ],
+    [
+      'a line break in a secret',
+      'PUT',
+      `${connections}/CONNECTION/credentials`,
+      { values: { apiToken: 'token\nX-Injected: 1' } },
+      '/values/apiToken',
+    ],
     ['a NUL in a secret', 'PUT', `${connections}/CONNECTION/credentials`, { values: { apiToken: 'token\u0000' } }, '/values/apiToken'],
     ['a line break in a field change', 'PATCH', `${connections}/CONNECTION`, { values: { email: 'a@acme.test\nBcc: x' } }, '/values/email'],
-    ['a field the connector does not have', 'POST', connections, { connectorId: 'zendesk', name: 'x', values: { subdomain: 'acme', email: 'a@b.c', colour: 'red' } }, '/values/colour'],
-    ['a value that misses the pattern', 'POST', connections, { connectorId: 'zendesk', name: 'x', values: { subdomain: 'acme.evil.test/', email: 'a@b.c' } }, '/values/subdomain'],
-    ['a select option not offered', 'POST', connections, { connectorId: 'datadog', name: 'x', values: { site: 'evil.test' } }, '/values/site'],
-    ['a number for a text field', 'POST', connections, { connectorId: 'zendesk', name: 'x', values: { subdomain: 42, email: 'a@b.c' } }, '/values/subdomain'],
-    ['a URL field that is not a URL', 'POST', connections, { connectorId: 'generic-bearer', name: 'x', values: { baseUrl: 'javascript:alert(1)', testUrl: 'https://a.test/me' } }, '/values/baseUrl'],
-    ['a missing required field', 'POST', connections, { connectorId: 'zendesk', name: 'x', values: { subdomain: 'acme' } }, '/values/email'],
+    [
+      'a field the connector does not have',
+      'POST',
+      connections,
+      { connectorId: 'zendesk', name: 'x', values: { subdomain: 'acme', email: 'a@b.c', colour: 'red' } },
+      '/values/colour',
+    ],
+    [
+      'a value that misses the pattern',
+      'POST',
+      connections,
+      { connectorId: 'zendesk', name: 'x', values: { subdomain: 'acme.evil.test/', email: 'a@b.c' } },
+      '/values/subdomain',
+    ],
+    [
+      'a select option not offered',
+      'POST',
+      connections,
+      { connectorId: 'datadog', name: 'x', values: { site: 'evil.test' } },
+      '/values/site',
+    ],
+    [
+      'a number for a text field',
+      'POST',
+      connections,
+      { connectorId: 'zendesk', name: 'x', values: { subdomain: 42, email: 'a@b.c' } },
+      '/values/subdomain',
+    ],
+    [
+      'a URL field that is not a URL',
+      'POST',
+      connections,
+      { connectorId: 'generic-bearer', name: 'x', values: { baseUrl: 'javascript:alert(1)', testUrl: 'https://a.test/me' } },
+      '/values/baseUrl',
+    ],
+    [
+      'a missing required field',
+      'POST',
+      connections,
+      { connectorId: 'zendesk', name: 'x', values: { subdomain: 'acme' } },
+      '/values/email',
+    ],
     // Bug: a change could blank a required field, leaving a "connected" connection that cannot send a request.
     ['blanking a required field', 'PATCH', `${connections}/CONNECTION`, { values: { email: '' } }, '/values/email'],
-    ['blanking a required field on reconnect', 'PUT', `${connections}/CONNECTION/credentials`, { values: { apiToken: 'zd-token-2', subdomain: '' } }, '/values/subdomain'],
-    ['an empty required secret on reconnect', 'PUT', `${connections}/CONNECTION/credentials`, { values: { apiToken: '' } }, '/values/apiToken'],
+    [
+      'blanking a required field on reconnect',
+      'PUT',
+      `${connections}/CONNECTION/credentials`,
+      { values: { apiToken: 'zd-token-2', subdomain: '' } },
+      '/values/subdomain',
+    ],
+    [
+      'an empty required secret on reconnect',
+      'PUT',
+      `${connections}/CONNECTION/credentials`,
+      { values: { apiToken: '' } },
+      '/values/apiToken',
+    ],
   ]
   it.each(cases)('%s', async (_, method, path, body, pointer) => {
     const res = await refused(method, at(path), { body }, 400, 'invalid_values')
@@ -161,7 +229,15 @@ describe('base URLs that requests cannot be built on → 400 invalid_base_url', 
   it.each([
     ['POST', connections, { connectorId: 'github', name: 'q', baseUrl: 'https://api.example.com/v1?x=1' }],
     ['PATCH', `${connections}/CONNECTION`, { baseUrl: 'https://acme.zendesk.com/?locale=en' }],
-    ['POST', connections, { connectorId: 'generic-bearer', name: 'q', values: { baseUrl: 'https://api.example.com/?a=1', testUrl: 'https://api.example.com/me' } }],
+    [
+      'POST',
+      connections,
+      {
+        connectorId: 'generic-bearer',
+        name: 'q',
+        values: { baseUrl: 'https://api.example.com/?a=1', testUrl: 'https://api.example.com/me' },
+      },
+    ],
     ['POST', connections, { connectorId: 'github', name: 'u', baseUrl: 'https://user:pass@api.example.com' }],
   ])('%s %s %j', async (method, path, body) => {
     await refused(method, at(path), { body }, 400, 'invalid_base_url')
@@ -185,7 +261,23 @@ describe('unknown ids → 404 with stable codes', () => {
     ['GET', '/api/nothing-here', 'route_not_found'],
   ]
   it.each(cases)('%s %s → %s', async (method, path, code) => {
-    const body = method === 'PATCH' ? { name: 'x' } : method === 'PUT' && path.includes('connectors') ? { id: 'nope', name: 'Nope', baseUrl: 'https://nope.test', auth: [{ type: 'bearer', id: 't', fields: [{ key: 'token', label: 'Token', type: 'secret', required: true }], token: '{{token}}' }] } : method === 'PUT' ? { values: { apiToken: 'x' } } : method === 'POST' && path.endsWith('clone') ? { name: 'x' } : undefined
+    const body =
+      method === 'PATCH'
+        ? { name: 'x' }
+        : method === 'PUT' && path.includes('connectors')
+          ? {
+              id: 'nope',
+              name: 'Nope',
+              baseUrl: 'https://nope.test',
+              auth: [
+                { type: 'bearer', id: 't', fields: [{ key: 'token', label: 'Token', type: 'secret', required: true }], token: '{{token}}' },
+              ],
+            }
+          : method === 'PUT'
+            ? { values: { apiToken: 'x' } }
+            : method === 'POST' && path.endsWith('clone')
+              ? { name: 'x' }
+              : undefined
     await refused(method, path, body === undefined ? {} : { body }, 404, code)
   })
 
@@ -195,7 +287,13 @@ describe('unknown ids → 404 with stable codes', () => {
     await h.settle()
     await refused('GET', `/api/apps/other/connections/${id}`, {}, 404, 'connection_not_found')
     await refused('DELETE', `/api/apps/other/connections/${id}`, {}, 404, 'connection_not_found')
-    await refused('PUT', `/api/apps/other/connections/${id}/credentials`, { body: { values: { apiToken: 'x' } } }, 404, 'connection_not_found')
+    await refused(
+      'PUT',
+      `/api/apps/other/connections/${id}/credentials`,
+      { body: { values: { apiToken: 'x' } } },
+      404,
+      'connection_not_found',
+    )
   })
 
   it('a connection for a connector that does not exist → 404 connector_not_found', async () => {
@@ -230,14 +328,26 @@ describe('unknown ids → 404 with stable codes', () => {
 })
 
 describe('authentication → 401', () => {
-  const routes: Array<[string, string]> = [['GET', '/api/me'], ['GET', connections], ['POST', connections], ['DELETE', `${connections}/CONNECTION`], ['GET', '/api/connectors']]
+  const routes: Array<[string, string]> = [
+    ['GET', '/api/me'],
+    ['GET', connections],
+    ['POST', connections],
+    ['DELETE', `${connections}/CONNECTION`],
+    ['GET', '/api/connectors'],
+  ]
   it.each(routes)('%s %s without a token, with a bad or revoked one', async (method, path) => {
     const body = method === 'POST' ? { body: { connectorId: 'zendesk', name: 'anonymous' } } : {}
     await refused(method, at(path), { ...body, token: null }, 401, 'unauthenticated')
     await refused(method, at(path), { ...body, token: 'sb_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }, 401, 'unauthenticated')
     await refused(method, at(path), { ...body, token: 'not-a-token' }, 401, 'unauthenticated')
     await refused(method, at(path), { ...body, token: revoked }, 401, 'unauthenticated')
-    await refused(method, at(path), { ...body, token: null, headers: { authorization: `Basic ${Buffer.from('owner:x').toString('base64')}` } }, 401, 'unauthenticated')
+    await refused(
+      method,
+      at(path),
+      { ...body, token: null, headers: { authorization: `Basic ${Buffer.from('owner:x').toString('base64')}` } },
+      401,
+      'unauthenticated',
+    )
     await refused(method, at(path), { ...body, token: null, headers: { authorization: 'Bearer' } }, 401, 'unauthenticated')
     await refused(method, at(path), { ...body, token: null, headers: { cookie: `sb_session=${revoked}` } }, 401, 'unauthenticated')
   })

@@ -50,7 +50,8 @@ function forms(secret: string): string[] {
 
 function leaks(text: string): string[] {
   const found: string[] = []
-  for (const secret of canaries) for (const form of forms(secret)) if (text.includes(form)) found.push(`${JSON.stringify(secret)} as ${JSON.stringify(form)}`)
+  for (const secret of canaries)
+    for (const form of forms(secret)) if (text.includes(form)) found.push(`${JSON.stringify(secret)} as ${JSON.stringify(form)}`)
   return found
 }
 
@@ -69,22 +70,39 @@ function echo(request: SeenRequest): Reply {
   const said = { authorization: request.headers.authorization ?? null, url: request.url, headers: request.headers }
   switch (mode) {
     case 'ok':
-      return { body: { login: `you sent ${said.authorization}`, user: { name: said.url, email: said.authorization }, contact: { name: said.url, email: '' }, valid: true, ...said } }
+      return {
+        body: {
+          login: `you sent ${said.authorization}`,
+          user: { name: said.url, email: said.authorization },
+          contact: { name: said.url, email: '' },
+          valid: true,
+          ...said,
+        },
+      }
     case 'unauthorized':
       return { status: 401, body: { message: `Bad credentials: ${said.authorization} for ${said.url}`, ...said } }
     case 'html':
-      return { status: 500, body: `<html><body><h1>Internal error</h1><pre>${JSON.stringify(said)}</pre></body></html>`, headers: { 'content-type': 'text/html' } }
+      return {
+        status: 500,
+        body: `<html><body><h1>Internal error</h1><pre>${JSON.stringify(said)}</pre></body></html>`,
+        headers: { 'content-type': 'text/html' },
+      }
     case 'slack':
       return { body: { ok: false, error: `invalid_auth ${said.authorization} ${said.url}` } }
     case 'redirect':
-      return { status: 302, headers: { location: `${elsewhere.origin}/landing${request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : ''}` } }
+      return {
+        status: 302,
+        headers: { location: `${elsewhere.origin}/landing${request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : ''}` },
+      }
   }
 }
 
 beforeAll(async () => {
   h = await createHarness()
   upstream = await startUpstream(echo)
-  elsewhere = await startUpstream((request) => ({ body: { landed: true, authorization: request.headers.authorization ?? null, url: request.url, headers: request.headers } }))
+  elsewhere = await startUpstream((request) => ({
+    body: { landed: true, authorization: request.headers.authorization ?? null, url: request.url, headers: request.headers },
+  }))
 })
 
 afterAll(async () => {
@@ -115,13 +133,38 @@ describe('canary secrets through every route', () => {
     zendeskToken = canary()
     trello = { apiKey: canary('hex'), token: canary() }
     const bodies = {
-      zendesk: { connectorId: 'zendesk', name: 'Zendesk', values: { subdomain: 'acme', email: 'ops@acme.test', apiToken: zendeskToken }, baseUrl: upstream.origin },
+      zendesk: {
+        connectorId: 'zendesk',
+        name: 'Zendesk',
+        values: { subdomain: 'acme', email: 'ops@acme.test', apiToken: zendeskToken },
+        baseUrl: upstream.origin,
+      },
       trello: { connectorId: 'trello', name: 'Trello', values: trello, baseUrl: upstream.origin },
       github: { connectorId: 'github', name: 'GitHub', values: { token: `ghp_${canary('token')}` }, baseUrl: upstream.origin },
-      datadog: { connectorId: 'datadog', name: 'Datadog', values: { apiKey: canary('hex'), applicationKey: randomBytes(20).toString('hex') }, baseUrl: upstream.origin },
-      genericBasic: { connectorId: 'generic-basic', name: 'Basic', values: { baseUrl: upstream.origin, testUrl: `${upstream.origin}/me`, username: 'ops', password: canary() } },
-      genericQuery: { connectorId: 'generic-api-key', authMethod: 'query', name: 'Query key', values: { baseUrl: upstream.origin, testUrl: `${upstream.origin}/me?x=1`, queryApiKey: canary() } },
-      slack: { connectorId: 'slack', authMethod: 'botToken', name: 'Slack', values: { token: `xoxb-${canary('token')}` }, baseUrl: upstream.origin },
+      datadog: {
+        connectorId: 'datadog',
+        name: 'Datadog',
+        values: { apiKey: canary('hex'), applicationKey: randomBytes(20).toString('hex') },
+        baseUrl: upstream.origin,
+      },
+      genericBasic: {
+        connectorId: 'generic-basic',
+        name: 'Basic',
+        values: { baseUrl: upstream.origin, testUrl: `${upstream.origin}/me`, username: 'ops', password: canary() },
+      },
+      genericQuery: {
+        connectorId: 'generic-api-key',
+        authMethod: 'query',
+        name: 'Query key',
+        values: { baseUrl: upstream.origin, testUrl: `${upstream.origin}/me?x=1`, queryApiKey: canary() },
+      },
+      slack: {
+        connectorId: 'slack',
+        authMethod: 'botToken',
+        name: 'Slack',
+        values: { token: `xoxb-${canary('token')}` },
+        baseUrl: upstream.origin,
+      },
     }
     canaries.push(bodies.github.values.token, bodies.slack.values.token, bodies.datadog.values.applicationKey)
     for (const [key, body] of Object.entries(bodies)) {
@@ -177,25 +220,40 @@ describe('canary secrets through every route', () => {
       id: 'canary-draft',
       name: 'Canary draft',
       baseUrl: upstream.origin,
-      auth: [{
-        type: 'apiKey',
-        id: 'key',
-        fields: [{ key: 'apiKey', label: 'Key', type: 'secret', required: true }, { key: 'region', label: 'Region', type: 'secret', required: false }],
-        placements: [{ in: 'header', name: 'X-Api-Key', value: '{{apiKey}}' }, { in: 'query', name: 'key', value: '{{apiKey}}' }, { in: 'header', name: 'X-Region', value: 'r={{region}}' }],
-      }],
+      auth: [
+        {
+          type: 'apiKey',
+          id: 'key',
+          fields: [
+            { key: 'apiKey', label: 'Key', type: 'secret', required: true },
+            { key: 'region', label: 'Region', type: 'secret', required: false },
+          ],
+          placements: [
+            { in: 'header', name: 'X-Api-Key', value: '{{apiKey}}' },
+            { in: 'query', name: 'key', value: '{{apiKey}}' },
+            { in: 'header', name: 'X-Region', value: 'r={{region}}' },
+          ],
+        },
+      ],
       test: { method: 'GET', path: '/me', label: '{{body.login}}' },
     }
     for (const next of ['ok', 'unauthorized', 'html', 'redirect'] as const) {
       mode = next
-      const res = await h.call('POST', '/api/connectors/test', { body: { connector: draft, values: { apiKey: canary(), region: canary() } } })
+      const res = await h.call('POST', '/api/connectors/test', {
+        body: { connector: draft, values: { apiKey: canary(), region: canary() } },
+      })
       expect(res.status).toBe(200)
     }
     mode = 'ok'
-    const invalid = await h.call('POST', '/api/connectors/test', { body: { connector: { ...draft, baseUrl: 'nope' }, values: { apiKey: canary() } } })
+    const invalid = await h.call('POST', '/api/connectors/test', {
+      body: { connector: { ...draft, baseUrl: 'nope' }, values: { apiKey: canary() } },
+    })
     expect(invalid.status).toBe(400)
     const missing = await h.call('POST', '/api/connectors/test', { body: { connector: draft, values: { region: canary() } } })
     expect(missing.status).toBe(400)
-    const crlf = await h.call('POST', '/api/connectors/test', { body: { connector: draft, values: { apiKey: `${canary()}\r\nX-Injected: 1` } } })
+    const crlf = await h.call('POST', '/api/connectors/test', {
+      body: { connector: draft, values: { apiKey: `${canary()}\r\nX-Injected: 1` } },
+    })
     expect(crlf.status).toBe(400)
   })
 
@@ -204,7 +262,10 @@ describe('canary secrets through every route', () => {
     expect(clone.status).toBe(201)
     expect((await h.call('GET', connections)).status).toBe(200)
     for (const id of Object.values(ids)) expect((await h.call('GET', `${connections}/${id}`)).status).toBe(200)
-    expect((await h.call('PATCH', `${connections}/${ids.zendesk}`, { body: { name: 'Zendesk (renamed)', values: { email: 'lead@acme.test' } } })).status).toBe(200)
+    expect(
+      (await h.call('PATCH', `${connections}/${ids.zendesk}`, { body: { name: 'Zendesk (renamed)', values: { email: 'lead@acme.test' } } }))
+        .status,
+    ).toBe(200)
     const secretByPatch = await h.call('PATCH', `${connections}/${ids.zendesk}`, { body: { values: { apiToken: canary() } } })
     expect(secretByPatch.status).toBe(400)
     const moved = await h.call('PATCH', `${connections}/${ids.genericBasic}`, { body: { sharing: 'personal' } })
@@ -213,23 +274,79 @@ describe('canary secrets through every route', () => {
 
   it('error paths with wrong values never echo them', async () => {
     const cases: Array<[string, string, Parameters<Harness['call']>[2], number]> = [
-      ['POST', connections, { body: { connectorId: 'zendesk', name: 'x1', values: { subdomain: 'acme', email: 'a@b.c', apiToken: `${canary()}\r\nX: y` } } }, 400],
-      ['POST', connections, { body: { connectorId: 'zendesk', name: 'x2', values: { subdomain: 'acme', email: 'a@b.c', unknownField: canary() } } }, 400],
+      [
+        'POST',
+        connections,
+        { body: { connectorId: 'zendesk', name: 'x1', values: { subdomain: 'acme', email: 'a@b.c', apiToken: `${canary()}\r\nX: y` } } },
+        400,
+      ],
+      [
+        'POST',
+        connections,
+        { body: { connectorId: 'zendesk', name: 'x2', values: { subdomain: 'acme', email: 'a@b.c', unknownField: canary() } } },
+        400,
+      ],
       ['POST', connections, { body: { connectorId: 'github', name: 'x3', values: { token: canary() } } }, 400],
-      ['POST', connections, { body: { connectorId: 'zendesk', name: 'x4', values: { subdomain: canary(), email: 'a@b.c', apiToken: canary() } } }, 400],
-      ['POST', connections, { body: { connectorId: 'zendesk', name: 'x5', values: { subdomain: 'acme', email: 'a@b.c', apiToken: `${canary()}${'x'.repeat(9000)}` } } }, 400],
+      [
+        'POST',
+        connections,
+        { body: { connectorId: 'zendesk', name: 'x4', values: { subdomain: canary(), email: 'a@b.c', apiToken: canary() } } },
+        400,
+      ],
+      [
+        'POST',
+        connections,
+        {
+          body: {
+            connectorId: 'zendesk',
+            name: 'x5',
+            values: { subdomain: 'acme', email: 'a@b.c', apiToken: `${canary()}${'x'.repeat(9000)}` },
+          },
+        },
+        400,
+      ],
       ['POST', connections, { body: { connectorId: 'no-such-connector', name: 'x6', values: { token: canary() } } }, 404],
       ['POST', connections, { body: { connectorId: 'zendesk', name: 'x7', authMethod: 'nope', values: { apiToken: canary() } } }, 400],
       ['POST', connections, { body: { connectorId: 'zendesk', name: 'x8', extra: canary(), values: {} } }, 400],
-      ['POST', connections, { body: { connectorId: 'zendesk', name: 'x9', values: { subdomain: 'acme', email: 'a@b.c', apiToken: canary() }, baseUrl: `http://user:${canary()}@127.0.0.1:1` } }, 400],
-      ['POST', connections, { raw: `{"connectorId":"zendesk","values":{"apiToken":"${canary()}"`, headers: { 'content-type': 'application/json' } }, 400],
+      [
+        'POST',
+        connections,
+        {
+          body: {
+            connectorId: 'zendesk',
+            name: 'x9',
+            values: { subdomain: 'acme', email: 'a@b.c', apiToken: canary() },
+            baseUrl: `http://user:${canary()}@127.0.0.1:1`,
+          },
+        },
+        400,
+      ],
+      [
+        'POST',
+        connections,
+        { raw: `{"connectorId":"zendesk","values":{"apiToken":"${canary()}"`, headers: { 'content-type': 'application/json' } },
+        400,
+      ],
       ['POST', connections, { raw: JSON.stringify({ values: { apiToken: canary() } }), headers: { 'content-type': 'text/plain' } }, 415],
-      ['POST', connections, { raw: JSON.stringify({ values: { apiToken: canary(), pad: 'p'.repeat(1_100_000) } }), headers: { 'content-type': 'application/json' } }, 413],
+      [
+        'POST',
+        connections,
+        {
+          raw: JSON.stringify({ values: { apiToken: canary(), pad: 'p'.repeat(1_100_000) } }),
+          headers: { 'content-type': 'application/json' },
+        },
+        413,
+      ],
       ['PUT', `${connections}/${ids.zendesk}/credentials`, { body: { values: { apiToken: canary(), email: `bad\n${canary()}` } } }, 400],
       ['PUT', `${connections}/${ids.zendesk}/credentials`, { body: { authMethod: 'oauth', values: { apiToken: canary() } } }, 400],
       ['PUT', `${connections}/c_missing/credentials`, { body: { values: { apiToken: canary() } } }, 404],
       ['PATCH', `${connections}/${ids.zendesk}`, { body: { baseUrl: `https://${canary('token')}@evil.test` } }, 400],
-      ['PUT', `${connections}/${ids.zendesk}/credentials`, { body: { values: { apiToken: canary() } }, token: `sb_${canary('token')}` }, 401],
+      [
+        'PUT',
+        `${connections}/${ids.zendesk}/credentials`,
+        { body: { values: { apiToken: canary() } }, token: `sb_${canary('token')}` },
+        401,
+      ],
     ]
     for (const [method, path, options, status] of cases) {
       const res = await h.call(method, path, options)

@@ -79,7 +79,7 @@ describe('diagnosis of a request without a usable answer', () => {
     expect(result.diagnosis).toContain(UNKNOWN_HOST)
   })
 
-  it('a server that never answers → timeout, within the client\'s limit', async () => {
+  it("a server that never answers → timeout, within the client's limit", async () => {
     upstream.answer(() => 'hang')
     const before = upstream.requests.length
     const { result, elapsed } = await testAgainst(upstream.origin)

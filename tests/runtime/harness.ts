@@ -216,18 +216,28 @@ export async function startUpstream(handler: UpstreamHandler = () => ({ body: { 
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://upstream')
-      const seen: SeenRequest = { method: req.method ?? '', url: req.url ?? '', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString() }
+      const seen: SeenRequest = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString(),
+      }
       requests.push(seen)
-      Promise.resolve(current(seen)).then((reply) => {
-        if (reply === 'hang') return
-        const body = reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body)
-        const type = typeof reply.body === 'string' ? 'text/plain; charset=utf-8' : 'application/json'
-        res.writeHead(reply.status ?? 200, { 'content-type': type, ...reply.headers })
-        res.end(body)
-      }, (error: unknown) => {
-        res.writeHead(500, { 'content-type': 'text/plain' })
-        res.end(`upstream handler failed: ${String(error)}`)
-      })
+      Promise.resolve(current(seen)).then(
+        (reply) => {
+          if (reply === 'hang') return
+          const body = reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body)
+          const type = typeof reply.body === 'string' ? 'text/plain; charset=utf-8' : 'application/json'
+          res.writeHead(reply.status ?? 200, { 'content-type': type, ...reply.headers })
+          res.end(body)
+        },
+        (error: unknown) => {
+          res.writeHead(500, { 'content-type': 'text/plain' })
+          res.end(`upstream handler failed: ${String(error)}`)
+        },
+      )
     })
   })
   await new Promise<void>((done, fail) => {
@@ -247,10 +257,11 @@ export async function startUpstream(handler: UpstreamHandler = () => ({ body: { 
     answer(next) {
       current = next
     },
-    close: () => new Promise<void>((done) => {
-      server.closeAllConnections()
-      server.close(() => done())
-    }),
+    close: () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections()
+        server.close(() => done())
+      }),
   }
 }
 

@@ -14,7 +14,7 @@ let expectedEmail = 'agent@acme.test'
 function zendesk(request: SeenRequest) {
   const basic = basicOf(request.headers.authorization)
   if (basic?.username !== `${expectedEmail}/token` || basic.password !== GOOD) {
-    return { status: 401, body: { error: 'Couldn\'t authenticate you' } }
+    return { status: 401, body: { error: "Couldn't authenticate you" } }
   }
   return { body: { user: { name: 'Agent Smith', email: expectedEmail } } }
 }
@@ -39,7 +39,13 @@ describe('a connection over HTTP, from adding to deleting', () => {
 
   it('adds a connection with credentials (201) and shows whether secrets have a value, never the value', async () => {
     const res = await h.call('POST', connections, {
-      body: { connectorId: 'zendesk', authMethod: 'apiToken', name: 'Zendesk', values: { subdomain: 'acme', email: expectedEmail, apiToken: GOOD }, baseUrl: upstream.origin },
+      body: {
+        connectorId: 'zendesk',
+        authMethod: 'apiToken',
+        name: 'Zendesk',
+        values: { subdomain: 'acme', email: expectedEmail, apiToken: GOOD },
+        baseUrl: upstream.origin,
+      },
     })
     expect(res.status).toBe(201)
     id = res.body.id
@@ -94,7 +100,9 @@ describe('a connection over HTTP, from adding to deleting', () => {
   })
 
   it('refuses a second connection of the same connector with a taken name (409), whatever the case', async () => {
-    const second = await h.call('POST', connections, { body: { connectorId: 'zendesk', name: 'Zendesk (sales)', values: { subdomain: 'acme', email: 'sales@acme.test' } } })
+    const second = await h.call('POST', connections, {
+      body: { connectorId: 'zendesk', name: 'Zendesk (sales)', values: { subdomain: 'acme', email: 'sales@acme.test' } },
+    })
     expect(second.status).toBe(201)
     secondId = second.body.id
     expect(second.body.status).toBe('not_connected')
@@ -104,7 +112,9 @@ describe('a connection over HTTP, from adding to deleting', () => {
     const rename = await h.call('PATCH', `${connections}/${secondId}`, { body: { name: 'zendesk (SUPPORT)' } })
     expect(rename.status).toBe(409)
     expect(rename.body.error.code).toBe('connection_name_taken')
-    const add = await h.call('POST', connections, { body: { connectorId: 'zendesk', name: 'Zendesk (support)', values: { subdomain: 'acme', email: 'x@acme.test' } } })
+    const add = await h.call('POST', connections, {
+      body: { connectorId: 'zendesk', name: 'Zendesk (support)', values: { subdomain: 'acme', email: 'x@acme.test' } },
+    })
     expect(add.status).toBe(409)
     expect(add.body.error.code).toBe('connection_name_taken')
     // The same name on another connector is fine.
@@ -142,12 +152,22 @@ describe('a connection over HTTP, from adding to deleting', () => {
 
   it('keeps the credentials on a host the connector declares (*.zendesk.com), and goes back to the template with null', async () => {
     const eu = await h.call('PATCH', `${connections}/${id}`, { body: { baseUrl: 'https://acme-eu.zendesk.com' } })
-    expect(eu.body).toMatchObject({ status: 'connected', baseUrl: 'https://acme-eu.zendesk.com', baseUrlOverride: true, secrets: { apiToken: { hasValue: true } } })
+    expect(eu.body).toMatchObject({
+      status: 'connected',
+      baseUrl: 'https://acme-eu.zendesk.com',
+      baseUrlOverride: true,
+      secrets: { apiToken: { hasValue: true } },
+    })
     const back = await h.call('PATCH', `${connections}/${id}`, { body: { baseUrl: null } })
-    expect(back.body).toMatchObject({ status: 'connected', baseUrl: 'https://acme.zendesk.com', baseUrlOverride: false, secrets: { apiToken: { hasValue: true } } })
+    expect(back.body).toMatchObject({
+      status: 'connected',
+      baseUrl: 'https://acme.zendesk.com',
+      baseUrlOverride: false,
+      secrets: { apiToken: { hasValue: true } },
+    })
   })
 
-  it('drops the credentials when the base URL moves to a host outside the connector\'s hosts', async () => {
+  it("drops the credentials when the base URL moves to a host outside the connector's hosts", async () => {
     const res = await h.call('PATCH', `${connections}/${id}`, { body: { baseUrl: other.origin } })
     expect(res.status).toBe(200)
     expect(res.body).toMatchObject({ status: 'not_connected', baseUrl: other.origin, secrets: { apiToken: { hasValue: false } } })
@@ -178,7 +198,10 @@ describe('a connection over HTTP, from adding to deleting', () => {
     await h.call('PUT', `${connections}/${id}/credentials`, { body: { values: { apiToken: GOOD } } })
     const test = await h.call('POST', `${connections}/${id}/test`)
     expect(test.body.ok).toBe(true)
-    expect((await h.call('GET', `${connections}/${id}`)).body).toMatchObject({ status: 'connected', accountLabel: 'Agent Smith (lead@acme.test)' })
+    expect((await h.call('GET', `${connections}/${id}`)).body).toMatchObject({
+      status: 'connected',
+      accountLabel: 'Agent Smith (lead@acme.test)',
+    })
   })
 
   it('refuses credentials with a missing required secret or a field it does not have', async () => {
@@ -248,22 +271,35 @@ describe('a connection over HTTP, from adding to deleting', () => {
 describe('switching the auth method on reconnect', () => {
   it('asks for the plain fields the new method requires (bug: it said "connected" without them)', async () => {
     const cloudId = '1324a887-45db-1bf4-1e99-ef0ff456d421'
-    const jira = await h.call('POST', connections, { body: { connectorId: 'jira', name: 'Jira', values: { cloudId }, baseUrl: upstream.origin } })
+    const jira = await h.call('POST', connections, {
+      body: { connectorId: 'jira', name: 'Jira', values: { cloudId }, baseUrl: upstream.origin },
+    })
     expect(jira.body).toMatchObject({ authMethod: 'oauth', status: 'not_connected' })
-    const incomplete = await h.call('PUT', `${connections}/${jira.body.id}/credentials`, { body: { authMethod: 'apiToken', values: { apiToken: 'jira-token' } } })
+    const incomplete = await h.call('PUT', `${connections}/${jira.body.id}/credentials`, {
+      body: { authMethod: 'apiToken', values: { apiToken: 'jira-token' } },
+    })
     expect(incomplete.status).toBe(400)
     expect(incomplete.body.error.details.errors).toEqual([expect.objectContaining({ path: '/values/email', keyword: 'required' })])
     expect((await h.call('GET', `${connections}/${jira.body.id}`)).body).toMatchObject({ authMethod: 'oauth', status: 'not_connected' })
 
-    const complete = await h.call('PUT', `${connections}/${jira.body.id}/credentials`, { body: { authMethod: 'apiToken', values: { email: 'ops@acme.test', apiToken: 'jira-token' } } })
-    expect(complete.body).toMatchObject({ authMethod: 'apiToken', status: 'connected', fields: { cloudId, email: 'ops@acme.test' }, secrets: { apiToken: { hasValue: true } } })
+    const complete = await h.call('PUT', `${connections}/${jira.body.id}/credentials`, {
+      body: { authMethod: 'apiToken', values: { email: 'ops@acme.test', apiToken: 'jira-token' } },
+    })
+    expect(complete.body).toMatchObject({
+      authMethod: 'apiToken',
+      status: 'connected',
+      fields: { cloudId, email: 'ops@acme.test' },
+      secrets: { apiToken: { hasValue: true } },
+    })
     upstream.answer(() => ({ body: { displayName: 'Ops' } }))
     const test = await h.call('POST', `${connections}/${jira.body.id}/test`)
     expect(test.body).toMatchObject({ ok: true, label: 'Ops' })
     expect(upstream.last().path).toBe('/rest/api/3/myself')
     expect(basicOf(upstream.last().headers.authorization)).toEqual({ username: 'ops@acme.test', password: 'jira-token' })
     // Reconnecting later needs only the secret: the email is kept.
-    expect((await h.call('PUT', `${connections}/${jira.body.id}/credentials`, { body: { values: { apiToken: 'jira-token-2' } } })).status).toBe(200)
+    expect(
+      (await h.call('PUT', `${connections}/${jira.body.id}/credentials`, { body: { values: { apiToken: 'jira-token-2' } } })).status,
+    ).toBe(200)
     upstream.answer(zendesk)
     await h.call('DELETE', `${connections}/${jira.body.id}`)
   })
@@ -284,14 +320,17 @@ describe('custom connectors over /api/connectors', () => {
     expect(good.body).toMatchObject({ valid: true, errors: [] })
     expect(Array.isArray(good.body.warnings)).toBe(true)
 
-    const bad = await h.call('POST', '/api/connectors/validate', { body: { ...acme(), id: 'Not An Id', auth: [{ type: 'bearer', id: 'token' }] } })
+    const bad = await h.call('POST', '/api/connectors/validate', {
+      body: { ...acme(), id: 'Not An Id', auth: [{ type: 'bearer', id: 'token' }] },
+    })
     expect(bad.status).toBe(200)
     expect(bad.body.valid).toBe(false)
     expect(Array.isArray(bad.body.warnings)).toBe(true)
     const paths = bad.body.errors.map((e: { path: string }) => e.path)
     expect(paths).toContain('/id')
     expect(paths.some((p: string) => p.startsWith('/auth/0'))).toBe(true)
-    for (const e of bad.body.errors) expect(e).toEqual({ path: expect.any(String), keyword: expect.any(String), message: expect.any(String) })
+    for (const e of bad.body.errors)
+      expect(e).toEqual({ path: expect.any(String), keyword: expect.any(String), message: expect.any(String) })
   })
 
   it('creates, reads, lists and updates a custom connector', async () => {
@@ -330,7 +369,9 @@ describe('custom connectors over /api/connectors', () => {
     const res = await h.call('POST', '/api/connectors', { body: { ...acme(), id: 'github' } })
     expect(res.status).toBe(409)
     expect(res.body.error.code).toBe('connector_id_reserved')
-    expect((await h.call('PUT', '/api/connectors/github', { body: { ...acme(), id: 'github' } })).body.error.code).toBe('connector_read_only')
+    expect((await h.call('PUT', '/api/connectors/github', { body: { ...acme(), id: 'github' } })).body.error.code).toBe(
+      'connector_read_only',
+    )
     expect((await h.call('DELETE', '/api/connectors/github')).body.error.code).toBe('connector_read_only')
     expect((await h.call('GET', '/api/connectors/github')).body.connector.name).toBe('GitHub')
   })
@@ -358,17 +399,23 @@ describe('custom connectors over /api/connectors', () => {
 
   it('tests an unsaved draft with values that are stored nowhere', async () => {
     const secret = 'draft-secret-9d2e61'
-    upstream.answer((request) => (request.headers.authorization === `Bearer ${secret}` ? { body: { name: 'Draft User' } } : { status: 401 }))
+    upstream.answer((request) =>
+      request.headers.authorization === `Bearer ${secret}` ? { body: { name: 'Draft User' } } : { status: 401 },
+    )
     await h.settle()
     const before = await h.storeText()
     const filesBefore = await h.files()
-    const res = await h.call('POST', '/api/connectors/test', { body: { connector: { ...acme(), id: 'draft-only' }, values: { token: secret } } })
+    const res = await h.call('POST', '/api/connectors/test', {
+      body: { connector: { ...acme(), id: 'draft-only' }, values: { token: secret } },
+    })
     expect(res.status).toBe(200)
     expect(res.body).toMatchObject({ ok: true, status: 200, label: 'Draft User' })
     expect(upstream.last().headers.authorization).toBe(`Bearer ${secret}`)
     expect(res.text).not.toContain(secret)
 
-    const wrong = await h.call('POST', '/api/connectors/test', { body: { connector: { ...acme(), id: 'draft-only' }, values: { token: 'draft-wrong-5b' } } })
+    const wrong = await h.call('POST', '/api/connectors/test', {
+      body: { connector: { ...acme(), id: 'draft-only' }, values: { token: 'draft-wrong-5b' } },
+    })
     expect(wrong.body).toMatchObject({ ok: false, problem: 'credentials_rejected' })
 
     await h.settle()
@@ -385,7 +432,9 @@ describe('custom connectors over /api/connectors', () => {
   })
 
   it('refuses an invalid draft with the validation problems', async () => {
-    const res = await h.call('POST', '/api/connectors/test', { body: { connector: { ...acme(), baseUrl: 'not a url' }, values: { token: 'x' } } })
+    const res = await h.call('POST', '/api/connectors/test', {
+      body: { connector: { ...acme(), baseUrl: 'not a url' }, values: { token: 'x' } },
+    })
     expect(res.status).toBe(400)
     expect(res.body.error.code).toBe('invalid_connector')
     expect(res.body.error.details.errors.some((e: { path: string }) => e.path === '/baseUrl')).toBe(true)

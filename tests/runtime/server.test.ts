@@ -23,7 +23,8 @@ interface Child {
 function childEnv(dataDir: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
   for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith('SWITCHBOARD_') && !key.startsWith('VITEST') && key !== 'NODE_OPTIONS' && key !== 'PORT' && key !== 'HOST') env[key] = value
+    if (!key.startsWith('SWITCHBOARD_') && !key.startsWith('VITEST') && key !== 'NODE_OPTIONS' && key !== 'PORT' && key !== 'HOST')
+      env[key] = value
   }
   // No SWITCHBOARD_MASTER_KEY: the key file in the data directory is created on first start and rotated.
   return { ...env, PORT: '0', HOST: '127.0.0.1', SWITCHBOARD_DATA_DIR: dataDir, SWITCHBOARD_ALLOWED_HOSTS: '127.0.0.1' }
@@ -32,7 +33,11 @@ function childEnv(dataDir: string): NodeJS.ProcessEnv {
 const children: Child[] = []
 
 function run(args: string[], dataDir: string): Child {
-  const child = spawn(process.execPath, [join(repo, 'bin/switchboard.js'), ...args], { cwd: repo, env: childEnv(dataDir), stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [join(repo, 'bin/switchboard.js'), ...args], {
+    cwd: repo,
+    env: childEnv(dataDir),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   const lines: string[] = []
   const stderr: string[] = []
   const waiters: Array<{ test: RegExp; resolve: (m: RegExpExecArray) => void }> = []
@@ -60,7 +65,9 @@ function run(args: string[], dataDir: string): Child {
       }
       return new Promise((resolve, reject) => {
         waiters.push({ test, resolve })
-        void exited.then((code) => reject(new Error(`the process exited (${code}) before printing ${test}:\n${lines.join('\n')}\n${stderr.join('\n')}`)))
+        void exited.then((code) =>
+          reject(new Error(`the process exited (${code}) before printing ${test}:\n${lines.join('\n')}\n${stderr.join('\n')}`)),
+        )
       })
     },
   }
@@ -88,7 +95,10 @@ let running: { child: Child; origin: string }
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'switchboard-serve-'))
   upstream = await startUpstream((request) =>
-    request.headers.authorization === 'Bearer ghp_ServerTest1' ? { body: { login: 'server-octocat' } } : { status: 401, body: { message: 'Bad credentials' } })
+    request.headers.authorization === 'Bearer ghp_ServerTest1'
+      ? { body: { login: 'server-octocat' } }
+      : { status: 401, body: { message: 'Bad credentials' } },
+  )
 })
 
 afterAll(async () => {
@@ -130,7 +140,9 @@ describe('switchboard serve', () => {
     const code = await second.exited
     const elapsed = performance.now() - started
     expect(code).not.toBe(0)
-    expect(second.stderr.join('\n')).toMatch(/Another Switchboard process \(pid \d+\) is using the data directory .*Stop it or choose another SWITCHBOARD_DATA_DIR/)
+    expect(second.stderr.join('\n')).toMatch(
+      /Another Switchboard process \(pid \d+\) is using the data directory .*Stop it or choose another SWITCHBOARD_DATA_DIR/,
+    )
     expect(second.lines.join('\n')).not.toContain('Sign in:')
     // Loading the sources is most of a start; reading the built-ins and refusing the directory must add
     // no waiting on top (no retries, no timeout).
@@ -150,7 +162,11 @@ describe('switchboard serve', () => {
     expect(link.headers.get('referrer-policy')).toBe('no-referrer')
     expect(link.headers.getSetCookie()).toEqual([])
 
-    const signin = await fetch(`${origin}/api/session`, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: JSON.stringify({ token: ownerToken }) })
+    const signin = await fetch(`${origin}/api/session`, {
+      method: 'POST',
+      headers: { origin, 'content-type': 'application/json' },
+      body: JSON.stringify({ token: ownerToken }),
+    })
     expect(signin.status).toBe(200)
     expect((await signin.json()).user).toMatchObject({ id: 'owner', owner: true })
     const [cookie] = signin.headers.getSetCookie()
@@ -165,7 +181,11 @@ describe('switchboard serve', () => {
     expect(me.status).toBe(200)
     expect((await me.json()).user.id).toBe('owner')
 
-    const bad = await fetch(`${origin}/api/session`, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: JSON.stringify({ token: `sb_${'A'.repeat(43)}` }) })
+    const bad = await fetch(`${origin}/api/session`, {
+      method: 'POST',
+      headers: { origin, 'content-type': 'application/json' },
+      body: JSON.stringify({ token: `sb_${'A'.repeat(43)}` }),
+    })
     expect(bad.status).toBe(401)
     expect((await bad.json()).error.code).toBe('invalid_token')
     expect(bad.headers.getSetCookie()).toEqual([])
@@ -196,7 +216,7 @@ describe('switchboard serve', () => {
     expect(first.lines.join('\n')).not.toContain('ghp_ServerTest1')
   })
 
-  it('a second start on the same directory prints no sign-in link, and the owner\'s token still works', async () => {
+  it("a second start on the same directory prints no sign-in link, and the owner's token still works", async () => {
     const { child, origin } = await serve(dataDir)
     const me = await fetch(`${origin}/api/me`, { headers: { authorization: `Bearer ${ownerToken}` } })
     expect(me.status).toBe(200)
@@ -211,7 +231,8 @@ describe('switchboard serve', () => {
 
     const rotate = run(['keys', 'rotate'], dataDir)
     expect(await rotate.exited, rotate.stderr.join('\n')).toBe(0)
-    const [, newKid] = /^Re-encrypted 1 credential under key (k_[0-9a-f]{12}); retired (k_[0-9a-f]{12})\.$/.exec(rotate.lines.join('\n')) ?? []
+    const [, newKid] =
+      /^Re-encrypted 1 credential under key (k_[0-9a-f]{12}); retired (k_[0-9a-f]{12})\.$/.exec(rotate.lines.join('\n')) ?? []
     expect(newKid, rotate.lines.join('\n')).toBeDefined()
     expect(newKid).not.toBe(oldKid)
     expect(rotate.lines.join('\n')).toContain(`retired ${oldKid}`)
@@ -222,7 +243,10 @@ describe('switchboard serve', () => {
     expect((await stat(join(dataDir, 'master.keys'))).mode & 0o777).toBe(0o600)
 
     const { child, origin } = await serve(dataDir)
-    const test = await fetch(`${origin}/api/apps/default/connections/${connectionId}/test`, { method: 'POST', headers: { authorization: `Bearer ${ownerToken}` } })
+    const test = await fetch(`${origin}/api/apps/default/connections/${connectionId}/test`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ownerToken}` },
+    })
     expect(test.status).toBe(200)
     expect(await test.json()).toMatchObject({ ok: true, label: 'server-octocat' })
     expect(upstream.last().headers.authorization).toBe('Bearer ghp_ServerTest1')

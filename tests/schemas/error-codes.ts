@@ -11,13 +11,25 @@ import { HTTP_ERROR_CODES } from '../../runtime/platform/http/index.ts'
 const root = join(import.meta.dirname, '../..')
 
 /** The codes an RFC 6749 §5.2 token endpoint answers with, as `PUT …/credentials` passes them on (`token_<code>`). */
-const TOKEN_ENDPOINT_CODES = ['invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope', 'invalid_request', 'invalid_token_response', 'provider_error']
+const TOKEN_ENDPOINT_CODES = [
+  'invalid_client',
+  'invalid_grant',
+  'unauthorized_client',
+  'unsupported_grant_type',
+  'invalid_scope',
+  'invalid_request',
+  'invalid_token_response',
+  'provider_error',
+]
 
 /** Where a code is computed rather than written out, keyed `<file>: <expression>`. */
 export const COMPUTED: Record<string, { codes: (source: (file: string) => string) => string[]; why: string }> = {
   'runtime/inbound/access/route-context.ts: `${what}_not_found`': {
     why: 'idParam(c, name, what) answers `<what>_not_found`: one code per `what` its callers name',
-    codes: (source) => runtimeFiles().flatMap((file) => [...strip(source(file)).matchAll(/\bidParam\(\s*\w+,\s*'[^']+',\s*'([a-z_]+)'\s*\)/g)].map((m) => `${m[1]}_not_found`)),
+    codes: (source) =>
+      runtimeFiles().flatMap((file) =>
+        [...strip(source(file)).matchAll(/\bidParam\(\s*\w+,\s*'[^']+',\s*'([a-z_]+)'\s*\)/g)].map((m) => `${m[1]}_not_found`),
+      ),
   },
   "runtime/core/auth/oauth2/client-credentials.ts: code === 'provider_unavailable' ? code : `token_${code}`": {
     why: "the token endpoint's own error code, prefixed; RFC 6749 §5.2 names the ones a provider sends",
@@ -27,8 +39,11 @@ export const COMPUTED: Record<string, { codes: (source: (file: string) => string
     why: "refuse(code, message): its literal codes are read where it is called; the provider's own codes go to the designer's return URL, never into an API answer",
     codes: () => [],
   },
-  'runtime/core/use/upstream-failure.ts: error.code': { why: 'passes an outbound client error on with its code and a masked message', codes: () => [] },
-  'runtime/platform/crypto/key-ring.ts: cause.code': { why: "passes a key file error on with its code", codes: () => [] },
+  'runtime/core/use/upstream-failure.ts: error.code': {
+    why: 'passes an outbound client error on with its code and a masked message',
+    codes: () => [],
+  },
+  'runtime/platform/crypto/key-ring.ts: cause.code': { why: 'passes a key file error on with its code', codes: () => [] },
 }
 
 /**
@@ -64,16 +79,21 @@ export function scanErrorCodes(): { codes: Set<string>; unknown: string[] } {
 }
 
 function runtimeFiles(dir = join(root, 'runtime')): string[] {
-  return readdirSync(dir).sort().flatMap((name) => {
-    const path = join(dir, name)
-    if (statSync(path).isDirectory()) return runtimeFiles(path)
-    return path.endsWith('.ts') ? [relative(root, path)] : []
-  })
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const path = join(dir, name)
+      if (statSync(path).isDirectory()) return runtimeFiles(path)
+      return path.endsWith('.ts') ? [relative(root, path)] : []
+    })
 }
 
 /** The source without comment lines, so examples in JSDoc are not read as codes. */
 function strip(text: string): string {
-  return text.split('\n').filter((line) => !/^\s*(\/\/|\/\*|\*)/.test(line)).join('\n')
+  return text
+    .split('\n')
+    .filter((line) => !/^\s*(\/\/|\/\*|\*)/.test(line))
+    .join('\n')
 }
 
 /** The text of a call's second argument, from just after its `(`: strings and nesting are skipped whole. */
@@ -112,7 +132,7 @@ function stringEnd(text: string, start: number): number {
   for (let j = start + 1; j < text.length; j++) {
     const ch = text[j]!
     if (ch === '\\') j++
-    else if (quote === '`' && ch === '$' && text[j + 1] === '{') (nested++, j++)
+    else if (quote === '`' && ch === '$' && text[j + 1] === '{') nested++, j++
     else if (quote === '`' && ch === '}' && nested > 0) nested--
     else if (ch === quote && nested === 0) return j
   }

@@ -63,16 +63,18 @@ function schemasWithExamples(schema: unknown, at = ''): Array<[string, Examples]
   const node = schema as Record<string, unknown>
   const found: Array<[string, Examples]> = at !== '' && (node.examples || node['x-anti-examples']) ? [[at, node as Examples]] : []
   for (const key of ['$defs', 'properties']) {
-    for (const [name, sub] of Object.entries((node[key] as object | undefined) ?? {})) found.push(...schemasWithExamples(sub, `${at}/${key}/${name}`))
+    for (const [name, sub] of Object.entries((node[key] as object | undefined) ?? {}))
+      found.push(...schemasWithExamples(sub, `${at}/${key}/${name}`))
   }
-  for (const key of ['items', 'additionalProperties', 'propertyNames', 'not', 'if', 'then', 'else']) found.push(...schemasWithExamples(node[key], `${at}/${key}`))
+  for (const key of ['items', 'additionalProperties', 'propertyNames', 'not', 'if', 'then', 'else'])
+    found.push(...schemasWithExamples(node[key], `${at}/${key}`))
   for (const key of ['allOf', 'anyOf', 'oneOf']) {
     if (Array.isArray(node[key])) node[key].forEach((sub, i) => found.push(...schemasWithExamples(sub, `${at}/${key}/${i}`)))
   }
   return found
 }
 
-describe('the schema\'s own examples and anti-examples', () => {
+describe("the schema's own examples and anti-examples", () => {
   const schemas = schemasWithExamples(connectorSchema)
   it('cover every $defs entry that carries any, through the shared ajv instance', () => {
     expect(schemas.filter(([at]) => at.startsWith('/$defs/')).length).toBeGreaterThanOrEqual(20)
@@ -95,7 +97,7 @@ describe('the schema\'s own examples and anti-examples', () => {
   }
 
   it('the Key anti-example "body" is caught where it matters: as a field key', () => {
-    const { errors } = validateConnector({ ...valid[0]!.connector as object, fields: [{ key: 'body', label: 'Body', type: 'text' }] })
+    const { errors } = validateConnector({ ...(valid[0]!.connector as object), fields: [{ key: 'body', label: 'Body', type: 'text' }] })
     expect(errors.map((e) => e.keyword)).toContain('reservedKey')
   })
 

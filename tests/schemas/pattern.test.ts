@@ -11,11 +11,34 @@ const compiled = (source: string) => {
 
 describe('compilePattern', () => {
   it.each([
-    '^[a-z0-9-]+$', '^[^@]+@[^@]+$', '\\d{3}-\\d{4}', '^(us|eu)$', '^([a-z]{2})?$', '^(ab){1,3}$', '^(?:abc)+$',
-    '^(?<year>\\d{4})-(?:\\d{2})$', '[(a+)+]', '^[a-z0-9_-]+(\\.[a-z0-9_-]+)*$', '^(?:[A-Za-z0-9+\\/]{4})*$',
-    '^\\p{L}+$', '^\\p{Lu}\\P{Lu}*$', '^\\p{Script=Greek}+$', '\\p{sc=Latin}', '\\P{Letter}', '\\p{gc=Nd}', '[\\s\\S]', '^[\\x21-\\x7E]+$', '^[^\\u0000-\\u001f\\u007f]+$', '\\u{1F600}',
+    '^[a-z0-9-]+$',
+    '^[^@]+@[^@]+$',
+    '\\d{3}-\\d{4}',
+    '^(us|eu)$',
+    '^([a-z]{2})?$',
+    '^(ab){1,3}$',
+    '^(?:abc)+$',
+    '^(?<year>\\d{4})-(?:\\d{2})$',
+    '[(a+)+]',
+    '^[a-z0-9_-]+(\\.[a-z0-9_-]+)*$',
+    '^(?:[A-Za-z0-9+\\/]{4})*$',
+    '^\\p{L}+$',
+    '^\\p{Lu}\\P{Lu}*$',
+    '^\\p{Script=Greek}+$',
+    '\\p{sc=Latin}',
+    '\\P{Letter}',
+    '\\p{gc=Nd}',
+    '[\\s\\S]',
+    '^[\\x21-\\x7E]+$',
+    '^[^\\u0000-\\u001f\\u007f]+$',
+    '\\u{1F600}',
     // Shapes a backtracking engine stalls on run in linear time here, so they are no longer refused.
-    '(a+)+$', '(a|a)*', '^(\\w+\\s?)*$', '(x*){2,}', '(.*a){12}', '\\p{L}+\\p{L}+$',
+    '(a+)+$',
+    '(a|a)*',
+    '^(\\w+\\s?)*$',
+    '(x*){2,}',
+    '(.*a){12}',
+    '\\p{L}+\\p{L}+$',
   ])('runs %s', (source) => {
     expect(compilePattern(source).ok).toBe(true)
   })
@@ -54,10 +77,40 @@ describe('compilePattern', () => {
   })
 
   it('matches a field value whole and a schema pattern anywhere, like JavaScript does', () => {
-    const samples = ['', 'a', 'ab', 'acme', 'acme-eu', 'ACME', 'x-1', 'é', 'ghp_abc123', 'pat-na1-0f', '2024-01-31', 'a b', '😀', 'sk_test_X9', 'Ωμέγα', 'ΩΜ', '٣']
+    const samples = [
+      '',
+      'a',
+      'ab',
+      'acme',
+      'acme-eu',
+      'ACME',
+      'x-1',
+      'é',
+      'ghp_abc123',
+      'pat-na1-0f',
+      '2024-01-31',
+      'a b',
+      '😀',
+      'sk_test_X9',
+      'Ωμέγα',
+      'ΩΜ',
+      '٣',
+    ]
     const sources = [
-      ...builtInPatterns(), 'a|b', '^a|b$', '(?:)', 'b*', '^\\S+$', '\\d', '^\\p{L}+$', '^.$',
-      '^\\p{Script=Greek}+$', '\\p{sc=Latin}', '^\\P{Letter}*$', '\\p{General_Category=Decimal_Number}', '[\\p{Uppercase_Letter}\\d]',
+      ...builtInPatterns(),
+      'a|b',
+      '^a|b$',
+      '(?:)',
+      'b*',
+      '^\\S+$',
+      '\\d',
+      '^\\p{L}+$',
+      '^.$',
+      '^\\p{Script=Greek}+$',
+      '\\p{sc=Latin}',
+      '^\\P{Letter}*$',
+      '\\p{General_Category=Decimal_Number}',
+      '[\\p{Uppercase_Letter}\\d]',
     ]
     for (const source of sources) {
       const whole = new RegExp(`^(?:${source})$`, 'u')
@@ -76,7 +129,10 @@ describe('compilePattern', () => {
   })
 
   it('gives ajv an engine that tells patterns apart and refuses what RE2 cannot run', () => {
-    const validate = compileSchema({ type: 'object', properties: { a: { type: 'string', pattern: '^a+$' }, b: { type: 'string', pattern: '^b+$' } } })
+    const validate = compileSchema({
+      type: 'object',
+      properties: { a: { type: 'string', pattern: '^a+$' }, b: { type: 'string', pattern: '^b+$' } },
+    })
     expect(validate({ a: 'aa', b: 'bb' })).toBe(true)
     expect(validate({ a: 'bb', b: 'aa' })).toBe(false)
     expect(() => re2RegExp('(?=a)')).toThrow(/lookaround/)
@@ -87,8 +143,18 @@ describe('the validator', () => {
   it('reports a pattern RE2 cannot run at its path, quickly, so no default or value is ever run through it', () => {
     const started = performance.now()
     const { errors } = validateConnector({
-      id: 'acme', name: 'Acme', baseUrl: 'https://api.acme.test', test: { path: '/me' },
-      auth: [{ type: 'bearer', id: 't', token: '{{token}}', fields: [{ key: 'token', label: 'Token', type: 'text', pattern: '^(a)\\1*$', default: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaab' }] }],
+      id: 'acme',
+      name: 'Acme',
+      baseUrl: 'https://api.acme.test',
+      test: { path: '/me' },
+      auth: [
+        {
+          type: 'bearer',
+          id: 't',
+          token: '{{token}}',
+          fields: [{ key: 'token', label: 'Token', type: 'text', pattern: '^(a)\\1*$', default: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaab' }],
+        },
+      ],
     })
     expect(errors.map((e) => [e.path, e.keyword])).toEqual([['/auth/0/fields/0/pattern', 'regexUnsupported']])
     expect(performance.now() - started).toBeLessThan(1000)
@@ -96,8 +162,18 @@ describe('the validator', () => {
 
   it('checks a default against a polynomial pattern in linear time', () => {
     const { errors } = validateConnector({
-      id: 'acme', name: 'Acme', baseUrl: 'https://api.acme.test', test: { path: '/me' },
-      auth: [{ type: 'bearer', id: 't', token: '{{token}}', fields: [{ key: 'token', label: 'Token', type: 'text', pattern: '(.*a){12}', default: 'a'.repeat(5000) + '!' }] }],
+      id: 'acme',
+      name: 'Acme',
+      baseUrl: 'https://api.acme.test',
+      test: { path: '/me' },
+      auth: [
+        {
+          type: 'bearer',
+          id: 't',
+          token: '{{token}}',
+          fields: [{ key: 'token', label: 'Token', type: 'text', pattern: '(.*a){12}', default: 'a'.repeat(5000) + '!' }],
+        },
+      ],
     })
     expect(errors.map((e) => [e.path, e.keyword])).toEqual([['/auth/0/fields/0/default', 'defaultPattern']])
   })

@@ -1,6 +1,12 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { compileSchema, connectorSchema, validateConnector, type ValidationProblem, type ValidationResult } from '../../schemas/validate/index.ts'
+import {
+  compileSchema,
+  connectorSchema,
+  validateConnector,
+  type ValidationProblem,
+  type ValidationResult,
+} from '../../schemas/validate/index.ts'
 import { loadFixtures, parentPointer, resolvePointer, unreadable, type InvalidFixture, type ValidFixture } from './helpers.ts'
 
 // Random malformed connectors: mutations of the fixtures (delete, replace, insert, wrap at any depth)
@@ -24,16 +30,93 @@ const schemaCheck = compileSchema({ $ref: connectorSchema.$id })
 const PROTO_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', 'polluted']
 /** Names the schema uses, so that inserted keys land on real rules as often as on unknown ones. */
 const SCHEMA_KEYS = [
-  'id', 'name', 'type', 'key', 'label', 'fields', 'auth', 'baseUrl', 'headers', 'test', 'actions', 'placements', 'in',
-  'value', 'token', 'username', 'password', 'grant', 'authorizeUrl', 'tokenUrl', 'refreshUrl', 'scopes', 'defaultScopes',
-  'pkce', 'authorizeParams', 'tokenResponse', 'accessToken', 'options', 'default', 'pattern', 'path', 'url', 'query',
-  'body', 'bodyType', 'bodyRules', 'pointer', 'equals', 'exists', 'successStatus', 'input', 'properties', 'required',
-  'items', 'method', 'categories', 'tokn', 'baseURL', '', 'a/b', 'x~y', '0',
+  'id',
+  'name',
+  'type',
+  'key',
+  'label',
+  'fields',
+  'auth',
+  'baseUrl',
+  'headers',
+  'test',
+  'actions',
+  'placements',
+  'in',
+  'value',
+  'token',
+  'username',
+  'password',
+  'grant',
+  'authorizeUrl',
+  'tokenUrl',
+  'refreshUrl',
+  'scopes',
+  'defaultScopes',
+  'pkce',
+  'authorizeParams',
+  'tokenResponse',
+  'accessToken',
+  'options',
+  'default',
+  'pattern',
+  'path',
+  'url',
+  'query',
+  'body',
+  'bodyType',
+  'bodyRules',
+  'pointer',
+  'equals',
+  'exists',
+  'successStatus',
+  'input',
+  'properties',
+  'required',
+  'items',
+  'method',
+  'categories',
+  'tokn',
+  'baseURL',
+  '',
+  'a/b',
+  'x~y',
+  '0',
 ]
 const FRAGMENTS = [
-  '{{', '}}', '{{}}', '{{ }}', '{{input}}', '{{input.', '{{body.x}}', '{{headers.x}}', '{{__proto__}}', '{{constructor}}',
-  '{{token}}', '{{a.b.c}}', '{{ a | b }}', '{{{x}}}', '/../', '/./', '%2e%2E', '%2f', '%00', '\r\n', '\u0000', '://', '//',
-  '?', '#', '\\', 'https://', 'http://evil.example', '{{baseUrl}}', '~1', '~0', '\u2028', '\ud800',
+  '{{',
+  '}}',
+  '{{}}',
+  '{{ }}',
+  '{{input}}',
+  '{{input.',
+  '{{body.x}}',
+  '{{headers.x}}',
+  '{{__proto__}}',
+  '{{constructor}}',
+  '{{token}}',
+  '{{a.b.c}}',
+  '{{ a | b }}',
+  '{{{x}}}',
+  '/../',
+  '/./',
+  '%2e%2E',
+  '%2f',
+  '%00',
+  '\r\n',
+  '\u0000',
+  '://',
+  '//',
+  '?',
+  '#',
+  '\\',
+  'https://',
+  'http://evil.example',
+  '{{baseUrl}}',
+  '~1',
+  '~0',
+  '\u2028',
+  '\ud800',
 ]
 
 const templateText = fc
@@ -63,11 +146,13 @@ const { junk } = fc.letrec<{ junk: unknown }>((tie) => ({
     { arbitrary: fc.array(fc.tuple(key, tie('junk')), { maxLength: 4 }).map(objectOf), weight: 2 },
   ),
 }))
-const pollution = fc.constantFrom(
-  '{"__proto__": {"polluted": "yes"}}',
-  '{"constructor": {"prototype": {"polluted": "yes"}}}',
-  '{"__proto__": {"__proto__": {"polluted": "yes"}}, "prototype": {"polluted": "yes"}}',
-).map((text) => JSON.parse(text) as unknown)
+const pollution = fc
+  .constantFrom(
+    '{"__proto__": {"polluted": "yes"}}',
+    '{"constructor": {"prototype": {"polluted": "yes"}}}',
+    '{"__proto__": {"__proto__": {"polluted": "yes"}}, "prototype": {"polluted": "yes"}}',
+  )
+  .map((text) => JSON.parse(text) as unknown)
 const value = fc.oneof(
   { arbitrary: junk, weight: 20 },
   { arbitrary: pollution, weight: 2 },
@@ -112,7 +197,11 @@ describe('validateConnector on random malformed definitions', { timeout: 180_000
   })
 
   it(`reports what certainly breaks a definition (${RUNS.broken} runs)`, () => {
-    const broken = fc.tuple(mutated, fc.constantFrom('id', 'name', 'baseUrl', 'auth'), fc.constantFrom('colour', 'baseURL', '__proto__', 'constructor'))
+    const broken = fc.tuple(
+      mutated,
+      fc.constantFrom('id', 'name', 'baseUrl', 'auth'),
+      fc.constantFrom('colour', 'baseURL', '__proto__', 'constructor'),
+    )
     fc.assert(
       fc.property(broken, ([doc, missing, unknown]) => {
         if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return
@@ -132,10 +221,18 @@ describe('validateConnector on random malformed definitions', { timeout: 180_000
   })
 
   it(`survives hostile shapes anywhere (${RUNS.hostile} runs)`, () => {
-    const hostile = fc.tuple(fc.nat({ max: bases.length - 1 }), fc.array(fc.record({ at: fc.nat(), value: fc.oneof(deepValue, hugeString, pollution) }), { minLength: 1, maxLength: 3 }))
+    const hostile = fc.tuple(
+      fc.nat({ max: bases.length - 1 }),
+      fc.array(fc.record({ at: fc.nat(), value: fc.oneof(deepValue, hugeString, pollution) }), { minLength: 1, maxLength: 3 }),
+    )
     fc.assert(
       fc.property(hostile, ([base, edits]) => {
-        checkInvariants(document(bases[base], edits.map((e) => ({ kind: 'replace' as const, ...e }))))
+        checkInvariants(
+          document(
+            bases[base],
+            edits.map((e) => ({ kind: 'replace' as const, ...e })),
+          ),
+        )
       }),
       { seed: SEED + 2, numRuns: RUNS.hostile },
     )

@@ -25,7 +25,13 @@ describe('patterns too long to compile', () => {
   })
 
   it('an action input pattern is reported too', () => {
-    const action = { key: 'x', name: 'X', method: 'GET', path: '/x', input: { type: 'object', properties: { q: { type: 'string', pattern: huge } } } }
+    const action = {
+      key: 'x',
+      name: 'X',
+      method: 'GET',
+      path: '/x',
+      input: { type: 'object', properties: { q: { type: 'string', pattern: huge } } },
+    }
     const { errors } = validateConnector(connector({ fields: [{ key: 'sub', label: 'Sub', type: 'text' }], actions: [action] }))
     expect(errors.map((e) => [e.path, e.keyword])).toEqual([
       ['/actions/0/input/properties/q/pattern', 'maxLength'],

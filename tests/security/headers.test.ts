@@ -28,7 +28,7 @@ function expectCommon(res: ApiResponse): void {
   expect(res.headers.get('referrer-policy')).toBe('no-referrer')
 }
 
-describe('the designer\'s policy', () => {
+describe("the designer's policy", () => {
   it('is strict: own scripts and styles only, no inline code, no framing, no base or foreign forms', () => {
     const directives = new Map(DESIGNER_CSP.split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1)]))
     expect(directives.get('default-src')).toEqual(["'self'"])
@@ -63,16 +63,20 @@ describe('API answers', () => {
     expectCommon(res)
   })
 
-  it('a proxied HTML answer cannot run in the runtime\'s origin: the upstream\'s own policy and framing headers are replaced', async () => {
+  it("a proxied HTML answer cannot run in the runtime's origin: the upstream's own policy and framing headers are replaced", async () => {
     const connector = {
       id: 'headers-lab',
       name: 'Headers lab',
       baseUrl: upstream.origin,
-      auth: [{ type: 'bearer', id: 'token', fields: [{ key: 'token', label: 'Token', type: 'secret', required: true }], token: '{{token}}' }],
+      auth: [
+        { type: 'bearer', id: 'token', fields: [{ key: 'token', label: 'Token', type: 'secret', required: true }], token: '{{token}}' },
+      ],
       test: { path: '/me' },
     }
     expect((await h.call('POST', '/api/connectors', { body: connector })).status).toBe(201)
-    const created = await h.call('POST', '/api/apps/default/connections', { body: { connectorId: 'headers-lab', name: 'Headers', values: { token: 'headers-lab-token' } } })
+    const created = await h.call('POST', '/api/apps/default/connections', {
+      body: { connectorId: 'headers-lab', name: 'Headers', values: { token: 'headers-lab-token' } },
+    })
     expect(created.status, created.text).toBe(201)
     const res = await h.call('GET', `/api/apps/default/connections/${created.body.id}/proxy/page`)
     expect(res.status).toBe(200)

@@ -27,7 +27,7 @@ const SECURE_HOST = 'secure.test'
 const connections = '/api/apps/default/connections'
 
 const pair = makeCertificate(SECURE_HOST)
-if (!pair) throw new Error('openssl is needed to make the https upstream\'s certificate')
+if (!pair) throw new Error("openssl is needed to make the https upstream's certificate")
 
 let h: Harness
 /** Origin A: the API, with an open redirect on every path but `/landing`. */
@@ -56,9 +56,18 @@ const api: Handler = (seen, res) => {
 }
 
 /** The other side answers like a willing token endpoint and API, so a followed redirect looks like success. */
-const elsewhere: Handler = (_seen, res) => reply(res, {
-  body: { access_token: `foreign-${Math.random().toString(36).slice(2)}`, token_type: 'bearer', expires_in: 3600, refresh_token: 'foreign-refresh', scope: 'read', ok: true, login: 'someone else' },
-})
+const elsewhere: Handler = (_seen, res) =>
+  reply(res, {
+    body: {
+      access_token: `foreign-${Math.random().toString(36).slice(2)}`,
+      token_type: 'bearer',
+      expires_in: 3600,
+      refresh_token: 'foreign-refresh',
+      scope: 'read',
+      ok: true,
+      login: 'someone else',
+    },
+  })
 
 /** A mark in what the other origins received: calling it answers everything that arrived since. */
 function elsewhereMark(): () => Received[] {
@@ -93,12 +102,17 @@ function keyConnector(id: string, testMethod: 'GET' | 'POST') {
       secretField('formSecret', 'Form body secret'),
     ],
     headers: { 'X-Static': 'static {{staticSecret}}' },
-    auth: [{
-      type: 'apiKey',
-      id: 'key',
-      fields: [secretField('headerKey', 'Header key'), secretField('queryKey', 'Query key')],
-      placements: [{ in: 'header', name: 'X-Api-Key', value: '{{headerKey}}' }, { in: 'query', name: 'key', value: '{{queryKey}}' }],
-    }],
+    auth: [
+      {
+        type: 'apiKey',
+        id: 'key',
+        fields: [secretField('headerKey', 'Header key'), secretField('queryKey', 'Query key')],
+        placements: [
+          { in: 'header', name: 'X-Api-Key', value: '{{headerKey}}' },
+          { in: 'query', name: 'key', value: '{{queryKey}}' },
+        ],
+      },
+    ],
     test: {
       method: testMethod,
       path: '/test',
@@ -108,7 +122,15 @@ function keyConnector(id: string, testMethod: 'GET' | 'POST') {
     actions: [
       { key: 'read', name: 'Read', method: 'GET', path: '/act/read', headers },
       { key: 'json', name: 'Send JSON', method: 'POST', path: '/act/json', headers, body: { secret: '{{jsonSecret}}', note: 'hello' } },
-      { key: 'form', name: 'Send form', method: 'POST', path: '/act/form', headers, bodyType: 'form', body: { secret: '{{formSecret}}', note: 'hello' } },
+      {
+        key: 'form',
+        name: 'Send form',
+        method: 'POST',
+        path: '/act/form',
+        headers,
+        bodyType: 'form',
+        body: { secret: '{{formSecret}}', note: 'hello' },
+      },
     ],
   }
 }
@@ -142,27 +164,45 @@ const BASIC = {
   name: 'Hostile basic',
   baseUrl: '{{baseUrl}}',
   fields: [{ key: 'baseUrl', label: 'Base URL', type: 'url', required: true }],
-  auth: [{ type: 'basic', id: 'basic', fields: [{ key: 'username', label: 'User', type: 'text', required: true }, secretField('password', 'Password')], username: '{{username}}', password: '{{password}}' }],
+  auth: [
+    {
+      type: 'basic',
+      id: 'basic',
+      fields: [{ key: 'username', label: 'User', type: 'text', required: true }, secretField('password', 'Password')],
+      username: '{{username}}',
+      password: '{{password}}',
+    },
+  ],
   test: { method: 'GET', path: '/test' },
   actions: [{ key: 'read', name: 'Read', method: 'GET', path: '/act/read' }],
 }
 
-function oauthConnector(id: string, grant: 'authorization_code' | 'client_credentials', clientAuth: 'client_secret_post' | 'client_secret_basic') {
+function oauthConnector(
+  id: string,
+  grant: 'authorization_code' | 'client_credentials',
+  clientAuth: 'client_secret_post' | 'client_secret_basic',
+) {
   return {
     id,
     name: `Hostile ${id}`,
     baseUrl: a.origin,
-    auth: [{
-      type: 'oauth2',
-      id: 'oauth',
-      grant,
-      ...(grant === 'authorization_code' ? { authorizeUrl: `${a.origin}/authorize` } : {}),
-      tokenUrl: `${a.origin}/token`,
-      clientAuth,
-      scopes: [{ value: 'read' }],
-      defaultScopes: ['read'],
-      ...(grant === 'client_credentials' ? { fields: [{ key: 'clientId', label: 'Client id', type: 'text', required: true }, secretField('clientSecret', 'Client secret')] } : {}),
-    }],
+    auth: [
+      {
+        type: 'oauth2',
+        id: 'oauth',
+        grant,
+        ...(grant === 'authorization_code' ? { authorizeUrl: `${a.origin}/authorize` } : {}),
+        tokenUrl: `${a.origin}/token`,
+        clientAuth,
+        scopes: [{ value: 'read' }],
+        defaultScopes: ['read'],
+        ...(grant === 'client_credentials'
+          ? {
+              fields: [{ key: 'clientId', label: 'Client id', type: 'text', required: true }, secretField('clientSecret', 'Client secret')],
+            }
+          : {}),
+      },
+    ],
     actions: [{ key: 'list', name: 'List', method: 'GET', path: '/items' }],
   }
 }
@@ -175,7 +215,9 @@ async function addConnector(connector: object): Promise<void> {
 }
 
 async function addConnection(connectorId: string, values?: Record<string, string>): Promise<string> {
-  const res = await h.call('POST', connections, { body: { connectorId, name: `${connectorId} ${h.responses.length}`, ...(values ? { values } : {}) } })
+  const res = await h.call('POST', connections, {
+    body: { connectorId, name: `${connectorId} ${h.responses.length}`, ...(values ? { values } : {}) },
+  })
   if (res.status !== 201) throw new Error(`connection refused: ${res.text}`)
   return res.body.id as string
 }
@@ -189,13 +231,22 @@ beforeAll(async () => {
   a = await startRecorder(api)
   b = await startRecorder(elsewhere)
   dual = await startDualRecorder(pair, SECURE_HOST, { https: api, http: elsewhere })
-  h = await createHarness({ http: { allowedHosts: `127.0.0.1,${SECURE_HOST}`, lookup: staticLookup({ [SECURE_HOST]: ['127.0.0.1'] }), ca: pair.cert } })
+  h = await createHarness({
+    http: { allowedHosts: `127.0.0.1,${SECURE_HOST}`, lookup: staticLookup({ [SECURE_HOST]: ['127.0.0.1'] }), ca: pair.cert },
+  })
   await addConnector(keyConnector('hostile-key', 'GET'))
   await addConnector(keyConnector('hostile-key-post', 'POST'))
   await addConnector(BEARER)
   await addConnector(BASIC)
   for (const grant of ['authorization_code', 'client_credentials'] as const) {
-    for (const auth of CLIENT_AUTHS) await addConnector(oauthConnector(`hostile-${grant === 'authorization_code' ? 'code' : 'cc'}-${auth === 'client_secret_post' ? 'post' : 'basic'}`, grant, auth))
+    for (const auth of CLIENT_AUTHS)
+      await addConnector(
+        oauthConnector(
+          `hostile-${grant === 'authorization_code' ? 'code' : 'cc'}-${auth === 'client_secret_post' ? 'post' : 'basic'}`,
+          grant,
+          auth,
+        ),
+      )
   }
   for (const auth of CLIENT_AUTHS) {
     const id = `hostile-code-${auth === 'client_secret_post' ? 'post' : 'basic'}`
@@ -217,7 +268,9 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  console.info(`[hostile upstream] ${tally.placements} hostile cases (path × redirect status × method × secret place), in ${tally.cases} redirected requests`)
+  console.info(
+    `[hostile upstream] ${tally.placements} hostile cases (path × redirect status × method × secret place), in ${tally.cases} redirected requests`,
+  )
   await h?.close()
   await Promise.all([a?.close(), b?.close(), dual?.close()])
 })
@@ -235,11 +288,18 @@ async function hostile(route: Route, status: number, send: () => Promise<ApiResp
   const since = elsewhereMark()
   const res = await send()
   const arrived = since()
-  expect.soft(revealed(arrived.map(requestText).join('\n\n'), canaries), `canaries the other origin received (${status}, ${route})`).toEqual([])
+  expect
+    .soft(revealed(arrived.map(requestText).join('\n\n'), canaries), `canaries the other origin received (${status}, ${route})`)
+    .toEqual([])
   // The chosen design: a credentialed request does not follow a cross-origin redirect at all, so the other
   // origin gets no request. (The rule above is the must; following with everything secret stripped would
   // also satisfy it, and would only change this line.)
-  expect.soft(arrived.map((seen) => `${seen.method} ${seen.url}`), 'requests the other origin received').toEqual([])
+  expect
+    .soft(
+      arrived.map((seen) => `${seen.method} ${seen.url}`),
+      'requests the other origin received',
+    )
+    .toEqual([])
   expect.soft(revealed(`${res.status}\n${[...res.headers].join('\n')}\n${res.text}`, canaries), 'canaries in the answer').toEqual([])
   return res
 }
@@ -250,7 +310,10 @@ function landing(): Received | undefined {
 }
 
 const proxyPath = (id: string) => `${connections}/${id}/proxy/start?page=1`
-const keyedRoutes: Array<[Route, string, string]> = [['A → B', 'key', 'key-post'], ['https → http', 'secure-key', 'secure-key-post']]
+const keyedRoutes: Array<[Route, string, string]> = [
+  ['A → B', 'key', 'key-post'],
+  ['https → http', 'secure-key', 'secure-key-post'],
+]
 
 describe('the proxy does not carry credentials to another origin', () => {
   const cases: Array<[Route, string, number]> = [
@@ -263,7 +326,13 @@ describe('the proxy does not carry credentials to another origin', () => {
       for (const status of STATUSES) {
         counted(places)
         it(`${route}, ${name}, ${method}, ${status}: the 3xx is the answer, with its Location`, async () => {
-          const res = await hostile(route, status, () => h.call(method, proxyPath(ids[name]!), method === 'POST' ? { raw: '{"hello":"world"}', headers: { 'content-type': 'application/json' } } : {}))
+          const res = await hostile(route, status, () =>
+            h.call(
+              method,
+              proxyPath(ids[name]!),
+              method === 'POST' ? { raw: '{"hello":"world"}', headers: { 'content-type': 'application/json' } } : {},
+            ),
+          )
           expect.soft(res.status, res.text.slice(0, 300)).toBe(status)
           expect.soft(res.headers.get('location') ?? '').toMatch(new RegExp(`^${escape(targetOf(route))}/landing`))
         })
@@ -280,7 +349,9 @@ describe('actions do not carry credentials to another origin', () => {
     for (const status of STATUSES) {
       counted(places)
       it(`${route}, ${name}, ${action}, ${status}: ok false with the status and the location header`, async () => {
-        const res = await hostile(route, status, () => h.call('POST', `${connections}/${ids[name]}/actions/${action}`, { body: { inputs: {} } }))
+        const res = await hostile(route, status, () =>
+          h.call('POST', `${connections}/${ids[name]}/actions/${action}`, { body: { inputs: {} } }),
+        )
         expect.soft(res.status, res.text.slice(0, 300)).toBe(200)
         expect.soft(res.body).toMatchObject({ ok: false, status })
         expect.soft(res.body?.headers?.location ?? '').toMatch(new RegExp(`^${escape(targetOf(route))}/landing`))
@@ -308,11 +379,31 @@ describe('connection tests do not carry credentials to another origin', () => {
 describe('draft tests do not carry credentials to another origin', () => {
   const drafts: Array<[Route, string, () => { connector: object; values: Record<string, string> }, number]> = [
     ['A → B', 'api key, GET test', () => ({ connector: keyConnector('draft-key', 'GET'), values: keyValues(`${a.origin}/v1`, 'GET') }), 4],
-    ['A → B', 'api key, POST test', () => ({ connector: keyConnector('draft-key-post', 'POST'), values: keyValues(`${a.origin}/v1`, 'POST') }), 5],
-    ['https → http', 'api key, GET test', () => ({ connector: keyConnector('draft-key', 'GET'), values: keyValues(`${dual.httpsOrigin}/v1`, 'GET') }), 4],
-    ['https → http', 'api key, POST test', () => ({ connector: keyConnector('draft-key-post', 'POST'), values: keyValues(`${dual.httpsOrigin}/v1`, 'POST') }), 5],
+    [
+      'A → B',
+      'api key, POST test',
+      () => ({ connector: keyConnector('draft-key-post', 'POST'), values: keyValues(`${a.origin}/v1`, 'POST') }),
+      5,
+    ],
+    [
+      'https → http',
+      'api key, GET test',
+      () => ({ connector: keyConnector('draft-key', 'GET'), values: keyValues(`${dual.httpsOrigin}/v1`, 'GET') }),
+      4,
+    ],
+    [
+      'https → http',
+      'api key, POST test',
+      () => ({ connector: keyConnector('draft-key-post', 'POST'), values: keyValues(`${dual.httpsOrigin}/v1`, 'POST') }),
+      5,
+    ],
     ['A → B', 'bearer', () => ({ connector: { ...BEARER, id: 'draft-bearer' }, values: { baseUrl: `${a.origin}/v1`, token: fresh() } }), 1],
-    ['A → B', 'basic', () => ({ connector: { ...BASIC, id: 'draft-basic' }, values: { baseUrl: `${a.origin}/v1`, username: 'ops', password: fresh() } }), 1],
+    [
+      'A → B',
+      'basic',
+      () => ({ connector: { ...BASIC, id: 'draft-basic' }, values: { baseUrl: `${a.origin}/v1`, username: 'ops', password: fresh() } }),
+      1,
+    ],
   ]
   for (const [route, name, draft, places] of drafts) {
     for (const status of STATUSES) {
@@ -328,7 +419,10 @@ describe('draft tests do not carry credentials to another origin', () => {
 
 /** The token requests the API side received since `from`, as form parameters. */
 function tokenRequestsSince(from: number): URLSearchParams[] {
-  return a.requests.slice(from).filter((r) => r.url.startsWith('/token')).map((r) => new URLSearchParams(r.body.toString('utf8')))
+  return a.requests
+    .slice(from)
+    .filter((r) => r.url.startsWith('/token'))
+    .map((r) => new URLSearchParams(r.body.toString('utf8')))
 }
 
 async function credentialOf(id: string): Promise<CredentialRecord | undefined> {
@@ -350,7 +444,9 @@ describe('OAuth2 token calls never follow a redirect', () => {
         const code = fresh()
         const back = await hostile('A → B', status, async () => {
           const from = a.requests.length
-          const res = await h.call('GET', `/oauth/callback?state=${encodeURIComponent(state)}&code=${encodeURIComponent(code)}`, { token: null })
+          const res = await h.call('GET', `/oauth/callback?state=${encodeURIComponent(state)}&code=${encodeURIComponent(code)}`, {
+            token: null,
+          })
           // The verifier the runtime made is as secret as the code.
           for (const params of tokenRequestsSince(from)) {
             const verifier = params.get('code_verifier')
@@ -376,7 +472,17 @@ describe('OAuth2 token calls never follow a redirect', () => {
         const refreshToken = fresh()
         await h.store.transaction((tx) => {
           const record = tx.get<ConnectionRecord>('connections', id)!
-          putCredentials(tx, h.keyRing, record, undefined, { values: {}, oauth: { accessToken, refreshToken, expiresAt: Date.parse('2025-01-01T00:00:00Z'), tokenType: 'Bearer', scope: ['read'] } }, '2025-01-01T00:00:00.000Z')
+          putCredentials(
+            tx,
+            h.keyRing,
+            record,
+            undefined,
+            {
+              values: {},
+              oauth: { accessToken, refreshToken, expiresAt: Date.parse('2025-01-01T00:00:00Z'), tokenType: 'Bearer', scope: ['read'] },
+            },
+            '2025-01-01T00:00:00.000Z',
+          )
           tx.put('connections', { ...record, status: 'connected', grantedScopes: ['read'] })
         })
         const res = await hostile('A → B', status, () => h.call('POST', `${connections}/${id}/actions/list`, { body: { inputs: {} } }))
@@ -384,7 +490,9 @@ describe('OAuth2 token calls never follow a redirect', () => {
         expect.soft(res.body?.error?.code).toBe('token_refresh_failed')
         const stored = await credentialOf(id)
         const tokens = stored && openCredentials(h.keyRing, stored).oauth
-        expect.soft(tokens?.accessToken === accessToken && tokens?.refreshToken === refreshToken, 'the stored tokens are the ones from before').toBe(true)
+        expect
+          .soft(tokens?.accessToken === accessToken && tokens?.refreshToken === refreshToken, 'the stored tokens are the ones from before')
+          .toBe(true)
       })
     }
 
@@ -393,7 +501,9 @@ describe('OAuth2 token calls never follow a redirect', () => {
       counted(1)
       it(`client-credentials grant at connect (${auth}), ${status}: refused, not connected`, async () => {
         const id = await addConnection(`hostile-cc-${short}`, { clientId: 'client-hostile' })
-        const res = await hostile('A → B', status, () => h.call('PUT', `${connections}/${id}/credentials`, { body: { values: { clientSecret: fresh() } } }))
+        const res = await hostile('A → B', status, () =>
+          h.call('PUT', `${connections}/${id}/credentials`, { body: { values: { clientSecret: fresh() } } }),
+        )
         expect.soft(res.status, res.text.slice(0, 300)).toBeGreaterThanOrEqual(400)
         expect.soft(res.status).toBeLessThan(600)
         expect.soft(await credentialOf(id), 'a token was stored').toBeUndefined()
@@ -456,7 +566,9 @@ describe('what the runtime said', () => {
     }
     await h.call('GET', connections)
     expect(canaries.length).toBeGreaterThan(60)
-    const answers = h.responses.map((res, i) => [i, revealed(`${res.status}\n${[...res.headers].join('\n')}\n${res.text}`, canaries)] as const).filter(([, found]) => found.length > 0)
+    const answers = h.responses
+      .map((res, i) => [i, revealed(`${res.status}\n${[...res.headers].join('\n')}\n${res.text}`, canaries)] as const)
+      .filter(([, found]) => found.length > 0)
     expect(answers.map(([i, found]) => `answer #${i} (${h.responses[i]!.status}): ${found.join(', ')}`)).toEqual([])
     expect(revealed(h.log.join('\n'), canaries), 'canaries in the log').toEqual([])
   })

@@ -22,19 +22,23 @@ const lowerHex = (text: string) => text.replace(/%[0-9A-F]{2}/g, (hex) => hex.to
 
 /** `\uXXXX` for every UTF-16 unit. */
 export function unicodeEscaped(secret: string, upper: boolean): string {
-  return [...secret].map((char) => {
-    let out = ''
-    for (let i = 0; i < char.length; i++) {
-      const hex = char.charCodeAt(i).toString(16).padStart(4, '0')
-      out += `\\u${upper ? hex.toUpperCase() : hex}`
-    }
-    return out
-  }).join('')
+  return [...secret]
+    .map((char) => {
+      let out = ''
+      for (let i = 0; i < char.length; i++) {
+        const hex = char.charCodeAt(i).toString(16).padStart(4, '0')
+        out += `\\u${upper ? hex.toUpperCase() : hex}`
+      }
+      return out
+    })
+    .join('')
 }
 
 /** Base64 of the secret inside a longer text at each of the 3 byte alignments, as whole encodings. */
 export function embeddedBase64(secret: string, alphabet: 'base64' | 'base64url'): string[] {
-  return [0, 1, 2].map((pad) => Buffer.concat([Buffer.from('xyz'.slice(0, pad + 1)), Buffer.from(secret, 'utf8'), Buffer.from('!tail')]).toString(alphabet))
+  return [0, 1, 2].map((pad) =>
+    Buffer.concat([Buffer.from('xyz'.slice(0, pad + 1)), Buffer.from(secret, 'utf8'), Buffer.from('!tail')]).toString(alphabet),
+  )
 }
 
 /**
@@ -70,7 +74,9 @@ export function spellings(secret: string): Record<string, string> {
 /** One JSON unescaping pass over the `\…` sequences in a text (the text need not be JSON). */
 function jsonUnescape(text: string): string {
   const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' }
-  return text.replace(/\\(u[0-9a-fA-F]{4}|["\\/bfnrt])/g, (_, esc: string) => (esc.length === 5 ? String.fromCharCode(parseInt(esc.slice(1), 16)) : simple[esc]!))
+  return text.replace(/\\(u[0-9a-fA-F]{4}|["\\/bfnrt])/g, (_, esc: string) =>
+    esc.length === 5 ? String.fromCharCode(parseInt(esc.slice(1), 16)) : simple[esc]!,
+  )
 }
 
 /** Percent-decoding that never throws: `%XX` runs become their bytes, read as UTF-8. */
@@ -115,7 +121,8 @@ function byteViews(text: string): string[] {
   }
   const hex: string[] = []
   for (const [run] of text.matchAll(/[0-9a-fA-F]{8,}/g)) {
-    for (const offset of [0, 1]) hex.push(Buffer.from(run.slice(offset, offset + 2 * Math.floor((run.length - offset) / 2)), 'hex').toString('latin1'))
+    for (const offset of [0, 1])
+      hex.push(Buffer.from(run.slice(offset, offset + 2 * Math.floor((run.length - offset) / 2)), 'hex').toString('latin1'))
   }
   return [Buffer.from(text, 'utf8').toString('latin1'), text, base64.join('\n'), hex.join('\n')]
 }

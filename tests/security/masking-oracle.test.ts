@@ -72,22 +72,25 @@ function wrongFor(char: string): string {
 describe('the streaming masker gives no timing oracle', () => {
   it('what push returns has lengths that depend on chunk lengths alone: a right and a wrong guess of a prefix look the same', () => {
     const secretChars = [...'abcdef0123456789/+=<é_-']
-    fc.assert(fc.property(
-      fc.array(fc.constantFrom(...secretChars), { minLength: 8, maxLength: 24 }).map((chars) => chars.join('')),
-      fc.array(fc.constantFrom(...'abxyz .,{}":é/'), { maxLength: 80 }).map((chars) => chars.join('')),
-      fc.array(fc.integer({ min: 1, max: 48 }), { minLength: 1, maxLength: 12 }),
-      fc.nat(),
-      (secret, head, sizes, pick) => {
-        const k = 1 + (pick % (secret.length - 1))
-        const right = head + secret.slice(0, k)
-        const wrong = head + secret.slice(0, k - 1) + wrongFor(secret[k - 1]!)
-        // With no whole secret in either stream nothing is masked, so only what is held back can differ.
-        const forms = Object.values(spellings(secret))
-        fc.pre(!forms.some((form) => right.includes(form) || wrong.includes(form)))
-        count('masker: a right and a wrong prefix guess, random chunks')
-        expect(pushLengths([secret], right, sizes)).toEqual(pushLengths([secret], wrong, sizes))
-      },
-    ), { seed: 20250301, numRuns: 500 })
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...secretChars), { minLength: 8, maxLength: 24 }).map((chars) => chars.join('')),
+        fc.array(fc.constantFrom(...'abxyz .,{}":é/'), { maxLength: 80 }).map((chars) => chars.join('')),
+        fc.array(fc.integer({ min: 1, max: 48 }), { minLength: 1, maxLength: 12 }),
+        fc.nat(),
+        (secret, head, sizes, pick) => {
+          const k = 1 + (pick % (secret.length - 1))
+          const right = head + secret.slice(0, k)
+          const wrong = head + secret.slice(0, k - 1) + wrongFor(secret[k - 1]!)
+          // With no whole secret in either stream nothing is masked, so only what is held back can differ.
+          const forms = Object.values(spellings(secret))
+          fc.pre(!forms.some((form) => right.includes(form) || wrong.includes(form)))
+          count('masker: a right and a wrong prefix guess, random chunks')
+          expect(pushLengths([secret], right, sizes)).toEqual(pushLengths([secret], wrong, sizes))
+        },
+      ),
+      { seed: 20250301, numRuns: 500 },
+    )
   })
 
   it(`for every prefix length of a ${SECRET.length}-character secret, in whole, single-byte and uneven chunks`, () => {
@@ -132,7 +135,9 @@ let upstream: Awaited<ReturnType<typeof startRecorder>>
 /** Lets a waiting `/oracle` or `/split` answer finish. */
 let gate = gateOf()
 /** What the connection test's request is answered with, from the secret the upstream received. */
-let testReply: (secret: string) => { status?: number; headers?: Record<string, string>; body?: unknown } = () => ({ body: { ok: true, login: 'nobody' } })
+let testReply: (secret: string) => { status?: number; headers?: Record<string, string>; body?: unknown } = () => ({
+  body: { ok: true, login: 'nobody' },
+})
 /** What the token endpoint says, from the client secret it received. */
 let tokenReply: (secret: string) => { status?: number; body?: unknown } = () => ({ status: 400, body: { error: 'invalid_client' } })
 
@@ -141,7 +146,9 @@ const answers: Array<{ what: string; status: number; type: string; text: string;
 
 /** Text lines `name: spelling`, one per spelling of the secret. */
 function formsText(secret: string): string {
-  return Object.entries(spellings(secret)).map(([name, form]) => `${name}: ${form}`).join('\n')
+  return Object.entries(spellings(secret))
+    .map(([name, form]) => `${name}: ${form}`)
+    .join('\n')
 }
 
 const echo: Handler = async (seen, res) => {
@@ -149,7 +156,11 @@ const echo: Handler = async (seen, res) => {
   const query = url.searchParams
   const secret = query.get('key') ?? new URLSearchParams(seen.body.toString('utf8')).get('client_secret') ?? ''
   const forms = spellings(secret)
-  const headerForms = Object.fromEntries(Object.entries(forms).filter(([, form]) => /^[\x21-\x7e]+$/.test(form)).map(([name, form]) => [`x-form-${name}`, form]))
+  const headerForms = Object.fromEntries(
+    Object.entries(forms)
+      .filter(([, form]) => /^[\x21-\x7e]+$/.test(form))
+      .map(([name, form]) => [`x-form-${name}`, form]),
+  )
   switch (url.pathname) {
     case '/forms': {
       // Streamed line by line.
@@ -184,7 +195,14 @@ const echo: Handler = async (seen, res) => {
       res.writeHead(200, { 'content-type': 'application/json' })
       return void res.end(`{"id":${secret},"ok":true,"ids":[${secret}],"note":"id ${secret}"}`)
     case '/header-echo':
-      return reply(res, { headers: { 'x-echo': `token ${secret}`, 'x-echo-percent': encodeURIComponent(secret), link: `<https://api.example.test/next?key=${encodeURIComponent(secret)}>; rel="next"` }, body: { ok: true } })
+      return reply(res, {
+        headers: {
+          'x-echo': `token ${secret}`,
+          'x-echo-percent': encodeURIComponent(secret),
+          link: `<https://api.example.test/next?key=${encodeURIComponent(secret)}>; rel="next"`,
+        },
+        body: { ok: true },
+      })
     case '/action/forms':
       return reply(res, {
         headers: {
@@ -218,14 +236,27 @@ const ECHO_KEY = {
   name: 'Echo key',
   baseUrl: '{{baseUrl}}',
   fields: [{ key: 'baseUrl', label: 'Base URL', type: 'url', required: true }],
-  auth: [{
-    type: 'apiKey',
-    id: 'key',
-    fields: [{ key: 'apiKey', label: 'API key', type: 'secret', required: true }],
-    placements: [{ in: 'header', name: 'X-Api-Key', value: '{{apiKey}}' }, { in: 'query', name: 'key', value: '{{apiKey}}' }],
-  }],
+  auth: [
+    {
+      type: 'apiKey',
+      id: 'key',
+      fields: [{ key: 'apiKey', label: 'API key', type: 'secret', required: true }],
+      placements: [
+        { in: 'header', name: 'X-Api-Key', value: '{{apiKey}}' },
+        { in: 'query', name: 'key', value: '{{apiKey}}' },
+      ],
+    },
+  ],
   test: { method: 'GET', path: '/test', label: '{{body.login}}', bodyRules: [{ pointer: '/ok', equals: true }] },
-  actions: [{ key: 'echo', name: 'Echo', method: 'GET', path: '/action/{{input.what}}', input: { type: 'object', required: ['what'], properties: { what: { type: 'string' } } } }],
+  actions: [
+    {
+      key: 'echo',
+      name: 'Echo',
+      method: 'GET',
+      path: '/action/{{input.what}}',
+      input: { type: 'object', required: ['what'], properties: { what: { type: 'string' } } },
+    },
+  ],
 }
 
 /** Client credentials against the echoing upstream's token endpoint. */
@@ -234,21 +265,30 @@ const echoCc = (origin: string) => ({
   name: 'Echo client credentials',
   baseUrl: '{{baseUrl}}',
   fields: [{ key: 'baseUrl', label: 'Base URL', type: 'url', required: true }],
-  auth: [{
-    type: 'oauth2',
-    id: 'machine',
-    grant: 'client_credentials',
-    tokenUrl: `${origin}/token`,
-    clientAuth: 'client_secret_post',
-    fields: [{ key: 'clientId', label: 'Client id', type: 'text', required: true }, { key: 'clientSecret', label: 'Client secret', type: 'secret', required: true }],
-  }],
+  auth: [
+    {
+      type: 'oauth2',
+      id: 'machine',
+      grant: 'client_credentials',
+      tokenUrl: `${origin}/token`,
+      clientAuth: 'client_secret_post',
+      fields: [
+        { key: 'clientId', label: 'Client id', type: 'text', required: true },
+        { key: 'clientSecret', label: 'Client secret', type: 'secret', required: true },
+      ],
+    },
+  ],
 })
 
 /** An API call in-process; a JSON answer that does not parse is recorded, not thrown. */
 async function call(what: string, method: string, path: string, options: { body?: unknown; headers?: Record<string, string> } = {}) {
   const res = await h.app.request(path, {
     method,
-    headers: { authorization: `Bearer ${h.token}`, ...(options.body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers },
+    headers: {
+      authorization: `Bearer ${h.token}`,
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...options.headers,
+    },
     ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
   })
   const text = await res.text()
@@ -304,10 +344,18 @@ async function readAcrossGate(path: string, options: { record: boolean }): Promi
   gate = gateOf()
   const held = gate
   try {
-    const res = await within(Promise.resolve(h.app.request(path, { headers: { authorization: `Bearer ${h.token}` } })), SAFETY_MS, `no answer from ${path}`)
+    const res = await within(
+      Promise.resolve(h.app.request(path, { headers: { authorization: `Bearer ${h.token}` } })),
+      SAFETY_MS,
+      `no answer from ${path}`,
+    )
     if (!res.body) return { before: 0, text: '', status: res.status }
     const reader = res.body.getReader()
-    const first = await within(reader.read(), SAFETY_MS, `the proxy delivered nothing of a ${HEAD.length}-byte chunk until the upstream sent more: a trickling stream would stall`)
+    const first = await within(
+      reader.read(),
+      SAFETY_MS,
+      `the proxy delivered nothing of a ${HEAD.length}-byte chunk until the upstream sent more: a trickling stream would stall`,
+    )
     const parts: Uint8Array[] = first.done ? [] : [first.value]
     const before = first.done ? 0 : first.value.byteLength
     held.open()
@@ -317,7 +365,14 @@ async function readAcrossGate(path: string, options: { record: boolean }): Promi
       parts.push(next.value)
     }
     const text = decoder.decode(Buffer.concat(parts))
-    if (options.record) answers.push({ what: `proxy ${path}`, status: res.status, type: res.headers.get('content-type') ?? '', text, headers: [...res.headers].join('\n') })
+    if (options.record)
+      answers.push({
+        what: `proxy ${path}`,
+        status: res.status,
+        type: res.headers.get('content-type') ?? '',
+        text,
+        headers: [...res.headers].join('\n'),
+      })
     return { before, text, status: res.status }
   } finally {
     held.open()
@@ -333,7 +388,8 @@ describe('no timing oracle through the proxy', () => {
       const wrong = await readAcrossGate(proxy(ids.main, `/oracle?k=${k}&guess=wrong`), { record: false })
       count('proxy: a right and a wrong prefix guess')
       expect(right.status).toBe(200)
-      if (right.before !== wrong.before) differ.push(`k=${k}: ${right.before} bytes before the pause for the right guess, ${wrong.before} for a wrong one`)
+      if (right.before !== wrong.before)
+        differ.push(`k=${k}: ${right.before} bytes before the pause for the right guess, ${wrong.before} for a wrong one`)
     }
     expect(differ).toEqual([])
   }, 120_000)
@@ -342,7 +398,9 @@ describe('no timing oracle through the proxy', () => {
 describe('short secrets are refused, not masked', () => {
   for (const short of ['x', 'ab', 'abcdefg']) {
     it(`connecting with a ${short.length}-character secret: 400, too short`, async () => {
-      const created = await call('create short', 'POST', connections, { body: { connectorId: 'echo-key', name: `short ${short.length}`, values: { baseUrl: upstream.origin, apiKey: short } } })
+      const created = await call('create short', 'POST', connections, {
+        body: { connectorId: 'echo-key', name: `short ${short.length}`, values: { baseUrl: upstream.origin, apiKey: short } },
+      })
       expect(created.status, created.text).toBe(400)
       expect(created.body.error.message).toMatch(/short/i)
       count('short secret: connect or reconnect', 2)
@@ -423,10 +481,12 @@ describe('escaped and encoded spellings of the secret are masked', () => {
     const body = res.body.body ?? {}
     count('action output: spelling as a value, as a key', 2 * Object.keys(FORMS).length)
     count('action output: spelling in a response header or a nested value', 6)
-    for (const [name, value] of Object.entries(body.values ?? {})) expect.soft(revealed(String(value), [SECRET]), `value ${name}`).toEqual([])
+    for (const [name, value] of Object.entries(body.values ?? {}))
+      expect.soft(revealed(String(value), [SECRET]), `value ${name}`).toEqual([])
     for (const key of Object.keys(body.keys ?? {})) expect.soft(revealed(key, [SECRET]), `object key ${body.keys[key]}`).toEqual([])
     expect.soft(revealed(JSON.stringify(body.nested ?? null), [SECRET]), 'nested value').toEqual([])
-    for (const [name, value] of Object.entries(res.body.headers ?? {})) expect.soft(revealed(String(value), [SECRET]), `header ${name}`).toEqual([])
+    for (const [name, value] of Object.entries(res.body.headers ?? {}))
+      expect.soft(revealed(String(value), [SECRET]), `header ${name}`).toEqual([])
     expect(revealed(res.all, [SECRET])).toEqual([])
   })
 
@@ -446,7 +506,8 @@ describe('escaped and encoded spellings of the secret are masked', () => {
     expect(res.parses).toBe(true)
     expect(res.body.response?.excerpt ?? '').toContain('hex-lower: ')
     count('test result: spelling in the excerpt', Object.keys(FORMS).length)
-    for (const line of String(res.body.response?.excerpt ?? '').split('\n')) expect.soft(revealed(line, [SECRET]), line.split(':')[0]).toEqual([])
+    for (const line of String(res.body.response?.excerpt ?? '').split('\n'))
+      expect.soft(revealed(line, [SECRET]), line.split(':')[0]).toEqual([])
     expect(revealed(res.all, [SECRET])).toEqual([])
   })
 
@@ -465,7 +526,7 @@ describe('escaped and encoded spellings of the secret are masked', () => {
     expect(leaks).toEqual([])
   })
 
-  it('in a connection test\'s diagnosis, which quotes the API\'s error', async () => {
+  it("in a connection test's diagnosis, which quotes the API's error", async () => {
     const leaks: string[] = []
     for (const [name, form] of Object.entries(FORMS)) {
       testReply = () => ({ body: { ok: false, error: `denied ${form}` } })
@@ -482,8 +543,13 @@ describe('escaped and encoded spellings of the secret are masked', () => {
     const id = await addConnection('echo-cc', { baseUrl: upstream.origin, clientId: 'client-echo' })
     const leaks: string[] = []
     for (const [name] of Object.entries(FORMS)) {
-      tokenReply = (secret) => ({ status: 401, body: { error: 'invalid_client', error_description: `unknown client secret ${spellings(secret)[name]}` } })
-      const res = await call(`client credentials ${name}`, 'PUT', `${connections}/${id}/credentials`, { body: { values: { clientSecret: SECRET } } })
+      tokenReply = (secret) => ({
+        status: 401,
+        body: { error: 'invalid_client', error_description: `unknown client secret ${spellings(secret)[name]}` },
+      })
+      const res = await call(`client credentials ${name}`, 'PUT', `${connections}/${id}/credentials`, {
+        body: { values: { clientSecret: SECRET } },
+      })
       expect(res.parses).toBe(true)
       expect(res.status, res.text.slice(0, 300)).toBeGreaterThanOrEqual(400)
       // The echo happened: the token endpoint got the client secret and quoted it.
@@ -500,7 +566,9 @@ describe('escaped and encoded spellings of the secret are masked', () => {
     expect.soft(proxied.status).toBe(200)
     expect.soft(proxied.parses, `the proxied JSON parses: ${proxied.text}`).toBe(true)
     expect.soft(revealed(proxied.all, [DIGITS_SECRET]), 'proxy').toEqual([])
-    const action = await call('action number', 'POST', `${connections}/${ids.digits}/actions/echo`, { body: { inputs: { what: 'number' } } })
+    const action = await call('action number', 'POST', `${connections}/${ids.digits}/actions/echo`, {
+      body: { inputs: { what: 'number' } },
+    })
     expect.soft(action.parses, 'the action result parses').toBe(true)
     expect.soft(revealed(action.all, [DIGITS_SECRET]), 'action').toEqual([])
     testReply = (secret) => ({ body: { ok: true, login: Number(secret), id: Number(secret) } })
@@ -521,7 +589,7 @@ describe('object keys', () => {
 })
 
 describe('ranges', () => {
-  it('the proxy does not pass a caller\'s Range or If-Range on, so no response can hold part of a secret', async () => {
+  it("the proxy does not pass a caller's Range or If-Range on, so no response can hold part of a secret", async () => {
     const res = await call('proxy range', 'GET', proxy(ids.main, '/range'), { headers: { range: 'bytes=0-5', 'if-range': '"v1"' } })
     expect(res.status).toBe(200)
     count('proxy: Range and If-Range')
@@ -543,7 +611,12 @@ describe('a header that echoes the secret', () => {
 
 describe('what the runtime said', () => {
   it('every JSON answer parses, and none — nor the log — holds a secret in any spelling', () => {
-    expect.soft(answers.filter((a) => a.type.includes('json') && a.text !== '' && !parses(a.text)).map((a) => `${a.what} (${a.status})`), 'JSON answers that do not parse').toEqual([])
+    expect
+      .soft(
+        answers.filter((a) => a.type.includes('json') && a.text !== '' && !parses(a.text)).map((a) => `${a.what} (${a.status})`),
+        'JSON answers that do not parse',
+      )
+      .toEqual([])
     const leaking = answers.filter((a) => revealed(`${a.headers}\n${a.text}`, ALL_SECRETS).length > 0).map((a) => `${a.what} (${a.status})`)
     expect.soft([...new Set(leaking)], 'answers that reveal a secret').toEqual([])
     expect(revealed(h.log.join('\n'), ALL_SECRETS)).toEqual([])

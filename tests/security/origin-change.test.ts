@@ -36,10 +36,17 @@ afterAll(async () => {
 
 /** A connected connection on `baseUrl` (the field), with a last test and an account label recorded. */
 async function connected(baseUrl: string): Promise<string> {
-  const res = await h.call('POST', connections, { body: { connectorId: lab.id, name: `lab ${++counter}`, values: { baseUrl, token: TOKEN } } })
+  const res = await h.call('POST', connections, {
+    body: { connectorId: lab.id, name: `lab ${++counter}`, values: { baseUrl, token: TOKEN } },
+  })
   expect(res.status, res.text).toBe(201)
   expect(res.body).toMatchObject({ status: 'connected', secrets: { token: { hasValue: true } } })
-  await h.store.update('connections', res.body.id, (c) => c && { ...c, accountLabel: 'octocat', lastTest: { at: '2025-03-01T09:00:00.000Z', ok: true, diagnosis: 'Connected as octocat.' } })
+  await h.store.update(
+    'connections',
+    res.body.id,
+    (c) =>
+      c && { ...c, accountLabel: 'octocat', lastTest: { at: '2025-03-01T09:00:00.000Z', ok: true, diagnosis: 'Connected as octocat.' } },
+  )
   return res.body.id
 }
 
@@ -130,7 +137,8 @@ describe('allowedHosts entries', () => {
   })
 
   it('the schema accepts origin-shaped entries and refuses paths and other schemes', async () => {
-    const validate = async (allowedHosts: string[]) => (await h.call('POST', '/api/connectors/validate', { body: { ...lab, allowedHosts } })).body
+    const validate = async (allowedHosts: string[]) =>
+      (await h.call('POST', '/api/connectors/validate', { body: { ...lab, allowedHosts } })).body
     expect((await validate(['https://*.example.com:8443', 'http://legacy.example.com', '*.atlassian.net'])).valid).toBe(true)
     for (const bad of ['https://acme.example/api', 'ftp://files.example.com', 'api.example.com:0', 'api.*.example.com']) {
       const result = await validate([bad])

@@ -23,7 +23,16 @@ const lab = (origin: string) => ({
   baseUrl: origin,
   auth: [{ type: 'bearer', id: 'token', fields: [{ key: 'token', label: 'API key', type: 'secret', required: true }], token: '{{token}}' }],
   test: { method: 'GET', path: '/me', label: '{{body.login}}' },
-  actions: [{ key: 'echo', name: 'Echo', method: 'POST', path: '/echo', input: { type: 'object', properties: { data: { type: 'object' } } }, body: { data: '{{input.data}}' } }],
+  actions: [
+    {
+      key: 'echo',
+      name: 'Echo',
+      method: 'POST',
+      path: '/echo',
+      input: { type: 'object', properties: { data: { type: 'object' } } },
+      body: { data: '{{input.data}}' },
+    },
+  ],
 })
 
 beforeAll(async () => {
@@ -59,7 +68,14 @@ async function stored(withAudit: boolean): Promise<unknown> {
 }
 
 /** Calls the API and checks the refusal, and that nothing stored changed. */
-async function refused(method: string, path: string, options: CallOptions, status: number, code: string, { audited = false } = {}): Promise<ApiResponse> {
+async function refused(
+  method: string,
+  path: string,
+  options: CallOptions,
+  status: number,
+  code: string,
+  { audited = false } = {},
+): Promise<ApiResponse> {
   const before = await stored(!audited)
   const res = await h.call(method, path, options)
   expect(res.status, res.text.slice(0, 400)).toBe(status)
@@ -68,7 +84,12 @@ async function refused(method: string, path: string, options: CallOptions, statu
   return res
 }
 
-async function connection(name: string, connectorId = 'regress-lab', values: Record<string, string> = { token: TOKEN }, sharing: 'shared' | 'personal' = 'shared'): Promise<string> {
+async function connection(
+  name: string,
+  connectorId = 'regress-lab',
+  values: Record<string, string> = { token: TOKEN },
+  sharing: 'shared' | 'personal' = 'shared',
+): Promise<string> {
   const res = await h.call('POST', connections, { body: { connectorId, name, values, sharing } })
   expect(res.status, res.text).toBe(201)
   return res.body.id
@@ -81,7 +102,14 @@ describe('bodies nested too deeply', () => {
     const id = await connection('deep inputs')
     const seen = upstream.requests.length
     const raw = `{"inputs":{"data":${nested(5000)}}}`
-    const res = await refused('POST', `${connections}/${id}/actions/echo`, { raw, headers: { 'content-type': 'application/json' } }, 400, 'body_too_deep', { audited: true })
+    const res = await refused(
+      'POST',
+      `${connections}/${id}/actions/echo`,
+      { raw, headers: { 'content-type': 'application/json' } },
+      400,
+      'body_too_deep',
+      { audited: true },
+    )
     expect(res.body.error.message).toMatch(/at most 128 levels/)
     expect(res.body.error.message).toContain('inputs')
     expect(upstream.requests.length).toBe(seen)
@@ -113,19 +141,37 @@ describe('a test URL on another origin than the base URL', () => {
   })
 
   it('PATCH of the test URL is refused at once, naming the field', async () => {
-    const res = await refused('PATCH', `${connections}/${id}`, { body: { values: { testUrl: 'https://collector.example/me' } } }, 400, 'test_url_other_origin')
+    const res = await refused(
+      'PATCH',
+      `${connections}/${id}`,
+      { body: { values: { testUrl: 'https://collector.example/me' } } },
+      400,
+      'test_url_other_origin',
+    )
     expect(res.body.error.message).toContain('Test URL')
     expect(res.body.error.message).toContain(upstream.origin)
     expect(res.body.error.details.errors).toEqual([expect.objectContaining({ path: '/values/testUrl' })])
   })
 
   it('PATCH of the base URL that leaves the test URL behind is refused too', async () => {
-    await refused('PATCH', `${connections}/${id}`, { body: { values: { baseUrl: 'https://elsewhere.example/v1' } } }, 400, 'test_url_other_origin')
+    await refused(
+      'PATCH',
+      `${connections}/${id}`,
+      { body: { values: { baseUrl: 'https://elsewhere.example/v1' } } },
+      400,
+      'test_url_other_origin',
+    )
     await refused('PATCH', `${connections}/${id}`, { body: { baseUrl: 'https://elsewhere.example/v1' } }, 400, 'test_url_other_origin')
   })
 
   it('connecting again with an off-origin test URL is refused, and the secret is not echoed', async () => {
-    const res = await refused('PUT', `${connections}/${id}/credentials`, { body: { values: { testUrl: 'https://collector.example/me', token: TOKEN } } }, 400, 'test_url_other_origin')
+    const res = await refused(
+      'PUT',
+      `${connections}/${id}/credentials`,
+      { body: { values: { testUrl: 'https://collector.example/me', token: TOKEN } } },
+      400,
+      'test_url_other_origin',
+    )
     expect(res.text).not.toContain(TOKEN)
   })
 
@@ -209,32 +255,68 @@ describe('secret values', () => {
     ['a C1 control (U+009B)', '\u009b'],
   ])('%s in a secret is refused like a line break', async (_, char) => {
     const value = `regress-${char}-token`
-    const res = await refused('POST', connections, { body: { connectorId: 'regress-lab', name: `sep ${char.charCodeAt(0)}`, values: { token: value } } }, 400, 'invalid_values')
+    const res = await refused(
+      'POST',
+      connections,
+      { body: { connectorId: 'regress-lab', name: `sep ${char.charCodeAt(0)}`, values: { token: value } } },
+      400,
+      'invalid_values',
+    )
     expect(res.body.error.message).toMatch(/line break or control character/)
     expect(res.text).not.toContain(value)
   })
 
   it('a separator in a plain value that goes into a header is refused too', async () => {
-    const res = await refused('POST', connections, {
-      body: { connectorId: 'zendesk', name: 'plain sep', values: { subdomain: 'acme', email: 'ops@acme.test\u2028X-Evil: 1', apiToken: TOKEN } },
-    }, 400, 'invalid_values')
+    const res = await refused(
+      'POST',
+      connections,
+      {
+        body: {
+          connectorId: 'zendesk',
+          name: 'plain sep',
+          values: { subdomain: 'acme', email: 'ops@acme.test\u2028X-Evil: 1', apiToken: TOKEN },
+        },
+      },
+      400,
+      'invalid_values',
+    )
     expect(res.body.error.details.errors.map((e: { path: string }) => e.path)).toEqual(['/values/email'])
   })
 
   it(`a secret shorter than ${MIN_SECRET_LENGTH} characters is refused when entered, with a message that says why`, async () => {
     expect(MIN_SECRET_LENGTH).toBe(8)
     const short = 'X'.repeat(MIN_SECRET_LENGTH - 1)
-    const create = await refused('POST', connections, { body: { connectorId: 'regress-lab', name: 'short', values: { token: short } } }, 400, 'invalid_values')
+    const create = await refused(
+      'POST',
+      connections,
+      { body: { connectorId: 'regress-lab', name: 'short', values: { token: short } } },
+      400,
+      'invalid_values',
+    )
     expect(create.body.error.details.errors).toEqual([expect.objectContaining({ path: '/values/token' })])
     expect(create.body.error.message).toContain('API key is too short: secrets must be at least 8 characters')
     expect(create.body.error.message).toContain("Freshdesk's `X` belongs in the connector")
 
     const id = await connection('reconnect short')
     await refused('PUT', `${connections}/${id}/credentials`, { body: { values: { token: 'x' } } }, 400, 'invalid_values')
-    await refused('POST', '/api/connectors/test', { body: { connector: lab(upstream.origin), values: { token: 'abc' } } }, 400, 'invalid_values')
+    await refused(
+      'POST',
+      '/api/connectors/test',
+      { body: { connector: lab(upstream.origin), values: { token: 'abc' } } },
+      400,
+      'invalid_values',
+    )
     // Counted in characters, not bytes or UTF-16 units: 7 emoji are 7 characters.
-    await refused('POST', connections, { body: { connectorId: 'regress-lab', name: 'emoji', values: { token: '🔑'.repeat(7) } } }, 400, 'invalid_values')
-    expect((await h.call('POST', connections, { body: { connectorId: 'regress-lab', name: 'eight', values: { token: 'X'.repeat(8) } } })).status).toBe(201)
+    await refused(
+      'POST',
+      connections,
+      { body: { connectorId: 'regress-lab', name: 'emoji', values: { token: '🔑'.repeat(7) } } },
+      400,
+      'invalid_values',
+    )
+    expect(
+      (await h.call('POST', connections, { body: { connectorId: 'regress-lab', name: 'eight', values: { token: 'X'.repeat(8) } } })).status,
+    ).toBe(201)
   })
 
   it('an empty optional secret stays allowed', async () => {

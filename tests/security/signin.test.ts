@@ -23,7 +23,7 @@ function post(headers: Record<string, string>, body: string, options: Omit<CallO
 const json = { 'content-type': 'application/json' }
 
 describe('the printed sign-in link', () => {
-  it('sets no cookie: it moves the token into the fragment of the designer\'s sign-in page', async () => {
+  it("sets no cookie: it moves the token into the fragment of the designer's sign-in page", async () => {
     const res = await h.call('GET', `/signin?token=${h.token}`, { token: null })
     expect(res.status).toBe(303)
     expect(res.headers.get('location')).toBe(`/#/signin?token=${h.token}`)
@@ -41,7 +41,7 @@ describe('the printed sign-in link', () => {
 describe('POST /api/session', () => {
   const body = () => JSON.stringify({ token: h.token })
 
-  it('from the runtime\'s own page sets an HttpOnly session cookie and names the user', async () => {
+  it("from the runtime's own page sets an HttpOnly session cookie and names the user", async () => {
     for (const origin of [PUBLIC_URL, 'http://localhost']) {
       const res = await post({ ...json, origin, 'sec-fetch-site': 'same-origin' }, body())
       expect(res.status, res.text).toBe(200)
@@ -56,7 +56,7 @@ describe('POST /api/session', () => {
   })
 
   it.each([
-    ['another site\'s fetch', { ...json, origin: 'https://evil.example' }],
+    ["another site's fetch", { ...json, origin: 'https://evil.example' }],
     ['another site that lies about nothing but sends Sec-Fetch-Site', { ...json, origin: PUBLIC_URL, 'sec-fetch-site': 'cross-site' }],
     ['a same-site but cross-origin page', { ...json, origin: 'http://localhost:9999', 'sec-fetch-site': 'same-site' }],
     ['a request without Origin', { ...json }],

@@ -36,14 +36,28 @@ const REPORTED: Hostile[] = [
  */
 function generate(): Hostile[] {
   const atoms: Array<[string, string]> = [
-    ['a', 'a'], ['\\w', 'a'], ['.', 'a'], ['[a-z]', 'a'], ['\\p{L}', 'é'], ['\\p{Ll}', 'a'], ['[\\s\\S]', 'a'], ['\\d', '1'],
-    ['\\S', 'a'], ['[^!]', 'a'], ['(?:a|a)', 'a'], ['(?:a|aa)', 'a'], ['(?:\\w|\\d)', '1'], ['[\\p{L}\\d]', 'a'],
+    ['a', 'a'],
+    ['\\w', 'a'],
+    ['.', 'a'],
+    ['[a-z]', 'a'],
+    ['\\p{L}', 'é'],
+    ['\\p{Ll}', 'a'],
+    ['[\\s\\S]', 'a'],
+    ['\\d', '1'],
+    ['\\S', 'a'],
+    ['[^!]', 'a'],
+    ['(?:a|a)', 'a'],
+    ['(?:a|aa)', 'a'],
+    ['(?:\\w|\\d)', '1'],
+    ['[\\p{L}\\d]', 'a'],
   ]
   const tails = ['$', 'x', '\\d$', '']
   const out: Hostile[] = []
   atoms.forEach(([atom, pump], i) => {
     ;['+', '*', '{1,9}', '{2,}'].forEach((inner, j) => {
-      ;['+', '*', '{2,}'].forEach((outer, k) => out.push({ pattern: `(${atom}${inner})${outer}${tails[(i + j + k) % tails.length]}`, pump }))
+      ;['+', '*', '{2,}'].forEach((outer, k) =>
+        out.push({ pattern: `(${atom}${inner})${outer}${tails[(i + j + k) % tails.length]}`, pump }),
+      )
     })
     for (const q of ['+', '*']) out.push({ pattern: `${atom}${q}${atom}${q}${atom}${q}$`, pump })
     out.push({ pattern: `((${atom}+)*)+$`, pump })
@@ -57,7 +71,12 @@ function generate(): Hostile[] {
     out.push({ pattern: `(${atom}{1,30}){1,50}`, pump })
   })
   for (const n of [3, 5, 20]) out.push({ pattern: `(.*a){${n}}`, pump: 'a' })
-  out.push({ pattern: '(a|a)*', pump: 'a' }, { pattern: '(a+)+', pump: 'a' }, { pattern: '(\\w+\\s?)*$', pump: 'a' }, { pattern: '(?<x>\\w+)\\k<x>$', pump: 'a' })
+  out.push(
+    { pattern: '(a|a)*', pump: 'a' },
+    { pattern: '(a+)+', pump: 'a' },
+    { pattern: '(\\w+\\s?)*$', pump: 'a' },
+    { pattern: '(?<x>\\w+)\\k<x>$', pump: 'a' },
+  )
   return out
 }
 
@@ -105,7 +124,7 @@ describe('the pattern engine', () => {
 })
 
 describe('hostile patterns and values through every path', () => {
-  it('answer in linear time, with the validator\'s error for what RE2 refuses, while /api/health stays responsive', async () => {
+  it("answer in linear time, with the validator's error for what RE2 refuses, while /api/health stays responsive", async () => {
     // The baseline is the same traffic with short values: what /api/health takes while this process is busy.
     const calm = await underProbe(() => drive('calm', () => 'ab'))
     const hostile = await underProbe(() => drive('hostile', attack))
@@ -137,7 +156,9 @@ describe('hostile patterns and values through every path', () => {
       // The key is the value: where the key matches, so does the value; what counts is the time taken.
       expect(validate({ [value]: value }), x.pattern).toBe(true)
     }
-    const res = await h.call('POST', '/api/connectors', { body: connector('stall-pp', [], { patternProperties: { '(a+)+$': { type: 'string' } } }) })
+    const res = await h.call('POST', '/api/connectors', {
+      body: connector('stall-pp', [], { patternProperties: { '(a+)+$': { type: 'string' } } }),
+    })
     expect(res.status).toBe(400)
   })
 })
@@ -165,7 +186,10 @@ async function underProbe<T>(work: () => Promise<T>): Promise<{ result: T; laten
 }
 
 /** Every path, for every pattern of the corpus; answers counted by path and status, and the slowest one's time. */
-async function drive(run: string, value: (h: Hostile, length: number) => string): Promise<{ counts: Record<string, number>; slowestMs: number }> {
+async function drive(
+  run: string,
+  value: (h: Hostile, length: number) => string,
+): Promise<{ counts: Record<string, number>; slowestMs: number }> {
   const counts: Record<string, number> = {}
   // In-process requests that do no I/O resolve as microtasks and would starve the probe's timers; a
   // request from a socket starts in a task of its own, so each one here does too.
@@ -178,15 +202,24 @@ async function drive(run: string, value: (h: Hostile, length: number) => string)
   }
   let slowest = 0
   const count = (what: string, res: ApiResponse) => void (counts[`${what} ${res.status}`] = (counts[`${what} ${res.status}`] ?? 0) + 1)
-  const paths = (res: ApiResponse, keyword: string) => res.body.error.details.errors.filter((e: { keyword: string }) => e.keyword === keyword).map((e: { path: string }) => e.path).sort()
+  const paths = (res: ApiResponse, keyword: string) =>
+    res.body.error.details.errors
+      .filter((e: { keyword: string }) => e.keyword === keyword)
+      .map((e: { path: string }) => e.path)
+      .sort()
   for (const [b, batch] of batches(refused).entries()) {
     // Every pattern is refused where it is written, in the field and in the action input alike.
     const where = batch.flatMap((_, k) => [`/fields/${k}/pattern`, `/actions/0/input/properties/q${k}/pattern`]).sort()
-    const draft = connector(`stall-${run}-r${b}`, batch.map((x) => ({ ...x, default: value(x, INPUT_LENGTH) })))
+    const draft = connector(
+      `stall-${run}-r${b}`,
+      batch.map((x) => ({ ...x, default: value(x, INPUT_LENGTH) })),
+    )
     const validated = await call('POST', '/api/connectors/validate', { body: draft })
     count('validate (refused)', validated)
     expect(validated.status).toBe(200)
-    expect(validated.body.errors.map((e: { path: string; keyword: string }) => `${e.path} ${e.keyword}`).sort()).toEqual(where.map((p) => `${p} regexUnsupported`))
+    expect(validated.body.errors.map((e: { path: string; keyword: string }) => `${e.path} ${e.keyword}`).sort()).toEqual(
+      where.map((p) => `${p} regexUnsupported`),
+    )
     const values = Object.fromEntries(batch.map((x, k) => [`f${k}`, value(x, FIELD_LENGTH)]))
     const tested = await call('POST', '/api/connectors/test', { body: { connector: draft, values: { token: TOKEN, ...values } } })
     count('draft test (refused)', tested)
@@ -206,16 +239,27 @@ async function drive(run: string, value: (h: Hostile, length: number) => string)
       if (misses.length === 0) return expect(res.status, res.text).toBeLessThan(300)
       expect([res.status, res.body.error.code, paths(res, 'fieldValue')], res.text).toEqual([400, 'invalid_values', misses])
     }
-    const withDefaults = connector(`${id}-v`, batch.map((x) => ({ ...x, default: value(x, INPUT_LENGTH) })))
+    const withDefaults = connector(
+      `${id}-v`,
+      batch.map((x) => ({ ...x, default: value(x, INPUT_LENGTH) })),
+    )
     const validated = await call('POST', '/api/connectors/validate', { body: withDefaults })
     count('validate', validated)
-    const badDefaults = batch.flatMap((x, k) => (matchesWhole(x.pattern, value(x, INPUT_LENGTH)) ? [] : [`/fields/${k}/default defaultPattern`]))
+    const badDefaults = batch.flatMap((x, k) =>
+      matchesWhole(x.pattern, value(x, INPUT_LENGTH)) ? [] : [`/fields/${k}/default defaultPattern`],
+    )
     expect(validated.body.errors.map((e: { path: string; keyword: string }) => `${e.path} ${e.keyword}`).sort()).toEqual(badDefaults.sort())
     const definition = connector(id, batch)
-    expectFieldChecks(await call('POST', '/api/connectors/test', { body: { connector: definition, values: { token: TOKEN, ...fieldValues } } }), 'draft test')
+    expectFieldChecks(
+      await call('POST', '/api/connectors/test', { body: { connector: definition, values: { token: TOKEN, ...fieldValues } } }),
+      'draft test',
+    )
     const saved = await call('POST', '/api/connectors', { body: definition })
     expect(saved.status, saved.text).toBe(201)
-    expectFieldChecks(await call('POST', '/api/apps/default/connections', { body: { connectorId: id, name: 'hostile', values: fieldValues } }), 'create connection')
+    expectFieldChecks(
+      await call('POST', '/api/apps/default/connections', { body: { connectorId: id, name: 'hostile', values: fieldValues } }),
+      'create connection',
+    )
     const made = await call('POST', '/api/apps/default/connections', { body: { connectorId: id, name: 'plain' } })
     expect(made.status, made.text).toBe(201)
     const at = `/api/apps/default/connections/${made.body.id}`
@@ -244,13 +288,28 @@ function connector(id: string, patterns: Array<Hostile & { default?: string }>, 
     id,
     name: `Stall ${id}`,
     baseUrl: upstream.origin,
-    fields: patterns.map((x, k) => ({ key: `f${k}`, label: `Field ${k}`, type: 'text', pattern: x.pattern, ...(x.default === undefined ? {} : { default: x.default }) })),
+    fields: patterns.map((x, k) => ({
+      key: `f${k}`,
+      label: `Field ${k}`,
+      type: 'text',
+      pattern: x.pattern,
+      ...(x.default === undefined ? {} : { default: x.default }),
+    })),
     auth: [{ type: 'bearer', id: 'token', fields: [{ key: 'token', label: 'Token', type: 'secret', required: true }], token: '{{token}}' }],
     test: { method: 'GET', path: '/me', successStatus: [200] },
-    actions: [{
-      key: 'run', name: 'Run', method: 'POST', path: '/run',
-      body: Object.fromEntries(patterns.map((_, k) => [`q${k}`, `{{input.q${k}}}`])),
-      input: { type: 'object', properties: Object.fromEntries(patterns.map((x, k) => [`q${k}`, { type: 'string', pattern: x.pattern }])), ...extraInput },
-    }],
+    actions: [
+      {
+        key: 'run',
+        name: 'Run',
+        method: 'POST',
+        path: '/run',
+        body: Object.fromEntries(patterns.map((_, k) => [`q${k}`, `{{input.q${k}}}`])),
+        input: {
+          type: 'object',
+          properties: Object.fromEntries(patterns.map((x, k) => [`q${k}`, { type: 'string', pattern: x.pattern }])),
+          ...extraInput,
+        },
+      },
+    ],
   }
 }

@@ -59,7 +59,14 @@ function recording(scheme: 'http' | 'https', requests: Received[], current: () =
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
-      const seen: Received = { scheme, method: req.method ?? '', url: req.url ?? '', headers: req.headers, rawHeaders: req.rawHeaders, body: Buffer.concat(chunks) }
+      const seen: Received = {
+        scheme,
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        rawHeaders: req.rawHeaders,
+        body: Buffer.concat(chunks),
+      }
       requests.push(seen)
       Promise.resolve(current()(seen, res)).catch((error: unknown) => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' })
@@ -86,10 +93,11 @@ function tracked(server: net.Server): Set<net.Socket> {
 }
 
 function closer(server: net.Server, sockets: Set<net.Socket>): () => Promise<void> {
-  return () => new Promise<void>((done) => {
-    for (const socket of sockets) socket.destroy()
-    server.close(() => done())
-  })
+  return () =>
+    new Promise<void>((done) => {
+      for (const socket of sockets) socket.destroy()
+      server.close(() => done())
+    })
 }
 
 /**
@@ -125,7 +133,10 @@ export async function startDualRecorder(
   let onHttps = handlers.https
   const onHttp = handlers.http
   const requests: Received[] = []
-  const secure = https.createServer({ key: pair.key, cert: pair.cert }, recording('https', requests, () => onHttps))
+  const secure = https.createServer(
+    { key: pair.key, cert: pair.cert },
+    recording('https', requests, () => onHttps),
+  )
   const plain = http.createServer(recording('http', requests, () => onHttp))
   // Each connection goes to one of the two servers by its first byte: 0x16 starts a TLS handshake record.
   const front = net.createServer((socket) => {
@@ -156,11 +167,29 @@ export async function startDualRecorder(
 export function makeCertificate(name: string): { key: string; cert: string } | undefined {
   const dir = mkdtempSync(join(tmpdir(), 'sb-security-tls-'))
   try {
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-      '-subj', `/CN=${name}`, '-addext', `subjectAltName=DNS:${name}`,
-      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-    ], { stdio: 'ignore' })
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        `/CN=${name}`,
+        '-addext',
+        `subjectAltName=DNS:${name}`,
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    )
     return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') }
   } catch {
     return undefined

@@ -61,7 +61,10 @@ describe.skipIf(process.platform === 'win32')('data directory modes', () => {
   it('a directory every user may write to (like /tmp) is refused and left as it is', async () => {
     const dir = await tempDir()
     await chmod(dir, 0o1777)
-    const error = await createLowdbStore({ dir, backupIntervalMs: 0, log: recordingLog() }).then(() => undefined, (e: unknown) => e)
+    const error = await createLowdbStore({ dir, backupIntervalMs: 0, log: recordingLog() }).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
     expect(error).toMatchObject({ code: 'shared_data_dir' })
     expect((error as Error).message).toContain('mode 1777')
     expect((error as Error).message).toContain('a directory of its own')

@@ -118,11 +118,15 @@ test('subscribe reports every committed change, and nothing that did not happen'
     await tx.put('users', { id: 'u1' })
     await tx.delete('apps', 'a1')
   })
-  await store.transaction(async (tx) => {
-    await tx.put('users', { id: 'u2' })
-    throw new Error('rolled back')
-  }).catch(() => {})
-  await expect(store.insert('apps', { id: 'a2' }).then(() => store.insert('apps', { id: 'a2' }))).rejects.toMatchObject({ code: 'conflict' })
+  await store
+    .transaction(async (tx) => {
+      await tx.put('users', { id: 'u2' })
+      throw new Error('rolled back')
+    })
+    .catch(() => {})
+  await expect(store.insert('apps', { id: 'a2' }).then(() => store.insert('apps', { id: 'a2' }))).rejects.toMatchObject({
+    code: 'conflict',
+  })
   stop()
   await store.delete('apps', 'a2')
   expect(seen).toEqual([

@@ -197,9 +197,10 @@ test('a transaction object used after its end, or a call it did not wait for, fa
 test('a relaxed write is visible at once and durable after the next group commit', async () => {
   const { dir, store } = await open()
   const { readFile } = await import('node:fs/promises')
-  const onDisk = async () => JSON.parse(await readFile(`${dir}/store.json`, 'utf8').catch(() => '{"collections":{}}')) as {
-    collections: Record<string, Record<string, { at?: number }> | undefined>
-  }
+  const onDisk = async () =>
+    JSON.parse(await readFile(`${dir}/store.json`, 'utf8').catch(() => '{"collections":{}}')) as {
+      collections: Record<string, Record<string, { at?: number }> | undefined>
+    }
   await store.put('runs', { id: 'r1', at: 1 }, { durability: 'relaxed' })
   // Readers see it as soon as the call resolves.
   expect(await store.get('runs', 'r1')).toEqual({ id: 'r1', at: 1 })

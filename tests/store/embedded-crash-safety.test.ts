@@ -26,7 +26,10 @@ async function expectAcknowledgedWritesPresent(dir: string, trials: string[], ac
       const audit = await store.find<{ id: string; seq: number }, 'audit'>('audit', 'byApp', { equals: [trial] })
       const pairs = new Map<number, number>()
       for (const a of audit) pairs.set(a.seq, (pairs.get(a.seq) ?? 0) + 1)
-      expect([...pairs.values()].every((n) => n === 2), `a transaction of ${trial} was half applied`).toBe(true)
+      expect(
+        [...pairs.values()].every((n) => n === 2),
+        `a transaction of ${trial} was half applied`,
+      ).toBe(true)
       for (const seq of pairs.keys()) present.add(`${trial}-w${seq}`)
       const counter = await store.get<{ id: string; seen: number[] }>('meta', `counter-${trial}`)
       for (const n of counter?.seen ?? []) present.add(`${trial}-w${n}`)

@@ -159,7 +159,8 @@ test('a failed write is reported to those who wait, logged for relaxed writes, a
   expect(failures()).toBe(2)
   // Once the disk is fixed, the retry writes everything that stayed in memory, with nobody asking.
   await rm(join(dir, 'store.json'), { recursive: true })
-  const onDisk = async () => JSON.parse(await readFile(join(dir, 'store.json'), 'utf8').catch(() => '{}')) as { collections?: { meta?: object } }
+  const onDisk = async () =>
+    JSON.parse(await readFile(join(dir, 'store.json'), 'utf8').catch(() => '{}')) as { collections?: { meta?: object } }
   for (let i = 0; i < 300 && !(await onDisk()).collections?.meta; i++) await new Promise((done) => setTimeout(done, 20))
   expect(Object.keys((await onDisk()).collections!.meta!).sort()).toEqual(['before', 'durable', 'relaxed'])
   await store.close()

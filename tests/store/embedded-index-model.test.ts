@@ -24,8 +24,7 @@ const appRecord = fc.record({
   id: fc.integer({ min: 0, max: 3999 }).map((n) => `r${n}`),
   members: fc.array(fc.oneof(fc.record({ userId: fc.constantFrom('u0', 'u1', 'u2', 'u3') }), fc.constant({ role: 'x' })), { maxLength: 4 }),
 })
-const bound = (values: fc.Arbitrary<IndexValue>) =>
-  fc.record({ gt: values, gte: values, lt: values, lte: values }, { requiredKeys: [] })
+const bound = (values: fc.Arbitrary<IndexValue>) => fc.record({ gt: values, gte: values, lt: values, lte: values }, { requiredKeys: [] })
 const query = (prefixes: fc.Arbitrary<IndexValue[]>, next: fc.Arbitrary<IndexValue>): fc.Arbitrary<IndexQuery> =>
   fc.record(
     {
@@ -42,7 +41,10 @@ const auditQuery = fc.oneof(
   query(fc.constantFrom(['a', 'c0'], ['b', 'c2']), fc.integer({ min: -1, max: 41 })),
   fc.record({ equals: fc.constantFrom(['a', 'c1', 7], ['b', 'c0', 0]) }),
 )
-const appQuery = fc.oneof(query(fc.constant([]), fc.constantFrom('u0', 'u1', 'u2', 'u3', 'u4')), fc.record({ equals: fc.constantFrom(['u1'], ['u3']) }))
+const appQuery = fc.oneof(
+  query(fc.constant([]), fc.constantFrom('u0', 'u1', 'u2', 'u3', 'u4')),
+  fc.record({ equals: fc.constantFrom(['u1'], ['u3']) }),
+)
 
 function partsAt(record: StoreRecord, field: string): Part[] {
   const scalar = (v: unknown): v is IndexValue => ['string', 'number', 'boolean'].includes(typeof v)
@@ -94,7 +96,8 @@ function model(records: Iterable<StoreRecord>, fields: string[], q: IndexQuery):
 }
 
 async function check(store: Store, kept: Map<string, StoreRecord>, collection: 'audit' | 'apps', q: IndexQuery): Promise<void> {
-  const [index, fields] = collection === 'audit' ? (['byConnection', ['appId', 'connectionId', 'seq']] as const) : (['byMember', ['members[].userId']] as const)
+  const [index, fields] =
+    collection === 'audit' ? (['byConnection', ['appId', 'connectionId', 'seq']] as const) : (['byMember', ['members[].userId']] as const)
   const expected = model(kept.values(), [...fields], q)
   const found = (await store.find(collection, index as never, q)).map((r) => r.id)
   expect(found, JSON.stringify(q)).toEqual(expected)
@@ -113,7 +116,13 @@ test('find and count agree with a full scan, through inserts, replacements and d
       fc.array(auditRecord, { maxLength: 2500, size: 'max' }),
       fc.array(appRecord, { maxLength: 1500, size: 'max' }),
       fc.array(op, { maxLength: 60, size: 'max' }),
-      fc.array(fc.oneof(auditQuery.map((q) => ['audit', q] as const), appQuery.map((q) => ['apps', q] as const)), { minLength: 5, maxLength: 20, size: 'max' }),
+      fc.array(
+        fc.oneof(
+          auditQuery.map((q) => ['audit', q] as const),
+          appQuery.map((q) => ['apps', q] as const),
+        ),
+        { minLength: 5, maxLength: 20, size: 'max' },
+      ),
       async (audit, apps, ops, queries) => {
         const dir = await tempDir()
         const store = await createEmbeddedStore({ dir, log: () => {} })
@@ -152,26 +161,39 @@ test('find and count agree with a full scan, through inserts, replacements and d
 test('the sorted list keeps order and counts through thousands of inserts and removals', () => {
   const compare = (a: number, b: number) => a - b
   fc.assert(
-    fc.property(fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 5000 })), { maxLength: 8000, size: 'max' }), fc.integer({ min: 0, max: 5000 }), (steps, pivot) => {
-      const list = SortedList.from([], compare)
-      const model = new Set<number>()
-      for (const [add, n] of steps) {
-        if (add && !model.has(n)) {
-          list.insert(n)
-          model.add(n)
-        } else if (!add) expect(list.remove(n)).toBe(model.delete(n))
-      }
-      const sorted = [...model].sort(compare)
-      const forward: number[] = []
-      list.forward(list.seek(() => true), list.end(), (n) => forward.push(n) > 0)
-      expect(forward).toEqual(sorted)
-      const from = list.seek((n) => n >= pivot)
-      const backward: number[] = []
-      list.backward(from, list.end(), (n) => backward.push(n) > 0)
-      expect(backward).toEqual(sorted.filter((n) => n >= pivot).reverse())
-      expect(list.distance(list.seek(() => true), from)).toBe(sorted.filter((n) => n < pivot).length)
-      expect(list.size).toBe(model.size)
-    }),
+    fc.property(
+      fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 5000 })), { maxLength: 8000, size: 'max' }),
+      fc.integer({ min: 0, max: 5000 }),
+      (steps, pivot) => {
+        const list = SortedList.from([], compare)
+        const model = new Set<number>()
+        for (const [add, n] of steps) {
+          if (add && !model.has(n)) {
+            list.insert(n)
+            model.add(n)
+          } else if (!add) expect(list.remove(n)).toBe(model.delete(n))
+        }
+        const sorted = [...model].sort(compare)
+        const forward: number[] = []
+        list.forward(
+          list.seek(() => true),
+          list.end(),
+          (n) => forward.push(n) > 0,
+        )
+        expect(forward).toEqual(sorted)
+        const from = list.seek((n) => n >= pivot)
+        const backward: number[] = []
+        list.backward(from, list.end(), (n) => backward.push(n) > 0)
+        expect(backward).toEqual(sorted.filter((n) => n >= pivot).reverse())
+        expect(
+          list.distance(
+            list.seek(() => true),
+            from,
+          ),
+        ).toBe(sorted.filter((n) => n < pivot).length)
+        expect(list.size).toBe(model.size)
+      },
+    ),
     { numRuns: 60 },
   )
 })
@@ -191,15 +213,20 @@ test('encoded index keys sort as their values do: numbers of any sign and size, 
     return (a as string) < (b as string) ? -1 : 1
   }
   fc.assert(
-    fc.property(fc.array(fc.tuple(fc.tuple(part, part), fc.string({ unit: fc.constantFrom('\u0000', '\u0001', 'x'), maxLength: 3 })), { maxLength: 40 }), (rows) => {
-      const byKey = rows.map(([values, id]) => ({ values, id, key: `${encodeValues(values)}\u0000${id.replace(/[\u0000\u0001]/g, '')}` }))
-      const sortedByKey = [...byKey].sort((a, b) => compareKeys(a.key, b.key)).map((r) => r.values)
-      const sortedByReference = [...byKey]
-        .sort((a, b) => reference(a.values[0], b.values[0]) || reference(a.values[1], b.values[1]) || compareKeys(a.key, b.key))
-        .map((r) => r.values)
-      expect(sortedByKey.map((v) => v.map(String))).toEqual(sortedByReference.map((v) => v.map(String)))
-      for (const { key, id } of byKey) expect(idOf(key)).toBe(id.replace(/[\u0000\u0001]/g, ''))
-    }),
+    fc.property(
+      fc.array(fc.tuple(fc.tuple(part, part), fc.string({ unit: fc.constantFrom('\u0000', '\u0001', 'x'), maxLength: 3 })), {
+        maxLength: 40,
+      }),
+      (rows) => {
+        const byKey = rows.map(([values, id]) => ({ values, id, key: `${encodeValues(values)}\u0000${id.replace(/[\u0000\u0001]/g, '')}` }))
+        const sortedByKey = [...byKey].sort((a, b) => compareKeys(a.key, b.key)).map((r) => r.values)
+        const sortedByReference = [...byKey]
+          .sort((a, b) => reference(a.values[0], b.values[0]) || reference(a.values[1], b.values[1]) || compareKeys(a.key, b.key))
+          .map((r) => r.values)
+        expect(sortedByKey.map((v) => v.map(String))).toEqual(sortedByReference.map((v) => v.map(String)))
+        for (const { key, id } of byKey) expect(idOf(key)).toBe(id.replace(/[\u0000\u0001]/g, ''))
+      },
+    ),
     { numRuns: 300 },
   )
 })

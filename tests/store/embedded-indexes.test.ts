@@ -16,7 +16,12 @@ const ids = (records: StoreRecord[]) => records.map((r) => r.id)
 async function seedAudit(store: Store): Promise<void> {
   const order = Array.from({ length: 30 }, (_, i) => (i * 7) % 30)
   for (const i of order) {
-    await store.insert('audit', { id: `e${String(i + 1).padStart(2, '0')}`, appId: i % 2 ? 'app_b' : 'app_a', connectionId: `c${i % 3}`, seq: i + 1 })
+    await store.insert('audit', {
+      id: `e${String(i + 1).padStart(2, '0')}`,
+      appId: i % 2 ? 'app_b' : 'app_a',
+      connectionId: `c${i % 3}`,
+      seq: i + 1,
+    })
   }
 }
 
@@ -70,7 +75,13 @@ test('indexes follow every write: update, put, delete, transaction', async () =>
 
 test('an array path indexes every element; a record comes once however many elements match', async () => {
   const { store } = await open()
-  await store.insert('apps', { id: 'app_1', members: [{ userId: 'u1', role: 'admin' }, { userId: 'u2', role: 'member' }] })
+  await store.insert('apps', {
+    id: 'app_1',
+    members: [
+      { userId: 'u1', role: 'admin' },
+      { userId: 'u2', role: 'member' },
+    ],
+  })
   await store.insert('apps', { id: 'app_2', members: [{ userId: 'u2' }, { userId: 'u2' }, { role: 'no user' }, 'junk'] })
   await store.insert('apps', { id: 'app_3', members: [] })
   await store.insert('apps', { id: 'app_4' })
@@ -144,7 +155,9 @@ test('unique indexes: a taken value is a 409 for insert, put, update and transac
   await store.insert('connections', { id: 'c2', appId: 'a', connectorId: 'jira', nameKey: 'work' })
   await store.insert('connections', { id: 'c3', appId: 'a', connectorId: 'jira' })
   await store.insert('connections', { id: 'c4', appId: 'a', connectorId: 'jira' })
-  await expect(store.insert('connections', { id: 'c5', appId: 'a', connectorId: 'github', nameKey: 'work' })).rejects.toMatchObject(conflict)
+  await expect(store.insert('connections', { id: 'c5', appId: 'a', connectorId: 'github', nameKey: 'work' })).rejects.toMatchObject(
+    conflict,
+  )
   await store.close()
 })
 
@@ -206,7 +219,10 @@ test('indexes are rebuilt when the store opens again', async () => {
   await store.insert('users', { id: 'u1', email: 'ada@example.com', createdAt: '2025-01-01' })
   await store.close()
   const reopened = await createEmbeddedStore({ dir, log: () => {} })
-  expect(ids(await reopened.find('audit', 'byConnection', { equals: ['app_b', 'c1'], range: { gte: 20 }, order: 'desc' }))).toEqual(['e26', 'e20'])
+  expect(ids(await reopened.find('audit', 'byConnection', { equals: ['app_b', 'c1'], range: { gte: 20 }, order: 'desc' }))).toEqual([
+    'e26',
+    'e20',
+  ])
   expect(ids(await reopened.find('apps', 'byMember', { equals: ['u2'] }))).toEqual(['app_1'])
   await expect(reopened.insert('users', { id: 'u2', email: 'ada@example.com' })).rejects.toMatchObject({ code: 'conflict' })
   expect(await reopened.count('users', 'byCreated', { equals: [] })).toBe(1)
@@ -222,6 +238,9 @@ test('ids and values holding the characters index keys are built with are found 
   for (const [i, text] of odd.entries()) {
     expect(ids(await store.find('credentials', 'byConnection', { equals: [text] }))).toEqual([`k${text}x${i}`])
   }
-  expect(ids(await store.find('credentials', 'byConnection', { equals: [], range: { gt: 'a', lt: 'a\u0001' } }))).toEqual(['ka\u0000x3', 'ka\u0000bx0'])
+  expect(ids(await store.find('credentials', 'byConnection', { equals: [], range: { gt: 'a', lt: 'a\u0001' } }))).toEqual([
+    'ka\u0000x3',
+    'ka\u0000bx0',
+  ])
   await store.close()
 })

@@ -53,7 +53,11 @@ export function findBinDir(): string {
     }
   }
   const root = '/usr/lib/postgresql'
-  const versions = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)) : []
+  const versions = existsSync(root)
+    ? readdirSync(root)
+        .filter((v) => /^\d+$/.test(v))
+        .sort((a, b) => Number(b) - Number(a))
+    : []
   for (const version of versions) if (has(join(root, version, 'bin'))) return join(root, version, 'bin')
   throw new Error(INSTALL_HINT)
 }
@@ -61,12 +65,16 @@ export function findBinDir(): string {
 /** As root: the uid and gid of `postgres` (Debian's package creates it) or else `nobody`. */
 function unprivileged(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined
-  const users = readFileSync('/etc/passwd', 'utf8').split('\n').map((line) => line.split(':'))
+  const users = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .map((line) => line.split(':'))
   for (const name of ['postgres', 'nobody']) {
     const entry = users.find((fields) => fields[0] === name)
     if (entry) return { uid: Number(entry[2]), gid: Number(entry[3]) }
   }
-  throw new Error('Running as root, and there is neither a "postgres" nor a "nobody" user to run PostgreSQL as: create one (useradd --system postgres).')
+  throw new Error(
+    'Running as root, and there is neither a "postgres" nor a "nobody" user to run PostgreSQL as: create one (useradd --system postgres).',
+  )
 }
 
 /** Runs a PostgreSQL tool as the unprivileged user; rejects with its output when it fails. */
@@ -78,7 +86,9 @@ function tool(bin: string, name: string, args: string[], cwd: string): Promise<s
     child.stdout.on('data', (chunk: Buffer) => void (output += chunk))
     child.stderr.on('data', (chunk: Buffer) => void (output += chunk))
     child.on('error', reject)
-    child.on('close', (code) => (code === 0 ? resolve(output) : reject(new Error(`${name} ${args.join(' ')} exited with ${code}:\n${output}`))))
+    child.on('close', (code) =>
+      code === 0 ? resolve(output) : reject(new Error(`${name} ${args.join(' ')} exited with ${code}:\n${output}`)),
+    )
   })
 }
 
@@ -126,7 +136,12 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   await mkdir(dir, { recursive: true })
   await chmod(dir, 0o700)
   if (user) await chown(dir, user.uid, user.gid)
-  await tool(bin, 'initdb', ['-D', data, '-U', CLUSTER_USER, '--auth=trust', '-E', 'UTF8', '--locale=C', ...(durable ? [] : ['--no-sync'])], dir)
+  await tool(
+    bin,
+    'initdb',
+    ['-D', data, '-U', CLUSTER_USER, '--auth=trust', '-E', 'UTF8', '--locale=C', ...(durable ? [] : ['--no-sync'])],
+    dir,
+  )
 
   let port = 0
   let running = false

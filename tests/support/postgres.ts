@@ -68,7 +68,10 @@ export async function freshDatabase(): Promise<string> {
   shared ??= sharedCluster()
   const { port } = await shared
   const name = `test_${process.pid}_${++made}`
-  const admin = new pg.Client({ connectionString: `postgres://${CLUSTER_USER}@127.0.0.1:${port}/postgres`, connectionTimeoutMillis: 30_000 })
+  const admin = new pg.Client({
+    connectionString: `postgres://${CLUSTER_USER}@127.0.0.1:${port}/postgres`,
+    connectionTimeoutMillis: 30_000,
+  })
   admin.on('error', () => {})
   await admin.connect()
   try {

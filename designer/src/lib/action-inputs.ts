@@ -17,17 +17,25 @@ export type InputDrafts = Record<string, string | boolean>
 export function inputKind(property: InputProperty): InputKind {
   if (property.enum) return 'select'
   switch (property.type) {
-    case 'string': return property.format === 'multiline' ? 'textarea' : 'text'
-    case 'number': case 'integer': return 'number'
-    case 'boolean': return 'checkbox'
-    case 'array': return 'list'
-    default: return 'json'
+    case 'string':
+      return property.format === 'multiline' ? 'textarea' : 'text'
+    case 'number':
+    case 'integer':
+      return 'number'
+    case 'boolean':
+      return 'checkbox'
+    case 'array':
+      return 'list'
+    default:
+      return 'json'
   }
 }
 
 /** The properties of an action's input schema in order, each with its key and whether it is required. */
 export function inputProperties(schema: ActionInput | undefined): Array<{ key: string; property: InputProperty; required: boolean }> {
-  return Object.entries(schema?.properties ?? {}).flatMap(([key, property]) => property ? [{ key, property, required: schema?.required?.includes(key) ?? false }] : [])
+  return Object.entries(schema?.properties ?? {}).flatMap(([key, property]) =>
+    property ? [{ key, property, required: schema?.required?.includes(key) ?? false }] : [],
+  )
 }
 
 /**
@@ -58,7 +66,10 @@ export function initialDrafts(schema: ActionInput | undefined): InputDrafts {
  * toInputs(schema, { title: 'Hi', labels: 'bug, ui', count: '3' })
  * // { inputs: { title: 'Hi', labels: ['bug', 'ui'], count: 3 }, errors: {} }
  */
-export function toInputs(schema: ActionInput | undefined, drafts: InputDrafts): { inputs: Record<string, unknown>; errors: Record<string, string> } {
+export function toInputs(
+  schema: ActionInput | undefined,
+  drafts: InputDrafts,
+): { inputs: Record<string, unknown>; errors: Record<string, string> } {
   const inputs: Record<string, unknown> = {}
   const errors: Record<string, string> = {}
   for (const { key, property } of inputProperties(schema)) {
@@ -75,7 +86,11 @@ export function toInputs(schema: ActionInput | undefined, drafts: InputDrafts): 
       const n = Number(text)
       if (Number.isFinite(n)) inputs[key] = n
       else errors[key] = 'Enter a number.'
-    } else if (kind === 'list') inputs[key] = text.split(/[,\n]/).map((s) => s.trim()).filter(Boolean)
+    } else if (kind === 'list')
+      inputs[key] = text
+        .split(/[,\n]/)
+        .map((s) => s.trim())
+        .filter(Boolean)
     else if (kind === 'json') {
       try {
         inputs[key] = JSON.parse(text)

@@ -15,7 +15,10 @@ export class AuditFeed {
   busy = $state(false)
   error = $state('')
 
-  constructor(readonly appId: string, readonly query: { connection?: string; limit?: number } = {}) {}
+  constructor(
+    readonly appId: string,
+    readonly query: { connection?: string; limit?: number } = {},
+  ) {}
 
   async load(): Promise<void> {
     this.entries = []

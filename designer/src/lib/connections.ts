@@ -11,11 +11,14 @@ export const connections = {
   list: async (appId: string) => (await call('GET /api/apps/:appId/connections', { params: { appId } })).connections,
   get: (appId: string, id: string) => call('GET /api/apps/:appId/connections/:id', { params: { appId, id } }),
   create: (appId: string, body: CreateConnection) => call('POST /api/apps/:appId/connections', { params: { appId }, body }),
-  update: (appId: string, id: string, body: UpdateConnection) => call('PATCH /api/apps/:appId/connections/:id', { params: { appId, id }, body }),
-  setCredentials: (appId: string, id: string, body: SetCredentials) => call('PUT /api/apps/:appId/connections/:id/credentials', { params: { appId, id }, body }),
+  update: (appId: string, id: string, body: UpdateConnection) =>
+    call('PATCH /api/apps/:appId/connections/:id', { params: { appId, id }, body }),
+  setCredentials: (appId: string, id: string, body: SetCredentials) =>
+    call('PUT /api/apps/:appId/connections/:id/credentials', { params: { appId, id }, body }),
   unauthorize: (appId: string, id: string) => call('DELETE /api/apps/:appId/connections/:id/credentials', { params: { appId, id } }),
   remove: (appId: string, id: string) => call('DELETE /api/apps/:appId/connections/:id', { params: { appId, id } }),
-  clone: (appId: string, id: string, name: string) => call('POST /api/apps/:appId/connections/:id/clone', { params: { appId, id }, body: { name } }),
+  clone: (appId: string, id: string, name: string) =>
+    call('POST /api/apps/:appId/connections/:id/clone', { params: { appId, id }, body: { name } }),
   test: (appId: string, id: string) => call('POST /api/apps/:appId/connections/:id/test', { params: { appId, id } }),
   /** Runs one of the connector's actions as the signed-in person. */
   runAction: (appId: string, id: string, actionKey: string, inputs: Record<string, unknown>) =>
@@ -31,7 +34,12 @@ export const connections = {
  * @example
  * pickValues(connector, 'header', { baseUrl: 'https://x.test', apiKey: 'k', queryApiKey: '' })
  */
-export function pickValues(connector: Connector, methodId: string, values: Record<string, FieldValue | undefined>, options: { credentialsOnly?: boolean } = {}): FieldValues {
+export function pickValues(
+  connector: Connector,
+  methodId: string,
+  values: Record<string, FieldValue | undefined>,
+  options: { credentialsOnly?: boolean } = {},
+): FieldValues {
   const method = connector.auth.find((m) => m.id === methodId) ?? connector.auth[0]
   const keys = [...(options.credentialsOnly ? [] : (connector.fields ?? [])), ...(method.fields ?? [])].map((f) => f.key)
   const out: FieldValues = {}
@@ -48,7 +56,10 @@ export function pickValues(connector: Connector, methodId: string, values: Recor
  * @example
  * initialValues(connector, 'token', connection.fields)
  */
-export function initialValues(connector: Connector, given: Readonly<Record<string, FieldValue | undefined>> = {}): Record<string, FieldValue | undefined> {
+export function initialValues(
+  connector: Connector,
+  given: Readonly<Record<string, FieldValue | undefined>> = {},
+): Record<string, FieldValue | undefined> {
   const out: Record<string, FieldValue | undefined> = {}
   for (const field of [...(connector.fields ?? []), ...connector.auth.flatMap((m) => m.fields ?? [])]) {
     if (field.type !== 'secret' && field.default !== undefined) out[field.key] = field.default

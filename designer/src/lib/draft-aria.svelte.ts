@@ -11,7 +11,10 @@ import { domId } from './draft-places.ts'
  * @example
  * const attrs = $derived(inputAttributes('/baseUrl', true)) // <input {...attrs} />
  */
-export function inputAttributes(pointer: string, hasHelp: boolean): { id: string; 'aria-invalid': 'true' | undefined; 'aria-describedby': string | undefined } {
+export function inputAttributes(
+  pointer: string,
+  hasHelp: boolean,
+): { id: string; 'aria-invalid': 'true' | undefined; 'aria-describedby': string | undefined } {
   const id = domId(pointer)
   const errors = draft.errorsAt(pointer).length
   const problems = errors + draft.warningsAt(pointer).length

@@ -16,7 +16,13 @@ export const EDITABLE_AUTH = ['basic', 'apiKey', 'bearer'] as const
 export type EditableAuth = (typeof EDITABLE_AUTH)[number]
 
 /** What a person calls each auth type. */
-export const AUTH_NAMES: Record<string, string> = { basic: 'Username and password (Basic)', apiKey: 'API key', bearer: 'Bearer token', oauth2: 'OAuth2', none: 'No authentication' }
+export const AUTH_NAMES: Record<string, string> = {
+  basic: 'Username and password (Basic)',
+  apiKey: 'API key',
+  bearer: 'Bearer token',
+  oauth2: 'OAuth2',
+  none: 'No authentication',
+}
 
 /** Where the exported file finds the schema, as the built-in connectors do. */
 export const SCHEMA_PATH = '../schemas/connector.schema.json'
@@ -34,14 +40,23 @@ export function objects(value: unknown): Obj[] {
  * slugify('123 Go')          // 'c-123-go'
  */
 export function slugify(name: string): string {
-  let slug = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '')
+  let slug = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
   if (slug && !/^[a-z]/.test(slug)) slug = 'c-' + slug
   return slug.slice(0, 64).replace(/-+$/, '')
 }
 
 /** A label from a key: `subdomain` → "Subdomain", `apiKey` → "Api key", `base_url` → "Base url". */
 export function humanize(key: string): string {
-  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/_+/g, ' ').trim().toLowerCase()
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/_+/g, ' ')
+    .trim()
+    .toLowerCase()
   return words.charAt(0).toUpperCase() + words.slice(1)
 }
 
@@ -66,7 +81,9 @@ export function fromTemplate(template: Doc): Doc {
 export function duplicateOf(connector: Doc, taken: ReadonlySet<string>): Doc {
   const doc = structuredClone(connector)
   delete doc.$schema
-  const base = `${String(doc.id ?? 'connector').slice(0, 55).replace(/-custom(-\d+)?$/, '')}-custom`
+  const base = `${String(doc.id ?? 'connector')
+    .slice(0, 55)
+    .replace(/-custom(-\d+)?$/, '')}-custom`
   let id = base
   for (let n = 2; taken.has(id); n++) id = `${base}-${n}`
   const name = String(doc.name ?? 'Connector').replace(/ \(custom\)$/, '')
@@ -83,7 +100,9 @@ export function uniqueKey(base: string, taken: Iterable<string>): string {
 
 /** Keys of the fields in a list. */
 export function fieldKeys(list: unknown): string[] {
-  return objects(list).map((f) => f.key).filter((k): k is string => typeof k === 'string' && k !== '')
+  return objects(list)
+    .map((f) => f.key)
+    .filter((k): k is string => typeof k === 'string' && k !== '')
 }
 
 /** A new field for a list, with a key no other field there has. */
@@ -119,11 +138,24 @@ export function newAuthMethod(type: EditableAuth, doc: Doc): Obj {
   if (type === 'basic') {
     const username = { key: uniqueKey('username', taken), label: 'Username', type: 'text', required: true }
     const password = secret('password', 'Password')
-    return { type, id: uniqueKey('basic', ids), label: 'Username and password', fields: [username, password], username: `{{${username.key}}}`, password: `{{${password.key}}}` }
+    return {
+      type,
+      id: uniqueKey('basic', ids),
+      label: 'Username and password',
+      fields: [username, password],
+      username: `{{${username.key}}}`,
+      password: `{{${password.key}}}`,
+    }
   }
   if (type === 'apiKey') {
     const key = secret('apiKey', 'API key')
-    return { type, id: uniqueKey('apiKey', ids), label: 'API key', fields: [key], placements: [{ in: 'header', name: 'X-Api-Key', value: `{{${key.key}}}` }] }
+    return {
+      type,
+      id: uniqueKey('apiKey', ids),
+      label: 'API key',
+      fields: [key],
+      placements: [{ in: 'header', name: 'X-Api-Key', value: `{{${key.key}}}` }],
+    }
   }
   const token = secret('token', 'Token')
   return { type, id: uniqueKey('token', ids), label: 'Bearer token', fields: [token], token: `{{${token.key}}}` }
@@ -199,7 +231,7 @@ export function parseScalar(text: string): string | number | boolean | null {
 
 /** How an "equals" value is typed back into its input. */
 export function scalarText(value: unknown): string {
-  return typeof value === 'string' && parseScalar(value) === value ? value : JSON.stringify(value) ?? ''
+  return typeof value === 'string' && parseScalar(value) === value ? value : (JSON.stringify(value) ?? '')
 }
 
 /** The file an export downloads: the document with `$schema` first, as the built-ins have it. */

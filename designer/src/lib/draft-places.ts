@@ -9,25 +9,50 @@ import type { ValidationProblem, ValidationResult } from '../../../schemas/valid
 import { isPlainObject, type Doc } from './draft-sync.ts'
 
 const FIELD = ['key', 'label', 'help', 'type', 'required', 'default', 'placeholder', 'pattern', 'options']
-const fieldPlaces = (at: string) => [at, `${at}/#`, ...FIELD.map((p) => `${at}/#/${p}`), `${at}/#/options/#`, `${at}/#/options/#/value`, `${at}/#/options/#/label`]
+const fieldPlaces = (at: string) => [
+  at,
+  `${at}/#`,
+  ...FIELD.map((p) => `${at}/#/${p}`),
+  `${at}/#/options/#`,
+  `${at}/#/options/#/value`,
+  `${at}/#/options/#/label`,
+]
 const each = (at: string, names: string[]) => names.map((n) => `${at}/${n}`)
 
 /** Pointer patterns of the form's places: `#` is an array index, `*` any one name. */
 const PLACES = [
-  ...each('', ['id', 'name', 'description', 'icon', 'docsUrl', 'categories', 'baseUrl', 'allowedHosts', 'auth', 'headers', 'test', 'actions']),
+  ...each('', [
+    'id',
+    'name',
+    'description',
+    'icon',
+    'docsUrl',
+    'categories',
+    'baseUrl',
+    'allowedHosts',
+    'auth',
+    'headers',
+    'test',
+    'actions',
+  ]),
   '/headers/*',
   ...fieldPlaces('/fields'),
   '/auth/#',
   ...each('/auth/#', ['type', 'id', 'label', 'description', 'username', 'password', 'token', 'placements']),
   ...fieldPlaces('/auth/#/fields'),
-  '/auth/#/placements/#', ...each('/auth/#/placements/#', ['in', 'name', 'value']),
+  '/auth/#/placements/#',
+  ...each('/auth/#/placements/#', ['in', 'name', 'value']),
   ...each('/test', ['method', 'path', 'url', 'successStatus', 'label', 'bodyRules', 'query', 'headers', 'body']),
-  '/test/bodyRules/#', ...each('/test/bodyRules/#', ['pointer', 'equals', 'exists']),
-  '/test/query/*', '/test/headers/*',
+  '/test/bodyRules/#',
+  ...each('/test/bodyRules/#', ['pointer', 'equals', 'exists']),
+  '/test/query/*',
+  '/test/headers/*',
   '/actions/#',
   ...each('/actions/#', ['key', 'name', 'description', 'method', 'path', 'query', 'headers', 'body', 'bodyType', 'output', 'input']),
-  '/actions/#/query/*', '/actions/#/headers/*',
-  '/actions/#/input/properties', '/actions/#/input/properties/*',
+  '/actions/#/query/*',
+  '/actions/#/headers/*',
+  '/actions/#/input/properties',
+  '/actions/#/input/properties/*',
   ...each('/actions/#/input/properties/*', ['type', 'title', 'description']),
 ].map((p) => p.split('/').slice(1))
 
@@ -87,7 +112,12 @@ export function placeOf(path: string, doc: Doc): string | undefined {
  */
 export function domId(pointer: string): string {
   const escape = (s: string) => encodeURIComponent(s).replace(/[.%~!'()*]/g, (c) => '~' + c.charCodeAt(0).toString(16))
-  return 'd' + splitPointer(pointer).map((s) => '.' + escape(s)).join('')
+  return (
+    'd' +
+    splitPointer(pointer)
+      .map((s) => '.' + escape(s))
+      .join('')
+  )
 }
 
 /** Problems sorted by where they are shown. */

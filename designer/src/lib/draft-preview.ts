@@ -14,7 +14,8 @@ function cleanFields(list: unknown, taken: Set<string>): Obj[] {
     if (typeof field.key !== 'string' || field.key === '' || taken.has(field.key)) continue
     taken.add(field.key)
     const seen = new Set<string>()
-    const options = objects(field.options).filter((o) => typeof o.value === 'string' && !seen.has(o.value) && seen.add(o.value))
+    const options = objects(field.options)
+      .filter((o) => typeof o.value === 'string' && !seen.has(o.value) && seen.add(o.value))
       .map((o) => ({ value: o.value, label: typeof o.label === 'string' && o.label ? o.label : o.value }))
     out.push({
       ...field,

@@ -79,7 +79,10 @@ class Draft {
         const entry = await get(id)
         if (entry.builtIn) {
           next = [duplicateOf(entry.connector, await this.takenIds()), { source }]
-          notice = { tone: 'warn', text: `"${String(entry.connector.name)}" is built in and cannot be changed; this is a copy you can save as your own.` }
+          notice = {
+            tone: 'warn',
+            text: `"${String(entry.connector.name)}" is built in and cannot be changed; this is a copy you can save as your own.`,
+          }
         } else next = [entry.connector, { source, savedId: id, idTouched: true }]
       } else if (source.startsWith('from:')) {
         const entry = await get(source.slice(5))
@@ -111,7 +114,9 @@ class Draft {
   /** Selects the part of the JSON view a pointer names. */
   showInJson(pointer: string): void {
     if (!this.json.error) this.sync.edit = undefined
-    this.jsonSelection = this.json.error ? { start: this.json.error.offset, end: this.json.error.offset + 1 } : pointerRange(this.sync.doc, pointer)
+    this.jsonSelection = this.json.error
+      ? { start: this.json.error.offset, end: this.json.error.offset + 1 }
+      : pointerRange(this.sync.doc, pointer)
     this.panel = 'json'
   }
 
@@ -178,9 +183,10 @@ class Draft {
     this.idTouched = true
     if (!keep) this.source = 'import'
     const errors = validateConnector(doc).errors.length
-    this.notice = errors === 0
-      ? { tone: 'ok', text: `Imported "${fileName}". Save to add it to the catalogue.` }
-      : { tone: 'warn', text: `Imported "${fileName}" with ${errors} problem${errors === 1 ? '' : 's'}, marked at their places.` }
+    this.notice =
+      errors === 0
+        ? { tone: 'ok', text: `Imported "${fileName}". Save to add it to the catalogue.` }
+        : { tone: 'warn', text: `Imported "${fileName}" with ${errors} problem${errors === 1 ? '' : 's'}, marked at their places.` }
     return true
   }
 }

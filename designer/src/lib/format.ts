@@ -1,6 +1,12 @@
 /** Small formatting helpers the pages share. */
 
-const AUTH_TYPES: Record<string, string> = { basic: 'Basic', apiKey: 'API key', bearer: 'Bearer token', oauth2: 'OAuth2', none: 'No authentication' }
+const AUTH_TYPES: Record<string, string> = {
+  basic: 'Basic',
+  apiKey: 'API key',
+  bearer: 'Bearer token',
+  oauth2: 'OAuth2',
+  none: 'No authentication',
+}
 
 /**
  * A person's word for an auth method type.
@@ -33,7 +39,14 @@ const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' })
  */
 export function timeAgo(iso: string, now = Date.now()): string {
   const seconds = Math.round((Date.parse(iso) - now) / 1000)
-  const steps: Array<[Intl.RelativeTimeFormatUnit, number]> = [['second', 60], ['minute', 60], ['hour', 24], ['day', 30], ['month', 12], ['year', Infinity]]
+  const steps: Array<[Intl.RelativeTimeFormatUnit, number]> = [
+    ['second', 60],
+    ['minute', 60],
+    ['hour', 24],
+    ['day', 30],
+    ['month', 12],
+    ['year', Infinity],
+  ]
   let value = seconds
   for (const [unit, size] of steps) {
     if (Math.abs(value) < size) return Math.abs(seconds) < 10 ? 'just now' : relative.format(value, unit)

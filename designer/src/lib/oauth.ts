@@ -48,9 +48,16 @@ export interface ScopeChip {
  */
 export function scopeChips(method: OAuth2Auth, granted: readonly string[] = []): { requested: ScopeChip[]; optional: ScopeChip[] } {
   const described = new Map((method.scopes ?? []).map((s) => [s.value, s.description]))
-  const chip = (value: string, source: ScopeChip['source']): ScopeChip => ({ value, source, ...(described.get(value) ? { description: described.get(value)! } : {}) })
+  const chip = (value: string, source: ScopeChip['source']): ScopeChip => ({
+    value,
+    source,
+    ...(described.get(value) ? { description: described.get(value)! } : {}),
+  })
   const defaults = method.defaultScopes ?? []
-  const requested = [...defaults.map((v) => chip(v, 'default')), ...granted.filter((v) => !defaults.includes(v)).map((v) => chip(v, 'granted'))]
+  const requested = [
+    ...defaults.map((v) => chip(v, 'default')),
+    ...granted.filter((v) => !defaults.includes(v)).map((v) => chip(v, 'granted')),
+  ]
   const asked = new Set(requested.map((c) => c.value))
   return { requested, optional: (method.scopes ?? []).filter((s) => !asked.has(s.value)).map((s) => chip(s.value, 'optional')) }
 }

@@ -18,8 +18,10 @@ export const people = {
   revokeToken: (tokenId: string) => call('DELETE /api/tokens/:tokenId', { params: { tokenId } }),
   createApp: (name: string) => call('POST /api/apps', { body: { name } }),
   app: (appId: string) => call('GET /api/apps/:appId', { params: { appId } }),
-  setMember: (appId: string, userId: string, role: AppRole) => call('PUT /api/apps/:appId/members/:userId', { params: { appId, userId }, body: { role } }),
+  setMember: (appId: string, userId: string, role: AppRole) =>
+    call('PUT /api/apps/:appId/members/:userId', { params: { appId, userId }, body: { role } }),
   removeMember: (appId: string, userId: string) => call('DELETE /api/apps/:appId/members/:userId', { params: { appId, userId } }),
   audit: (appId: string, query: AuditQuery = {}) => call('GET /api/apps/:appId/audit', { params: { appId }, query }),
-  needs: (appId: string, connectorId: string) => call('GET /api/apps/:appId/needs', { params: { appId }, query: { connector: connectorId } }),
+  needs: (appId: string, connectorId: string) =>
+    call('GET /api/apps/:appId/needs', { params: { appId }, query: { connector: connectorId } }),
 }

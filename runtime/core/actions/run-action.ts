@@ -8,7 +8,23 @@ import { SwitchboardError } from '../../errors.ts'
 import type { ConnectionUseCore, RetryPolicy } from '../use/index.ts'
 
 /** Response headers worth passing on; everything else (cookies, hop-by-hop, server internals) is dropped. */
-const SAFE_HEADERS = ['content-type', 'content-length', 'etag', 'last-modified', 'link', 'location', 'retry-after', 'x-request-id', 'request-id', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset']
+const SAFE_HEADERS = [
+  'content-type',
+  'content-length',
+  'etag',
+  'last-modified',
+  'link',
+  'location',
+  'retry-after',
+  'x-request-id',
+  'request-id',
+  'x-ratelimit-limit',
+  'x-ratelimit-remaining',
+  'x-ratelimit-reset',
+  'ratelimit-limit',
+  'ratelimit-remaining',
+  'ratelimit-reset',
+]
 
 /**
  * Runs a connector action through a connection: inputs checked against the action's schema (with defaults
@@ -31,7 +47,11 @@ export async function runAction(
       const action = (connector.actions ?? []).find((a) => a.key === call.actionKey)
       if (!action) {
         const keys = (connector.actions ?? []).map((a) => a.key)
-        throw new SwitchboardError(404, 'action_not_found', `Connector "${connector.id}" has no action "${call.actionKey}".${keys.length ? ` Its actions: ${keys.join(', ')}.` : ' It defines no actions.'}`)
+        throw new SwitchboardError(
+          404,
+          'action_not_found',
+          `Connector "${connector.id}" has no action "${call.actionKey}".${keys.length ? ` Its actions: ${keys.join(', ')}.` : ' It defines no actions.'}`,
+        )
       }
       checked.action = action
       checked.inputs = checkInputs(action, call.body.inputs ?? {})
@@ -68,11 +88,24 @@ function checkInputs(action: Action, inputs: Record<string, unknown>): Record<st
     validate = inputValidator(action.input ?? { type: 'object' })
   } catch (error) {
     // A connector saved before its input schema's rules tightened (a pattern RE2 cannot run): say so, not 500.
-    throw new SwitchboardError(409, 'invalid_connector', `The input schema of "${action.name}" cannot be used (${(error as Error).message.slice(0, 200)}). Fix the connector's action, then run it again.`)
+    throw new SwitchboardError(
+      409,
+      'invalid_connector',
+      `The input schema of "${action.name}" cannot be used (${(error as Error).message.slice(0, 200)}). Fix the connector's action, then run it again.`,
+    )
   }
   if (!validate(copy)) {
-    const errors = toProblems(validate.errors ?? []).map((e) => ({ ...e, path: '/inputs' + e.path, message: e.message.replace(/^the connector/, 'inputs').replace(/^(?!inputs)/, 'inputs.') }))
-    throw new SwitchboardError(400, 'invalid_inputs', `The inputs of "${action.name}" are not valid: ${errors[0]?.message ?? 'see details'}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}.`, { details: { errors } })
+    const errors = toProblems(validate.errors ?? []).map((e) => ({
+      ...e,
+      path: '/inputs' + e.path,
+      message: e.message.replace(/^the connector/, 'inputs').replace(/^(?!inputs)/, 'inputs.'),
+    }))
+    throw new SwitchboardError(
+      400,
+      'invalid_inputs',
+      `The inputs of "${action.name}" are not valid: ${errors[0]?.message ?? 'see details'}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}.`,
+      { details: { errors } },
+    )
   }
   return copy
 }

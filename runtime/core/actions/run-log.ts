@@ -18,7 +18,8 @@ export type NewRun = Omit<RunEntry, 'seq' | 'at'>
  */
 export function createRunLog(options: { capacity?: number; clock?: () => Date } = {}) {
   const capacity = options.capacity ?? 1000
-  if (!Number.isInteger(capacity) || capacity < 1) throw new TypeError(`createRunLog: capacity must be a positive whole number (got ${capacity}).`)
+  if (!Number.isInteger(capacity) || capacity < 1)
+    throw new TypeError(`createRunLog: capacity must be a positive whole number (got ${capacity}).`)
   const clock = options.clock ?? (() => new Date())
   const ring: Array<RunEntry | undefined> = new Array<RunEntry | undefined>(capacity)
   let seq = 0
@@ -60,12 +61,27 @@ export async function recordAction(
   const kind = 'action' as const
   try {
     const result = await work()
-    runs.record({ kind, ...run, method: result.request.method, outcome: result.status < 400 ? 'ok' : 'http_error', status: result.status, durationMs: Math.round(performance.now() - started), attempts: result.attempts })
+    runs.record({
+      kind,
+      ...run,
+      method: result.request.method,
+      outcome: result.status < 400 ? 'ok' : 'http_error',
+      status: result.status,
+      durationMs: Math.round(performance.now() - started),
+      attempts: result.attempts,
+    })
     return result
   } catch (error) {
     const code = error instanceof SwitchboardError ? error.code : 'internal_error'
     const attempts = error instanceof SwitchboardError ? (error.details as { attempts?: unknown } | undefined)?.attempts : undefined
-    runs.record({ kind, ...run, outcome: 'failed', code, durationMs: Math.round(performance.now() - started), ...(typeof attempts === 'number' ? { attempts } : {}) })
+    runs.record({
+      kind,
+      ...run,
+      outcome: 'failed',
+      code,
+      durationMs: Math.round(performance.now() - started),
+      ...(typeof attempts === 'number' ? { attempts } : {}),
+    })
     throw error
   }
 }

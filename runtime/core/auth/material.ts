@@ -27,14 +27,23 @@ export function renderCredential(template: string, input: AuthInput): string | u
     if (!isEmpty(input.values[key])) continue
     const field = input.fields.get(key)
     if (field?.required) {
-      throw new SwitchboardError(428, 'missing_credentials', `The connection has no value for "${field.label}" (${key}). Connect it again and fill it in.`, { details: { field: key } })
+      throw new SwitchboardError(
+        428,
+        'missing_credentials',
+        `The connection has no value for "${field.label}" (${key}). Connect it again and fill it in.`,
+        { details: { field: key } },
+      )
     }
     return undefined
   }
   const rendered = renderTemplate(template, ([key]) => input.values[key!])
   // Header injection: values are refused on save, but a template may join several into one line.
   if (/[\r\n\u0000]/.test(rendered)) {
-    throw new SwitchboardError(400, 'invalid_value', 'A credential contains a line break, which cannot be sent in a request. Connect again with the value on one line.')
+    throw new SwitchboardError(
+      400,
+      'invalid_value',
+      'A credential contains a line break, which cannot be sent in a request. Connect again with the value on one line.',
+    )
   }
   return rendered
 }

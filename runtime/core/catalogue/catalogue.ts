@@ -31,7 +31,12 @@ export function createCatalogue(options: { builtIns: ReadonlyMap<string, Connect
   function checkDefinition(doc: unknown): Connector {
     const result = validateConnector(doc)
     if (!result.valid) {
-      throw new SwitchboardError(400, 'invalid_connector', `The connector definition has ${result.errors.length} error${result.errors.length === 1 ? '' : 's'}: ${result.errors[0]!.message}${result.errors.length > 1 ? ' …' : ''}`, { details: result })
+      throw new SwitchboardError(
+        400,
+        'invalid_connector',
+        `The connector definition has ${result.errors.length} error${result.errors.length === 1 ? '' : 's'}: ${result.errors[0]!.message}${result.errors.length > 1 ? ' …' : ''}`,
+        { details: result },
+      )
     }
     const connector = structuredClone(doc) as Connector
     delete connector.$schema
@@ -45,21 +50,37 @@ export function createCatalogue(options: { builtIns: ReadonlyMap<string, Connect
       const custom = await store.list<ConnectorRecord>('connectors')
       return [
         ...[...builtIns.values()].map((connector) => ({ connector: structuredClone(connector), builtIn: true })),
-        ...custom.sort((a, b) => a.definition.name.localeCompare(b.definition.name)).map((r) => ({ connector: r.definition, builtIn: false })),
+        ...custom
+          .sort((a, b) => a.definition.name.localeCompare(b.definition.name))
+          .map((r) => ({ connector: r.definition, builtIn: false })),
       ]
     },
     /** Validates and stores a new custom connector. */
     async create(doc: unknown, userId: string): Promise<Connector> {
       const connector = checkDefinition(doc)
       if (builtIns.has(connector.id)) {
-        throw new SwitchboardError(409, 'connector_id_reserved', `"${connector.id}" is a built-in connector. Choose another id, such as "${connector.id}-custom".`)
+        throw new SwitchboardError(
+          409,
+          'connector_id_reserved',
+          `"${connector.id}" is a built-in connector. Choose another id, such as "${connector.id}-custom".`,
+        )
       }
       const at = now()
       try {
-        await store.insert<ConnectorRecord>('connectors', { id: connector.id, definition: connector, createdAt: at, updatedAt: at, createdBy: userId })
+        await store.insert<ConnectorRecord>('connectors', {
+          id: connector.id,
+          definition: connector,
+          createdAt: at,
+          updatedAt: at,
+          createdBy: userId,
+        })
       } catch (error) {
         if (error instanceof SwitchboardError && error.code === 'conflict') {
-          throw new SwitchboardError(409, 'connector_exists', `A custom connector "${connector.id}" exists already. Update it with PUT /api/connectors/${connector.id}, or choose another id.`)
+          throw new SwitchboardError(
+            409,
+            'connector_exists',
+            `A custom connector "${connector.id}" exists already. Update it with PUT /api/connectors/${connector.id}, or choose another id.`,
+          )
         }
         throw error
       }
@@ -67,10 +88,24 @@ export function createCatalogue(options: { builtIns: ReadonlyMap<string, Connect
     },
     /** Replaces a custom connector's definition; its id cannot change. */
     async update(id: string, doc: unknown): Promise<Connector> {
-      if (builtIns.has(id)) throw new SwitchboardError(409, 'connector_read_only', `"${id}" is a built-in connector and cannot be changed. Duplicate it as a custom connector instead.`)
+      if (builtIns.has(id))
+        throw new SwitchboardError(
+          409,
+          'connector_read_only',
+          `"${id}" is a built-in connector and cannot be changed. Duplicate it as a custom connector instead.`,
+        )
       const connector = checkDefinition(doc)
-      if (connector.id !== id) throw new SwitchboardError(400, 'id_mismatch', `The definition's id "${connector.id}" differs from "${id}" in the URL; ids cannot change.`)
-      const updated = await store.update<ConnectorRecord>('connectors', id, (current) => current && { ...current, definition: connector, updatedAt: now() })
+      if (connector.id !== id)
+        throw new SwitchboardError(
+          400,
+          'id_mismatch',
+          `The definition's id "${connector.id}" differs from "${id}" in the URL; ids cannot change.`,
+        )
+      const updated = await store.update<ConnectorRecord>(
+        'connectors',
+        id,
+        (current) => current && { ...current, definition: connector, updatedAt: now() },
+      )
       if (!updated) throw new SwitchboardError(404, 'connector_not_found', `There is no custom connector "${id}".`)
       return connector
     },
@@ -80,7 +115,13 @@ export function createCatalogue(options: { builtIns: ReadonlyMap<string, Connect
       await store.transaction((tx) => {
         if (!tx.get('connectors', id)) throw new SwitchboardError(404, 'connector_not_found', `There is no custom connector "${id}".`)
         const used = tx.list('connections', (c) => c.connectorId === id).length
-        if (used > 0) throw new SwitchboardError(409, 'connector_in_use', `${used} connection${used === 1 ? ' uses' : 's use'} "${id}". Delete ${used === 1 ? 'it' : 'them'} first.`, { details: { connections: used } })
+        if (used > 0)
+          throw new SwitchboardError(
+            409,
+            'connector_in_use',
+            `${used} connection${used === 1 ? ' uses' : 's use'} "${id}". Delete ${used === 1 ? 'it' : 'them'} first.`,
+            { details: { connections: used } },
+          )
         tx.delete('connectors', id)
       })
     },

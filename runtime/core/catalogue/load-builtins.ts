@@ -35,7 +35,9 @@ export async function loadBuiltIns(dir: string): Promise<Map<string, Connector>>
     connectors.set(connector.id, connector)
   }
   if (problems.length > 0) {
-    throw new Error(`The built-in connectors in ${dir} are not valid:\n${problems.join('\n')}\nRun "npx switchboard validate ${dir}/*.json" to see them.`)
+    throw new Error(
+      `The built-in connectors in ${dir} are not valid:\n${problems.join('\n')}\nRun "npx switchboard validate ${dir}/*.json" to see them.`,
+    )
   }
   return connectors
 }

@@ -49,12 +49,23 @@ export function createConnectionTests(deps: Pick<ConnectionDeps, 'store' | 'cata
     async draft(body: TestDraft): Promise<TestResult> {
       const validation = validateConnector(body.connector)
       if (!validation.valid) {
-        throw new SwitchboardError(400, 'invalid_connector', `The draft has ${validation.errors.length} error${validation.errors.length === 1 ? '' : 's'}; fix ${validation.errors.length === 1 ? 'it' : 'them'} before testing: ${validation.errors[0]!.message}`, { details: validation })
+        throw new SwitchboardError(
+          400,
+          'invalid_connector',
+          `The draft has ${validation.errors.length} error${validation.errors.length === 1 ? '' : 's'}; fix ${validation.errors.length === 1 ? 'it' : 'them'} before testing: ${validation.errors[0]!.message}`,
+          { details: validation },
+        )
       }
       const connector = body.connector as unknown as Connector
-      if (!connector.test) throw new SwitchboardError(400, 'no_test', 'The draft defines no test request. Add one under "test" (a path or an absolute URL).')
+      if (!connector.test)
+        throw new SwitchboardError(400, 'no_test', 'The draft defines no test request. Add one under "test" (a path or an absolute URL).')
       const method = pickAuthMethod(connector, body.authMethod)
-      if (method.type === 'oauth2') throw new SwitchboardError(400, 'oauth2_draft', 'Drafts with OAuth2 cannot be tested with typed values; save the connector and connect through the OAuth2 flow.')
+      if (method.type === 'oauth2')
+        throw new SwitchboardError(
+          400,
+          'oauth2_draft',
+          'Drafts with OAuth2 cannot be tested with typed values; save the connector and connect through the OAuth2 flow.',
+        )
       const fields = fieldDefinitions(connector, method)
       const split = checkValues(fields, body.values ?? {}, { require: 'all' })
       const values = effectiveValues(fields, split.plain, split.secrets)
@@ -64,7 +75,13 @@ export function createConnectionTests(deps: Pick<ConnectionDeps, 'store' | 'cata
 
   /** Keeps the result: each member's test of a personal connection speaks of their own account. */
   async function record(id: string, owner: string | undefined, result: TestResult): Promise<void> {
-    const lastTest: LastTest = { at: deps.clock().toISOString(), ok: result.ok, diagnosis: result.diagnosis, ...(result.status === undefined ? {} : { status: result.status }), ...(result.problem ? { problem: result.problem } : {}) }
+    const lastTest: LastTest = {
+      at: deps.clock().toISOString(),
+      ok: result.ok,
+      diagnosis: result.diagnosis,
+      ...(result.status === undefined ? {} : { status: result.status }),
+      ...(result.problem ? { problem: result.problem } : {}),
+    }
     if (owner !== undefined) {
       await deps.store.update<CredentialRecord>('credentials', credentialId(id, owner), (current) => {
         if (!current) return current

@@ -43,7 +43,9 @@ export async function runTest(conn: ConnectionUse, test: TestRequest, clock: () 
       ok: false,
       ...base,
       problem: 'redirected_elsewhere',
-      diagnosis: masker.text(`The API redirected the test to another site (${elsewhere}), where credentials are not sent. Check the base URL: the service may have moved, or the path may need the API's own host.`),
+      diagnosis: masker.text(
+        `The API redirected the test to another site (${elsewhere}), where credentials are not sent. Check the base URL: the service may have moved, or the path may need the API's own host.`,
+      ),
     }
   }
   const expected = test.successStatus ?? [200]
@@ -65,7 +67,8 @@ export async function runTest(conn: ConnectionUse, test: TestRequest, clock: () 
 
 /** The start of the answer, masked: JSON is masked as values (keys and strings, whatever their escaping). */
 function excerpt(response: HttpResponse, masker: Masker): string {
-  if (response.body !== null && typeof response.body === 'object') return JSON.stringify(masker.value(response.body)).slice(0, EXCERPT_BYTES)
+  if (response.body !== null && typeof response.body === 'object')
+    return JSON.stringify(masker.value(response.body)).slice(0, EXCERPT_BYTES)
   return masker.text(response.text.slice(0, EXCERPT_BYTES))
 }
 
@@ -83,13 +86,25 @@ function redirectedElsewhere(response: HttpResponse, sentTo: URL): string | unde
 
 function renderLabel(template: string, response: HttpResponse): string {
   const headers = Object.fromEntries(response.headers)
-  return renderTemplate(template, ([head, ...rest]) => (head === 'body' ? lookup(response.body, rest) : head === 'headers' ? lookup(headers, rest.map((h) => h.toLowerCase())) : undefined)).trim()
+  return renderTemplate(template, ([head, ...rest]) =>
+    head === 'body'
+      ? lookup(response.body, rest)
+      : head === 'headers'
+        ? lookup(
+            headers,
+            rest.map((h) => h.toLowerCase()),
+          )
+        : undefined,
+  ).trim()
 }
 
 /** A failed rule, quoted, with what was found instead (masked before it is quoted); undefined when it holds. */
 function checkRule(rule: BodyRule, response: HttpResponse, masker: Masker): string | undefined {
   const found = lookup(response.body, splitPointer(rule.pointer))
-  const quoted = rule.exists !== undefined ? `"${rule.pointer}" ${rule.exists ? 'exists' : 'does not exist'}` : `"${rule.pointer}" equals ${JSON.stringify(rule.equals)}`
+  const quoted =
+    rule.exists !== undefined
+      ? `"${rule.pointer}" ${rule.exists ? 'exists' : 'does not exist'}`
+      : `"${rule.pointer}" equals ${JSON.stringify(rule.equals)}`
   if (typeof response.body !== 'object' || response.body === null) {
     return `The response is not JSON, so the rule ${quoted} cannot hold. The request probably reached the wrong endpoint.`
   }

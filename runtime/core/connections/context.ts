@@ -66,10 +66,22 @@ export function connectionName(raw: string): string {
 }
 
 /** Refuses a second connection with the same name for the same connector in an app. */
-export function assertNameFree(connections: readonly ConnectionRecord[], appId: string, connectorId: string, name: string, exceptId?: string): void {
-  const taken = connections.some((c) => c.appId === appId && c.connectorId === connectorId && c.id !== exceptId && c.name.toLowerCase() === name.toLowerCase())
+export function assertNameFree(
+  connections: readonly ConnectionRecord[],
+  appId: string,
+  connectorId: string,
+  name: string,
+  exceptId?: string,
+): void {
+  const taken = connections.some(
+    (c) => c.appId === appId && c.connectorId === connectorId && c.id !== exceptId && c.name.toLowerCase() === name.toLowerCase(),
+  )
   if (taken) {
-    throw new SwitchboardError(409, 'connection_name_taken', `App "${appId}" already has a ${connectorId} connection named "${name}". Choose another name.`)
+    throw new SwitchboardError(
+      409,
+      'connection_name_taken',
+      `App "${appId}" already has a ${connectorId} connection named "${name}". Choose another name.`,
+    )
   }
 }
 

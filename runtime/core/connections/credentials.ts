@@ -44,7 +44,8 @@ export function putCredentials(
 
 /** Opens a credential record. */
 export function openCredentials(keyRing: KeyRing, record: CredentialRecord): CredentialSecrets {
-  const aad = record.userId === undefined ? { connectionId: record.connectionId } : { connectionId: record.connectionId, userId: record.userId }
+  const aad =
+    record.userId === undefined ? { connectionId: record.connectionId } : { connectionId: record.connectionId, userId: record.userId }
   return keyRing.open<CredentialSecrets>(record.sealed, aad)
 }
 

@@ -39,11 +39,19 @@ export function checkValues(
     const field = fields.get(key)
     const path = `/values/${key}`
     if (!field) {
-      problems.push({ path, keyword: 'unknownField', message: `"${key}" is not a field of this connection. Known fields: ${[...fields.keys()].join(', ') || 'none'}.` })
+      problems.push({
+        path,
+        keyword: 'unknownField',
+        message: `"${key}" is not a field of this connection. Known fields: ${[...fields.keys()].join(', ') || 'none'}.`,
+      })
       continue
     }
     if (options.only === 'plain' && field.type === 'secret') {
-      problems.push({ path, keyword: 'secretField', message: `"${field.label}" is a secret: change it by connecting again (PUT …/credentials).` })
+      problems.push({
+        path,
+        keyword: 'secretField',
+        message: `"${field.label}" is a secret: change it by connecting again (PUT …/credentials).`,
+      })
       continue
     }
     const problem = checkValue(field, value)
@@ -57,11 +65,18 @@ export function checkValues(
     const value = values[key]
     // A required field given as empty is refused in every mode: a change must not blank it.
     const given = value !== undefined && !(options.only === 'plain' && field.type === 'secret')
-    if (!given && (require === 'none' || (require === 'secrets' && field.type !== 'secret') || (require === 'plain' && field.type === 'secret'))) continue
-    if (value === undefined || value === '') problems.push({ path: `/values/${key}`, keyword: 'required', message: `${field.label} is required` })
+    if (
+      !given &&
+      (require === 'none' || (require === 'secrets' && field.type !== 'secret') || (require === 'plain' && field.type === 'secret'))
+    )
+      continue
+    if (value === undefined || value === '')
+      problems.push({ path: `/values/${key}`, keyword: 'required', message: `${field.label} is required` })
   }
   if (problems.length > 0) {
-    throw new SwitchboardError(400, 'invalid_values', `Some values are not valid: ${problems.map((p) => p.message).join('; ')}.`, { details: { errors: problems } })
+    throw new SwitchboardError(400, 'invalid_values', `Some values are not valid: ${problems.map((p) => p.message).join('; ')}.`, {
+      details: { errors: problems },
+    })
   }
   return out
 }
@@ -69,13 +84,16 @@ export function checkValues(
 function checkValue(field: Field, value: FieldValue): string | undefined {
   // C0 and C1 controls (NEL, U+0085, among them) and the Unicode line and paragraph separators: some
   // HTTP stacks and logs read each as a line break.
-  if (typeof value === 'string' && /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(value)) return 'contains a line break or control character; enter it on one line'
+  if (typeof value === 'string' && /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(value))
+    return 'contains a line break or control character; enter it on one line'
   if (field.type === 'secret' && typeof value === 'string' && value !== '' && [...value].length < MIN_SECRET_LENGTH) {
     return `is too short: secrets must be at least ${MIN_SECRET_LENGTH} characters (a real key is longer; a constant like Freshdesk's \`X\` belongs in the connector, not in a field)`
   }
   switch (field.type) {
     case 'number':
-      return typeof value === 'number' || (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) ? undefined : 'must be a number'
+      return typeof value === 'number' || (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)))
+        ? undefined
+        : 'must be a number'
     case 'boolean':
       return typeof value === 'boolean' || value === 'true' || value === 'false' ? undefined : 'must be true or false'
     case 'select':
@@ -102,7 +120,9 @@ function matches(field: Field, value: string): string | undefined {
   const pattern = compilePattern(field.pattern)
   // Validated connectors have patterns that run; one saved before the engine changed is reported, not run.
   if (!pattern.ok) return `cannot be checked: the connector's pattern ${pattern.reason}`
-  return pattern.matches(value) ? undefined : `does not have the expected format${field.placeholder ? ` (like "${field.placeholder}")` : ''}`
+  return pattern.matches(value)
+    ? undefined
+    : `does not have the expected format${field.placeholder ? ` (like "${field.placeholder}")` : ''}`
 }
 
 function coerce(field: Field, value: FieldValue): FieldValue {

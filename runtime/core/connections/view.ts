@@ -10,7 +10,12 @@ import type { ConnectionRecord } from '../../types.ts'
  * @example
  * toView(record, connector, new Set(['apiToken']), 'http://localhost:8787')
  */
-export function toView(record: ConnectionRecord, connector: Connector, secretsWithValue: ReadonlySet<string>, publicUrl: string): Connection {
+export function toView(
+  record: ConnectionRecord,
+  connector: Connector,
+  secretsWithValue: ReadonlySet<string>,
+  publicUrl: string,
+): Connection {
   const method = connector.auth.find((m) => m.id === record.authMethod) ?? pickAuthMethod(connector, undefined)
   const fields = fieldDefinitions(connector, method)
   const plain: Connection['fields'] = {}

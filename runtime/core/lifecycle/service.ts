@@ -3,7 +3,21 @@ import { SwitchboardError } from '../../errors.ts'
 import { effectiveValues, fieldDefinitions, pickAuthMethod, resolveBaseUrl } from '../requests/index.ts'
 import type { StoreTx } from '../../platform/store/index.ts'
 import type { ConnectionRecord, CredentialRecord } from '../../types.ts'
-import { assertNameFree, checkValues, connectionName, credentialId, credentialOwner, dropCredentials, hasAllSecrets, loadConnection, putCredentials, toView, type Actor, type ConnectionDeps, type Loaded } from '../connections/index.ts'
+import {
+  assertNameFree,
+  checkValues,
+  connectionName,
+  credentialId,
+  credentialOwner,
+  dropCredentials,
+  hasAllSecrets,
+  loadConnection,
+  putCredentials,
+  toView,
+  type Actor,
+  type ConnectionDeps,
+  type Loaded,
+} from '../connections/index.ts'
 import { needsCredentials } from '../use/index.ts'
 import { keepsCredentials } from './origin.ts'
 import { assertTestUrlOnOrigin } from './test-url.ts'
@@ -30,7 +44,8 @@ export function createConnectionService(deps: ConnectionDeps) {
     const loaded = await loadConnection(deps, appId, id)
     const record = await deps.store.transaction((tx) => {
       const current = tx.get<ConnectionRecord>('connections', id)
-      if (!current || current.appId !== appId) throw new SwitchboardError(404, 'connection_not_found', `App "${appId}" has no connection "${id}".`)
+      if (!current || current.appId !== appId)
+        throw new SwitchboardError(404, 'connection_not_found', `App "${appId}" has no connection "${id}".`)
       const next = change({ ...loaded, record: current }, tx)
       return tx.put('connections', { ...next, updatedAt: now() })
     })
@@ -62,10 +77,16 @@ export function createConnectionService(deps: ConnectionDeps) {
       // not required of the person creating it, and theirs alone when they give them.
       const own = new Set(sharing === 'personal' ? (method.fields ?? []).filter((f) => f.type !== 'secret').map((f) => f.key) : [])
       const required = new Map([...fields].filter(([key]) => !own.has(key)))
-      checkValues(required, Object.fromEntries(Object.entries(body.values ?? {}).filter(([key]) => required.has(key))), { require: 'plain' })
+      checkValues(required, Object.fromEntries(Object.entries(body.values ?? {}).filter(([key]) => required.has(key))), {
+        require: 'plain',
+      })
       const split = checkValues(fields, body.values ?? {})
       if (method.type === 'oauth2' && Object.keys(split.secrets).length > 0) {
-        throw new SwitchboardError(400, 'oauth2_values', 'OAuth2 connections get their tokens by authorizing, not as values. Create the connection, then start the OAuth2 flow.')
+        throw new SwitchboardError(
+          400,
+          'oauth2_values',
+          'OAuth2 connections get their tokens by authorizing, not as values. Create the connection, then start the OAuth2 flow.',
+        )
       }
       const plain = effectiveValues(fields, split.plain)
       assertTestUrlOnOrigin(connector, fields, plain, resolveBaseUrl(connector, plain, body.baseUrl))
@@ -91,7 +112,8 @@ export function createConnectionService(deps: ConnectionDeps) {
       await deps.store.transaction((tx) => {
         assertNameFree(tx.list<ConnectionRecord>('connections'), appId, connector.id, record.name)
         tx.put('connections', record)
-        if (connect) putCredentials(tx, deps.keyRing, record, credentialOwner(record, actor.userId), { values: split.secrets, fields: mine }, at)
+        if (connect)
+          putCredentials(tx, deps.keyRing, record, credentialOwner(record, actor.userId), { values: split.secrets, fields: mine }, at)
       })
       return view({ record, connector }, actor)
     },
@@ -112,7 +134,8 @@ export function createConnectionService(deps: ConnectionDeps) {
         if (body.sharing !== undefined) next.sharing = body.sharing
         const before = baseUrlOrUndefined(connector, effectiveValues(fields, record.fields), record.baseUrl)
         const after = resolveBaseUrl(connector, effectiveValues(fields, next.fields), next.baseUrl)
-        if (body.values !== undefined || body.baseUrl !== undefined) assertTestUrlOnOrigin(connector, fields, effectiveValues(fields, next.fields), after)
+        if (body.values !== undefined || body.baseUrl !== undefined)
+          assertTestUrlOnOrigin(connector, fields, effectiveValues(fields, next.fields), after)
         // Credentials go only to the origin they were entered for: another scheme, host or port needs
         // connecting again unless the connector declares that exact origin, so a shared key can be
         // neither aimed elsewhere nor downgraded to clear text.
@@ -133,7 +156,11 @@ export function createConnectionService(deps: ConnectionDeps) {
       const loaded = await update(appId, id, ({ record, connector }, tx) => {
         const method = pickAuthMethod(connector, body.authMethod ?? record.authMethod)
         if (method.type === 'oauth2') {
-          throw new SwitchboardError(400, 'oauth2_values', `"${method.id}" is an OAuth2 method: connect it through GET …/connections/${id}/oauth/authorize.`)
+          throw new SwitchboardError(
+            400,
+            'oauth2_values',
+            `"${method.id}" is an OAuth2 method: connect it through GET …/connections/${id}/oauth/authorize.`,
+          )
         }
         const fields = fieldDefinitions(connector, method)
         const owner = credentialOwner(record, actor.userId)
@@ -231,7 +258,13 @@ function personalView(record: ConnectionRecord, credential: CredentialRecord | u
   delete view.accountLabel
   delete view.lastTest
   if (credential?.fields) view.fields = { ...record.fields, ...credential.fields }
-  view.status = !credential ? 'not_connected' : credential.oauthExpiredAt ? 'expired' : credential.lastTest && !credential.lastTest.ok ? 'error' : 'connected'
+  view.status = !credential
+    ? 'not_connected'
+    : credential.oauthExpiredAt
+      ? 'expired'
+      : credential.lastTest && !credential.lastTest.ok
+        ? 'error'
+        : 'connected'
   if (credential?.lastTest) view.lastTest = credential.lastTest
   if (credential?.accountLabel) view.accountLabel = credential.accountLabel
   return view

@@ -33,11 +33,18 @@ export function assertTestUrlOnOrigin(
   const own = fieldKeys(template, fields)
   const keys = own.length > 0 ? own : fieldKeys(connector.baseUrl, fields)
   const labels = keys.map((key) => fields.get(key)!.label).join(' and ')
-  const message = own.length > 0
-    ? `${labels} must be on the base URL's origin (${baseUrl.origin}), where the credentials go; it points to ${url.origin}`
-    : `${labels || 'The base URL'} must be on the test URL's origin (${url.origin}), where the test sends the credentials; it is ${baseUrl.origin}`
+  const message =
+    own.length > 0
+      ? `${labels} must be on the base URL's origin (${baseUrl.origin}), where the credentials go; it points to ${url.origin}`
+      : `${labels || 'The base URL'} must be on the test URL's origin (${url.origin}), where the test sends the credentials; it is ${baseUrl.origin}`
   throw new SwitchboardError(400, 'test_url_other_origin', `${message}.`, {
-    details: { errors: (keys.length > 0 ? keys.map((key) => `/values/${key}`) : ['/baseUrl']).map((path) => ({ path, keyword: 'sameOrigin', message })) },
+    details: {
+      errors: (keys.length > 0 ? keys.map((key) => `/values/${key}`) : ['/baseUrl']).map((path) => ({
+        path,
+        keyword: 'sameOrigin',
+        message,
+      })),
+    },
   })
 }
 

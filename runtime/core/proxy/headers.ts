@@ -6,7 +6,20 @@ import zlib from 'node:zlib'
  * (curl sends it with bigger uploads) was settled between the caller and Switchboard (RFC 9110
  * §10.1.1), and the outbound client refuses it.
  */
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'content-length', 'expect']
+const HOP_BY_HOP = [
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'content-length',
+  'expect',
+]
 
 /**
  * Request headers that belong to the caller's session with Switchboard, not to the upstream: its
@@ -65,7 +78,11 @@ const DECODED = new Set(['gzip', 'x-gzip', 'deflate', 'br', ...('createZstdDecom
  * decodedCodings('gzip') // true; decodedCodings('compress') // false; decodedCodings(null) // false
  */
 export function decodedCodings(contentEncoding: string | null): boolean {
-  const codings = (contentEncoding ?? '').toLowerCase().split(',').map((c) => c.trim()).filter((c) => c !== '')
+  const codings = (contentEncoding ?? '')
+    .toLowerCase()
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== '')
   return codings.length > 0 && codings.every((c) => DECODED.has(c))
 }
 

@@ -75,7 +75,13 @@ export function createProxy(deps: ProxyDeps) {
     const { appId, id } = call
     const path = proxiedPath(call.url)
     const run: Omit<RunEntry, 'seq' | 'at' | 'outcome' | 'durationMs'> = {
-      kind: 'proxy', appId, connectionId: id, userId: call.userId, mode: 'user', method: call.method.toUpperCase(), path: path.split('?')[0]!.slice(0, 300),
+      kind: 'proxy',
+      appId,
+      connectionId: id,
+      userId: call.userId,
+      mode: 'user',
+      method: call.method.toUpperCase(),
+      path: path.split('?')[0]!.slice(0, 300),
     }
     const elapsed = () => Math.round(performance.now() - started)
     try {
@@ -87,10 +93,22 @@ export function createProxy(deps: ProxyDeps) {
       if (response.status < 200 || response.status > 599 || (length > maxResponseBytes && !response.headers.has('content-encoding'))) {
         await response.body.cancel().catch(() => {})
         throw response.status < 200 || response.status > 599
-          ? new SwitchboardError(502, 'upstream_error', `Request to ${host} failed: it answered with status ${response.status}, which cannot be passed on.`, { details: { attempts } })
+          ? new SwitchboardError(
+              502,
+              'upstream_error',
+              `Request to ${host} failed: it answered with status ${response.status}, which cannot be passed on.`,
+              { details: { attempts } },
+            )
           : tooLarge()
       }
-      const entry = deps.runs.record({ ...run, outcome: response.status < 400 ? 'ok' : 'http_error', status: response.status, durationMs: elapsed(), attempts, bytes: 0 })
+      const entry = deps.runs.record({
+        ...run,
+        outcome: response.status < 400 ? 'ok' : 'http_error',
+        status: response.status,
+        durationMs: elapsed(),
+        attempts,
+        bytes: 0,
+      })
       const bodiless = NO_BODY.has(response.status) || run.method === 'HEAD'
       const coding = response.headers.get('content-encoding')
       const decoded = decodedCodings(coding)
@@ -102,7 +120,12 @@ export function createProxy(deps: ProxyDeps) {
       if (coding !== null && coding.trim() !== '' && !/^identity$/i.test(coding.trim()) && !decoded) {
         // Bytes in an encoding the client cannot decode cannot be searched for secrets: not passed on.
         await response.body.cancel().catch(() => {})
-        throw new SwitchboardError(502, 'unmaskable_response', `${host} answered in a content encoding ("${coding.slice(0, 40)}") the runtime cannot decode, so it cannot make sure the answer holds no credential. Ask for another encoding (Accept-Encoding).`, { details: { attempts } })
+        throw new SwitchboardError(
+          502,
+          'unmaskable_response',
+          `${host} answered in a content encoding ("${coding.slice(0, 40)}") the runtime cannot decode, so it cannot make sure the answer holds no credential. Ask for another encoding (Accept-Encoding).`,
+          { details: { attempts } },
+        )
       }
       const body = meter(response.body, {
         limit: maxResponseBytes,
@@ -131,19 +154,22 @@ export function createProxy(deps: ProxyDeps) {
     if (Number(declared ?? 0) > maxRequestBytes) throw bodyTooLarge(maxRequestBytes)
     const conn = await deps.use.open(call.appId, call.id, { userId: call.userId }, { mode, then: 'send the request again' })
     const body = method === 'GET' || method === 'HEAD' || declared === '0' ? null : call.body
-    return conn.stream({
-      method,
-      path,
-      headers: call.headers,
-      body: body ? limitBody(body, maxRequestBytes) : null,
-      signal: call.signal,
-      timeoutMs: options.timeoutMs,
-    }, {
-      http,
-      retry: deps.retry,
-      target: (baseUrl, rest, authQuery) => upstreamUrl(baseUrl.href, rest, authQuery),
-      inject: upstreamHeaders,
-    })
+    return conn.stream(
+      {
+        method,
+        path,
+        headers: call.headers,
+        body: body ? limitBody(body, maxRequestBytes) : null,
+        signal: call.signal,
+        timeoutMs: options.timeoutMs,
+      },
+      {
+        http,
+        retry: deps.retry,
+        target: (baseUrl, rest, authQuery) => upstreamUrl(baseUrl.href, rest, authQuery),
+        inject: upstreamHeaders,
+      },
+    )
   }
 }
 

@@ -9,13 +9,15 @@ import { SwitchboardError } from '../../errors.ts'
  */
 export function limitBody(body: ReadableStream<Uint8Array>, limit: number): ReadableStream<Uint8Array> {
   let total = 0
-  return body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, controller) {
-      total += chunk.byteLength
-      if (total > limit) controller.error(bodyTooLarge(limit))
-      else controller.enqueue(chunk)
-    },
-  }))
+  return body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        total += chunk.byteLength
+        if (total > limit) controller.error(bodyTooLarge(limit))
+        else controller.enqueue(chunk)
+      },
+    }),
+  )
 }
 
 /**
@@ -25,7 +27,12 @@ export function limitBody(body: ReadableStream<Uint8Array>, limit: number): Read
  * throw bodyTooLarge(50 * 1024 * 1024)
  */
 export function bodyTooLarge(limit: number): SwitchboardError {
-  return new SwitchboardError(413, 'body_too_large', `The request body is larger than ${Math.round(limit / (1024 * 1024))} MiB, the limit for proxied requests. Send less.`, { details: { limitBytes: limit } })
+  return new SwitchboardError(
+    413,
+    'body_too_large',
+    `The request body is larger than ${Math.round(limit / (1024 * 1024))} MiB, the limit for proxied requests. Send less.`,
+    { details: { limitBytes: limit } },
+  )
 }
 
 /** How a metered stream ended. */
@@ -62,37 +69,40 @@ export function meter(
     ended = true
     onEnd(error === undefined ? { bytes } : { bytes, error })
   }
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      for (;;) {
-        let next: ReadableStreamReadResult<Uint8Array>
-        try {
-          next = await reader.read()
-        } catch (error) {
-          end(error)
-          return controller.error(error)
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        for (;;) {
+          let next: ReadableStreamReadResult<Uint8Array>
+          try {
+            next = await reader.read()
+          } catch (error) {
+            end(error)
+            return controller.error(error)
+          }
+          if (next.done) {
+            const rest = filter?.flush()
+            if (rest && rest.byteLength > 0) controller.enqueue(rest)
+            end()
+            return controller.close()
+          }
+          bytes += next.value.byteLength
+          if (bytes > limit) {
+            const error = onLimit()
+            await reader.cancel(error).catch(() => {})
+            end(error)
+            return controller.error(error)
+          }
+          const out = filter ? filter.push(next.value) : next.value
+          // A filter may hold a whole small chunk back; read on rather than hand out nothing.
+          if (out.byteLength > 0) return controller.enqueue(out)
         }
-        if (next.done) {
-          const rest = filter?.flush()
-          if (rest && rest.byteLength > 0) controller.enqueue(rest)
-          end()
-          return controller.close()
-        }
-        bytes += next.value.byteLength
-        if (bytes > limit) {
-          const error = onLimit()
-          await reader.cancel(error).catch(() => {})
-          end(error)
-          return controller.error(error)
-        }
-        const out = filter ? filter.push(next.value) : next.value
-        // A filter may hold a whole small chunk back; read on rather than hand out nothing.
-        if (out.byteLength > 0) return controller.enqueue(out)
-      }
+      },
+      async cancel(reason) {
+        end(reason ?? new Error('cancelled'))
+        await reader.cancel(reason).catch(() => {})
+      },
     },
-    async cancel(reason) {
-      end(reason ?? new Error('cancelled'))
-      await reader.cancel(reason).catch(() => {})
-    },
-  }, { highWaterMark: 0 })
+    { highWaterMark: 0 },
+  )
 }

@@ -38,7 +38,10 @@ export function upstreamUrl(baseUrl: string, path: string, authQuery: ReadonlyAr
   const url = resolveRequestUrl(baseUrl, path)
   if (authQuery.length === 0) return url
   const names = new Set(authQuery.map(([name]) => name.toLowerCase()))
-  const kept = url.search.slice(1).split('&').filter((pair) => pair !== '' && !names.has(decodedName(pair).toLowerCase()))
+  const kept = url.search
+    .slice(1)
+    .split('&')
+    .filter((pair) => pair !== '' && !names.has(decodedName(pair).toLowerCase()))
   const added = authQuery.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`)
   url.search = `?${[...kept, ...added].join('&')}`
   return url

@@ -12,8 +12,12 @@ import type { FieldValue } from '../../types.ts'
  * @example
  * resolveBaseUrl(zendesk, { subdomain: 'acme' }).href // 'https://acme.zendesk.com/'
  */
-export function resolveBaseUrl(connector: Pick<Connector, 'baseUrl'>, values: Readonly<Record<string, FieldValue>>, override?: string): URL {
-  if (override !== undefined) return parseBase(override, 'the connection\'s base URL')
+export function resolveBaseUrl(
+  connector: Pick<Connector, 'baseUrl'>,
+  values: Readonly<Record<string, FieldValue>>,
+  override?: string,
+): URL {
+  if (override !== undefined) return parseBase(override, "the connection's base URL")
   return parseBase(renderUrlTemplate(connector.baseUrl, values, 'base URL'), 'the base URL')
 }
 
@@ -27,7 +31,12 @@ export function renderUrlTemplate(template: string, values: Readonly<Record<stri
   for (const { path } of placeholders(template)) {
     const value = values[path[0]!]
     if (value === undefined || value === '') {
-      throw new SwitchboardError(400, 'missing_field', `The ${what} needs a value for "${path[0]}". Fill in that field of the connection.`, { details: { field: path[0] } })
+      throw new SwitchboardError(
+        400,
+        'missing_field',
+        `The ${what} needs a value for "${path[0]}". Fill in that field of the connection.`,
+        { details: { field: path[0] } },
+      )
     }
   }
   const whole = wholePlaceholder(template)
@@ -46,12 +55,20 @@ function parseBase(text: string, what: string): URL {
     throw new SwitchboardError(400, 'invalid_base_url', `${capitalise(what)} must start with https:// (or http://).`)
   }
   if (url.username || url.password) {
-    throw new SwitchboardError(400, 'invalid_base_url', `${capitalise(what)} must not contain a user name or password; credentials belong in the auth method.`)
+    throw new SwitchboardError(
+      400,
+      'invalid_base_url',
+      `${capitalise(what)} must not contain a user name or password; credentials belong in the auth method.`,
+    )
   }
   // Request paths are appended to the base URL, which therefore cannot end in a query: refused when it is
   // saved rather than at every request.
   if (url.search !== '') {
-    throw new SwitchboardError(400, 'invalid_base_url', `${capitalise(what)} must not have a query (?…); put query parameters in the request.`)
+    throw new SwitchboardError(
+      400,
+      'invalid_base_url',
+      `${capitalise(what)} must not have a query (?…); put query parameters in the request.`,
+    )
   }
   url.hash = ''
   return url

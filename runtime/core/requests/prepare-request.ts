@@ -58,7 +58,11 @@ export function prepareRequest(input: PrepareInput): PreparedRequest {
     if (template === undefined) continue
     const value = renderTemplate(template, resolve)
     if (/[\r\n\u0000]/.test(value)) {
-      throw new SwitchboardError(400, 'invalid_header_value', `Header "${name}" would contain a line break. Remove line breaks from the values it is made from.`)
+      throw new SwitchboardError(
+        400,
+        'invalid_header_value',
+        `Header "${name}" would contain a line break. Remove line breaks from the values it is made from.`,
+      )
     }
     if (value !== '') headers[name] = value
   }
@@ -93,7 +97,11 @@ function absoluteUrl(template: string, values: Readonly<Record<string, FieldValu
     throw new SwitchboardError(400, 'invalid_url', 'The test URL is not a valid URL.')
   }
   if (url.origin !== baseUrl.origin || url.username || url.password) {
-    throw new SwitchboardError(400, 'other_origin', `The test URL must be on the base URL's origin (${baseUrl.origin}): credentials are only sent there.`)
+    throw new SwitchboardError(
+      400,
+      'other_origin',
+      `The test URL must be on the base URL's origin (${baseUrl.origin}): credentials are only sent there.`,
+    )
   }
   return url
 }

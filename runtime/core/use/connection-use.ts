@@ -66,9 +66,20 @@ export interface ConnectionUse {
   /** Masks every secret known so far; tokens join once a request used them. */
   masker(): Masker
   /** Renders a connector request (test, action) and sends it; on a token type's 401, renews once and resends. */
-  send(spec: RequestSpec, options?: { inputs?: Record<string, unknown>; retry?: RetryPolicy | false; onPreview?: (request: RequestPreview) => void }): Promise<Sent>
+  send(
+    spec: RequestSpec,
+    options?: { inputs?: Record<string, unknown>; retry?: RetryPolicy | false; onPreview?: (request: RequestPreview) => void },
+  ): Promise<Sent>
   /** Passes a request through with the credentials injected, streaming both ways. */
-  stream(request: PassThrough, options: { http: HttpClient; retry?: RetryPolicy | undefined; target: (baseUrl: URL, path: string, authQuery: ReadonlyArray<readonly [string, string]>) => URL; inject: (incoming: Headers, injected: Readonly<Record<string, string>>) => Headers }): Promise<Streamed>
+  stream(
+    request: PassThrough,
+    options: {
+      http: HttpClient
+      retry?: RetryPolicy | undefined
+      target: (baseUrl: URL, path: string, authQuery: ReadonlyArray<readonly [string, string]>) => URL
+      inject: (incoming: Headers, injected: Readonly<Record<string, string>>) => Headers
+    },
+  ): Promise<Streamed>
 }
 
 /**
@@ -92,7 +103,12 @@ export function createConnectionUse(deps: UseDeps) {
      * Opens a stored connection for the actor. `check` runs once the connection is loaded and before its
      * credentials are looked at (an unknown action or invalid inputs are reported before a missing credential).
      */
-    async open(appId: string, id: string, actor: Actor, options: { mode?: 'user' | 'workflow' | undefined; then: string; check?: (loaded: Loaded) => void }): Promise<ConnectionUse> {
+    async open(
+      appId: string,
+      id: string,
+      actor: Actor,
+      options: { mode?: 'user' | 'workflow' | undefined; then: string; check?: (loaded: Loaded) => void },
+    ): Promise<ConnectionUse> {
       const loaded = await loadConnection(deps, appId, id)
       options.check?.(loaded)
       const secrets = await credentialsForUse(deps, loaded, actor, options)
@@ -109,8 +125,18 @@ export function createConnectionUse(deps: UseDeps) {
     },
 
     /** A use of an unsaved draft with values given now and never stored (no token types). */
-    draft(draft: { connector: Connector; method: AuthMethod; fields: ReadonlyMap<string, Field>; values: Record<string, FieldValue>; baseUrl?: string | undefined }): ConnectionUse {
-      const secretValues = Object.fromEntries(Object.entries(draft.values).filter(([key]) => draft.fields.get(key)?.type === 'secret').map(([k, v]) => [k, String(v)]))
+    draft(draft: {
+      connector: Connector
+      method: AuthMethod
+      fields: ReadonlyMap<string, Field>
+      values: Record<string, FieldValue>
+      baseUrl?: string | undefined
+    }): ConnectionUse {
+      const secretValues = Object.fromEntries(
+        Object.entries(draft.values)
+          .filter(([key]) => draft.fields.get(key)?.type === 'secret')
+          .map(([k, v]) => [k, String(v)]),
+      )
       assertMaskable(draft.fields, secretValues)
       return createUse(deps, { ...draft, secrets: undefined, target: undefined })
     },
@@ -136,7 +162,8 @@ function createUse(deps: UseDeps, context: UseContext): ConnectionUse {
   const source = target ? type.tokens : undefined
   // Secret field values, then every derived value and token the requests carried.
   const known = new Set<string>()
-  for (const [key, value] of Object.entries(values)) if (fields.get(key)?.type === 'secret' && typeof value === 'string' && value !== '') known.add(value)
+  for (const [key, value] of Object.entries(values))
+    if (fields.get(key)?.type === 'secret' && typeof value === 'string' && value !== '') known.add(value)
   let masker = createMasker(known)
   const learn = (material: AuthMaterial) => {
     const before = known.size
@@ -145,8 +172,17 @@ function createUse(deps: UseDeps, context: UseContext): ConnectionUse {
   }
 
   /** Applies the auth type (with `token`) to a rendered request as it will be sent. */
-  function authenticate(prepared: Pick<PreparedRequest, 'method' | 'url' | 'headers'>, token: string | undefined, body: string | undefined | 'stream') {
-    const material = type.apply(method, { values, fields, ...(token === undefined ? {} : { token }), request: { method: prepared.method, url: prepared.url, headers: prepared.headers, body } })
+  function authenticate(
+    prepared: Pick<PreparedRequest, 'method' | 'url' | 'headers'>,
+    token: string | undefined,
+    body: string | undefined | 'stream',
+  ) {
+    const material = type.apply(method, {
+      values,
+      fields,
+      ...(token === undefined ? {} : { token }),
+      request: { method: prepared.method, url: prepared.url, headers: prepared.headers, body },
+    })
     learn(material)
     const url = new URL(prepared.url.href)
     for (const [name, value] of material.query) url.searchParams.set(name, value)
@@ -177,59 +213,74 @@ function createUse(deps: UseDeps, context: UseContext): ConnectionUse {
     masker: () => masker,
 
     send(spec, options = {}) {
-      return withToken(async (token) => {
-        const prepared = prepareRequest({ connector, fields, values, baseUrl: context.baseUrl, spec, inputs: options.inputs })
-        const { url, headers, material } = authenticate(prepared, token, prepared.body)
-        const current = masker
-        const request: RequestPreview = {
-          method: prepared.method,
-          url: current.url(url, material.credentialQuery),
-          headers: current.headers(headers, material.credentialHeaders),
-          ...(prepared.body === undefined ? {} : { body: current.text(prepared.body) }),
-        }
-        options.onPreview?.(request)
-        const outgoing = { url, method: prepared.method, headers, ...(prepared.body === undefined ? {} : { body: prepared.body }) }
-        try {
-          const sent = options.retry === false
-            ? { response: await deps.http.request({ ...outgoing, responseType: 'auto' }), attempts: 1 }
-            : await sendWithRetries(deps.http, outgoing, options.retry)
-          return { request, url, response: sent.response, attempts: sent.attempts, masker: current }
-        } catch (error) {
-          throw upstreamFailure(error, current.text)
-        }
-      }, (sent) => sent.response.status)
+      return withToken(
+        async (token) => {
+          const prepared = prepareRequest({ connector, fields, values, baseUrl: context.baseUrl, spec, inputs: options.inputs })
+          const { url, headers, material } = authenticate(prepared, token, prepared.body)
+          const current = masker
+          const request: RequestPreview = {
+            method: prepared.method,
+            url: current.url(url, material.credentialQuery),
+            headers: current.headers(headers, material.credentialHeaders),
+            ...(prepared.body === undefined ? {} : { body: current.text(prepared.body) }),
+          }
+          options.onPreview?.(request)
+          const outgoing = { url, method: prepared.method, headers, ...(prepared.body === undefined ? {} : { body: prepared.body }) }
+          try {
+            const sent =
+              options.retry === false
+                ? { response: await deps.http.request({ ...outgoing, responseType: 'auto' }), attempts: 1 }
+                : await sendWithRetries(deps.http, outgoing, options.retry)
+            return { request, url, response: sent.response, attempts: sent.attempts, masker: current }
+          } catch (error) {
+            throw upstreamFailure(error, current.text)
+          }
+        },
+        (sent) => sent.response.status,
+      )
     },
 
     stream(request, options) {
-      return withToken(async (token) => {
-        // Base URL, static headers and auth as for a request to the base URL itself; the caller's path is
-        // joined afterwards and never rendered as a template.
-        const prepared = prepareRequest({ connector, fields, values, baseUrl: context.baseUrl, spec: { method: 'GET', path: '' } })
-        const unsigned = options.target(prepared.baseUrl, request.path, [])
-        const authenticated = authenticate({ method: request.method, url: unsigned, headers: prepared.headers }, token, request.body ? 'stream' : undefined)
-        // The caller's query keeps its exact encoding; the auth method's parameters replace any of the same name.
-        const url = options.target(prepared.baseUrl, request.path, authenticated.material.query)
-        const current = masker
-        try {
-          const sent = await streamWithRetries(options.http, {
-            url,
-            method: request.method,
-            headers: options.inject(request.headers, authenticated.headers),
-            ...(request.body ? { body: request.body } : {}),
-            ...(request.signal ? { signal: request.signal } : {}),
-            ...(request.timeoutMs === undefined ? {} : { timeoutMs: request.timeoutMs }),
-          }, options.retry)
-          return { url, response: sent.response, attempts: sent.attempts, masker: current, secrets: [...known] }
-        } catch (error) {
-          throw upstreamFailure(error, current.text)
-        }
-      }, (first) => {
-        if (first.response.status !== 401) return first.response.status
-        // A streamed body was consumed by the first try: the 401 is the answer.
-        if (request.body) return undefined
-        void first.response.body.cancel().catch(() => {})
-        return 401
-      })
+      return withToken(
+        async (token) => {
+          // Base URL, static headers and auth as for a request to the base URL itself; the caller's path is
+          // joined afterwards and never rendered as a template.
+          const prepared = prepareRequest({ connector, fields, values, baseUrl: context.baseUrl, spec: { method: 'GET', path: '' } })
+          const unsigned = options.target(prepared.baseUrl, request.path, [])
+          const authenticated = authenticate(
+            { method: request.method, url: unsigned, headers: prepared.headers },
+            token,
+            request.body ? 'stream' : undefined,
+          )
+          // The caller's query keeps its exact encoding; the auth method's parameters replace any of the same name.
+          const url = options.target(prepared.baseUrl, request.path, authenticated.material.query)
+          const current = masker
+          try {
+            const sent = await streamWithRetries(
+              options.http,
+              {
+                url,
+                method: request.method,
+                headers: options.inject(request.headers, authenticated.headers),
+                ...(request.body ? { body: request.body } : {}),
+                ...(request.signal ? { signal: request.signal } : {}),
+                ...(request.timeoutMs === undefined ? {} : { timeoutMs: request.timeoutMs }),
+              },
+              options.retry,
+            )
+            return { url, response: sent.response, attempts: sent.attempts, masker: current, secrets: [...known] }
+          } catch (error) {
+            throw upstreamFailure(error, current.text)
+          }
+        },
+        (first) => {
+          if (first.response.status !== 401) return first.response.status
+          // A streamed body was consumed by the first try: the 401 is the answer.
+          if (request.body) return undefined
+          void first.response.body.cancel().catch(() => {})
+          return 401
+        },
+      )
     },
   }
 }

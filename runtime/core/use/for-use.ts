@@ -14,7 +14,11 @@ import type { ConnectionRecord, CredentialRecord, CredentialSecrets } from '../.
  * @example
  * const secrets = await readCredentials(deps, loaded, actor)
  */
-export async function readCredentials(deps: Pick<ConnectionDeps, 'store' | 'keyRing'>, loaded: Pick<Loaded, 'record'>, actor: Actor): Promise<CredentialSecrets | undefined> {
+export async function readCredentials(
+  deps: Pick<ConnectionDeps, 'store' | 'keyRing'>,
+  loaded: Pick<Loaded, 'record'>,
+  actor: Actor,
+): Promise<CredentialSecrets | undefined> {
   const owner = credentialOwner(loaded.record, actor.userId)
   const record = await deps.store.get<CredentialRecord>('credentials', credentialId(loaded.record.id, owner))
   if (!record) return undefined
@@ -52,10 +56,13 @@ export async function credentialsForUse(
   const secrets = await readCredentials(deps, loaded, actor)
   if (needsCredentials(loaded) && !secrets) {
     const url = connectUrl(deps.publicUrl, record)
-    const who = record.sharing === 'personal'
-      ? `has no credentials of yours yet. Connect your own account at ${url}`
-      : `has no credentials yet. An app admin connects it for everyone at ${url}`
-    throw new SwitchboardError(428, 'connection_required', `"${record.name}" ${who}, then ${options.then}.`, { details: { connectUrl: url } })
+    const who =
+      record.sharing === 'personal'
+        ? `has no credentials of yours yet. Connect your own account at ${url}`
+        : `has no credentials yet. An app admin connects it for everyone at ${url}`
+    throw new SwitchboardError(428, 'connection_required', `"${record.name}" ${who}, then ${options.then}.`, {
+      details: { connectUrl: url },
+    })
   }
   if (secrets) assertMaskable(loaded.fields, secrets.values, connectUrl(deps.publicUrl, record))
   return secrets
@@ -72,9 +79,14 @@ export function assertMaskable(fields: ReadonlyMap<string, Field>, values: Reado
   for (const [key, value] of Object.entries(values)) {
     const field = fields.get(key)
     if (field?.type !== 'secret' || value === '' || value.length >= MIN_SECRET_LENGTH) continue
-    throw new SwitchboardError(428, 'secret_too_short', `The stored "${field.label}" is shorter than ${MIN_SECRET_LENGTH} characters, too short to keep out of what the API echoes. Connect again with the real key${connectLink ? ` at ${connectLink}` : ''}.`, {
-      details: { field: key, minLength: MIN_SECRET_LENGTH, ...(connectLink ? { connectUrl: connectLink } : {}) },
-    })
+    throw new SwitchboardError(
+      428,
+      'secret_too_short',
+      `The stored "${field.label}" is shorter than ${MIN_SECRET_LENGTH} characters, too short to keep out of what the API echoes. Connect again with the real key${connectLink ? ` at ${connectLink}` : ''}.`,
+      {
+        details: { field: key, minLength: MIN_SECRET_LENGTH, ...(connectLink ? { connectUrl: connectLink } : {}) },
+      },
+    )
   }
 }
 
@@ -86,6 +98,10 @@ export function assertMaskable(fields: ReadonlyMap<string, Field>, values: Reado
  */
 export function assertWorkflowMay(record: Pick<ConnectionRecord, 'name' | 'sharing'>): void {
   if (record.sharing !== 'shared') {
-    throw new SwitchboardError(409, 'shared_connection_required', `Workflows run with nobody present, so they can only use shared connections; "${record.name}" is personal. Switch it to shared (an app admin connects it for everyone), or pick a shared connection.`)
+    throw new SwitchboardError(
+      409,
+      'shared_connection_required',
+      `Workflows run with nobody present, so they can only use shared connections; "${record.name}" is personal. Switch it to shared (an app admin connects it for everyone), or pick a shared connection.`,
+    )
   }
 }

@@ -30,8 +30,17 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE'])
  * @example
  * const { response, attempts } = await sendWithRetries(http, { url, method: 'GET', headers })
  */
-export function sendWithRetries(http: HttpClient, request: HttpRequestOptions, policy: RetryPolicy = {}): Promise<{ response: HttpResponse; attempts: number }> {
-  return withRetries(request, policy, () => http.request({ ...request, responseType: 'auto' }), async () => {})
+export function sendWithRetries(
+  http: HttpClient,
+  request: HttpRequestOptions,
+  policy: RetryPolicy = {},
+): Promise<{ response: HttpResponse; attempts: number }> {
+  return withRetries(
+    request,
+    policy,
+    () => http.request({ ...request, responseType: 'auto' }),
+    async () => {},
+  )
 }
 
 /**
@@ -42,7 +51,11 @@ export function sendWithRetries(http: HttpClient, request: HttpRequestOptions, p
  * const { response } = await streamWithRetries(http, { url, method: 'GET', headers })
  * return new Response(response.body, { status: response.status })
  */
-export function streamWithRetries(http: HttpClient, request: HttpRequestOptions, policy: RetryPolicy = {}): Promise<{ response: HttpStreamResponse; attempts: number }> {
+export function streamWithRetries(
+  http: HttpClient,
+  request: HttpRequestOptions,
+  policy: RetryPolicy = {},
+): Promise<{ response: HttpStreamResponse; attempts: number }> {
   const once = request.body instanceof ReadableStream
   return withRetries(
     request,
@@ -62,7 +75,8 @@ async function withRetries<R extends { status: number; headers: Headers }>(
   const sleep = policy.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
   const random = policy.random ?? Math.random
   const idempotent = IDEMPOTENT.has((request.method ?? 'GET').toUpperCase())
-  const backoff = (attempt: number) => backoffDelay(attempt, { baseMs: policy.baseDelayMs ?? 250, maxMs: policy.maxDelayMs ?? 5_000, jitter: 0.5, random })
+  const backoff = (attempt: number) =>
+    backoffDelay(attempt, { baseMs: policy.baseDelayMs ?? 250, maxMs: policy.maxDelayMs ?? 5_000, jitter: 0.5, random })
   for (let attempt = 1; ; attempt++) {
     let response: R
     try {
@@ -74,7 +88,8 @@ async function withRetries<R extends { status: number; headers: Headers }>(
       await sleep(backoff(attempt))
       continue
     }
-    const wait = idempotent && attempt < maxAttempts ? retryDelay(response, policy.maxRetryAfterMs ?? 10_000, () => backoff(attempt)) : undefined
+    const wait =
+      idempotent && attempt < maxAttempts ? retryDelay(response, policy.maxRetryAfterMs ?? 10_000, () => backoff(attempt)) : undefined
     if (wait === undefined) return { response, attempts: attempt }
     await discard(response)
     await sleep(wait)

@@ -9,8 +9,14 @@ import { SwitchboardError } from '../../errors.ts'
  * catch (error) { throw upstreamFailure(error, masker.text) }
  */
 export function upstreamFailure(error: unknown, mask: (text: string) => string): SwitchboardError {
-  if (!(error instanceof SwitchboardError)) return new SwitchboardError(502, 'upstream_error', 'The request to the API failed unexpectedly.', { cause: error })
-  if (error.status < 500) return new SwitchboardError(error.status, error.code, mask(error.message), { details: error.details, cause: error })
-  if (error.code === 'upstream_timeout') return new SwitchboardError(504, 'upstream_timeout', mask(error.message), { details: error.details, cause: error })
-  return new SwitchboardError(502, 'upstream_error', mask(error.message), { details: { ...(error.details as object), reason: error.code }, cause: error })
+  if (!(error instanceof SwitchboardError))
+    return new SwitchboardError(502, 'upstream_error', 'The request to the API failed unexpectedly.', { cause: error })
+  if (error.status < 500)
+    return new SwitchboardError(error.status, error.code, mask(error.message), { details: error.details, cause: error })
+  if (error.code === 'upstream_timeout')
+    return new SwitchboardError(504, 'upstream_timeout', mask(error.message), { details: error.details, cause: error })
+  return new SwitchboardError(502, 'upstream_error', mask(error.message), {
+    details: { ...(error.details as object), reason: error.code },
+    cause: error,
+  })
 }

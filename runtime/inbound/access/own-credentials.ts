@@ -14,7 +14,11 @@ import { forbidden } from './roles.ts'
  */
 export function assertOwnCredentialsOnly(loaded: Loaded, body: SetCredentials): void {
   const { record, method, fields } = loaded
-  const refuse = (change: string) => forbidden(`Changing ${change} of a connection needs the app admin role; a member sends only their own credentials.`, { required: 'admin', role: 'member' })
+  const refuse = (change: string) =>
+    forbidden(`Changing ${change} of a connection needs the app admin role; a member sends only their own credentials.`, {
+      required: 'admin',
+      role: 'member',
+    })
   if (body.authMethod !== undefined && body.authMethod !== record.authMethod) throw refuse('the auth method')
   // The auth method's own plain fields (the email of Basic auth) are the member's, kept with their
   // credentials; only the connection's fields are shared.

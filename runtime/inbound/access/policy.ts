@@ -93,7 +93,8 @@ async function checkRole(c: Context<RouteEnv>, p: RoutePolicy, route: RouteState
   const what = typeof p.what === 'function' ? p.what(c) : p.what
   switch (p.role) {
     case 'owner':
-      if (!user.owner && !(p.orSelf !== undefined && c.req.param(p.orSelf) === user.id)) throw forbidden(`Only the workspace owner can ${what}.`, { required: 'owner' })
+      if (!user.owner && !(p.orSelf !== undefined && c.req.param(p.orSelf) === user.id))
+        throw forbidden(`Only the workspace owner can ${what}.`, { required: 'owner' })
       return
     case 'member-anywhere':
     case 'admin-anywhere': {
@@ -101,9 +102,12 @@ async function checkRole(c: Context<RouteEnv>, p: RoutePolicy, route: RouteState
       if (user.owner) return
       const apps = await store.list<AppRecord>('apps', (a) => a.members.some((m) => m.userId === user.id))
       if (apps.some((a) => atLeast(roleIn(a, user)!, needed))) return
-      throw forbidden(needed === 'member'
-        ? `To ${what} you need a role in an app (member or admin). Ask an app admin to add you.`
-        : `To ${what} you need the app admin role in some app, or to be the workspace owner.`, { required: needed })
+      throw forbidden(
+        needed === 'member'
+          ? `To ${what} you need a role in an app (member or admin). Ask an app admin to add you.`
+          : `To ${what} you need the app admin role in some app, or to be the workspace owner.`,
+        { required: needed },
+      )
     }
     case 'member':
     case 'admin': {
@@ -117,7 +121,10 @@ async function checkRole(c: Context<RouteEnv>, p: RoutePolicy, route: RouteState
       // Only someone short of the shared role needs the connection looked at; it stays for the handler.
       if (p.shared && !atLeast(role, p.shared) && (await connectionOf(c)).record.sharing === 'shared') needed = p.shared
       if (!atLeast(role, needed)) {
-        throw forbidden(`To ${what} in app "${app.name}" you need the app ${needed} role; you are a ${role}. Ask an app admin.`, { required: needed, role })
+        throw forbidden(`To ${what} in app "${app.name}" you need the app ${needed} role; you are a ${role}. Ask an app admin.`, {
+          required: needed,
+          role,
+        })
       }
       return
     }

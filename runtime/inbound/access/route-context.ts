@@ -77,7 +77,9 @@ export async function audited(c: Ctx, entry: Omit<NewAuditEntry, 'userId'>): Pro
   const { policy, deps } = state(c)
   const declared = [policy.audit ?? []].flat()
   if (!declared.includes(entry.event)) {
-    throw new Error(`${c.req.method} ${c.req.path}: records "${entry.event}", which its policy does not declare (${declared.join(', ') || 'none'})`)
+    throw new Error(
+      `${c.req.method} ${c.req.path}: records "${entry.event}", which its policy does not declare (${declared.join(', ') || 'none'})`,
+    )
   }
   await deps.audit.record(appOf(c).id, { ...entry, userId: c.get('user').id })
 }

@@ -44,7 +44,10 @@ export function createAuditLog(options: { store: Store; clock?: () => Date; limi
       return written!
     },
     /** Newest first; `before` is the `seq` to continue below (the previous page's `next`). */
-    async list(appId: string, query: { connectionId?: string; limit?: number; before?: number } = {}): Promise<{ entries: AuditEntry[]; next?: number }> {
+    async list(
+      appId: string,
+      query: { connectionId?: string; limit?: number; before?: number } = {},
+    ): Promise<{ entries: AuditEntry[]; next?: number }> {
       const trail = await store.get<AuditRecord>('audit', appId)
       const pageSize = Math.min(Math.max(query.limit ?? 50, 1), 500)
       const entries: AuditEntry[] = []
@@ -56,7 +59,9 @@ export function createAuditLog(options: { store: Store; clock?: () => Date; limi
         if (query.connectionId !== undefined && entry.connectionId !== query.connectionId) continue
         entries.push(entry)
       }
-      const more = entries.length === pageSize && all.slice(0, i + 1).some((e) => query.connectionId === undefined || e.connectionId === query.connectionId)
+      const more =
+        entries.length === pageSize &&
+        all.slice(0, i + 1).some((e) => query.connectionId === undefined || e.connectionId === query.connectionId)
       return more ? { entries, next: entries.at(-1)!.seq } : { entries }
     },
   }

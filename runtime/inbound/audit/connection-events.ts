@@ -43,7 +43,8 @@ export async function hasCredentials(store: Store, record: ConnectionRecord, use
  */
 export const connectionEvents = {
   created(made: Connection, clonedFrom?: string): RouteEntry {
-    const details: AuditDetails = clonedFrom === undefined ? { sharing: made.sharing, connected: made.status === 'connected' } : { sharing: made.sharing, clonedFrom }
+    const details: AuditDetails =
+      clonedFrom === undefined ? { sharing: made.sharing, connected: made.status === 'connected' } : { sharing: made.sharing, clonedFrom }
     return { event: 'connection.created', ...about(made), details }
   },
 
@@ -55,12 +56,17 @@ export const connectionEvents = {
   updated(before: ConnectionRecord, change: UpdateConnection, after: Connection, credentialsDropped: number): RouteEntry | undefined {
     const changed = changedKeys(before, change, after)
     const details: AuditDetails = { changed, credentialsDropped }
-    if (after.sharing !== before.sharing) return { event: 'connection.sharing_changed', ...about(after), details: { ...details, from: before.sharing, to: after.sharing } }
+    if (after.sharing !== before.sharing)
+      return { event: 'connection.sharing_changed', ...about(after), details: { ...details, from: before.sharing, to: after.sharing } }
     return changed.length || credentialsDropped ? { event: 'connection.updated', ...about(after), details } : undefined
   },
 
   connected(before: ConnectionRecord, after: Connection, reconnected: boolean): RouteEntry {
-    return { event: reconnected ? 'connection.reconnected' : 'connection.connected', ...about(after), details: { sharing: before.sharing, authMethod: after.authMethod } }
+    return {
+      event: reconnected ? 'connection.reconnected' : 'connection.connected',
+      ...about(after),
+      details: { sharing: before.sharing, authMethod: after.authMethod },
+    }
   },
 
   unauthorized(before: ConnectionRecord, credentialsDropped: number): RouteEntry {
@@ -68,7 +74,11 @@ export const connectionEvents = {
   },
 
   tested(connection: ConnectionRecord, result: TestResult): RouteEntry {
-    const details: AuditDetails = { ok: result.ok === true, ...(result.status === undefined ? {} : { status: result.status }), ...(result.problem ? { problem: result.problem } : {}) }
+    const details: AuditDetails = {
+      ok: result.ok === true,
+      ...(result.status === undefined ? {} : { status: result.status }),
+      ...(result.problem ? { problem: result.problem } : {}),
+    }
     return { event: 'connection.tested', ...about(connection), details }
   },
 
@@ -90,7 +100,8 @@ function changedKeys(before: ConnectionRecord, change: UpdateConnection, after: 
   const changed: string[] = []
   if (change.name !== undefined && after.name !== before.name) changed.push('name')
   if (change.baseUrl !== undefined && (change.baseUrl ?? undefined) !== before.baseUrl) changed.push('baseUrl')
-  if (change.values !== undefined && Object.keys(change.values).some((key) => !same(after.fields[key], before.fields[key]))) changed.push('fields')
+  if (change.values !== undefined && Object.keys(change.values).some((key) => !same(after.fields[key], before.fields[key])))
+    changed.push('fields')
   if (change.sharing !== undefined && after.sharing !== before.sharing) changed.push('sharing')
   return changed
 }

@@ -13,7 +13,13 @@ import type { TokenRecord, UserRecord } from '../../types.ts'
 export async function createUser(store: Store, body: CreateUser, now: string): Promise<UserRecord> {
   const name = body.name.trim()
   const email = body.email?.trim().toLowerCase()
-  const user: UserRecord = { id: `u_${randomBytes(9).toString('base64url').replace(/[-_]/g, 'x')}`, name, ...(email ? { email } : {}), owner: false, createdAt: now }
+  const user: UserRecord = {
+    id: `u_${randomBytes(9).toString('base64url').replace(/[-_]/g, 'x')}`,
+    name,
+    ...(email ? { email } : {}),
+    owner: false,
+    createdAt: now,
+  }
   return store.transaction((tx) => {
     if (email && tx.list<UserRecord>('users', (u) => u.email === email).length > 0) {
       throw new SwitchboardError(409, 'user_exists', `A user with the email "${email}" exists already. GET /api/users lists them.`)
@@ -51,7 +57,13 @@ export async function listUsers(store: Store): Promise<UserRecord[]> {
  * userView(record) // { id, name, email?, owner, createdAt }
  */
 export function userView(user: UserRecord): User {
-  return { id: user.id, name: user.name, ...(user.email === undefined ? {} : { email: user.email }), owner: user.owner, createdAt: user.createdAt }
+  return {
+    id: user.id,
+    name: user.name,
+    ...(user.email === undefined ? {} : { email: user.email }),
+    owner: user.owner,
+    createdAt: user.createdAt,
+  }
 }
 
 /**
@@ -90,7 +102,12 @@ export async function listTokens(store: Store, userId: string): Promise<Token[]>
  * @example
  * await revokeToken(store, tokenId, now, (t) => t.userId === me.id)
  */
-export async function revokeToken(store: Store, tokenId: string, now: string, allowed: (record: TokenRecord) => boolean = () => true): Promise<Token> {
+export async function revokeToken(
+  store: Store,
+  tokenId: string,
+  now: string,
+  allowed: (record: TokenRecord) => boolean = () => true,
+): Promise<Token> {
   const notFound = () => new SwitchboardError(404, 'token_not_found', 'There is no such token. GET /api/users/:id/tokens lists them.')
   const record = /^[0-9a-f]{64}$/.test(tokenId) ? await store.get<TokenRecord>('tokens', tokenId) : undefined
   if (!record || !allowed(record)) throw notFound()

@@ -27,7 +27,10 @@ const LAST_USED_RESOLUTION_MS = 60_000
  * await authenticateRequest(c, { store, clock })
  * c.get('user') // the signed-in user
  */
-export async function authenticateRequest<E extends { Variables: AuthVariables }>(context: Context<E>, options: { store: Store; clock: () => Date }): Promise<void> {
+export async function authenticateRequest<E extends { Variables: AuthVariables }>(
+  context: Context<E>,
+  options: { store: Store; clock: () => Date },
+): Promise<void> {
   // Every route environment carries the caller's variables; this sets only those.
   const c = context as unknown as Context<{ Variables: AuthVariables }>
   const { store, clock } = options
@@ -42,10 +45,16 @@ export async function authenticateRequest<E extends { Variables: AuthVariables }
     token = getCookie(c, SESSION_COOKIE)
     viaCookie = token !== undefined
   }
-  if (!token) throw new SwitchboardError(401, 'unauthenticated', 'Sign in first: send "Authorization: Bearer <token>", or open the sign-in link the runtime printed.')
+  if (!token)
+    throw new SwitchboardError(
+      401,
+      'unauthenticated',
+      'Sign in first: send "Authorization: Bearer <token>", or open the sign-in link the runtime printed.',
+    )
   const record = await findToken(store, token)
   const user = record && (await store.get<UserRecord>('users', record.userId))
-  if (!record || !user) throw new SwitchboardError(401, 'unauthenticated', 'The token is not valid or has been revoked. Ask the workspace owner for a new one.')
+  if (!record || !user)
+    throw new SwitchboardError(401, 'unauthenticated', 'The token is not valid or has been revoked. Ask the workspace owner for a new one.')
   if (viaCookie && !['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) {
     const origin = c.req.header('origin')
     if (origin !== undefined && origin !== new URL(c.req.url).origin) {

@@ -19,7 +19,12 @@ export function hashToken(token: string): string {
  * @example
  * const token = await issueToken(store, 'u_owner', 'Sign-in link', { now })
  */
-export async function issueToken(store: Store, userId: string, name: string, options: { now: string; kind?: TokenKind }): Promise<{ token: string; record: TokenRecord }> {
+export async function issueToken(
+  store: Store,
+  userId: string,
+  name: string,
+  options: { now: string; kind?: TokenKind },
+): Promise<{ token: string; record: TokenRecord }> {
   const token = `sb_${randomBytes(32).toString('base64url')}`
   const record: TokenRecord = { id: hashToken(token), userId, name, kind: options.kind ?? 'api', createdAt: options.now }
   await store.insert('tokens', record)

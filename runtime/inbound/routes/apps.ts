@@ -13,7 +13,13 @@ import { readBody } from './body.ts'
  * @example
  * app.route('/api/apps', appRoutes({ policy, store, clock, newId, catalogue }))
  */
-export function appRoutes(deps: { policy: Policy; store: Store; clock: () => Date; newId: (prefix: string) => string; catalogue: Catalogue }) {
+export function appRoutes(deps: {
+  policy: Policy
+  store: Store
+  clock: () => Date
+  newId: (prefix: string) => string
+  catalogue: Catalogue
+}) {
   const { store, policy } = deps
   return new Hono<RouteEnv>()
     .get('/', policy({ role: 'signed-in', what: 'list apps' }), async (c) => {
@@ -24,12 +30,15 @@ export function appRoutes(deps: { policy: Policy; store: Store; clock: () => Dat
     .post('/', policy({ role: 'signed-in', what: 'create apps' }), async (c) => {
       const body = await readBody<CreateApp>(c, 'CreateApp')
       if (body.name.trim() === '') {
-        throw new SwitchboardError(400, 'invalid_body', 'The body is not valid: name must not be blank.', { details: { errors: [{ path: '/name', keyword: 'minLength', message: 'name must not be blank' }] } })
+        throw new SwitchboardError(400, 'invalid_body', 'The body is not valid: name must not be blank.', {
+          details: { errors: [{ path: '/name', keyword: 'minLength', message: 'name must not be blank' }] },
+        })
       }
       const user = c.get('user')
       // A chosen id that is taken would answer 409 for apps the caller cannot see: only the owner, who
       // sees every app, chooses ids; everyone else gets a generated one whatever exists.
-      if (body.id !== undefined && !user.owner) throw forbidden('Only the workspace owner chooses app ids. Leave out "id" and one is generated.', { required: 'owner' })
+      if (body.id !== undefined && !user.owner)
+        throw forbidden('Only the workspace owner chooses app ids. Leave out "id" and one is generated.', { required: 'owner' })
       const app: AppRecord = {
         id: body.id ?? deps.newId('app'),
         name: body.name.trim(),
@@ -39,7 +48,8 @@ export function appRoutes(deps: { policy: Policy; store: Store; clock: () => Dat
       try {
         await store.insert('apps', app)
       } catch (error) {
-        if (error instanceof SwitchboardError && error.code === 'conflict') throw new SwitchboardError(409, 'app_exists', `An app "${app.id}" exists already. Choose another id.`)
+        if (error instanceof SwitchboardError && error.code === 'conflict')
+          throw new SwitchboardError(409, 'app_exists', `An app "${app.id}" exists already. Choose another id.`)
         throw error
       }
       return c.json<App>(app, 201)
@@ -49,17 +59,27 @@ export function appRoutes(deps: { policy: Policy; store: Store; clock: () => Dat
       const body = await readBody<UpdateApp>(c, 'UpdateApp')
       for (const [i, ref] of (body.actions ?? []).entries()) {
         const [connectorId, actionKey] = ref.split('.') as [string, string]
-        const connector = await deps.catalogue.get(connectorId).then((e) => e.connector, () => undefined)
+        const connector = await deps.catalogue.get(connectorId).then(
+          (e) => e.connector,
+          () => undefined,
+        )
         if (!connector?.actions?.some((a) => a.key === actionKey)) {
           const message = connector ? `Connector "${connectorId}" has no action "${actionKey}".` : `There is no connector "${connectorId}".`
-          throw new SwitchboardError(400, 'unknown_action', `actions[${i}]: ${message}`, { details: { errors: [{ path: `/actions/${i}`, keyword: 'unknownAction', message }] } })
+          throw new SwitchboardError(400, 'unknown_action', `actions[${i}]: ${message}`, {
+            details: { errors: [{ path: `/actions/${i}`, keyword: 'unknownAction', message }] },
+          })
         }
       }
-      const updated = await store.update<AppRecord>('apps', appOf(c).id, (app) => app && {
-        ...app,
-        ...(body.name === undefined ? {} : { name: body.name.trim() }),
-        ...(body.actions === undefined ? {} : { actions: body.actions }),
-      })
+      const updated = await store.update<AppRecord>(
+        'apps',
+        appOf(c).id,
+        (app) =>
+          app && {
+            ...app,
+            ...(body.name === undefined ? {} : { name: body.name.trim() }),
+            ...(body.actions === undefined ? {} : { actions: body.actions }),
+          },
+      )
       return c.json<App>(updated!)
     })
 }

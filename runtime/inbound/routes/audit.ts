@@ -22,7 +22,11 @@ export function auditRoutes(deps: { policy: Policy; audit: AuditLog }) {
     const connectionId = c.req.query('connection')
     const limit = number('limit')
     const before = number('before')
-    const page = await deps.audit.list(appOf(c).id, { ...(connectionId ? { connectionId } : {}), ...(limit ? { limit } : {}), ...(before ? { before } : {}) })
+    const page = await deps.audit.list(appOf(c).id, {
+      ...(connectionId ? { connectionId } : {}),
+      ...(limit ? { limit } : {}),
+      ...(before ? { before } : {}),
+    })
     return c.json<AuditPage>({ ...page, capacity: deps.audit.limit })
   })
 }

@@ -39,12 +39,19 @@ export async function readBody<T>(c: Context, definition: string): Promise<T> {
     // The pointer of the too-deep value is as long as the nesting: the message names where it starts.
     const top = readablePath(pointer(splitPointer(deep)[0]!))
     const message = `a body has at most ${MAX_BODY_DEPTH} levels of nested objects and arrays, and ${top} goes deeper; send flatter data`
-    throw new SwitchboardError(400, 'body_too_deep', `The body is nested too deeply: ${message}.`, { details: { errors: [{ path: deep, keyword: 'maxDepth', message }] } })
+    throw new SwitchboardError(400, 'body_too_deep', `The body is nested too deeply: ${message}.`, {
+      details: { errors: [{ path: deep, keyword: 'maxDepth', message }] },
+    })
   }
   const validate = apiValidator(definition)
   if (!validate(body)) {
     const errors = toProblems(validate.errors ?? []).map((e) => ({ ...e, message: e.message.replace(/^the connector/, 'the body') }))
-    throw new SwitchboardError(400, 'invalid_body', `The body is not valid: ${errors[0]?.message ?? 'see details'}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}.`, { details: { errors } })
+    throw new SwitchboardError(
+      400,
+      'invalid_body',
+      `The body is not valid: ${errors[0]?.message ?? 'see details'}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}.`,
+      { details: { errors } },
+    )
   }
   return body as T
 }

@@ -1,5 +1,14 @@
 import { Hono, type Context } from 'hono'
-import type { CloneConnection, ConnectionList, CreateConnection, RunAction, RunList, RunMode, SetCredentials, UpdateConnection } from '../../../schemas/types/api.ts'
+import type {
+  CloneConnection,
+  ConnectionList,
+  CreateConnection,
+  RunAction,
+  RunList,
+  RunMode,
+  SetCredentials,
+  UpdateConnection,
+} from '../../../schemas/types/api.ts'
 import { recordAction, runAction, type RunLog } from '../../core/actions/index.ts'
 import type { OAuth2 } from '../../core/auth/oauth2/index.ts'
 import type { ConnectionTests } from '../../core/connection-tests/index.ts'
@@ -38,22 +47,34 @@ export function connectionRoutes(deps: {
   const id = (c: Ctx) => idParam(c, 'id', 'connection')
 
   return new Hono<RouteEnv>()
-    .get('/', policy({ role: 'member', what: 'list connections' }), async (c) => c.json<ConnectionList>({ connections: await connections.list(appOf(c).id, actor(c)) }))
+    .get('/', policy({ role: 'member', what: 'list connections' }), async (c) =>
+      c.json<ConnectionList>({ connections: await connections.list(appOf(c).id, actor(c)) }),
+    )
     .post('/', policy({ role: 'admin', what: 'add connections', audit: 'connection.created' }), async (c) => {
       const made = await connections.create(appOf(c).id, await readBody<CreateConnection>(c, 'CreateConnection'), actor(c))
       await audited(c, events.created(made))
       return c.json(made, 201)
     })
-    .get('/:id', policy({ role: 'member', what: 'read connections' }), async (c) => c.json(await connections.view(await connectionOf(c), actor(c))))
-    .patch('/:id', policy({ role: 'admin', what: "change a connection's name, base URL, fields or sharing", audit: ['connection.updated', 'connection.sharing_changed'] }), async (c) => {
-      const change = await readBody<UpdateConnection>(c, 'UpdateConnection')
-      const { record } = await connectionOf(c)
-      const held = await credentialCount(store, record.id)
-      const after = await connections.update(record.appId, record.id, change, actor(c))
-      const entry = events.updated(record, change, after, held - (await credentialCount(store, record.id)))
-      if (entry) await audited(c, entry)
-      return c.json(after)
-    })
+    .get('/:id', policy({ role: 'member', what: 'read connections' }), async (c) =>
+      c.json(await connections.view(await connectionOf(c), actor(c))),
+    )
+    .patch(
+      '/:id',
+      policy({
+        role: 'admin',
+        what: "change a connection's name, base URL, fields or sharing",
+        audit: ['connection.updated', 'connection.sharing_changed'],
+      }),
+      async (c) => {
+        const change = await readBody<UpdateConnection>(c, 'UpdateConnection')
+        const { record } = await connectionOf(c)
+        const held = await credentialCount(store, record.id)
+        const after = await connections.update(record.appId, record.id, change, actor(c))
+        const entry = events.updated(record, change, after, held - (await credentialCount(store, record.id)))
+        if (entry) await audited(c, entry)
+        return c.json(after)
+      },
+    )
     .delete('/:id', policy({ role: 'admin', what: 'delete connections', audit: 'connection.deleted' }), async (c) => {
       const { record } = await connectionOf(c)
       const held = await credentialCount(store, record.id)
@@ -61,25 +82,38 @@ export function connectionRoutes(deps: {
       await audited(c, events.deleted(record, held))
       return c.body(null, 204)
     })
-    .put('/:id/credentials', policy({ role: 'member', shared: 'admin', what: 'connect a shared connection (its credentials serve everyone)', audit: ['connection.connected', 'connection.reconnected'] }), async (c) => {
-      const body = await readBody<SetCredentials>(c, 'SetCredentials')
-      const loaded = await connectionOf(c)
-      if (roleOf(c) !== 'admin') assertOwnCredentialsOnly(loaded, body)
-      const { record } = loaded
-      const reconnected = await hasCredentials(store, record, actor(c).userId)
-      // Client-credentials methods connect by fetching a token; every other method stores what was typed.
-      const granted = await deps.oauth2?.connectClientCredentials(record.appId, record.id, body, actor(c))
-      const after = granted ?? await connections.setCredentials(record.appId, record.id, body, actor(c))
-      await audited(c, events.connected(record, after, reconnected))
-      return c.json(after)
-    })
-    .delete('/:id/credentials', policy({ role: 'member', shared: 'admin', what: 'unauthorize a shared connection', audit: 'connection.unauthorized' }), async (c) => {
-      const { record } = await connectionOf(c)
-      const held = await credentialCount(store, record.id)
-      const after = await connections.unauthorize(record.appId, record.id, actor(c))
-      await audited(c, events.unauthorized(record, held - (await credentialCount(store, record.id))))
-      return c.json(after)
-    })
+    .put(
+      '/:id/credentials',
+      policy({
+        role: 'member',
+        shared: 'admin',
+        what: 'connect a shared connection (its credentials serve everyone)',
+        audit: ['connection.connected', 'connection.reconnected'],
+      }),
+      async (c) => {
+        const body = await readBody<SetCredentials>(c, 'SetCredentials')
+        const loaded = await connectionOf(c)
+        if (roleOf(c) !== 'admin') assertOwnCredentialsOnly(loaded, body)
+        const { record } = loaded
+        const reconnected = await hasCredentials(store, record, actor(c).userId)
+        // Client-credentials methods connect by fetching a token; every other method stores what was typed.
+        const granted = await deps.oauth2?.connectClientCredentials(record.appId, record.id, body, actor(c))
+        const after = granted ?? (await connections.setCredentials(record.appId, record.id, body, actor(c)))
+        await audited(c, events.connected(record, after, reconnected))
+        return c.json(after)
+      },
+    )
+    .delete(
+      '/:id/credentials',
+      policy({ role: 'member', shared: 'admin', what: 'unauthorize a shared connection', audit: 'connection.unauthorized' }),
+      async (c) => {
+        const { record } = await connectionOf(c)
+        const held = await credentialCount(store, record.id)
+        const after = await connections.unauthorize(record.appId, record.id, actor(c))
+        await audited(c, events.unauthorized(record, held - (await credentialCount(store, record.id))))
+        return c.json(after)
+      },
+    )
     .post('/:id/clone', policy({ role: 'admin', what: 'clone connections', audit: 'connection.created' }), async (c) => {
       const body = await readBody<CloneConnection>(c, 'CloneConnection')
       const made = await connections.clone(appOf(c).id, id(c), body, actor(c))
@@ -100,13 +134,18 @@ export function connectionRoutes(deps: {
         const body = await readBody<RunAction>(c, 'RunAction')
         mode = body.mode ?? 'user'
         const run = { appId: record.appId, connectionId: record.id, userId: actor(c).userId, mode, action: actionKey }
-        const result = await recordAction(deps.runs, run, () => runAction(deps, { appId: record.appId, id: record.id, actionKey, body, actor: actor(c), retry: deps.retry }))
+        const result = await recordAction(deps.runs, run, () =>
+          runAction(deps, { appId: record.appId, id: record.id, actionKey, body, actor: actor(c), retry: deps.retry }),
+        )
         await audited(c, events.actionRun(record, actionKey, mode, { status: result.status }))
         return c.json(result)
       } catch (error) {
         // An action that does not exist ran nothing; every other failure is a run that failed.
         if (!(error instanceof SwitchboardError && error.status === 404)) {
-          await audited(c, events.actionRun(record, actionKey, mode, { code: error instanceof SwitchboardError ? error.code : 'internal_error' }))
+          await audited(
+            c,
+            events.actionRun(record, actionKey, mode, { code: error instanceof SwitchboardError ? error.code : 'internal_error' }),
+          )
         }
         throw error
       }

@@ -1,5 +1,12 @@
 import { Hono } from 'hono'
-import type { ConnectorEntry, ConnectorList, ConnectorSummary, TestDraft, TestResult, ValidationResult } from '../../../schemas/types/api.ts'
+import type {
+  ConnectorEntry,
+  ConnectorList,
+  ConnectorSummary,
+  TestDraft,
+  TestResult,
+  ValidationResult,
+} from '../../../schemas/types/api.ts'
 import type { Connector } from '../../../schemas/types/connector.ts'
 import type { Catalogue } from '../../core/catalogue/index.ts'
 import type { ConnectionTests } from '../../core/connection-tests/index.ts'
@@ -34,17 +41,23 @@ export function connectorRoutes(deps: { policy: Policy; catalogue: Catalogue; te
     .get('/', policy({ role: 'signed-in', what: 'read the catalogue' }), async (c) => {
       const q = (c.req.query('q') ?? '').toLowerCase()
       const category = c.req.query('category')
-      const entries = (await catalogue.list()).filter(({ connector }) =>
-        (!q || `${connector.name} ${connector.id} ${connector.description ?? ''}`.toLowerCase().includes(q)) &&
-        (!category || (connector.categories ?? []).includes(category as never)))
+      const entries = (await catalogue.list()).filter(
+        ({ connector }) =>
+          (!q || `${connector.name} ${connector.id} ${connector.description ?? ''}`.toLowerCase().includes(q)) &&
+          (!category || (connector.categories ?? []).includes(category as never)),
+      )
       return c.json<ConnectorList>({ connectors: entries.map((e) => summary(e.connector, e.builtIn)) })
     })
     .post('/validate', policy({ role: 'signed-in', what: 'validate connectors' }), async (c) => {
       const doc = await readBody<unknown>(c, 'ConnectorDocument')
       return c.json<ValidationResult>(catalogue.validate(doc))
     })
-    .post('/test', policy({ role: 'member-anywhere', what: 'test draft connectors' }), async (c) => c.json<TestResult>(await deps.tests.draft(await readBody<TestDraft>(c, 'TestDraft'))))
-    .get('/:id', policy({ role: 'signed-in', what: 'read connectors' }), async (c) => c.json<ConnectorEntry>(await catalogue.get(idParam(c, 'id', 'connector'))))
+    .post('/test', policy({ role: 'member-anywhere', what: 'test draft connectors' }), async (c) =>
+      c.json<TestResult>(await deps.tests.draft(await readBody<TestDraft>(c, 'TestDraft'))),
+    )
+    .get('/:id', policy({ role: 'signed-in', what: 'read connectors' }), async (c) =>
+      c.json<ConnectorEntry>(await catalogue.get(idParam(c, 'id', 'connector'))),
+    )
     .post('/', policy({ role: 'owner', what: 'create custom connectors' }), async (c) => {
       const connector = await catalogue.create(await readBody<unknown>(c, 'ConnectorDocument'), c.get('user').id)
       return c.json<ConnectorEntry>({ connector, builtIn: false }, 201)

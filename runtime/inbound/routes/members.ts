@@ -16,7 +16,8 @@ import { readBody } from './body.ts'
  */
 export function memberRoutes(deps: { policy: Policy; store: Store }) {
   const { store, policy } = deps
-  const lastAdmin = (app: AppRecord) => new SwitchboardError(409, 'last_admin', `App "${app.name}" would have no admin left. Make someone else an admin first.`)
+  const lastAdmin = (app: AppRecord) =>
+    new SwitchboardError(409, 'last_admin', `App "${app.name}" would have no admin left. Make someone else an admin first.`)
 
   return new Hono<RouteEnv>()
     .put('/:userId', policy({ role: 'admin', what: 'add members or change their role', audit: 'member.set' }), async (c) => {

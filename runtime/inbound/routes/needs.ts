@@ -25,7 +25,8 @@ export function needsRoutes(deps: { policy: Policy; catalogue: Catalogue; connec
     const usable = mine.find((v) => v.status === 'connected')
     if (usable) return c.json<Needs>({ connectorId: connector.id, connected: true, connectionId: usable.id })
     const existing = mine[0]
-    if (existing?.connectUrl) return c.json<Needs>({ connectorId: connector.id, connected: false, connectionId: existing.id, connectUrl: existing.connectUrl })
+    if (existing?.connectUrl)
+      return c.json<Needs>({ connectorId: connector.id, connected: false, connectionId: existing.id, connectUrl: existing.connectUrl })
     const connectUrl = `${deps.publicUrl}/#/apps/${encodeURIComponent(appId)}/connections/new?connector=${encodeURIComponent(connector.id)}`
     return c.json<Needs>({ connectorId: connector.id, connected: false, connectUrl })
   })

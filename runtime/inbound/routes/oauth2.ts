@@ -41,7 +41,12 @@ export function oauth2Routes(oauth2: OAuth2, policy: Policy) {
   const declared = policy({ role: 'member', shared: 'admin', what: 'authorize a shared connection (its tokens serve everyone)' })
   return new Hono<RouteEnv>().get('/authorize', declared, async (c) => {
     const scopes = c.req.query('scopes')
-    const result = await oauth2.authorize({ appId: appOf(c).id, id: idParam(c, 'id', 'connection'), userId: c.get('user').id, ...(scopes === undefined ? {} : { scopes }) })
+    const result = await oauth2.authorize({
+      appId: appOf(c).id,
+      id: idParam(c, 'id', 'connection'),
+      userId: c.get('user').id,
+      ...(scopes === undefined ? {} : { scopes }),
+    })
     c.header('Cache-Control', 'no-store')
     if (c.req.query('format') === 'json') return c.json<OAuthAuthorization>(result)
     return c.redirect(result.url, 302)

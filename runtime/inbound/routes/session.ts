@@ -34,7 +34,12 @@ export function sessionRoutes(deps: { policy: Policy; store: Store; clock: () =>
       const { token } = await readBody<SignIn>(c, 'SignIn')
       const record = await findToken(deps.store, token)
       const user = record && (await deps.store.get<UserRecord>('users', record.userId))
-      if (!record || !user) throw new SwitchboardError(401, 'invalid_token', 'That token is not valid or has been revoked. Ask the workspace owner for a new one.')
+      if (!record || !user)
+        throw new SwitchboardError(
+          401,
+          'invalid_token',
+          'That token is not valid or has been revoked. Ask the workspace owner for a new one.',
+        )
       const session = await issueToken(deps.store, user.id, 'Browser session', { now: deps.clock().toISOString(), kind: 'session' })
       setCookie(c, SESSION_COOKIE, session.token, {
         httpOnly: true,
@@ -51,7 +56,9 @@ export function sessionRoutes(deps: { policy: Policy; store: Store; clock: () =>
       fromOwnPage(c, deps.publicUrl, 'sign you out', { originOptional: true })
       const token = getCookie(c, SESSION_COOKIE)
       if (token) {
-        await deps.store.update<TokenRecord>('tokens', hashToken(token), (t) => t && t.kind === 'session' ? { ...t, revokedAt: deps.clock().toISOString() } : t)
+        await deps.store.update<TokenRecord>('tokens', hashToken(token), (t) =>
+          t && t.kind === 'session' ? { ...t, revokedAt: deps.clock().toISOString() } : t,
+        )
       }
       deleteCookie(c, SESSION_COOKIE, { path: '/' })
       return c.body(null, 204)
@@ -68,6 +75,10 @@ function fromOwnPage(c: Context, publicUrl: string | undefined, what: string, op
   const site = c.req.header('sec-fetch-site')
   const own = origin === undefined ? options.originOptional === true : origin === new URL(c.req.url).origin || origin === publicUrl
   if (!own || (site !== undefined && site !== 'same-origin')) {
-    throw new SwitchboardError(403, 'cross_origin', `Only the designer's own page can ${what}: open the sign-in link in the browser and confirm there.`)
+    throw new SwitchboardError(
+      403,
+      'cross_origin',
+      `Only the designer's own page can ${what}: open the sign-in link in the browser and confirm there.`,
+    )
   }
 }

@@ -76,8 +76,7 @@ export function createKeyRing(options: KeyRingOptions = {}): KeyRing {
   }
 
   // Tolerates a malformed record (read from a store): `open` is where it gets its precise error.
-  const needsRotation = (sealed: SealedSecret): boolean =>
-    (sealed as Partial<SealedSecret> | null)?.kid !== state.current
+  const needsRotation = (sealed: SealedSecret): boolean => (sealed as Partial<SealedSecret> | null)?.kid !== state.current
   const reseal = (sealed: SealedSecret, aad: SecretBinding): SealedSecret => seal(open(sealed, aad), aad)
 
   function reencryptAll(items: Iterable<SealedItem>) {
@@ -127,20 +126,12 @@ export function createKeyRing(options: KeyRingOptions = {}): KeyRing {
     const wanted = [...new Set(kids)]
     for (const kid of wanted) {
       if (kid === state.current) {
-        throw new SwitchboardError(
-          409,
-          'key_in_use',
-          `Key ${kid} is the current key and cannot be retired; rotate first.`,
-        )
+        throw new SwitchboardError(409, 'key_in_use', `Key ${kid} is the current key and cannot be retired; rotate first.`)
       }
       const from = state.keys.get(kid)?.fromEnv
       if (from !== undefined) {
         const variable = from === 'env' ? 'SWITCHBOARD_MASTER_KEY' : 'SWITCHBOARD_PREVIOUS_KEYS'
-        throw new SwitchboardError(
-          409,
-          'key_from_env',
-          `Key ${kid} comes from ${variable}; remove it there to retire it.`,
-        )
+        throw new SwitchboardError(409, 'key_from_env', `Key ${kid} comes from ${variable}; remove it there to retire it.`)
       }
     }
     const removed = wanted.filter((kid) => state.keys.get(kid)?.inFile === true)
@@ -182,11 +173,7 @@ export function createKeyRing(options: KeyRingOptions = {}): KeyRing {
 /** Credentials are a JSON object (field values or an OAuth token set); errors never quote them. */
 function serialise(plaintext: unknown): Buffer {
   if (typeof plaintext !== 'object' || plaintext === null || Array.isArray(plaintext)) {
-    throw new SwitchboardError(
-      500,
-      'invalid_plaintext',
-      'Only a JSON object (credential values or a token set) can be sealed.',
-    )
+    throw new SwitchboardError(500, 'invalid_plaintext', 'Only a JSON object (credential values or a token set) can be sealed.')
   }
   let text: string | undefined
   try {

@@ -32,10 +32,7 @@ export interface RotateKeysResult<R extends SealedItem> {
  * keyRing.retire(result.retirable)
  * console.log(`Re-encrypted ${result.count} credentials.`)
  */
-export function rotateKeys<R extends SealedItem>(input: {
-  keyRing: KeyRing
-  records: Iterable<R>
-}): RotateKeysResult<R> {
+export function rotateKeys<R extends SealedItem>(input: { keyRing: KeyRing; records: Iterable<R> }): RotateKeysResult<R> {
   const { keyRing } = input
   const list = [...input.records]
   const { sealed, count, rotated } = keyRing.reencryptAll(list)

@@ -91,15 +91,8 @@ function embeddedV4(addr: ipaddr.IPv6, range: string): string | undefined {
   return undefined
 }
 
-function verdict(
-  address: string,
-  isPublic: boolean,
-  range: string,
-  description?: string,
-  metadata = false,
-): AddressClassification {
-  const words =
-    description ?? DESCRIPTIONS[range] ?? (isPublic ? 'a public address' : `a special-purpose (${range}) address`)
+function verdict(address: string, isPublic: boolean, range: string, description?: string, metadata = false): AddressClassification {
+  const words = description ?? DESCRIPTIONS[range] ?? (isPublic ? 'a public address' : `a special-purpose (${range}) address`)
   return { address, isPublic, range, description: words, metadata }
 }
 

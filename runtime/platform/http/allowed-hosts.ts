@@ -84,8 +84,7 @@ function parseCidr(source: string, fail: (why: string) => never): AllowedHostEnt
     return fail('it is not a CIDR range such as 10.0.0.0/8 or fd00::/8.')
   }
   const [address, prefixLength] = parsed
-  const network =
-    address.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(source) : ipaddr.IPv6.networkAddressFromCIDR(source)
+  const network = address.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(source) : ipaddr.IPv6.networkAddressFromCIDR(source)
   if (network.toString() !== address.toString()) {
     fail(`the address has bits set past the prefix; did you mean ${network.toString()}/${prefixLength}?`)
   }

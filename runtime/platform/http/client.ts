@@ -1,13 +1,7 @@
 import { createFetch } from 'ofetch'
 import { Agent, fetch as undiciFetch, Headers as UndiciHeaders } from 'undici'
 import { parseAllowedHosts } from './allowed-hosts.ts'
-import {
-  abortedError,
-  invalidRequestError,
-  responseTooLargeError,
-  timeoutError,
-  tooManyRedirectsError,
-} from './errors.ts'
+import { abortedError, invalidRequestError, responseTooLargeError, timeoutError, tooManyRedirectsError } from './errors.ts'
 import { capStream, decodeBody, readCapped } from './internal/body.ts'
 import { classifyError } from './internal/classify-error.ts'
 import { createGuardedConnector } from './internal/connector.ts'
@@ -53,9 +47,7 @@ const DEFAULTS = {
  */
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const settings = readSettings(options)
-  const allowedHosts = isAllowedHosts(options.allowedHosts)
-    ? options.allowedHosts
-    : parseAllowedHosts(options.allowedHosts)
+  const allowedHosts = isAllowedHosts(options.allowedHosts) ? options.allowedHosts : parseAllowedHosts(options.allowedHosts)
   const dispatcher = new Agent({
     connect: createGuardedConnector({
       allowedHosts,
@@ -72,8 +64,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   async function request(req: HttpRequestOptions): Promise<HttpResponse | HttpStreamResponse> {
     const started = performance.now()
     const timeoutMs = req.timeoutMs ?? settings.timeoutMs
-    if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
-      throw invalidRequestError('timeoutMs must be a positive whole number.')
+    if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw invalidRequestError('timeoutMs must be a positive whole number.')
     const responseType = req.responseType ?? 'auto'
     const controller = new AbortController()
     let timedOut = false

@@ -203,13 +203,7 @@ export function tooManyRedirectsError(host: string, maxRedirects: number): Switc
  * @example
  * upstreamError('api.example.com', 'reset', 'the connection was reset', 'ECONNRESET')
  */
-export function upstreamError(
-  host: string,
-  kind: HttpFailureKind,
-  what: string,
-  code?: string,
-  cause?: unknown,
-): SwitchboardError {
+export function upstreamError(host: string, kind: HttpFailureKind, what: string, code?: string, cause?: unknown): SwitchboardError {
   const why = code ? ` (${code})` : ''
   return new SwitchboardError(502, HTTP_ERROR_CODES.upstreamError, `Request to ${host} failed: ${what}${why}.`, {
     details: { kind, host, ...(code ? { code } : {}) } satisfies HttpErrorDetails,

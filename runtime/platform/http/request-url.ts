@@ -100,9 +100,6 @@ export function assertSameOrigin(url: string | URL, baseUrl: string | URL): void
   const target = parseHttpUrl(url)
   const base = parseHttpUrl(baseUrl)
   if (target.origin !== base.origin) {
-    throw invalidUrlError(
-      'The request would go to another origin than the base URL; credentials stay with their host.',
-      'cross_origin',
-    )
+    throw invalidUrlError('The request would go to another origin than the base URL; credentials stay with their host.', 'cross_origin')
   }
 }

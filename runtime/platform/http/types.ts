@@ -71,18 +71,14 @@ export interface HttpClientOptions {
 export type HttpResponseType = 'auto' | 'json' | 'text' | 'stream'
 
 /** Query values; `undefined` and `null` are left out, arrays repeat the key. */
-export type HttpQuery = Record<
-  string,
-  string | number | boolean | null | undefined | readonly (string | number | boolean)[]
->
+export type HttpQuery = Record<string, string | number | boolean | null | undefined | readonly (string | number | boolean)[]>
 
 /**
  * Bodies the client can send. Plain objects and arrays are sent as JSON; streams cannot follow 307/308.
  * As in ofetch, a string body without a Content-Type header goes out as `application/json`: set the header
  * for anything else.
  */
-export type HttpBody =
-  string | Uint8Array | URLSearchParams | ReadableStream<Uint8Array> | Record<string, unknown> | unknown[]
+export type HttpBody = string | Uint8Array | URLSearchParams | ReadableStream<Uint8Array> | Record<string, unknown> | unknown[]
 
 /** One request. Only `url` is required. */
 export interface HttpRequestOptions {

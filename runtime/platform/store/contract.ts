@@ -64,7 +64,11 @@ export interface WriteOptions {
  */
 export interface StoreTx {
   get<T extends StoreRecord>(collection: CollectionName, id: string): Promise<T | undefined>
-  find<T extends StoreRecord, C extends CollectionName = CollectionName>(collection: C, index: IndexName<C>, query: IndexQuery): Promise<T[]>
+  find<T extends StoreRecord, C extends CollectionName = CollectionName>(
+    collection: C,
+    index: IndexName<C>,
+    query: IndexQuery,
+  ): Promise<T[]>
   /** Fails with 409 `conflict` when the id, or a unique index's value, is taken. */
   insert<T extends StoreRecord>(collection: CollectionName, record: T): Promise<T>
   /** Insert or replace. Fails with 409 `conflict` when a unique index's value is another record's. */
@@ -94,7 +98,11 @@ export interface Store {
   readonly engine: 'embedded' | 'postgres'
   get<T extends StoreRecord>(collection: CollectionName, id: string): Promise<T | undefined>
   /** Records by an index, in the index's order. */
-  find<T extends StoreRecord, C extends CollectionName = CollectionName>(collection: C, index: IndexName<C>, query: IndexQuery): Promise<T[]>
+  find<T extends StoreRecord, C extends CollectionName = CollectionName>(
+    collection: C,
+    index: IndexName<C>,
+    query: IndexQuery,
+  ): Promise<T[]>
   /** How many records an index query matches (`limit` ignored). */
   count<C extends CollectionName>(collection: C, index: IndexName<C>, query: IndexQuery): Promise<number>
   /** Every record of a collection in id order, a page at a time: for exports, key rotation and store migration. */

@@ -16,5 +16,4 @@ export const CURRENT_STORE_FORMAT = 1
  * // when format 2 renames a collection:
  * // storeMigrations[1] = (file) => ({ format: 2, collections: { ...rename(file.collections) } })
  */
-export const storeMigrations: Readonly<Record<number, (file: { format: number; collections: unknown }) => unknown>> =
-  {}
+export const storeMigrations: Readonly<Record<number, (file: { format: number; collections: unknown }) => unknown>> = {}

@@ -23,17 +23,29 @@ async function match(segments: string[], dir: string): Promise<string[]> {
   if (head === '') return match(rest, dir)
   const here = async (name: string) => (rest.length === 0 ? [join(dir, name)] : match(rest, join(dir, name)))
   if (!/[*?]/.test(head)) {
-    const exists = await stat(join(dir, head)).then(() => true, () => false)
+    const exists = await stat(join(dir, head)).then(
+      () => true,
+      () => false,
+    )
     return exists ? here(head) : []
   }
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => [])
   const out: string[] = []
   if (head === '**') {
     out.push(...(await match(rest, dir)))
-    for (const entry of entries) if (entry.isDirectory() && entry.name !== 'node_modules' && !entry.name.startsWith('.')) out.push(...(await match(segments, join(dir, entry.name))))
+    for (const entry of entries)
+      if (entry.isDirectory() && entry.name !== 'node_modules' && !entry.name.startsWith('.'))
+        out.push(...(await match(segments, join(dir, entry.name))))
     return out
   }
-  const pattern = new RegExp('^' + head.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]') + '$')
+  const pattern = new RegExp(
+    '^' +
+      head
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '[^/]*')
+        .replace(/\?/g, '[^/]') +
+      '$',
+  )
   for (const entry of entries) {
     if (!pattern.test(entry.name) || (entry.name.startsWith('.') && !head.startsWith('.'))) continue
     if (rest.length > 0 && !entry.isDirectory()) continue

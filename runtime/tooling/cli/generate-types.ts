@@ -56,7 +56,8 @@ function typeShape(schema: unknown, isDef = false): unknown {
   if (Array.isArray(schema)) return schema.map((item) => typeShape(item))
   if (typeof schema !== 'object' || schema === null) return schema
   const source = schema as Record<string, unknown>
-  if (typeof source.$ref === 'string') return source.$ref.startsWith('#') ? { $ref: source.$ref } : { tsType: otherSchema(source.$ref).name }
+  if (typeof source.$ref === 'string')
+    return source.$ref.startsWith('#') ? { $ref: source.$ref } : { tsType: otherSchema(source.$ref).name }
   const out: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(source)) {
     if (VALIDATION_ONLY.includes(key)) continue
@@ -77,12 +78,16 @@ function typeShape(schema: unknown, isDef = false): unknown {
 /** A `$ref` to another schema's root (`connector.schema.json`): its type is imported, not generated again. */
 function otherSchema(ref: string): (typeof GENERATED)[number] {
   const found = GENERATED.find((g) => g.schema.endsWith(`/${ref}`))
-  if (!found) throw new Error(`generate-types: "${ref}" is not one of our schemas; only #/$defs/… and another schema's root can be referenced`)
+  if (!found)
+    throw new Error(`generate-types: "${ref}" is not one of our schemas; only #/$defs/… and another schema's root can be referenced`)
   return found
 }
 
 function externalRefs(schema: unknown): string[] {
   if (typeof schema !== 'object' || schema === null) return []
-  const own = typeof (schema as { $ref?: unknown }).$ref === 'string' && !(schema as { $ref: string }).$ref.startsWith('#') ? [(schema as { $ref: string }).$ref] : []
+  const own =
+    typeof (schema as { $ref?: unknown }).$ref === 'string' && !(schema as { $ref: string }).$ref.startsWith('#')
+      ? [(schema as { $ref: string }).$ref]
+      : []
   return [...own, ...Object.values(schema).flatMap(externalRefs)]
 }

@@ -44,7 +44,9 @@ function help(): string {
   return `usage: switchboard <command> [options]
 
 commands:
-${Object.values(COMMANDS).map((c) => '  ' + c.usage.split('\n')[0]).join('\n')}
+${Object.values(COMMANDS)
+  .map((c) => '  ' + c.usage.split('\n')[0])
+  .join('\n')}
 
 Run "switchboard <command> --help" for details.`
 }

@@ -9,7 +9,14 @@ import { convertProxy } from './nango/proxy.ts'
 import { convertTest } from './nango/test-request.ts'
 import { IMPORTED_MODES, type ImportedMode, type NangoConversion, type NangoImportEntry, type NangoProvider } from './nango/types.ts'
 
-export { IMPORTED_MODES, type ImportedMode, type NangoConversion, type NangoImportEntry, type NangoProvider, type SkipReason } from './nango/types.ts'
+export {
+  IMPORTED_MODES,
+  type ImportedMode,
+  type NangoConversion,
+  type NangoImportEntry,
+  type NangoProvider,
+  type SkipReason,
+} from './nango/types.ts'
 export { summarizeNangoImport, type NangoImportSummary } from './nango/summary.ts'
 
 /**
@@ -28,11 +35,12 @@ export function convertNangoProvider(name: string, provider: NangoProvider): Nan
   try {
     const conv = new Conversion(provider, mode)
     const proxy = convertProxy(conv)
-    const auth: AuthMethod = mode === 'API_KEY'
-      ? apiKeyAuth(conv, proxy.placements)
-      : mode === 'BASIC'
-        ? basicAuth(conv, proxy.basic)
-        : oauth2Auth(conv, mode === 'OAUTH2' ? 'authorization_code' : 'client_credentials')
+    const auth: AuthMethod =
+      mode === 'API_KEY'
+        ? apiKeyAuth(conv, proxy.placements)
+        : mode === 'BASIC'
+          ? basicAuth(conv, proxy.basic)
+          : oauth2Auth(conv, mode === 'OAUTH2' ? 'authorization_code' : 'client_credentials')
     const test = conv.optional('test request', () => convertTest(conv, proxy.baseUrl))
     const docs = typeof provider.docs === 'string' && /^https:\/\/\S+$/.test(provider.docs) ? provider.docs : undefined
     const connector: Connector = {

@@ -30,7 +30,11 @@ export function parseYaml(text: string): unknown {
       const seen = new Set<unknown>()
       for (const { key } of map.items) {
         const value = isScalar(key) ? key.value : key
-        if (seen.has(value)) throw problem(`the key "${String(value)}" appears twice`, isScalar(key) && key.range ? lineCounter.linePos(key.range[0]) : undefined)
+        if (seen.has(value))
+          throw problem(
+            `the key "${String(value)}" appears twice`,
+            isScalar(key) && key.range ? lineCounter.linePos(key.range[0]) : undefined,
+          )
         seen.add(value)
       }
     },

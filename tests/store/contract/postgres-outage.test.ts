@@ -62,7 +62,9 @@ async function cut(url: string, application: string, state?: string): Promise<nu
 describe('postgres store in bad conditions', () => {
   test('unreachable at start: 503 naming host and port and what to check', async () => {
     const port = cluster.port + 1
-    const error = await createPostgresStore({ url: `postgres://nobody@127.0.0.1:${port}/x`, pool: { connectTimeoutMs: 5_000 } }).catch((e: unknown) => e)
+    const error = await createPostgresStore({ url: `postgres://nobody@127.0.0.1:${port}/x`, pool: { connectTimeoutMs: 5_000 } }).catch(
+      (e: unknown) => e,
+    )
     expect(error).toMatchObject({ name: 'SwitchboardError', ...unavailable })
     expect((error as Error).message).toContain(`127.0.0.1:${port}`)
     expect((error as Error).message).toMatch(/Check that the server is running/)
@@ -140,7 +142,10 @@ describe('postgres store in bad conditions', () => {
       await new Promise<void>((done) => (release = done))
     })
     await holding
-    await expect(hasty.update('meta', 'busy', (r) => r)).rejects.toMatchObject({ ...unavailable, message: expect.stringMatching(/statement timeout/) })
+    await expect(hasty.update('meta', 'busy', (r) => r)).rejects.toMatchObject({
+      ...unavailable,
+      message: expect.stringMatching(/statement timeout/),
+    })
     release()
     await holder
   })

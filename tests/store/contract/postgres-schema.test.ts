@@ -39,9 +39,13 @@ describe('postgres schema', () => {
     const url = await freshDatabase()
     await open(url)
     const db = await sql(url)
-    const tables = await db.query<{ table_name: string }>('SELECT table_name FROM information_schema.tables WHERE table_schema = $1', [SCHEMA])
+    const tables = await db.query<{ table_name: string }>('SELECT table_name FROM information_schema.tables WHERE table_schema = $1', [
+      SCHEMA,
+    ])
     // Besides a table per collection: the migrations applied, and the log of changes the change feed reads.
-    expect(tables.rows.map((r) => r.table_name).sort()).toEqual([...[...TABLES.values()].map((t) => t.name), 'changes', 'schema_migrations'].sort())
+    expect(tables.rows.map((r) => r.table_name).sort()).toEqual(
+      [...[...TABLES.values()].map((t) => t.name), 'changes', 'schema_migrations'].sort(),
+    )
 
     for (const table of TABLES.values()) {
       const columns = await db.query<{ column_name: string; data_type: string; is_generated: string }>(
@@ -124,6 +128,8 @@ describe('postgres schema', () => {
   test('bad options are refused before connecting', async () => {
     await expect(createPostgresStore({ url: 'mysql://localhost/x' })).rejects.toThrow(TypeError)
     await expect(createPostgresStore({ url: 'postgres://localhost/x', pool: { max: 0 } })).rejects.toThrow(/pool\.max/)
-    await expect(createPostgresStore({ url: 'postgres://localhost/x', pool: { statementTimeoutMs: 1.5 } })).rejects.toThrow(/statementTimeoutMs/)
+    await expect(createPostgresStore({ url: 'postgres://localhost/x', pool: { statementTimeoutMs: 1.5 } })).rejects.toThrow(
+      /statementTimeoutMs/,
+    )
   })
 })

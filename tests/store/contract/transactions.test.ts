@@ -16,7 +16,8 @@ describe.each(useEngines())('$name store: transactions', (engine) => {
     await store.insert('credentials', { id: 'k1', connectionId: 'c1' })
     const result = await store.transaction(async (tx) => {
       await tx.delete('connections', 'c1')
-      for (const credential of await tx.find('credentials', 'byConnection', { equals: ['c1'] })) await tx.delete('credentials', credential.id)
+      for (const credential of await tx.find('credentials', 'byConnection', { equals: ['c1'] }))
+        await tx.delete('credentials', credential.id)
       await tx.insert('audit', { id: 'e1', appId: 'a', seq: 1, action: 'connection.deleted' })
       await tx.put('meta', { id: 'seq', value: 1 })
       return 'done'

@@ -79,7 +79,10 @@ describe.each(useEngines())('$name store: writes', (engine) => {
   test('update cannot change a record id: 500 store_invalid_record', async () => {
     const { store } = await engine.open()
     await store.insert('meta', { id: 'm1', n: 1 })
-    await expect(store.update('meta', 'm1', () => ({ id: 'm2', n: 1 }))).rejects.toMatchObject({ status: 500, code: 'store_invalid_record' })
+    await expect(store.update('meta', 'm1', () => ({ id: 'm2', n: 1 }))).rejects.toMatchObject({
+      status: 500,
+      code: 'store_invalid_record',
+    })
     expect(await store.get('meta', 'm2')).toBeUndefined()
   })
 

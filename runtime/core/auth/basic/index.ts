@@ -19,7 +19,11 @@ export const basic: AuthType<BasicAuth> = {
     const password = renderCredential(method.password, input) ?? ''
     // RFC 7617 §2: the user-id cannot contain a colon, the password can.
     if (username.includes(':')) {
-      throw new SwitchboardError(400, 'invalid_value', 'The Basic auth username contains ":", which HTTP Basic cannot carry. Check the username field.')
+      throw new SwitchboardError(
+        400,
+        'invalid_value',
+        'The Basic auth username contains ":", which HTTP Basic cannot carry. Check the username field.',
+      )
     }
     const encoded = Buffer.from(`${username}:${password}`, 'utf8').toString('base64')
     const material = emptyMaterial()

@@ -16,7 +16,8 @@ const tokens: TokenSource<OAuth2Auth> = {
   what: 'OAuth2 tokens',
   read: (secrets) => secrets.oauth,
   write: (secrets, token) => ({ ...secrets, oauth: token as OAuthTokens }),
-  renewable: (method, current) => current !== undefined && ((current as OAuthTokens).refreshToken !== undefined || method.grant === 'client_credentials'),
+  renewable: (method, current) =>
+    current !== undefined && ((current as OAuthTokens).refreshToken !== undefined || method.grant === 'client_credentials'),
   renew,
 }
 
@@ -26,7 +27,7 @@ async function renew(context: RenewContext<OAuth2Auth>): Promise<RenewOutcome> {
   const client = await clientFor((id) => context.services.oauthClient(id), context.loaded, values)
   const scopes = current.refreshToken ? [] : requestedScopes(method, current.scope)
   const outcome = await requestToken(context.http, {
-    url: renderEndpoint(current.refreshToken ? method.refreshUrl ?? method.tokenUrl : method.tokenUrl, values, 'token URL'),
+    url: renderEndpoint(current.refreshToken ? (method.refreshUrl ?? method.tokenUrl) : method.tokenUrl, values, 'token URL'),
     method,
     client,
     params: current.refreshToken
@@ -37,7 +38,13 @@ async function renew(context: RenewContext<OAuth2Auth>): Promise<RenewOutcome> {
   })
   if (!outcome.ok) {
     if (outcome.kind === 'unavailable') return outcome
-    return { ok: false, kind: 'rejected', revoked: outcome.error === 'invalid_grant' && current.refreshToken !== undefined, error: outcome.error, ...(outcome.description ? { description: outcome.description } : {}) }
+    return {
+      ok: false,
+      kind: 'rejected',
+      revoked: outcome.error === 'invalid_grant' && current.refreshToken !== undefined,
+      error: outcome.error,
+      ...(outcome.description ? { description: outcome.description } : {}),
+    }
   }
   const got = outcome.tokens
   const refreshToken = got.refreshToken ?? current.refreshToken
@@ -64,7 +71,8 @@ export const oauth2: AuthType<OAuth2Auth> = {
   type: 'oauth2',
   needsCredentials: () => true,
   apply(_method, input) {
-    if (!input.token) throw new SwitchboardError(428, 'missing_credentials', 'The connection has no OAuth2 access token. Connect it to authorize access.')
+    if (!input.token)
+      throw new SwitchboardError(428, 'missing_credentials', 'The connection has no OAuth2 access token. Connect it to authorize access.')
     return bearerMaterial(input.token, input)
   },
   tokens,

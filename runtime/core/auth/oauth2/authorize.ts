@@ -41,7 +41,11 @@ export async function startAuthorization(
   const loaded = await loadConnection(options, start.appId, start.id)
   const method = oauthMethod(loaded)
   if (method.grant !== 'authorization_code' || !method.authorizeUrl) {
-    throw new SwitchboardError(409, 'not_authorization_code', `"${loaded.record.name}" uses the client-credentials grant: there is nobody to ask. Connect it with PUT …/connections/${start.id}/credentials.`)
+    throw new SwitchboardError(
+      409,
+      'not_authorization_code',
+      `"${loaded.record.name}" uses the client-credentials grant: there is nobody to ask. Connect it with PUT …/connections/${start.id}/credentials.`,
+    )
   }
   const { clientId } = await apps.client(loaded.connector.id)
   const extra = extraScopes(start.scopes, method)
@@ -89,7 +93,11 @@ export async function startAuthorization(
 }
 
 /** The scopes the user's current grant has: from the sealed tokens, else the connection's record. */
-async function granted(options: OAuth2Options, record: Parameters<typeof credentialOwner>[0] & { id: string; grantedScopes?: string[] }, userId: string): Promise<string[] | undefined> {
+async function granted(
+  options: OAuth2Options,
+  record: Parameters<typeof credentialOwner>[0] & { id: string; grantedScopes?: string[] },
+  userId: string,
+): Promise<string[] | undefined> {
   const credential = await options.store.get<CredentialRecord>('credentials', credentialId(record.id, credentialOwner(record, userId)))
   if (!credential) return record.grantedScopes
   return openCredentials(options.keyRing, credential).oauth?.scope ?? record.grantedScopes

@@ -42,15 +42,27 @@ export async function completeAuthorization(
   const { options } = ctx
   let target: Target | undefined
   try {
-    if (query.repeated) throw refuse('state_repeated', 'The answer from the provider carried a parameter twice, so it was not trusted. Start connecting again.')
-    if (!query.state) throw refuse('state_missing', 'The answer from the provider has no state, so it cannot be matched to a connection. Start connecting again from the connection\'s page.')
+    if (query.repeated)
+      throw refuse(
+        'state_repeated',
+        'The answer from the provider carried a parameter twice, so it was not trusted. Start connecting again.',
+      )
+    if (!query.state)
+      throw refuse(
+        'state_missing',
+        "The answer from the provider has no state, so it cannot be matched to a connection. Start connecting again from the connection's page.",
+      )
     const { state, replayed } = await consume(options, query.state)
     if (sessionUserId !== undefined && sessionUserId !== state.userId) {
-      throw refuse('state_other_user', 'This sign-in was started by someone else, so it cannot complete in your session. Start connecting from your own connection page.')
+      throw refuse(
+        'state_other_user',
+        'This sign-in was started by someone else, so it cannot complete in your session. Start connecting from your own connection page.',
+      )
     }
     target = { appId: state.appId, connectionId: state.connectionId }
     if (replayed) throw refuse('state_replayed', 'This sign-in answer was already used. Start connecting again.')
-    if (Date.parse(state.expiresAt) <= options.clock().getTime()) throw refuse('flow_expired', 'The sign-in took longer than 10 minutes and expired. Start connecting again.')
+    if (Date.parse(state.expiresAt) <= options.clock().getTime())
+      throw refuse('flow_expired', 'The sign-in took longer than 10 minutes and expired. Start connecting again.')
     const loaded = await loadConnection(options, state.appId, state.connectionId).catch(() => {
       throw refuse('flow_outdated', 'The connection this sign-in was for no longer exists.')
     })
@@ -59,7 +71,10 @@ export async function completeAuthorization(
     }
     const method = oauthMethod(loaded)
     if (query.iss !== undefined && method.issuer !== undefined && query.iss !== method.issuer) {
-      throw refuse('issuer_mismatch', 'The answer came from another authorization server than the connector\'s, so it was refused (a mix-up attack, or a misconfigured connector).')
+      throw refuse(
+        'issuer_mismatch',
+        "The answer came from another authorization server than the connector's, so it was refused (a mix-up attack, or a misconfigured connector).",
+      )
     }
     if (query.error !== undefined) {
       const { code, message } = plainProviderError(query.error, query.error_description)
@@ -68,10 +83,11 @@ export async function completeAuthorization(
     if (!query.code) throw refuse('code_missing', 'The provider answered without an authorization code. Start connecting again.')
     const values = effectiveValues(loaded.fields, loaded.record.fields)
     if (renderEndpoint(method.tokenUrl, values, 'token URL') !== state.tokenUrl) {
-      throw refuse('flow_outdated', 'The connection\'s settings changed after this sign-in started. Start connecting again.')
+      throw refuse('flow_outdated', "The connection's settings changed after this sign-in started. Start connecting again.")
     }
     const client = await clientFor((connectorId) => ctx.apps.client(connectorId), loaded, values)
-    const verifier = state.verifier && options.keyRing.open<{ verifier: string }>(state.verifier, { connectionId: `oauth-state:${state.id}` }).verifier
+    const verifier =
+      state.verifier && options.keyRing.open<{ verifier: string }>(state.verifier, { connectionId: `oauth-state:${state.id}` }).verifier
     const outcome = await requestToken(options.http, {
       url: state.tokenUrl,
       method,
@@ -110,11 +126,17 @@ export async function completeAuthorization(
       scopes: tokens.scope ?? [],
     })
     options.forget(credentialId(state.connectionId, owner))
-    options.log(`oauth2: connection ${state.connectionId} authorized${owner ? ` for user ${owner}` : ''}; granted scopes: ${tokens.scope?.join(' ') || '(none)'}`)
+    options.log(
+      `oauth2: connection ${state.connectionId} authorized${owner ? ` for user ${owner}` : ''}; granted scopes: ${tokens.scope?.join(' ') || '(none)'}`,
+    )
     if (loaded.connector.test && options.afterConnect) {
       const result = await options.afterConnect(state.appId, state.connectionId, { userId: state.userId }).catch(() => undefined)
       if (result && !result.ok) {
-        return designerReturn(options.publicUrl, target, { oauth: 'error', code: 'test_failed', message: `Authorized, but the connection test failed: ${result.diagnosis}` })
+        return designerReturn(options.publicUrl, target, {
+          oauth: 'error',
+          code: 'test_failed',
+          message: `Authorized, but the connection test failed: ${result.diagnosis}`,
+        })
       }
     }
     return designerReturn(options.publicUrl, target, { oauth: 'success' })
@@ -138,7 +160,11 @@ async function consume(options: OAuth2Options, state: string): Promise<{ state: 
     }
     return record
   })
-  if (!found) throw refuse('state_unknown', 'This sign-in answer does not match any sign-in the runtime started (unknown state). Start connecting again.')
+  if (!found)
+    throw refuse(
+      'state_unknown',
+      'This sign-in answer does not match any sign-in the runtime started (unknown state). Start connecting again.',
+    )
   return { state: found, replayed: found.usedAt !== undefined }
 }
 

@@ -1,5 +1,13 @@
 import type { Connection, SetCredentials } from '../../../../schemas/types/api.ts'
-import { checkValues, credentialId, credentialOwner, dropCredentials, loadConnection, putCredentials, type Actor } from '../../connections/index.ts'
+import {
+  checkValues,
+  credentialId,
+  credentialOwner,
+  dropCredentials,
+  loadConnection,
+  putCredentials,
+  type Actor,
+} from '../../connections/index.ts'
 import { SwitchboardError } from '../../../errors.ts'
 import { effectiveValues, fieldDefinitions, pickAuthMethod } from '../../requests/index.ts'
 import type { ConnectionRecord, OAuthTokens } from '../../../types.ts'
@@ -46,7 +54,11 @@ export async function connectClientCredentials(
   })
   if (!outcome.ok) {
     const { code, message } = plainTokenFailure(outcome)
-    throw new SwitchboardError(outcome.kind === 'unavailable' ? 502 : 400, code === 'provider_unavailable' ? code : `token_${code}`, message)
+    throw new SwitchboardError(
+      outcome.kind === 'unavailable' ? 502 : 400,
+      code === 'provider_unavailable' ? code : `token_${code}`,
+      message,
+    )
   }
   const tokens: OAuthTokens = {
     accessToken: outcome.tokens.accessToken,
@@ -58,7 +70,8 @@ export async function connectClientCredentials(
   const owner = credentialOwner(loaded.record, actor.userId)
   await options.store.transaction((tx) => {
     const current = tx.get<ConnectionRecord>('connections', id)
-    if (!current || current.appId !== appId) throw new SwitchboardError(404, 'connection_not_found', `App "${appId}" has no connection "${id}".`)
+    if (!current || current.appId !== appId)
+      throw new SwitchboardError(404, 'connection_not_found', `App "${appId}" has no connection "${id}".`)
     const next: ConnectionRecord = { ...current, authMethod: method.id, fields: plain, status: 'connected', updatedAt: at }
     if (owner === undefined && tokens.scope) next.grantedScopes = tokens.scope
     delete next.accountLabel

@@ -13,7 +13,12 @@ import type { TokenTarget } from '../tokens/token-engine.ts'
  * @example
  * assertScopes(publicUrl, { loaded, owner }, action.scopes, secrets) // throws when a scope is missing
  */
-export function assertScopes(publicUrl: string, target: TokenTarget, scopes: readonly string[] | undefined, secrets: CredentialSecrets | undefined): void {
+export function assertScopes(
+  publicUrl: string,
+  target: TokenTarget,
+  scopes: readonly string[] | undefined,
+  secrets: CredentialSecrets | undefined,
+): void {
   const { record, method } = target.loaded
   if (method.type !== 'oauth2' || !scopes || scopes.length === 0) return
   const granted = secrets?.oauth?.scope ?? record.grantedScopes
@@ -22,7 +27,12 @@ export function assertScopes(publicUrl: string, target: TokenTarget, scopes: rea
   if (missing.length === 0) return
   const reauthorizeUrl = method.grant === 'authorization_code' ? authorizeLink(publicUrl, record, missing) : undefined
   const list = missing.map((s) => `"${s}"`).join(', ')
-  throw new SwitchboardError(403, 'scope_missing', `This action needs the scope${missing.length === 1 ? '' : 's'} ${list}, which "${record.name}" was not granted. ${reauthorizeUrl ? `Authorize again with ${missing.length === 1 ? 'it' : 'them'}: ${reauthorizeUrl}` : 'Grant it to the client at the provider, then connect again.'}`, {
-    details: { missing, granted, ...(reauthorizeUrl ? { reauthorizeUrl } : {}) },
-  })
+  throw new SwitchboardError(
+    403,
+    'scope_missing',
+    `This action needs the scope${missing.length === 1 ? '' : 's'} ${list}, which "${record.name}" was not granted. ${reauthorizeUrl ? `Authorize again with ${missing.length === 1 ? 'it' : 'them'}: ${reauthorizeUrl}` : 'Grant it to the client at the provider, then connect again.'}`,
+    {
+      details: { missing, granted, ...(reauthorizeUrl ? { reauthorizeUrl } : {}) },
+    },
+  )
 }

@@ -61,7 +61,8 @@ export function createOAuthApps(options: Pick<OAuth2Options, 'store' | 'keyRing'
       await store.transaction((tx) => {
         tx.put<OAuthAppRecord>('oauthApps', { id: connectorId, clientId: body.clientId, updatedAt: at, updatedBy: userId })
         if (body.clientSecret === null) tx.delete('credentials', binding.id)
-        else if (body.clientSecret !== undefined) putCredentials(tx, keyRing, binding, undefined, { values: { clientSecret: body.clientSecret } }, at)
+        else if (body.clientSecret !== undefined)
+          putCredentials(tx, keyRing, binding, undefined, { values: { clientSecret: body.clientSecret } }, at)
       })
       return view(connectorId)
     },
@@ -77,7 +78,12 @@ export function createOAuthApps(options: Pick<OAuth2Options, 'store' | 'keyRing'
     async client(connectorId: string): Promise<ClientCredentials> {
       const app = await store.get<OAuthAppRecord>('oauthApps', connectorId)
       if (!app) {
-        throw new SwitchboardError(409, 'oauth_app_missing', `No OAuth app is set up for "${connectorId}" yet. The workspace owner registers one with the provider (redirect URI ${redirectUri(options.publicUrl)}) and saves its client id and secret with PUT /api/connectors/${connectorId}/oauth-app.`, { details: { connectorId } })
+        throw new SwitchboardError(
+          409,
+          'oauth_app_missing',
+          `No OAuth app is set up for "${connectorId}" yet. The workspace owner registers one with the provider (redirect URI ${redirectUri(options.publicUrl)}) and saves its client id and secret with PUT /api/connectors/${connectorId}/oauth-app.`,
+          { details: { connectorId } },
+        )
       }
       const sealed = await store.get<CredentialRecord>('credentials', appSecretId(connectorId))
       const secret = sealed ? openCredentials(keyRing, sealed).values.clientSecret : undefined

@@ -21,7 +21,8 @@ export function createOAuth2(options: OAuth2Options, apps: OAuthApps) {
   }
   for (const key of ['stateTtlMs', 'tokenTimeoutMs'] as const) {
     const value = options[key]
-    if (value !== undefined && !(Number.isFinite(value) && value >= 0)) throw new TypeError(`createOAuth2: options.${key} must be a number of milliseconds ≥ 0`)
+    if (value !== undefined && !(Number.isFinite(value) && value >= 0))
+      throw new TypeError(`createOAuth2: options.${key} must be a number of milliseconds ≥ 0`)
   }
   return {
     apps,

@@ -13,7 +13,11 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/
  * parseScopes('openid email')          // ['openid', 'email']
  */
 export function parseScopes(value: unknown): string[] | undefined {
-  const parts = Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : typeof value === 'string' ? value.split(/[\s,]+/) : undefined
+  const parts = Array.isArray(value)
+    ? value.filter((v): v is string => typeof v === 'string')
+    : typeof value === 'string'
+      ? value.split(/[\s,]+/)
+      : undefined
   if (!parts) return undefined
   return unique(parts.map((s) => s.trim()).filter((s) => s !== ''))
 }
@@ -26,7 +30,12 @@ export function parseScopes(value: unknown): string[] | undefined {
  * @example
  * requestedScopes(method, ['repo'], ['gist'], ['issues:write']) // ['read:user', 'issues:write', 'repo', 'gist']
  */
-export function requestedScopes(method: Pick<OAuth2Auth, 'defaultScopes'>, granted: readonly string[] | undefined, extra: readonly string[] = [], needed: readonly string[] = []): string[] {
+export function requestedScopes(
+  method: Pick<OAuth2Auth, 'defaultScopes'>,
+  granted: readonly string[] | undefined,
+  extra: readonly string[] = [],
+  needed: readonly string[] = [],
+): string[] {
   return unique([...(method.defaultScopes ?? []), ...needed, ...(granted ?? []), ...extra])
 }
 
@@ -37,7 +46,11 @@ export function requestedScopes(method: Pick<OAuth2Auth, 'defaultScopes'>, grant
  * @example
  * scopesForAppActions(connector, method, ['github.createIssue', 'slack.postMessage']) // ['repo']
  */
-export function scopesForAppActions(connector: Connector, method: Pick<OAuth2Auth, 'scopes'>, uses: readonly string[] | undefined): string[] {
+export function scopesForAppActions(
+  connector: Connector,
+  method: Pick<OAuth2Auth, 'scopes'>,
+  uses: readonly string[] | undefined,
+): string[] {
   const offered = method.scopes?.map((s) => s.value)
   const keys = new Set((uses ?? []).filter((ref) => ref.startsWith(`${connector.id}.`)).map((ref) => ref.slice(connector.id.length + 1)))
   const scopes = (connector.actions ?? []).filter((a) => keys.has(a.key)).flatMap((a) => a.scopes ?? [])
@@ -56,10 +69,19 @@ export function extraScopes(query: string | undefined, method: Pick<OAuth2Auth, 
   const offered = method.scopes?.map((s) => s.value)
   for (const scope of scopes) {
     if (!SCOPE_TOKEN.test(scope) || scope.length > 512) {
-      throw new SwitchboardError(400, 'invalid_scope', 'A requested scope contains characters scopes cannot have (spaces, quotes, backslashes or non-ASCII).')
+      throw new SwitchboardError(
+        400,
+        'invalid_scope',
+        'A requested scope contains characters scopes cannot have (spaces, quotes, backslashes or non-ASCII).',
+      )
     }
     if (offered && !offered.includes(scope)) {
-      throw new SwitchboardError(400, 'unknown_scope', `The connector does not offer the scope "${scope}". It offers: ${offered.join(', ')}.`, { details: { scope } })
+      throw new SwitchboardError(
+        400,
+        'unknown_scope',
+        `The connector does not offer the scope "${scope}". It offers: ${offered.join(', ')}.`,
+        { details: { scope } },
+      )
     }
   }
   return scopes

@@ -65,15 +65,25 @@ export async function requestToken(http: HttpClient, request: TokenRequest): Pro
     if (error instanceof SwitchboardError && ['blocked_address', 'invalid_url', 'local_name'].includes(error.code)) throw error
     return { ok: false, kind: 'unavailable', reason: error instanceof SwitchboardError ? error.code : 'network_error' }
   }
-  if (response.status >= 300 && response.status < 400) return { ok: false, kind: 'unavailable', reason: `redirected_${response.status}`, status: response.status }
-  if (response.status >= 500 || response.status === 429) return { ok: false, kind: 'unavailable', reason: `http_${response.status}`, status: response.status }
+  if (response.status >= 300 && response.status < 400)
+    return { ok: false, kind: 'unavailable', reason: `redirected_${response.status}`, status: response.status }
+  if (response.status >= 500 || response.status === 429)
+    return { ok: false, kind: 'unavailable', reason: `http_${response.status}`, status: response.status }
   const parsed = parseTokenResponse(response.text, response.headers.get('content-type'), request.method.tokenResponse)
   if ('error' in parsed) {
     // Providers echo what they were sent (a client secret in `error_description`): never pass that on.
-    const masked = parsed.description === undefined ? undefined : createMasker([clientSecret, request.params.code, request.params.code_verifier, request.params.refresh_token].filter((v): v is string => v !== undefined)).text(parsed.description)
+    const masked =
+      parsed.description === undefined
+        ? undefined
+        : createMasker(
+            [clientSecret, request.params.code, request.params.code_verifier, request.params.refresh_token].filter(
+              (v): v is string => v !== undefined,
+            ),
+          ).text(parsed.description)
     return { ok: false, kind: 'rejected', error: parsed.error, ...(masked ? { description: masked } : {}), status: response.status }
   }
-  if (response.status < 200 || response.status >= 300) return { ok: false, kind: 'rejected', error: `http_${response.status}`, status: response.status }
+  if (response.status < 200 || response.status >= 300)
+    return { ok: false, kind: 'rejected', error: `http_${response.status}`, status: response.status }
   return { ok: true, tokens: parsed }
 }
 

@@ -31,9 +31,17 @@ const DEFAULT_POINTERS: Required<OAuth2TokenResponse> = {
  * parseTokenResponse('access_token=gho_x&scope=repo%2Cgist&token_type=bearer', 'application/x-www-form-urlencoded')
  * // { accessToken: 'gho_x', scope: ['repo', 'gist'], tokenType: 'bearer' }
  */
-export function parseTokenResponse(text: string, contentType: string | null, pointers: OAuth2TokenResponse = {}): TokenSet | { error: string; description?: string } {
+export function parseTokenResponse(
+  text: string,
+  contentType: string | null,
+  pointers: OAuth2TokenResponse = {},
+): TokenSet | { error: string; description?: string } {
   const body = parseBody(text, contentType ?? '')
-  if (body === undefined) return { error: 'invalid_token_response', description: 'The token endpoint answered with something that is neither JSON nor form-encoded.' }
+  if (body === undefined)
+    return {
+      error: 'invalid_token_response',
+      description: 'The token endpoint answered with something that is neither JSON nor form-encoded.',
+    }
   const error = lookup(body, ['error'])
   if (typeof error === 'string' && error !== '') {
     const description = lookup(body, ['error_description'])
@@ -42,7 +50,10 @@ export function parseTokenResponse(text: string, contentType: string | null, poi
   const at = (key: keyof OAuth2TokenResponse) => lookup(body, splitPointer(pointers[key] ?? DEFAULT_POINTERS[key]))
   const accessToken = at('accessToken')
   if (typeof accessToken !== 'string' || accessToken === '') {
-    return { error: 'invalid_token_response', description: `The token response has no access token at ${pointers.accessToken ?? DEFAULT_POINTERS.accessToken}.` }
+    return {
+      error: 'invalid_token_response',
+      description: `The token response has no access token at ${pointers.accessToken ?? DEFAULT_POINTERS.accessToken}.`,
+    }
   }
   const tokens: TokenSet = { accessToken }
   const refreshToken = at('refreshToken')

@@ -90,7 +90,13 @@ export function createTokenEngine(options: TokenEngineOptions) {
     return flight
   }
 
-  async function renew(target: TokenTarget, source: TokenSource, id: string, seen: HeldToken | undefined, rejected: string | undefined): Promise<string> {
+  async function renew(
+    target: TokenTarget,
+    source: TokenSource,
+    id: string,
+    seen: HeldToken | undefined,
+    rejected: string | undefined,
+  ): Promise<string> {
     // Re-read now that this flight is the only one: the token may have changed since the caller looked.
     const current = await read(target, source, id)
     const held = current.token
@@ -99,7 +105,12 @@ export function createTokenEngine(options: TokenEngineOptions) {
     if (failure && now() < failure.until) {
       if (usable(held, rejected)) return held.accessToken
       const waitS = Math.ceil((failure.until - now()) / 1000)
-      throw new SwitchboardError(503, 'token_refresh_backoff', `The provider's token endpoint failed a moment ago; the runtime waits before asking it again. Try again in ${waitS} s.`, { details: { retryAfterMs: failure.until - now() } })
+      throw new SwitchboardError(
+        503,
+        'token_refresh_backoff',
+        `The provider's token endpoint failed a moment ago; the runtime waits before asking it again. Try again in ${waitS} s.`,
+        { details: { retryAfterMs: failure.until - now() } },
+      )
     }
     const method: AuthMethod = target.loaded.method
     if (!source.renewable(method, held)) {
@@ -130,22 +141,45 @@ export function createTokenEngine(options: TokenEngineOptions) {
     const why = outcome.kind === 'rejected' ? `refused the request (${outcome.error})` : `did not answer usably (${outcome.reason})`
     options.log(`tokens: token endpoint for credential ${id} ${why}; next attempt in ${wait} ms`)
     if (usable(held, rejected)) return held.accessToken
-    throw new SwitchboardError(502, 'token_refresh_failed', `The provider's token endpoint ${why}, so "${loaded.record.name}" has no fresh access token. Try again in a while${outcome.kind === 'rejected' ? '; if it persists, check the client id and secret' : ''}.`, {
-      details: { retryAfterMs: wait, ...(outcome.kind === 'rejected' ? { error: outcome.error } : { reason: outcome.reason }) },
-    })
+    throw new SwitchboardError(
+      502,
+      'token_refresh_failed',
+      `The provider's token endpoint ${why}, so "${loaded.record.name}" has no fresh access token. Try again in a while${outcome.kind === 'rejected' ? '; if it persists, check the client id and secret' : ''}.`,
+      {
+        details: { retryAfterMs: wait, ...(outcome.kind === 'rejected' ? { error: outcome.error } : { reason: outcome.reason }) },
+      },
+    )
   }
 
   /** Stores the new token, unless the credential changed meanwhile (then what is stored now is used). */
-  async function save(target: TokenTarget, source: TokenSource, id: string, seen: CredentialRecord | undefined, next: HeldToken): Promise<string> {
+  async function save(
+    target: TokenTarget,
+    source: TokenSource,
+    id: string,
+    seen: CredentialRecord | undefined,
+    next: HeldToken,
+  ): Promise<string> {
     const at = options.clock().toISOString()
     const stored = await options.store.transaction((tx) => {
       const record = tx.get<CredentialRecord>('credentials', id)
       if (record?.sealed.ct !== seen?.sealed.ct) return record ? source.read(openCredentials(options.keyRing, record)) : undefined
       const secrets: CredentialSecrets = record ? withFields(openCredentials(options.keyRing, record), record) : { values: {} }
-      putCredentials(tx, options.keyRing, { id: target.loaded.record.id, authMethod: target.loaded.record.authMethod }, target.owner, source.write(secrets, next), at)
+      putCredentials(
+        tx,
+        options.keyRing,
+        { id: target.loaded.record.id, authMethod: target.loaded.record.authMethod },
+        target.owner,
+        source.write(secrets, next),
+        at,
+      )
       return next
     })
-    if (!stored) throw new SwitchboardError(428, 'connection_required', `"${target.loaded.record.name}" was disconnected while its token was being renewed. Connect it again.`)
+    if (!stored)
+      throw new SwitchboardError(
+        428,
+        'connection_required',
+        `"${target.loaded.record.name}" was disconnected while its token was being renewed. Connect it again.`,
+      )
     return stored.accessToken
   }
 
@@ -159,7 +193,8 @@ export function createTokenEngine(options: TokenEngineOptions) {
       if (held && held.accessToken !== seen?.accessToken && record[EXPIRED_AT] === undefined) return held
       tx.put<CredentialRecord>('credentials', { ...record, [EXPIRED_AT]: at })
       const connection = tx.get<ConnectionRecord>('connections', record.connectionId)
-      if (connection && record.userId === undefined) tx.put<ConnectionRecord>('connections', { ...connection, status: 'expired', updatedAt: at })
+      if (connection && record.userId === undefined)
+        tx.put<ConnectionRecord>('connections', { ...connection, status: 'expired', updatedAt: at })
       return undefined
     })
     if (replaced) return replaced.accessToken
@@ -170,17 +205,27 @@ export function createTokenEngine(options: TokenEngineOptions) {
   function expiredError(target: TokenTarget): SwitchboardError {
     const { record } = target.loaded
     const url = connectUrl(options.publicUrl, record)
-    return new SwitchboardError(428, 'connection_expired', `"${record.name}" must be authorized again: the provider no longer accepts its grant (it was revoked or expired). Reconnect at ${url}.`, {
-      details: { connectUrl: url, ...authorizeDetail(options.publicUrl, target) },
-    })
+    return new SwitchboardError(
+      428,
+      'connection_expired',
+      `"${record.name}" must be authorized again: the provider no longer accepts its grant (it was revoked or expired). Reconnect at ${url}.`,
+      {
+        details: { connectUrl: url, ...authorizeDetail(options.publicUrl, target) },
+      },
+    )
   }
 
   function missingError(target: TokenTarget, source: TokenSource): SwitchboardError {
     const { record } = target.loaded
     const url = connectUrl(options.publicUrl, record)
-    return new SwitchboardError(428, 'connection_required', `"${record.name}" has no ${source.what}${target.owner ? ' of yours' : ''} yet. Connect it at ${url}, then try again.`, {
-      details: { connectUrl: url, ...authorizeDetail(options.publicUrl, target) },
-    })
+    return new SwitchboardError(
+      428,
+      'connection_required',
+      `"${record.name}" has no ${source.what}${target.owner ? ' of yours' : ''} yet. Connect it at ${url}, then try again.`,
+      {
+        details: { connectUrl: url, ...authorizeDetail(options.publicUrl, target) },
+      },
+    )
   }
 
   return {
@@ -199,7 +244,9 @@ export type TokenEngine = ReturnType<typeof createTokenEngine>
 function authorizeDetail(publicUrl: string, target: TokenTarget): { authorizeUrl?: string } {
   const { method, record } = target.loaded
   if (method.type !== 'oauth2' || method.grant === 'client_credentials') return {}
-  return { authorizeUrl: `${publicUrl}/api/apps/${encodeURIComponent(record.appId)}/connections/${encodeURIComponent(record.id)}/oauth/authorize` }
+  return {
+    authorizeUrl: `${publicUrl}/api/apps/${encodeURIComponent(record.appId)}/connections/${encodeURIComponent(record.id)}/oauth/authorize`,
+  }
 }
 
 function withFields(secrets: CredentialSecrets, record: CredentialRecord): CredentialSecrets {

@@ -21,7 +21,7 @@ export function createByteMasker(secrets: readonly string[]) {
 
   /** Masks every whole match in `buffer`, in place, leftmost (and longest) first. */
   const maskAll = (buffer: Buffer): void => {
-    for (let at = 0; at < buffer.length;) {
+    for (let at = 0; at < buffer.length; ) {
       let found = -1
       let size = 0
       let fill = 0x2a

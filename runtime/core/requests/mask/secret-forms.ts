@@ -38,7 +38,11 @@ function jsonForms(secret: string): string[] {
           for (const char of plain.replace(/\\u([0-9a-f]{4})/g, (_, hex: string) => `\\u${upper ? hex.toUpperCase() : hex}`)) {
             const code = char.codePointAt(0)!
             if (slash && char === '/') out += '\\/'
-            else if ((ascii && code > 0x7e) || (html && (char === '<' || char === '>' || char === '&' || code === 0x2028 || code === 0x2029))) out += unicodeEscape(char, upper)
+            else if (
+              (ascii && code > 0x7e) ||
+              (html && (char === '<' || char === '>' || char === '&' || code === 0x2028 || code === 0x2029))
+            )
+              out += unicodeEscape(char, upper)
             else out += char
           }
           forms.add(out)

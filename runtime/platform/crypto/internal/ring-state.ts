@@ -33,8 +33,7 @@ type Env = Readonly<Record<string, string | undefined>>
 export function loadKeys(env: Env, keyFile: string): RingState {
   const keys = new Map<string, RingKey>()
   const envText = env.SWITCHBOARD_MASTER_KEY
-  const envKid =
-    envText === undefined ? undefined : add(keys, parseMasterKey(envText), { inFile: false, fromEnv: 'env' })
+  const envKid = envText === undefined ? undefined : add(keys, parseMasterKey(envText), { inFile: false, fromEnv: 'env' })
   const previous = (env.SWITCHBOARD_PREVIOUS_KEYS ?? '').split(',').map((part) => part.trim())
   previous.forEach((text, index) => {
     if (text === '') return
@@ -116,7 +115,6 @@ export function fileContents(state: RingState): KeyFileContents | undefined {
   if (keys.length === 0) return undefined
   const newest = [...keys].sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0]!.kid
   const listed = (kid: string | undefined) => kid !== undefined && keys.some((key) => key.kid === kid)
-  const current =
-    state.currentSource === 'file' ? state.current : listed(state.fileCurrent) ? state.fileCurrent! : newest
+  const current = state.currentSource === 'file' ? state.current : listed(state.fileCurrent) ? state.fileCurrent! : newest
   return { format: 1, current, keys }
 }

@@ -33,8 +33,7 @@ export function parseRecord(value: unknown): { kid: string; parts: GcmParts } {
   if (typeof value !== 'object' || value === null) throw malformed('it is not an object')
   const record = value as Record<string, unknown>
   if (record.v !== 1) throw malformed('its version is not 1')
-  if (typeof record.kid !== 'string' || !KID.test(record.kid))
-    throw malformed('its key id is not of the form k_<12 hex>')
+  if (typeof record.kid !== 'string' || !KID.test(record.kid)) throw malformed('its key id is not of the form k_<12 hex>')
   const iv = decode(record, 'iv')
   const tag = decode(record, 'tag')
   const ct = decode(record, 'ct')

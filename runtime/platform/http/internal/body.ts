@@ -16,11 +16,7 @@ export interface StreamHooks {
  * @example
  * const bytes = await readCapped(response.body, 10 * 1024 * 1024, 'api.example.com')
  */
-export async function readCapped(
-  body: ReadableStream<Uint8Array> | null,
-  limit: number,
-  host: string,
-): Promise<Uint8Array> {
+export async function readCapped(body: ReadableStream<Uint8Array> | null, limit: number, host: string): Promise<Uint8Array> {
   if (!body) return new Uint8Array(0)
   const reader = body.getReader()
   const chunks: Uint8Array[] = []

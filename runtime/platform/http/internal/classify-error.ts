@@ -25,8 +25,7 @@ export function classifyError(error: unknown, context: FailureContext): Switchbo
   const chain = causeChain(error)
   const known = chain.find((e): e is SwitchboardError => e instanceof SwitchboardError)
   if (known) return known
-  const coded = chain.find((e) => typeof (e as { code?: unknown }).code === 'string') as
-    (Error & { code: string }) | undefined
+  const coded = chain.find((e) => typeof (e as { code?: unknown }).code === 'string') as (Error & { code: string }) | undefined
   const root = coded
   const code = coded?.code ?? ''
   const { host } = context

@@ -53,9 +53,8 @@ export function createGuardedConnector(options: GuardedConnectorOptions): buildC
       new Promise<net.Socket>((resolve, reject) => {
         const servername = opts.servername || (net.isIP(hostname) ? undefined : hostname)
         // undici's types say void, but the connector returns the socket; keep it to destroy it on timeout.
-        socket = connectSocket(
-          { ...opts, hostname: address, ...(servername ? { servername } : {}) },
-          (err, connected) => (err ? reject(err) : resolve(connected)),
+        socket = connectSocket({ ...opts, hostname: address, ...(servername ? { servername } : {}) }, (err, connected) =>
+          err ? reject(err) : resolve(connected),
         ) as unknown as net.Socket | undefined
       })
 

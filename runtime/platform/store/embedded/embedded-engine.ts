@@ -164,30 +164,30 @@ export function createEmbeddedEngine(parts: EngineParts): Store {
 
     async delete(collection: CollectionName, id: string) {
       ready(collection)
-      return track(
-        locked(collection, id, undefined, (current) => ({ result: current !== undefined, record: current && null })),
-      )
+      return track(locked(collection, id, undefined, (current) => ({ result: current !== undefined, record: current && null })))
     },
 
     async transaction<R>(fn: (tx: StoreTx) => Promise<R>) {
       ready()
       return track(
-        transactions.with('', async () => {
-          const { tx, changes, end } = createEmbeddedTx(tables, records)
-          let flushed: Promise<void> | undefined
-          let result: R
-          try {
-            result = await fn(tx)
-            flushed = commit(changes())
-          } finally {
-            end()
-          }
-          // Not waited for inside the turn: the next transaction runs meanwhile and shares the write.
-          return { result, flushed }
-        }).then(async ({ result, flushed }) => {
-          await flushed
-          return result
-        }),
+        transactions
+          .with('', async () => {
+            const { tx, changes, end } = createEmbeddedTx(tables, records)
+            let flushed: Promise<void> | undefined
+            let result: R
+            try {
+              result = await fn(tx)
+              flushed = commit(changes())
+            } finally {
+              end()
+            }
+            // Not waited for inside the turn: the next transaction runs meanwhile and shares the write.
+            return { result, flushed }
+          })
+          .then(async ({ result, flushed }) => {
+            await flushed
+            return result
+          }),
       )
     },
 

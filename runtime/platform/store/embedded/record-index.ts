@@ -79,13 +79,17 @@ export class RecordIndex {
   holder(values: string, ignore: (id: string) => boolean): string | undefined {
     const head = values + SEP
     let found: string | undefined
-    this.#list.forward(this.#list.seek((key) => key >= head), this.#list.end(), (key) => {
-      if (!key.startsWith(head)) return false
-      const id = idOf(key)
-      if (ignore(id)) return true
-      found = id
-      return false
-    })
+    this.#list.forward(
+      this.#list.seek((key) => key >= head),
+      this.#list.end(),
+      (key) => {
+        if (!key.startsWith(head)) return false
+        const id = idOf(key)
+        if (ignore(id)) return true
+        found = id
+        return false
+      },
+    )
     return found
   }
 

@@ -66,7 +66,8 @@ export class SegmentedStoreFile implements Adapter<StoreFile> {
   constructor(path: string, data: StoreFile, options: { onWritten?: (bytes: Uint8Array) => void } = {}) {
     this.path = path
     this.#onWritten = options.onWritten
-    for (const [name, records] of Object.entries(data.collections)) if (records) this.#segments.set(name, new Segments(Object.keys(records)))
+    for (const [name, records] of Object.entries(data.collections))
+      if (records) this.#segments.set(name, new Segments(Object.keys(records)))
   }
 
   read(): Promise<StoreFile | null> {

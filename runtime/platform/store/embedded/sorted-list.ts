@@ -57,9 +57,16 @@ export class SortedList<T> {
       return
     }
     // The first chunk whose last item is not below `item`, or the last chunk when `item` goes at the very end.
-    const c = Math.min(this.#chunkOf((x) => this.#compare(x, item) >= 0), chunks.length - 1)
+    const c = Math.min(
+      this.#chunkOf((x) => this.#compare(x, item) >= 0),
+      chunks.length - 1,
+    )
     const chunk = chunks[c]!
-    chunk.splice(lowerBound(chunk, (x) => this.#compare(x, item) >= 0), 0, item)
+    chunk.splice(
+      lowerBound(chunk, (x) => this.#compare(x, item) >= 0),
+      0,
+      item,
+    )
     if (chunk.length > 2 * LOAD) chunks.splice(c, 1, chunk.slice(0, LOAD), chunk.slice(LOAD))
   }
 

@@ -52,7 +52,13 @@ export class Tables {
       const indexes = new Map<string, RecordIndex>()
       for (const [name, index] of Object.entries(spec.indexes)) indexes.set(name, new RecordIndex(name, index, records))
       this.#indexes.set(collection, indexes)
-      this.#ids.set(collection, SortedList.from(records.map((r) => r.id), compareIds))
+      this.#ids.set(
+        collection,
+        SortedList.from(
+          records.map((r) => r.id),
+          compareIds,
+        ),
+      )
     }
   }
 

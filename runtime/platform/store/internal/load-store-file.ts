@@ -70,8 +70,7 @@ export async function loadStoreFile(options: {
     await rename(backup.path, aside)
     log(
       'warn',
-      `${file.path} does not exist and its backup is damaged (${fallback.damaged}); starting empty. ` +
-        `The backup was moved to ${aside}.`,
+      `${file.path} does not exist and its backup is damaged (${fallback.damaged}); starting empty. ` + `The backup was moved to ${aside}.`,
     )
   }
   return { data: { format: CURRENT_STORE_FORMAT, collections: {} }, backupFresh: false }

@@ -17,10 +17,7 @@ const NO_RECORDS: Readonly<Record<string, StoreRecord>> = Object.freeze(emptyTab
  * @example
  * const store = createStoreEngine(new Low(file, data), { path: file.path, backup, release: () => lock.release() })
  */
-export function createStoreEngine(
-  db: Low<StoreFile>,
-  parts: { path: string; backup: BackupKeeper; release: () => Promise<void> },
-): Store {
+export function createStoreEngine(db: Low<StoreFile>, parts: { path: string; backup: BackupKeeper; release: () => Promise<void> }): Store {
   const locks = createLockTable()
   let lastWriteFailed = false
   const writer = createWriteCoalescer(async () => {

@@ -23,10 +23,12 @@ export function createWriteCoalescer(write: () => Promise<void>): WriteCoalescer
     const batch = queued!
     queued = undefined
     // `write` takes its snapshot synchronously, so every change made before this line is in it.
-    inFlight = write().then(batch.resolve, batch.reject).finally(() => {
-      inFlight = undefined
-      if (queued) start()
-    })
+    inFlight = write()
+      .then(batch.resolve, batch.reject)
+      .finally(() => {
+        inFlight = undefined
+        if (queued) start()
+      })
   }
 
   return {

@@ -70,7 +70,12 @@ export async function startChangeFeed(options: CheckedOptions, pool: pg.Pool, em
   }
 
   const connect = async (): Promise<void> => {
-    const next = new pg.Client({ connectionString: options.url, application_name: 'switchboard-listener', connectionTimeoutMillis: options.connectTimeoutMs, keepAlive: true })
+    const next = new pg.Client({
+      connectionString: options.url,
+      application_name: 'switchboard-listener',
+      connectionTimeoutMillis: options.connectTimeoutMs,
+      keepAlive: true,
+    })
     // Registered before connecting: an error event without a listener would end the process.
     next.on('error', () => drop(next))
     next.on('end', () => drop(next))

@@ -88,10 +88,15 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     return done
   }
   /** A read that met a dead pooled connection is asked once more: it changed nothing. */
-  const read = <R>(what: string, fn: () => Promise<R>) => run(what, () => fn().catch((error) => (isConnectionError(error) ? fn() : Promise.reject(error))))
+  const read = <R>(what: string, fn: () => Promise<R>) =>
+    run(what, () => fn().catch((error) => (isConnectionError(error) ? fn() : Promise.reject(error))))
   /** A single-statement write: on the pool as is, or in a transaction that commits without waiting for the flush. */
   const write = <R>(what: string, options: WriteOptions | undefined, fn: (db: pg.Pool | pg.PoolClient) => Promise<R>) =>
-    run(what, () => (options?.durability === 'relaxed' ? runTransaction({ pool, target: o.target, what, relaxed: true }, fn) : fn(pool)), true)
+    run(
+      what,
+      () => (options?.durability === 'relaxed' ? runTransaction({ pool, target: o.target, what, relaxed: true }, fn) : fn(pool)),
+      true,
+    )
 
   const store: Store = {
     engine: 'postgres',
@@ -112,9 +117,13 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       read(`scan of ${collection}`, async () => {
         const table = tableOf(collection)
         const { after, limit } = page
-        if (!Number.isInteger(limit) || limit < 0) throw new SwitchboardError(500, 'store_invalid_query', `A scan of ${collection} needs a whole limit, 0 or more.`)
+        if (!Number.isInteger(limit) || limit < 0)
+          throw new SwitchboardError(500, 'store_invalid_query', `A scan of ${collection} needs a whole limit, 0 or more.`)
         const from = after === undefined ? '' : ' WHERE id > $1'
-        const { rows } = await pool.query<{ data: never }>(`SELECT data FROM ${table.qualified}${from} ORDER BY id LIMIT ${limit}`, after === undefined ? [] : [after])
+        const { rows } = await pool.query<{ data: never }>(
+          `SELECT data FROM ${table.qualified}${from} ORDER BY id LIMIT ${limit}`,
+          after === undefined ? [] : [after],
+        )
         return rows.map((row) => row.data)
       }),
     insert: <T extends StoreRecord>(collection: Parameters<Store['insert']>[0], record: T, options?: WriteOptions) =>
@@ -138,15 +147,17 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     },
     delete: (collection, id) => write(`delete from ${collection}`, undefined, (db) => deleteRow(db, tableOf(collection), id)),
     transaction: (fn) =>
-      run('transaction', () =>
-        runTransaction({ pool, target: o.target, what: 'transaction' }, async (client, state) => {
-          const tx = transactionView(client, state, o.target)
-          try {
-            return await fn(tx)
-          } finally {
-            tx.end()
-          }
-        }),
+      run(
+        'transaction',
+        () =>
+          runTransaction({ pool, target: o.target, what: 'transaction' }, async (client, state) => {
+            const tx = transactionView(client, state, o.target)
+            try {
+              return await fn(tx)
+            } finally {
+              tx.end()
+            }
+          }),
         true,
       ),
     lock: (name, fn) => run(`lock "${name}"`, () => lock(name, fn)),

@@ -5,11 +5,22 @@
  */
 import { SwitchboardError, isSwitchboardError } from '../../../errors.ts'
 
-const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNABORTED'])
+const NETWORK = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ECONNABORTED',
+])
 /** Shutdown, crash recovery, too many connections, out of resources, a read-only standby after a failover. */
 const SERVER_UNAVAILABLE = new Set(['57P01', '57P02', '57P03', '53000', '53100', '53200', '53300', '25006'])
 /** The driver's own words for a connection that is gone or could not be had in time. */
-const DRIVER_UNAVAILABLE = /connection terminated|not queryable|timeout exceeded when trying to connect|connection timeout|after calling end on the pool/i
+const DRIVER_UNAVAILABLE =
+  /connection terminated|not queryable|timeout exceeded when trying to connect|connection timeout|after calling end on the pool/i
 
 function sqlState(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code
@@ -46,18 +57,33 @@ export function storeError(error: unknown, what: string, target: string): unknow
   if (isSwitchboardError(error)) return error
   const code = sqlState(error)
   if (code === '57014' || code === '55P03') {
-    return new SwitchboardError(503, 'store_unavailable', `The database at ${target} took too long with the ${what} (statement timeout); try again.`, {
-      cause: error,
-    })
+    return new SwitchboardError(
+      503,
+      'store_unavailable',
+      `The database at ${target} took too long with the ${what} (statement timeout); try again.`,
+      {
+        cause: error,
+      },
+    )
   }
   if (code === '22P05' || code === '22021') {
     // jsonb and text cannot hold U+0000 (https://www.postgresql.org/docs/current/datatype-json.html).
-    return new SwitchboardError(500, 'store_invalid_record', `The ${what} holds text PostgreSQL cannot store (${(error as Error).message}).`, { cause: error })
+    return new SwitchboardError(
+      500,
+      'store_invalid_record',
+      `The ${what} holds text PostgreSQL cannot store (${(error as Error).message}).`,
+      { cause: error },
+    )
   }
   if (isConnectionError(error)) {
-    return new SwitchboardError(503, 'store_unavailable', `The database at ${target} is unavailable (${(error as Error).message}); the ${what} did not happen.`, {
-      cause: error,
-    })
+    return new SwitchboardError(
+      503,
+      'store_unavailable',
+      `The database at ${target} is unavailable (${(error as Error).message}); the ${what} did not happen.`,
+      {
+        cause: error,
+      },
+    )
   }
   return error
 }
@@ -74,10 +100,14 @@ export function startError(error: unknown, target: string): SwitchboardError {
   const reason = (error as Error)?.message ?? String(error)
   const say = (message: string) => new SwitchboardError(503, 'store_unavailable', message, { cause: error })
   if (code === '28P01' || code === '28000') {
-    return say(`PostgreSQL at ${target} refused the login (${reason}). Check the user and password in the database URL (SWITCHBOARD_DATABASE_URL) and the server's pg_hba.conf.`)
+    return say(
+      `PostgreSQL at ${target} refused the login (${reason}). Check the user and password in the database URL (SWITCHBOARD_DATABASE_URL) and the server's pg_hba.conf.`,
+    )
   }
   if (code === '3D000') {
-    return say(`PostgreSQL at ${target} has no such database (${reason}). Create it (createdb) or fix the database name in SWITCHBOARD_DATABASE_URL.`)
+    return say(
+      `PostgreSQL at ${target} has no such database (${reason}). Create it (createdb) or fix the database name in SWITCHBOARD_DATABASE_URL.`,
+    )
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     return say(`Cannot resolve the database host of ${target} (${reason}). Check the host name in SWITCHBOARD_DATABASE_URL.`)

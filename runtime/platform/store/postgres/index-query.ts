@@ -44,7 +44,8 @@ function check(table: Table, index: TableIndex, query: IndexQuery): Checked {
     throw invalid(`A query on ${where} needs "equals", an array of values for its first fields.`)
   }
   const fields = index.columns
-  if (query.equals.length > fields.length) throw invalid(`${where} has ${fields.length} fields; the query gives ${query.equals.length} values.`)
+  if (query.equals.length > fields.length)
+    throw invalid(`${where} has ${fields.length} fields; the query gives ${query.equals.length} values.`)
   query.equals.forEach((value, i) => {
     if (!isIndexValue(value)) throw invalid(`The query on ${where} gives no string, number or boolean for "${fields[i]!.field}".`)
   })
@@ -84,7 +85,10 @@ export function indexSql(table: Table, index: TableIndex, query: IndexQuery, sel
     if (q.equals.length === 1) {
       // Containment answered by the GIN index; each record once, in id order.
       const order = select === 'data' ? ` ORDER BY id ${q.order}` : ''
-      return { text: `SELECT ${what} FROM ${table.qualified} WHERE ${column} @> jsonb_build_array(${json(q.equals[0]!)})${order}${limit}`, values }
+      return {
+        text: `SELECT ${what} FROM ${table.qualified} WHERE ${column} @> jsonb_build_array(${json(q.equals[0]!)})${order}${limit}`,
+        values,
+      }
     }
     // Every record, at its first element in the query's order within the range (a record once, as in an
     // index with an entry per element); those without elements last. Not indexed: nothing asks this often.

@@ -55,12 +55,19 @@ export function recordJson(collection: CollectionName, record: unknown, expected
 export function uniqueConflict(table: Table, constraint: string | undefined): SwitchboardError {
   const index = [...table.indexes.values()].find((i) => i.sqlName === constraint)
   if (index === undefined) {
-    return new SwitchboardError(409, 'conflict', `A ${table.collection} record with this id already exists.`, { details: { collection: table.collection } })
+    return new SwitchboardError(409, 'conflict', `A ${table.collection} record with this id already exists.`, {
+      details: { collection: table.collection },
+    })
   }
   const fields = index.columns.map((c) => c.field).join(', ')
-  return new SwitchboardError(409, 'conflict', `Another ${table.collection} record already has the same ${fields} (unique index ${index.name}).`, {
-    details: { collection: table.collection, index: index.name },
-  })
+  return new SwitchboardError(
+    409,
+    'conflict',
+    `Another ${table.collection} record already has the same ${fields} (unique index ${index.name}).`,
+    {
+      details: { collection: table.collection, index: index.name },
+    },
+  )
 }
 
 /**

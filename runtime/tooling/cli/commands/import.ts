@@ -63,7 +63,7 @@ function parseArgs(args: string[]): { file: string; out?: string; json: boolean 
   const [source, file, ...extra] = positional
   if (source === undefined) return 'name the format to import from: nango'
   if (source !== 'nango') return `cannot import from "${source}": only "nango" is supported`
-  if (file === undefined) return 'name the catalogue file (Nango\'s providers.yaml)'
+  if (file === undefined) return "name the catalogue file (Nango's providers.yaml)"
   if (extra.length > 0) return `unexpected argument ${extra[0]}`
   if (out === '') return '--out needs a directory'
   return { file, ...(out !== undefined ? { out } : {}), json }
@@ -102,12 +102,15 @@ function report(file: string, summary: NangoImportSummary, io: Io): void {
   const { overall } = summary
   io.out(`${file}: ${overall.valid} of ${overall.total} providers (${percent(overall.valid, overall.total)}) became valid connectors`)
   io.out('(auth modes API_KEY, BASIC, OAUTH2, OAUTH2_CC; alias entries count as providers of the mode they resolve to)\n')
-  const rows = [['auth mode', 'converted / total', 'valid', 'valid %'], ...[...summary.modes, overall].map((m) => [
-    m.mode === 'all' ? 'all' : m.mode,
-    `${m.converted} / ${m.total}`,
-    String(m.valid),
-    percent(m.valid, m.total),
-  ])]
+  const rows = [
+    ['auth mode', 'converted / total', 'valid', 'valid %'],
+    ...[...summary.modes, overall].map((m) => [
+      m.mode === 'all' ? 'all' : m.mode,
+      `${m.converted} / ${m.total}`,
+      String(m.valid),
+      percent(m.valid, m.total),
+    ]),
+  ]
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)))
   for (const row of rows) io.out(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('   '))
   section(io, 'Not converted', summary.skipped)

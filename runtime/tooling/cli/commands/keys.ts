@@ -23,7 +23,12 @@ export async function keysCommand(args: string[], io: Io): Promise<number> {
   const config = readConfig(process.env)
   let store
   try {
-    store = await createLowdbStore({ dir: config.dataDir, log: (level, message) => { if (level === 'warn') io.err(message) } })
+    store = await createLowdbStore({
+      dir: config.dataDir,
+      log: (level, message) => {
+        if (level === 'warn') io.err(message)
+      },
+    })
   } catch (error) {
     return io.fail((error as Error).message)
   }
@@ -37,13 +42,21 @@ export async function keysCommand(args: string[], io: Io): Promise<number> {
     const records = await store.list<CredentialRecord>('credentials')
     const result = rotateKeys({
       keyRing,
-      records: records.map((record) => ({ ...record, aad: record.userId === undefined ? { connectionId: record.connectionId } : { connectionId: record.connectionId, userId: record.userId } })),
+      records: records.map((record) => ({
+        ...record,
+        aad:
+          record.userId === undefined
+            ? { connectionId: record.connectionId }
+            : { connectionId: record.connectionId, userId: record.userId },
+      })),
     })
     await store.transaction((tx) => {
       for (const { aad: _aad, ...record } of result.records) tx.put('credentials', record as CredentialRecord)
     })
     const retired = keyRing.retire(result.retirable)
-    io.out(`Re-encrypted ${result.count} credential${result.count === 1 ? '' : 's'} under key ${kid}${retired.length ? `; retired ${retired.join(', ')}` : ''}.`)
+    io.out(
+      `Re-encrypted ${result.count} credential${result.count === 1 ? '' : 's'} under key ${kid}${retired.length ? `; retired ${retired.join(', ')}` : ''}.`,
+    )
     return 0
   } catch (error) {
     return io.fail((error as Error).message)

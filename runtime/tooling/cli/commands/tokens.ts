@@ -34,7 +34,9 @@ export async function tokensCommand(args: string[], io: Io): Promise<number> {
       return 0
     }
     for (const t of await listTokens(store, user.id)) {
-      io.out(`${t.id}  ${t.kind}  "${t.name}"  created ${t.createdAt}  last used ${t.lastUsedAt ?? 'never'}${t.revokedAt ? `  revoked ${t.revokedAt}` : ''}`)
+      io.out(
+        `${t.id}  ${t.kind}  "${t.name}"  created ${t.createdAt}  last used ${t.lastUsedAt ?? 'never'}${t.revokedAt ? `  revoked ${t.revokedAt}` : ''}`,
+      )
     }
     return 0
   })

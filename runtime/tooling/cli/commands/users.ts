@@ -21,7 +21,12 @@ Runs on the data directory (SWITCHBOARD_DATA_DIR); stop the runtime first. Issue
 export async function withStore(io: Io, work: (store: Store) => Promise<number>): Promise<number> {
   let store: Store
   try {
-    store = await createLowdbStore({ dir: readConfig(process.env).dataDir, log: (level, message) => { if (level === 'warn') io.err(message) } })
+    store = await createLowdbStore({
+      dir: readConfig(process.env).dataDir,
+      log: (level, message) => {
+        if (level === 'warn') io.err(message)
+      },
+    })
   } catch (error) {
     return io.fail((error as Error).message)
   }
@@ -59,9 +64,15 @@ export async function usersCommand(args: string[], io: Io): Promise<number> {
       if (appId !== undefined && !(await store.get<AppRecord>('apps', appId))) return io.fail(`there is no app "${appId}"`)
       const user = await createUser(store, { name, ...(email === undefined ? {} : { email }) }, new Date().toISOString())
       if (appId !== undefined) {
-        await store.update<AppRecord>('apps', appId, (app) => app && { ...app, members: [...app.members.filter((m) => m.userId !== user.id), { userId: user.id, role }] })
+        await store.update<AppRecord>(
+          'apps',
+          appId,
+          (app) => app && { ...app, members: [...app.members.filter((m) => m.userId !== user.id), { userId: user.id, role }] },
+        )
       }
-      io.out(`Added ${user.name} as ${user.id}${appId === undefined ? '' : `, ${role} of app "${appId}"`}. Issue a token: switchboard tokens issue ${user.id}`)
+      io.out(
+        `Added ${user.name} as ${user.id}${appId === undefined ? '' : `, ${role} of app "${appId}"`}. Issue a token: switchboard tokens issue ${user.id}`,
+      )
       return 0
     })
   }
@@ -70,7 +81,9 @@ export async function usersCommand(args: string[], io: Io): Promise<number> {
       const apps = await store.list<AppRecord>('apps')
       for (const user of await listUsers(store)) {
         const roles = apps.flatMap((a) => a.members.filter((m) => m.userId === user.id).map((m) => `${a.id}:${m.role}`))
-        io.out(`${user.id}  ${user.name}${user.email ? ` <${user.email}>` : ''}${user.owner ? '  (owner)' : ''}${roles.length ? `  ${roles.join(', ')}` : ''}`)
+        io.out(
+          `${user.id}  ${user.name}${user.email ? ` <${user.email}>` : ''}${user.owner ? '  (owner)' : ''}${roles.length ? `  ${roles.join(', ')}` : ''}`,
+        )
       }
       return 0
     })

@@ -58,7 +58,9 @@ function report(results: FileResult[], quiet: boolean, io: Io): void {
   const errorCount = results.reduce((n, r) => n + r.errors.length, 0)
   const warningCount = results.reduce((n, r) => n + r.warnings.length, 0)
   const files = `${results.length} file${results.length === 1 ? '' : 's'}`
-  io.out(bad === 0
-    ? `${files} valid${warningCount ? ` (${warningCount} warning${warningCount === 1 ? '' : 's'})` : ''}`
-    : `${files}: ${bad} with errors (${errorCount} error${errorCount === 1 ? '' : 's'}, ${warningCount} warning${warningCount === 1 ? '' : 's'})`)
+  io.out(
+    bad === 0
+      ? `${files} valid${warningCount ? ` (${warningCount} warning${warningCount === 1 ? '' : 's'})` : ''}`
+      : `${files}: ${bad} with errors (${errorCount} error${errorCount === 1 ? '' : 's'}, ${warningCount} warning${warningCount === 1 ? '' : 's'})`,
+  )
 }

@@ -42,7 +42,8 @@ export function oauth2Auth(conv: Conversion, grant: OAuth2Auth['grant']): OAuth2
   }
   const tokenParams = params(conv, p.token_params, 'a token parameter', { grant_type: grant })
   if (tokenParams) method.tokenParams = tokenParams
-  method.clientAuth = p.authorization_method === 'header' || p.token_request_auth_method === 'basic' ? 'client_secret_basic' : 'client_secret_post'
+  method.clientAuth =
+    p.authorization_method === 'header' || p.token_request_auth_method === 'basic' ? 'client_secret_basic' : 'client_secret_post'
   const tokenResponse = tokenPaths(p.token_response)
   if (tokenResponse) method.tokenResponse = tokenResponse
   return method
@@ -69,14 +70,16 @@ function refuseUnsupported(conv: Conversion): void {
     throw new Unsupported('client authentication the format cannot express', String(p.token_request_auth_method))
   }
   for (const [name, value] of Object.entries(isObject(p.token_headers) ? p.token_headers : {})) {
-    if (STANDARD_TOKEN_HEADERS[name.toLowerCase()] !== String(value).toLowerCase()) throw new Unsupported('extra headers on the token request', name)
+    if (STANDARD_TOKEN_HEADERS[name.toLowerCase()] !== String(value).toLowerCase())
+      throw new Unsupported('extra headers on the token request', name)
   }
   if (p.authorization_url_replacements !== undefined) throw new Unsupported('authorize request renames standard parameters')
   if (p.authorization_url_fragment !== undefined) throw new Unsupported('authorize URL with a fragment')
   if (p.authorization_code_param_in_callback !== undefined) throw new Unsupported('authorization code under another callback parameter')
   const token = isObject(p.token_params) ? p.token_params : {}
   for (const [name, value] of Object.entries(isObject(p.refresh_params) ? p.refresh_params : {})) {
-    if (name === 'grant_type' ? value !== 'refresh_token' : token[name] !== value) throw new Unsupported('refresh request with its own parameters', name)
+    if (name === 'grant_type' ? value !== 'refresh_token' : token[name] !== value)
+      throw new Unsupported('refresh request with its own parameters', name)
   }
 }
 
@@ -126,7 +129,13 @@ function tokenPaths(map: unknown): OAuth2TokenResponse | undefined {
   if (!isObject(map)) return undefined
   const pointer = (path: unknown, standard: string) => {
     if (typeof path !== 'string' || path === '' || path === standard) return undefined
-    return '/' + path.split('.').map((s) => s.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')
+    return (
+      '/' +
+      path
+        .split('.')
+        .map((s) => s.replace(/~/g, '~0').replace(/\//g, '~1'))
+        .join('/')
+    )
   }
   const out: OAuth2TokenResponse = {}
   const access = pointer(map.token, 'access_token')

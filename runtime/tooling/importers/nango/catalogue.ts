@@ -10,7 +10,11 @@ const DIGITS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', '
  * connectorId('8x8') // 'eight-x8'
  */
 export function connectorId(name: string): string {
-  let id = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '')
+  let id = name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/-+/g, '-')
+    .replace(/^-|-$/g, '')
   const digits = /^[0-9]+/.exec(id)?.[0]
   if (digits) id = [...digits].map((d) => DIGITS[Number(d)]).join('-') + '-' + id.slice(digits.length)
   id = id.replace(/-+/g, '-').replace(/-$/, '')

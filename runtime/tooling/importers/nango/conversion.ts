@@ -12,7 +12,10 @@ import type { ImportedMode, NangoInput, NangoProvider } from './types.ts'
  */
 export class Unsupported extends Error {
   override readonly name = 'Unsupported'
-  constructor(readonly reason: string, readonly detail?: string) {
+  constructor(
+    readonly reason: string,
+    readonly detail?: string,
+  ) {
     super(detail ? `${reason} (${detail})` : reason)
   }
 }
@@ -60,7 +63,10 @@ export class Conversion {
   readonly notes = new Set<string>()
   private readonly note = (text: string) => void this.notes.add(text)
 
-  constructor(readonly provider: NangoProvider, readonly mode: ImportedMode) {
+  constructor(
+    readonly provider: NangoProvider,
+    readonly mode: ImportedMode,
+  ) {
     this.config = inputsOf(provider.connection_config)
     this.credentials = inputsOf(provider.credentials)
   }
@@ -77,9 +83,10 @@ export class Conversion {
     if (alternatives.length === 1 || this.alwaysPresent(first!)) return this.render(first!, place)
     const derived = this.derivedDefault(alternatives)
     if (derived) return this.render(first!, place, derived)
-    const chosen = alternatives.find((segments) => this.alwaysPresent(segments))
-      ?? alternatives.find((segments) => this.enterable(segments))
-      ?? alternatives.at(-1)!
+    const chosen =
+      alternatives.find((segments) => this.alwaysPresent(segments)) ??
+      alternatives.find((segments) => this.enterable(segments)) ??
+      alternatives.at(-1)!
     return this.render(chosen, place)
   }
 
@@ -121,17 +128,27 @@ export class Conversion {
       if (s.kind !== 'config') return false
       const input = this.config.get(s.key)
       if (!input) return false
-      return this.fields.get(s.key)?.default !== undefined || input.default_value !== undefined || (input.optional !== true && input.automated !== true)
+      return (
+        this.fields.get(s.key)?.default !== undefined ||
+        input.default_value !== undefined ||
+        (input.optional !== true && input.automated !== true)
+      )
     })
   }
 
   /** Every value the alternative names is one the person can enter. */
   private enterable(segments: Segment[]): boolean {
-    return segments.every((s) => typeof s === 'string' || s.kind === 'credential' || (s.kind === 'config' && this.config.has(s.key) && this.config.get(s.key)?.automated !== true))
+    return segments.every(
+      (s) =>
+        typeof s === 'string' ||
+        s.kind === 'credential' ||
+        (s.kind === 'config' && this.config.has(s.key) && this.config.get(s.key)?.automated !== true),
+    )
   }
 
   private render(segments: Segment[], place: Place, derived?: { key: string; value: string }): string {
-    if (segments.some((s) => typeof s === 'string' && /\{\{|\}\}/.test(s))) throw new Unsupported('literal {{ or }}, which templates cannot escape')
+    if (segments.some((s) => typeof s === 'string' && /\{\{|\}\}/.test(s)))
+      throw new Unsupported('literal {{ or }}, which templates cannot escape')
     return segments.map((s) => (typeof s === 'string' ? s : this.resolve(s, place, derived))).join('')
   }
 
@@ -169,7 +186,7 @@ export class Conversion {
     const spec = CREDENTIALS[this.mode][ref.key]
     if (!spec) throw new Unsupported(`unsupported placeholder ${refName(ref)}`)
     const field = this.credentialField(ref.key)
-    return field ? `{{${field.key}}}` : this.constantCredential(ref.key) ?? ''
+    return field ? `{{${field.key}}}` : (this.constantCredential(ref.key) ?? '')
   }
 
   /**
@@ -183,7 +200,11 @@ export class Conversion {
     if (!spec) throw new Unsupported(`unsupported credential ${name}`)
     const input = this.credentials.get(name) ?? {}
     if (input.hidden === true && typeof input.default_value === 'string') return undefined
-    const field = inputField(this.freeKey(spec.key), input, { label: spec.label, secret: spec.secret || input.secret === true, note: this.note })
+    const field = inputField(this.freeKey(spec.key), input, {
+      label: spec.label,
+      secret: spec.secret || input.secret === true,
+      note: this.note,
+    })
     this.authFields.set(name, field)
     return field
   }
@@ -220,6 +241,10 @@ export class Conversion {
 
 /** `accountId` → `Account id`, `api_domain` → `Api domain`: a label when Nango gives no title. */
 function humanize(key: string): string {
-  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_.-]+/g, ' ').trim().toLowerCase()
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_.-]+/g, ' ')
+    .trim()
+    .toLowerCase()
   return (words.charAt(0).toUpperCase() + words.slice(1)).slice(0, 120) || key
 }

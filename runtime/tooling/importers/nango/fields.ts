@@ -45,7 +45,9 @@ export function inputField(key: string, input: NangoInput, options: FieldOptions
   const choices = enumOptions(input.enum)
   const secret = options.secret ?? input.secret === true
   const type: Field['type'] = choices ? 'select' : secret ? 'secret' : input.format === 'uri' ? 'url' : 'text'
-  let fallback = options.default ?? (typeof input.default_value === 'string' || typeof input.default_value === 'number' ? String(input.default_value) : undefined)
+  let fallback =
+    options.default ??
+    (typeof input.default_value === 'string' || typeof input.default_value === 'number' ? String(input.default_value) : undefined)
   if (fallback === '' || secret || (choices && !choices.some((o) => o.value === fallback))) fallback = undefined
   let pattern = choices ? undefined : usablePattern(input.pattern, options.note)
   if (pattern && fallback !== undefined && !matches(pattern, fallback)) pattern = undefined
@@ -86,7 +88,11 @@ export function usablePattern(pattern: unknown, note?: FieldOptions['note']): st
   if (typeof pattern !== 'string' || pattern.length === 0 || pattern.length > 500) return undefined
   const compiled = compilePattern(pattern)
   if (compiled.ok) return pattern
-  note?.(compiled.keyword === 'regex' ? 'pattern left out: not a regular expression in JavaScript syntax' : 'pattern left out: not supported by the linear-time pattern engine (RE2)')
+  note?.(
+    compiled.keyword === 'regex'
+      ? 'pattern left out: not a regular expression in JavaScript syntax'
+      : 'pattern left out: not supported by the linear-time pattern engine (RE2)',
+  )
   return undefined
 }
 
@@ -126,5 +132,10 @@ export function inputsOf(map: unknown): Map<string, NangoInput> {
   if (!isObject(map)) return new Map()
   const entries = Object.entries(map).filter((e): e is [string, NangoInput] => isObject(e[1]))
   const order = (input: NangoInput) => (typeof input.order === 'number' ? input.order : Number.MAX_SAFE_INTEGER)
-  return new Map(entries.map((e, i) => [e, i] as const).sort(([a, i], [b, j]) => order(a[1]) - order(b[1]) || i - j).map(([e]) => e))
+  return new Map(
+    entries
+      .map((e, i) => [e, i] as const)
+      .sort(([a, i], [b, j]) => order(a[1]) - order(b[1]) || i - j)
+      .map(([e]) => e),
+  )
 }

@@ -41,7 +41,8 @@ export function convertProxy(conv: Conversion): ProxyParts {
     const value = String(raw)
     if (name.includes('${')) throw new Unsupported('interpolation the format cannot express: ${connectionConfig.x} inside a header name')
     if (!HEADER_NAME.test(name)) throw new Unsupported('header name the format cannot express', name)
-    if (name.toLowerCase() === 'authorization' && /^Bearer \$\{accessToken\}$/.test(value.trim()) && conv.mode.startsWith('OAUTH2')) continue
+    if (name.toLowerCase() === 'authorization' && /^Bearer \$\{accessToken\}$/.test(value.trim()) && conv.mode.startsWith('OAUTH2'))
+      continue
     const pair = conv.mode === 'BASIC' && name.toLowerCase() === 'authorization' ? basicPair(value) : undefined
     if (pair) {
       const place = { what: 'the auth method', credentials: true }

@@ -60,7 +60,12 @@ export function summarizeNangoImport(entries: readonly NangoImportEntry[]): Nang
     }
   }
   return {
-    modes: IMPORTED_MODES.map((mode) => figures(mode, imported.filter((e) => e.authMode === mode))),
+    modes: IMPORTED_MODES.map((mode) =>
+      figures(
+        mode,
+        imported.filter((e) => e.authMode === mode),
+      ),
+    ),
     overall: figures('all', imported),
     skipped: skipped.list(),
     invalid: invalid.list(),
@@ -77,7 +82,8 @@ class Tallies {
     this.map.set(key, list)
   }
   list(): Tally[] {
-    return [...this.map].map(([key, providers]) => ({ key, count: providers.length, providers }))
+    return [...this.map]
+      .map(([key, providers]) => ({ key, count: providers.length, providers }))
       .sort((a, b) => b.count - a.count || a.key.localeCompare(b.key))
   }
 }

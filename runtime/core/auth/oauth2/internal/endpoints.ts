@@ -23,7 +23,8 @@ export function renderEndpoint(template: string, values: Readonly<Record<string,
   } catch {
     throw new SwitchboardError(400, 'invalid_url', `The ${what} is not a valid URL. Check the fields it is made from.`)
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new SwitchboardError(400, 'invalid_url', `The ${what} must start with https://.`)
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new SwitchboardError(400, 'invalid_url', `The ${what} must start with https://.`)
   return text
 }
 
@@ -55,7 +56,12 @@ export async function clientFor(
   if (!loaded.fields.has('clientId')) return workspaceClient(loaded.connector.id)
   const clientId = values.clientId
   if (clientId === undefined || clientId === '') {
-    throw new SwitchboardError(428, 'missing_credentials', 'The connection has no client id. Connect it again and fill in the client id and secret.', { details: { field: 'clientId' } })
+    throw new SwitchboardError(
+      428,
+      'missing_credentials',
+      'The connection has no client id. Connect it again and fill in the client id and secret.',
+      { details: { field: 'clientId' } },
+    )
   }
   const secret = values.clientSecret
   return { clientId: String(clientId), ...(secret === undefined || secret === '' ? {} : { clientSecret: String(secret) }) }

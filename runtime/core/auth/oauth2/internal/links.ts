@@ -21,7 +21,11 @@ export function authorizeLink(publicUrl: string, record: Pick<ConnectionRecord, 
  * designerReturn('http://localhost:8787', { appId: 'default', connectionId: 'c_1' }, { oauth: 'success' })
  * // 'http://localhost:8787/#/apps/default/connections/c_1?oauth=success'
  */
-export function designerReturn(publicUrl: string, target: { appId: string; connectionId: string } | undefined, outcome: Record<string, string>): string {
+export function designerReturn(
+  publicUrl: string,
+  target: { appId: string; connectionId: string } | undefined,
+  outcome: Record<string, string>,
+): string {
   const path = target ? `/apps/${encodeURIComponent(target.appId)}/connections/${encodeURIComponent(target.connectionId)}` : '/'
   return `${publicUrl}/#${path}?${new URLSearchParams(outcome).toString()}`
 }
