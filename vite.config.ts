@@ -1,5 +1,5 @@
-import { defineConfig } from 'vite'
 import { svelte } from '@sveltejs/vite-plugin-svelte'
+import { defineConfig } from 'vite'
 
 // The designer is a single-page app served by the runtime at `/`. In development (`npm run dev`)
 // Vite serves it and forwards API calls to a runtime on :8787.

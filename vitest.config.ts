@@ -1,5 +1,5 @@
-import { defineConfig } from 'vitest/config'
 import { svelte } from '@sveltejs/vite-plugin-svelte'
+import { defineConfig } from 'vitest/config'
 
 // Tests start real servers and a real browser: give them time, and keep the two cores for two workers.
 export default defineConfig({

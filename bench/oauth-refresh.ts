@@ -1,5 +1,5 @@
 import { createHarness, type Harness } from '../tests/oauth2/harness.ts'
-import { startProvider, type Provider } from '../tests/oauth2/provider.ts'
+import { type Provider, startProvider } from '../tests/oauth2/provider.ts'
 import { isMain, percentile, printTable, type Row } from './table.ts'
 
 /**

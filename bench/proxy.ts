@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http'
-import { serve, type ServerType } from '@hono/node-server'
+import { type ServerType, serve } from '@hono/node-server'
 import { Agent, request } from 'undici'
 import { benchRuntime } from './runtime.ts'
 import { isMain, percentile, printTable, type Row } from './table.ts'

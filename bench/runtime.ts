@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createApp } from '../runtime/app.ts'
 import { createCatalogue, loadBuiltIns } from '../runtime/core/catalogue/index.ts'
+import { bootstrapWorkspace } from '../runtime/inbound/callers/index.ts'
 import { createKeyRing } from '../runtime/platform/crypto/index.ts'
 import { createHttpClient, type HttpClient } from '../runtime/platform/http/index.ts'
 import { createLowdbStore } from '../runtime/platform/store/index.ts'
-import { bootstrapWorkspace } from '../runtime/inbound/callers/index.ts'
 
 /** The runtime as a benchmark uses it: in-process, over a temp data directory, loopback allow-listed. */
 export interface BenchRuntime {

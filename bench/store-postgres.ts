@@ -1,7 +1,7 @@
 import pg from 'pg'
 import type { Store, StoreRecord } from '../runtime/platform/store/contract.ts'
 import { createPostgresStore } from '../runtime/platform/store/index.ts'
-import { type Cluster, INSTALL_HINT, findBinDir, startCluster } from '../tests/support/postgres-cluster.ts'
+import { type Cluster, findBinDir, INSTALL_HINT, startCluster } from '../tests/support/postgres-cluster.ts'
 import { isMain, percentile, printTable, type Row } from './table.ts'
 
 /** Connections per app: a lookup by app answers this many records, whatever the total. */

@@ -18,7 +18,7 @@ export function printTable(title: string, rows: readonly Row[]): void {
   const line = (c: string[]) => `| ${c.map((v, i) => (i === 1 ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join(' | ')} |`
   console.log(`\n## ${title}\n`)
   console.log(line(['measure', 'value', 'unit', 'note']))
-  console.log(`|${widths.map((w, i) => (i === 1 ? '-'.repeat(w + 1) + ':' : '-'.repeat(w + 2))).join('|')}|`)
+  console.log(`|${widths.map((w, i) => (i === 1 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`)
   for (const c of cells) console.log(line(c))
 }
 

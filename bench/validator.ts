@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises'
-import { validateConnector } from '../schemas/validate/index.ts'
 import { validateConnectorSchema } from '../schemas/validate/compile.ts'
+import { validateConnector } from '../schemas/validate/index.ts'
 import { isMain, printTable, type Row } from './table.ts'
 
 /**

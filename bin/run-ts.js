@@ -1,8 +1,8 @@
 #!/usr/bin/env node
+import { resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 // Runs one TypeScript file (benchmarks, scripts) through tsx: `node bin/run-ts.js bench/index.ts`.
 import { register } from 'tsx/esm/api'
-import { pathToFileURL } from 'node:url'
-import { resolve } from 'node:path'
 
 register()
 const file = process.argv[2]

@@ -1,11 +1,11 @@
-import { serve, type ServerType } from '@hono/node-server'
+import { type ServerType, serve } from '@hono/node-server'
 import { createApp } from './app.ts'
-import { createCatalogue, loadBuiltIns } from './core/catalogue/index.ts'
 import type { RuntimeConfig } from './config.ts'
+import { createCatalogue, loadBuiltIns } from './core/catalogue/index.ts'
+import { bootstrapWorkspace } from './inbound/callers/index.ts'
 import { createKeyRing } from './platform/crypto/index.ts'
 import { createHttpClient } from './platform/http/index.ts'
 import { createLowdbStore } from './platform/store/index.ts'
-import { bootstrapWorkspace } from './inbound/callers/index.ts'
 
 const PROXY_MAX_BYTES = 50 * 1024 * 1024
 

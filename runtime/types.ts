@@ -2,9 +2,10 @@
  * The records the runtime keeps in its store. API shapes live in `schemas/api.schema.json`; these are
  * the internal ones, which the API never returns as they are.
  */
-import type { SealedSecret } from './platform/crypto/index.ts'
-import type { Connector } from '../schemas/types/connector.ts'
+
 import type { AppMember, AppRole, Connection, FieldValue, Sharing, TokenKind } from '../schemas/types/api.ts'
+import type { Connector } from '../schemas/types/connector.ts'
+import type { SealedSecret } from './platform/crypto/index.ts'
 
 export type { AppRole, Connector, FieldValue, Sharing }
 

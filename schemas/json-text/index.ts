@@ -4,7 +4,7 @@
  * position, when it fails, from jsonc-parser's scanner in strict mode (no comments, no trailing commas), so
  * the answer never depends on the wording of one JavaScript engine's message.
  */
-import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser'
+import { type ParseError, parse, printParseErrorCode } from 'jsonc-parser'
 
 /** Where and why a text is not JSON. Quotes at most one character of the text. */
 export interface JsonTextProblem {

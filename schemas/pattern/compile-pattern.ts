@@ -96,7 +96,8 @@ function compile(source: string): ConnectorPattern | PatternRefusal {
   if (size > MAX_PROGRAM_SIZE) {
     return refuse(
       'regexUnsupported',
-      `is too large once its repetitions are expanded (${size} steps, at most ${MAX_PROGRAM_SIZE}): use smaller counts in {n,m}, since ${WHY}`,
+      `is too large once its repetitions are expanded (${size} steps, at most ${MAX_PROGRAM_SIZE}): use smaller counts in {n,m}, ` +
+        `since ${WHY}`,
     )
   }
   // Too long a value for this program is refused as not matching: fail closed, never slow.

@@ -1,4 +1,4 @@
-export { parseTemplate, placeholders, wholePlaceholder } from './parse.ts'
 export type { Placeholder, TemplatePart, TemplateSyntaxError } from './parse.ts'
-export { renderTemplate, lookup } from './render.ts'
-export type { Resolve, RenderOptions } from './render.ts'
+export { parseTemplate, placeholders, wholePlaceholder } from './parse.ts'
+export type { RenderOptions, Resolve } from './render.ts'
+export { lookup, renderTemplate } from './render.ts'

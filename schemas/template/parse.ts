@@ -47,7 +47,8 @@ export function parseTemplate(template: string): { parts: TemplatePart[]; errors
         message:
           inner === ''
             ? 'has an empty placeholder "{{}}"'
-            : `has a placeholder "${match[0]}" that is not a name: use letters, digits and "_", with dots between parts, like {{apiKey}} or {{input.owner}}`,
+            : `has a placeholder "${match[0]}" that is not a name: use letters, digits and "_", with dots between parts, like ` +
+              `{{apiKey}} or {{input.owner}}`,
       })
       parts.push(match[0])
     }

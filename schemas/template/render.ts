@@ -1,4 +1,4 @@
-import { parseTemplate, type Placeholder } from './parse.ts'
+import { type Placeholder, parseTemplate } from './parse.ts'
 
 /** Looks up a placeholder's value; `undefined` when there is none. */
 export type Resolve = (path: string[]) => unknown

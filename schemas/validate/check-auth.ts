@@ -1,6 +1,6 @@
-import { pointer, readablePath } from './pointer.ts'
-import { arrayOf, isObject, type Checker, type FieldInfo, type Scope } from './context.ts'
 import { declareFields, warnUnused } from './check-fields.ts'
+import { arrayOf, type Checker, type FieldInfo, isObject, type Scope } from './context.ts'
+import { pointer, readablePath } from './pointer.ts'
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 
@@ -17,20 +17,20 @@ export function checkAuth(check: Checker, auth: unknown, connectorFields: Readon
     if (typeof method.id === 'string') {
       const first = ids.get(method.id)
       if (first !== undefined)
-        check.error(at + '/id', 'duplicateKey', `${readablePath(at + '/id')} "${method.id}" is already used by auth[${first}]`)
+        check.error(`${at}/id`, 'duplicateKey', `${readablePath(`${at}/id`)} "${method.id}" is already used by auth[${first}]`)
       else ids.set(method.id, i)
     }
     const fields = new Map(connectorFields)
-    const own = declareFields(check, method.fields, at + '/fields', fields)
+    const own = declareFields(check, method.fields, `${at}/fields`, fields)
     const secretScope: Scope = { fields, secrets: true, what: 'a credential' }
     switch (method.type) {
       case 'basic':
-        check.template(method.username, at + '/username', secretScope)
-        check.template(method.password, at + '/password', secretScope)
+        check.template(method.username, `${at}/username`, secretScope)
+        check.template(method.password, `${at}/password`, secretScope)
         break
       case 'bearer':
-        check.template(method.token, at + '/token', secretScope)
-        check.headerValue(method.token, at + '/token')
+        check.template(method.token, `${at}/token`, secretScope)
+        check.headerValue(method.token, `${at}/token`)
         break
       case 'apiKey':
         checkPlacements(check, method.placements, at, secretScope)
@@ -53,14 +53,14 @@ function checkPlacements(check: Checker, placements: unknown, at: string, scope:
   arrayOf(placements).forEach((placement, j) => {
     if (!isObject(placement)) return
     const path = at + pointer('placements', j)
-    check.template(placement.value, path + '/value', scope)
+    check.template(placement.value, `${path}/value`, scope)
     if (placement.in === 'header') {
-      check.headerValue(placement.value, path + '/value')
+      check.headerValue(placement.value, `${path}/value`)
       if (typeof placement.name === 'string' && !HEADER_NAME.test(placement.name)) {
         check.error(
-          path + '/name',
+          `${path}/name`,
           'headerName',
-          `${readablePath(path + '/name')} is not a valid header name (letters, digits and !#$%&'*+.^_\`|~- only)`,
+          `${readablePath(`${path}/name`)} is not a valid header name (letters, digits and !#$%&'*+.^_\`|~- only)`,
         )
       }
     }
@@ -69,7 +69,7 @@ function checkPlacements(check: Checker, placements: unknown, at: string, scope:
     if (typeof placement.in !== 'string' || typeof placement.name !== 'string') return
     const key = `${placement.in}:${placement.in === 'header' ? placement.name.toLowerCase() : placement.name}`
     if (seen.has(key))
-      check.error(path + '/name', 'duplicatePlacement', `${readablePath(path + '/name')} sets the same ${placement.in} twice`)
+      check.error(`${path}/name`, 'duplicatePlacement', `${readablePath(`${path}/name`)} sets the same ${placement.in} twice`)
     seen.add(key)
   })
 }
@@ -77,8 +77,8 @@ function checkPlacements(check: Checker, placements: unknown, at: string, scope:
 function checkOAuth2(check: Checker, method: Record<string, unknown>, at: string, fields: ReadonlyMap<string, FieldInfo>): string[] {
   const urlScope: Scope = { fields, secrets: false, what: 'an OAuth2 URL' }
   for (const key of ['authorizeUrl', 'tokenUrl', 'refreshUrl']) check.template(method[key], `${at}/${key}`, urlScope)
-  check.templates(method.authorizeParams, at + '/authorizeParams', { ...urlScope, what: 'an authorize parameter' })
-  check.templates(method.tokenParams, at + '/tokenParams', { ...urlScope, what: 'a token parameter' })
+  check.templates(method.authorizeParams, `${at}/authorizeParams`, { ...urlScope, what: 'an authorize parameter' })
+  check.templates(method.tokenParams, `${at}/tokenParams`, { ...urlScope, what: 'a token parameter' })
   const declared: string[] = []
   arrayOf(method.scopes).forEach((scope, j) => {
     if (!isObject(scope) || typeof scope.value !== 'string') return
@@ -96,12 +96,12 @@ function checkOAuth2(check: Checker, method: Record<string, unknown>, at: string
       check.error(
         path,
         'unknownScope',
-        `${readablePath(path)} "${scope}" is not among the declared scopes — add it to ${readablePath(at + '/scopes')}`,
+        `${readablePath(path)} "${scope}" is not among the declared scopes — add it to ${readablePath(`${at}/scopes`)}`,
       )
     }
   })
   if (method.grant === 'authorization_code' && method.pkce === false) {
-    check.warn(at + '/pkce', 'pkceOff', `${readablePath(at + '/pkce')} is off: turn it off only for providers that reject PKCE (RFC 7636)`)
+    check.warn(`${at}/pkce`, 'pkceOff', `${readablePath(`${at}/pkce`)} is off: turn it off only for providers that reject PKCE (RFC 7636)`)
   }
   return declared
 }

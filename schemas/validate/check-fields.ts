@@ -1,6 +1,6 @@
-import { pointer, readablePath } from './pointer.ts'
 import { checkPattern } from './check-pattern.ts'
-import { arrayOf, isObject, RESERVED_KEYS, type Checker, type FieldInfo } from './context.ts'
+import { arrayOf, type Checker, type FieldInfo, isObject, RESERVED_KEYS } from './context.ts'
+import { pointer, readablePath } from './pointer.ts'
 
 /**
  * Declares the fields at `path` (an array of Field objects) into `into`, reporting duplicate keys,
@@ -15,17 +15,17 @@ export function declareFields(check: Checker, list: unknown, path: string, into:
     const other = into.get(raw.key)
     if (other) {
       check.error(
-        at + '/key',
+        `${at}/key`,
         'duplicateKey',
-        `${readablePath(at + '/key')} "${raw.key}" is already declared at ${readablePath(other.path)}`,
+        `${readablePath(`${at}/key`)} "${raw.key}" is already declared at ${readablePath(other.path)}`,
       )
       return
     }
     if (RESERVED_KEYS.has(raw.key)) {
       check.error(
-        at + '/key',
+        `${at}/key`,
         'reservedKey',
-        `${readablePath(at + '/key')} "${raw.key}" is reserved for {{${raw.key}.…}} in templates — choose another key`,
+        `${readablePath(`${at}/key`)} "${raw.key}" is reserved for {{${raw.key}.…}} in templates — choose another key`,
       )
     }
     into.set(raw.key, info)
@@ -36,7 +36,7 @@ export function declareFields(check: Checker, list: unknown, path: string, into:
 }
 
 function checkField(check: Checker, field: Record<string, unknown>, at: string): void {
-  const pattern = checkPattern(check, field.pattern, at + '/pattern')
+  const pattern = checkPattern(check, field.pattern, `${at}/pattern`)
   const values = new Set<unknown>()
   // Indexed over the whole array, so the path names the right option when a non-object precedes it.
   arrayOf(field.options).forEach((option, j) => {
@@ -52,7 +52,7 @@ function checkField(check: Checker, field: Record<string, unknown>, at: string):
   })
   if (!('default' in field)) return
   const value = field.default
-  const path = at + '/default'
+  const path = `${at}/default`
   const where = readablePath(path)
   switch (field.type) {
     case 'number':

@@ -1,4 +1,4 @@
-import { compilePattern, type ConnectorPattern } from '../pattern/index.ts'
+import { type ConnectorPattern, compilePattern } from '../pattern/index.ts'
 import type { Checker } from './context.ts'
 import { readablePath } from './pointer.ts'
 

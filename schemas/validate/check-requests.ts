@@ -1,7 +1,7 @@
 import { parseTemplate } from '../template/index.ts'
-import { pointer, readablePath } from './pointer.ts'
 import { checkPattern } from './check-pattern.ts'
-import { arrayOf, isObject, type Checker, type FieldInfo, type Scope } from './context.ts'
+import { arrayOf, type Checker, type FieldInfo, isObject, type Scope } from './context.ts'
+import { pointer, readablePath } from './pointer.ts'
 
 const ENCODED_TRICKS = /%(2e|2f|5c|00|0a|0d)/i
 
@@ -76,7 +76,7 @@ export function checkActions(
     if (typeof action.key === 'string') {
       const first = keys.get(action.key)
       if (first !== undefined)
-        check.error(at + '/key', 'duplicateKey', `${readablePath(at + '/key')} "${action.key}" is already used by actions[${first}]`)
+        check.error(`${at}/key`, 'duplicateKey', `${readablePath(`${at}/key`)} "${action.key}" is already used by actions[${first}]`)
       else keys.set(action.key, i)
     }
     const input = isObject(action.input) ? action.input : {}
@@ -91,18 +91,18 @@ export function checkActions(
         )
       }
     })
-    checkInputPatterns(check, properties, at + '/input/properties')
+    checkInputPatterns(check, properties, `${at}/input/properties`)
     const urlScope: Scope = { fields, inputs, secrets: false, what: 'the request URL' }
-    check.template(action.path, at + '/path', urlScope)
-    checkPath(check, action.path, at + '/path')
-    check.templates(action.query, at + '/query', { ...urlScope, what: 'a query parameter' })
-    check.templates(action.headers, at + '/headers', { fields, inputs, secrets: true, what: 'a header' }, true)
-    check.body(action.body, at + '/body', { fields, inputs, secrets: true, what: 'the body' })
+    check.template(action.path, `${at}/path`, urlScope)
+    checkPath(check, action.path, `${at}/path`)
+    check.templates(action.query, `${at}/query`, { ...urlScope, what: 'a query parameter' })
+    check.templates(action.headers, `${at}/headers`, { fields, inputs, secrets: true, what: 'a header' }, true)
+    check.body(action.body, `${at}/body`, { fields, inputs, secrets: true, what: 'the body' })
     if (action.body !== undefined && (action.method === 'GET' || action.method === 'HEAD')) {
-      check.warn(at + '/body', 'bodyIgnored', `${readablePath(at + '/body')} is not sent with ${String(action.method)}`)
+      check.warn(`${at}/body`, 'bodyIgnored', `${readablePath(`${at}/body`)} is not sent with ${String(action.method)}`)
     }
     if (action.bodyType === 'form' && action.body !== undefined && !isObject(action.body)) {
-      check.error(at + '/body', 'formBody', `${readablePath(at + '/body')} must be an object of fields when bodyType is "form"`)
+      check.error(`${at}/body`, 'formBody', `${readablePath(`${at}/body`)} must be an object of fields when bodyType is "form"`)
     }
     arrayOf(action.scopes).forEach((scope, j) => {
       if (typeof scope !== 'string') return
@@ -118,8 +118,8 @@ function checkInputPatterns(check: Checker, properties: Record<string, unknown>,
   for (const [name, property] of Object.entries(properties)) {
     if (!isObject(property)) continue
     const path = at + pointer(name)
-    checkPattern(check, property.pattern, path + '/pattern')
-    if (isObject(property.properties)) checkInputPatterns(check, property.properties, path + '/properties')
+    checkPattern(check, property.pattern, `${path}/pattern`)
+    if (isObject(property.properties)) checkInputPatterns(check, property.properties, `${path}/properties`)
     if (isObject(property.items)) checkInputPatterns(check, { items: property.items }, path)
   }
 }

@@ -1,7 +1,7 @@
-import { Ajv2020 } from 'ajv/dist/2020.js'
 import type { ValidateFunction } from 'ajv'
-import connectorSchema from '../connector.schema.json' with { type: 'json' }
+import { Ajv2020 } from 'ajv/dist/2020.js'
 import apiSchema from '../api.schema.json' with { type: 'json' }
+import connectorSchema from '../connector.schema.json' with { type: 'json' }
 import { re2RegExp } from '../pattern/index.ts'
 
 /**
@@ -28,7 +28,7 @@ export const validateConnectorSchema: ValidateFunction = ajv.compile(connectorSc
 ajv.addSchema(apiSchema)
 
 /** The schemas themselves, for consumers that read titles, descriptions and examples. */
-export { connectorSchema, apiSchema }
+export { apiSchema, connectorSchema }
 
 const apiValidators = new Map<string, ValidateFunction>()
 

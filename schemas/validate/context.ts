@@ -82,7 +82,8 @@ export class Checker {
         this.error(
           path,
           'secretExposed',
-          `${where} uses secret field "${head}" in ${scope.what}, which is logged and shown — put secrets only in headers or auth templates`,
+          `${where} uses secret field "${head}" in ${scope.what}, which is logged and shown — put secrets only in headers or auth ` +
+            `templates`,
         )
       }
     }

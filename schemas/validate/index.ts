@@ -1,5 +1,5 @@
-export { validateConnector } from './validate-connector.ts'
 export { apiSchema, apiValidator, compileSchema, connectorSchema, inputValidator } from './compile.ts'
 export { toProblems } from './messages.ts'
-export { pointer, splitPointer, readablePath } from './pointer.ts'
+export { pointer, readablePath, splitPointer } from './pointer.ts'
 export type { ValidationProblem, ValidationResult } from './types.ts'
+export { validateConnector } from './validate-connector.ts'

@@ -9,7 +9,7 @@
  * pointer('auth', 1, 'placements') // '/auth/1/placements'
  */
 export function pointer(...segments: Array<string | number>): string {
-  return segments.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('')
+  return segments.map((s) => `/${String(s).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('')
 }
 
 /**

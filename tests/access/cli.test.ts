@@ -3,9 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { main } from '../../runtime/tooling/cli/main.ts'
-import { createLowdbStore } from '../../runtime/platform/store/index.ts'
 import { findToken } from '../../runtime/inbound/callers/index.ts'
+import { createLowdbStore } from '../../runtime/platform/store/index.ts'
+import { main } from '../../runtime/tooling/cli/main.ts'
 
 let dir = ''
 const previous = process.env.SWITCHBOARD_DATA_DIR

@@ -3,7 +3,7 @@
  * of app `default`, a member of another app, and a user whose token is revoked; a custom connector
  * whose requests go to a real upstream on 127.0.0.1 that records every request's token.
  */
-import { createHarness, startUpstream, type CallOptions, type Harness, type Upstream } from '../runtime/harness.ts'
+import { type CallOptions, createHarness, type Harness, startUpstream, type Upstream } from '../runtime/harness.ts'
 
 export type Actor = 'owner' | 'admin' | 'member' | 'outsider' | 'revoked' | 'none'
 export const ACTORS: readonly Actor[] = ['owner', 'admin', 'member', 'outsider', 'revoked', 'none']

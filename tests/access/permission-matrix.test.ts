@@ -3,7 +3,7 @@
  * byte-identical and must not reach the upstream.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { ACTORS, canary, createWorld, labConnector, type Actor, type World } from './fixture.ts'
+import { ACTORS, type Actor, canary, createWorld, labConnector, type World } from './fixture.ts'
 
 const A = '/api/apps/default'
 /** Expected statuses for owner, app admin, member of the app, member of another app; revoked token and no token are always 401. */

@@ -10,7 +10,7 @@ import { assertEveryRouteDeclared, createPolicy, declaredRoutes } from '../../ru
 import { createAuditLog } from '../../runtime/inbound/audit/index.ts'
 import type { Store } from '../../runtime/platform/store/index.ts'
 import { apiSchema } from '../../schemas/validate/index.ts'
-import { createHarness, PUBLIC_URL, startUpstream, type Harness } from '../runtime/harness.ts'
+import { createHarness, type Harness, PUBLIC_URL, startUpstream } from '../runtime/harness.ts'
 import { canary, labConnector } from './fixture.ts'
 
 let h: Harness

@@ -61,23 +61,26 @@ describe('personal credentials', () => {
     expect(w.upstream.requests.every((r) => /^Bearer CANARY-/.test(String(r.headers.authorization)))).toBe(true)
   })
 
-  test('needs: the new-connection page when there is none, the connect page when the user has no credentials, connected otherwise', async () => {
-    const none = await w.as('member', 'GET', `${A}/needs?connector=github`)
-    expect(none.body).toEqual({
-      connectorId: 'github',
-      connected: false,
-      connectUrl: 'http://localhost:8787/#/apps/default/connections/new?connector=github',
-    })
-    // Only personal connections so far, and this member unauthorized theirs: the first one's connect page.
-    const without = await w.as('member', 'GET', `${A}/needs?connector=acl-lab`)
-    expect(without.body.connected).toBe(false)
-    expect(without.body.connectUrl).toBe(`http://localhost:8787/#/apps/default/connections/${without.body.connectionId}/connect`)
-    const withOwn = await w.as(w.member2Token, 'GET', `${A}/needs?connector=acl-lab`)
-    expect(withOwn.body).toEqual({ connectorId: 'acl-lab', connected: true, connectionId: without.body.connectionId })
-    const other = await w.as('outsider', 'GET', '/api/apps/other/needs?connector=acl-lab')
-    expect(other.body.connected).toBe(false)
-    expect(other.body.connectUrl).toBe('http://localhost:8787/#/apps/other/connections/new?connector=acl-lab')
-  })
+  test(
+    'needs: the new-connection page when there is none, the connect page when the user has no credentials, connected ' + 'otherwise',
+    async () => {
+      const none = await w.as('member', 'GET', `${A}/needs?connector=github`)
+      expect(none.body).toEqual({
+        connectorId: 'github',
+        connected: false,
+        connectUrl: 'http://localhost:8787/#/apps/default/connections/new?connector=github',
+      })
+      // Only personal connections so far, and this member unauthorized theirs: the first one's connect page.
+      const without = await w.as('member', 'GET', `${A}/needs?connector=acl-lab`)
+      expect(without.body.connected).toBe(false)
+      expect(without.body.connectUrl).toBe(`http://localhost:8787/#/apps/default/connections/${without.body.connectionId}/connect`)
+      const withOwn = await w.as(w.member2Token, 'GET', `${A}/needs?connector=acl-lab`)
+      expect(withOwn.body).toEqual({ connectorId: 'acl-lab', connected: true, connectionId: without.body.connectionId })
+      const other = await w.as('outsider', 'GET', '/api/apps/other/needs?connector=acl-lab')
+      expect(other.body.connected).toBe(false)
+      expect(other.body.connectUrl).toBe('http://localhost:8787/#/apps/other/connections/new?connector=acl-lab')
+    },
+  )
 })
 
 describe('shared credentials', () => {

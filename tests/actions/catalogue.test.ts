@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Action, Connector } from '../../schemas/types/connector.ts'
 import { builtIns, createLab, type Lab } from './harness.ts'
-import { expectedAuth, fieldValues, nest, render, renderJson, resolver, sampleInputs, testMethod, type InputSchema } from './samples.ts'
+import { expectedAuth, fieldValues, type InputSchema, nest, render, renderJson, resolver, sampleInputs, testMethod } from './samples.ts'
 
 interface Seen {
   method: string

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { memoryProbe, startFaultServer, timed, type FaultServer } from './faults.ts'
-import { createLab, type ApiResponse, type Lab } from './harness.ts'
+import { type FaultServer, memoryProbe, startFaultServer, timed } from './faults.ts'
+import { type ApiResponse, createLab, type Lab } from './harness.ts'
 
 /** The client's total timeout in this file. */
 const T = 1000

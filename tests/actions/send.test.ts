@@ -1,10 +1,10 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { retryAfterMs, sendWithRetries, streamWithRetries, type RetryPolicy } from '../../runtime/core/use/index.ts'
+import { type RetryPolicy, retryAfterMs, sendWithRetries, streamWithRetries } from '../../runtime/core/use/index.ts'
 import { SwitchboardError } from '../../runtime/errors.ts'
 import { createHttpClient, type HttpClient } from '../../runtime/platform/http/index.ts'
-import { startFaultServer, type FaultServer } from './faults.ts'
+import { type FaultServer, startFaultServer } from './faults.ts'
 
 let faults: FaultServer
 let client: HttpClient

@@ -3,7 +3,7 @@
  * action, proxy) carry the connector's static headers and nothing that looks like a credential.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createHarness, startUpstream, type Harness, type Upstream } from '../runtime/harness.ts'
+import { createHarness, type Harness, startUpstream, type Upstream } from '../runtime/harness.ts'
 
 let h: Harness
 let upstream: Upstream

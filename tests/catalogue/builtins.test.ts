@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
-import { validateConnector } from '../../schemas/validate/index.ts'
 import { loadBuiltIns } from '../../runtime/core/catalogue/index.ts'
+import { validateConnector } from '../../schemas/validate/index.ts'
 
 const dir = new URL('../../connectors/', import.meta.url)
 const files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort()

@@ -32,7 +32,7 @@ const run = (...args: string[]) => switchboard(args, dir)
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'switchboard-cli-'))
-  const json = (value: unknown) => JSON.stringify(value, null, 2) + '\n'
+  const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`
   await writeFile(join(dir, 'ok.json'), json(await fixture('valid', 'notion-bearer-version-header')))
   await writeFile(join(dir, 'warned.json'), json(await fixture('valid', 'warnings-but-valid')))
   await writeFile(join(dir, 'bad.json'), json(await fixture('invalid', 'auth-unknown-type')))

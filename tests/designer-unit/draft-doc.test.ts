@@ -3,6 +3,8 @@
  * is a valid connector file.
  */
 import { describe, expect, test } from 'vitest'
+import genericApiKey from '../../connectors/generic-api-key.json' with { type: 'json' }
+import github from '../../connectors/github.json' with { type: 'json' }
 import {
   blankDraft,
   duplicateOf,
@@ -23,8 +25,6 @@ import {
 } from '../../designer/src/lib/draft-doc.ts'
 import { info } from '../../designer/src/lib/draft-schema.ts'
 import { validateConnector } from '../../schemas/validate/index.ts'
-import github from '../../connectors/github.json' with { type: 'json' }
-import genericApiKey from '../../connectors/generic-api-key.json' with { type: 'json' }
 
 describe('ids and names', () => {
   test.each([

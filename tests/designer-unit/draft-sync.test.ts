@@ -3,8 +3,8 @@
  * has; form edits show in the text; text that does not parse keeps the last good draft and says where.
  */
 import { describe, expect, test } from 'vitest'
-import { canonical, editJson, formatJson, jsonView, parseJson, pointerRange, type SyncState } from '../../designer/src/lib/draft-sync.ts'
 import { draft } from '../../designer/src/lib/draft.svelte.ts'
+import { canonical, editJson, formatJson, jsonView, parseJson, pointerRange, type SyncState } from '../../designer/src/lib/draft-sync.ts'
 import { validateConnector } from '../../schemas/validate/index.ts'
 
 const oauth = {

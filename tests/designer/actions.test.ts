@@ -5,7 +5,7 @@
  * credentials point to the connect link.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { screenshot, startDesignerEnv, type DesignerEnv } from './harness.ts'
+import { type DesignerEnv, screenshot, startDesignerEnv } from './harness.ts'
 
 let env: DesignerEnv
 let connectionId: string

@@ -5,7 +5,7 @@
  * run in order, each starting where the previous one left off.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { screenshot, startDesignerEnv, type DesignerEnv } from './harness.ts'
+import { type DesignerEnv, screenshot, startDesignerEnv } from './harness.ts'
 
 let env: DesignerEnv
 const pageErrors: string[] = []

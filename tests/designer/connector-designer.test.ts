@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { domId } from '../../designer/src/lib/draft-places.ts'
-import { repo, screenshot, startDesignerEnv, type DesignerEnv } from './harness.ts'
+import { type DesignerEnv, repo, screenshot, startDesignerEnv } from './harness.ts'
 
 let env: DesignerEnv
 let dir: string

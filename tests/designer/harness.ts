@@ -10,9 +10,9 @@ import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
 import { readConfig } from '../../runtime/config.ts'
-import { startServer, type RunningServer } from '../../runtime/server.ts'
+import { type RunningServer, startServer } from '../../runtime/server.ts'
 import { startUpstream, type Upstream, type UpstreamHandler } from '../runtime/harness.ts'
 
 export const repo = resolve(import.meta.dirname, '../..')
@@ -95,7 +95,7 @@ export async function ensureDesignerBuilt(): Promise<void> {
 // Loopback upstream
 
 // The same recording upstream as the runtime tests'.
-export { startUpstream, type Reply, type SeenRequest, type Upstream, type UpstreamHandler } from '../runtime/harness.ts'
+export { type Reply, type SeenRequest, startUpstream, type Upstream, type UpstreamHandler } from '../runtime/harness.ts'
 
 /**
  * An upstream API that accepts only `X-Api-Key: <key>` (or `Authorization: Bearer <key>`) and

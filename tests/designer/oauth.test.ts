@@ -7,7 +7,7 @@
 import type { IncomingMessage } from 'node:http'
 import { OAuth2Server } from 'oauth2-mock-server'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { screenshot, startDesignerEnv, type DesignerEnv } from './harness.ts'
+import { type DesignerEnv, screenshot, startDesignerEnv } from './harness.ts'
 
 let env: DesignerEnv
 let mock: OAuth2Server
@@ -159,9 +159,8 @@ describe('OAuth2 in the designer', () => {
 
   test('a failed sign-in comes back with the plain-words message and its code', async () => {
     const { page } = env
-    await env.open(
-      `${connectionHash()}?oauth=error&code=access_denied&message=${encodeURIComponent('You said no at Mock Cloud, so nothing was connected.')}`,
-    )
+    const message = encodeURIComponent('You said no at Mock Cloud, so nothing was connected.')
+    await env.open(`${connectionHash()}?oauth=error&code=access_denied&message=${message}`)
     const failure = page.getByTestId('oauth-failure')
     await failure.waitFor()
     expect(await failure.textContent()).toContain('You said no at Mock Cloud, so nothing was connected.')

@@ -6,7 +6,7 @@
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { DESIGNER_CSP } from '../../runtime/inbound/routes/security-headers.ts'
-import { screenshot, signInThroughLink, startDesignerEnv, startUpstream, type DesignerEnv, type Upstream } from './harness.ts'
+import { type DesignerEnv, screenshot, signInThroughLink, startDesignerEnv, startUpstream, type Upstream } from './harness.ts'
 
 let env: DesignerEnv
 let attacker: Upstream
@@ -32,8 +32,11 @@ function attackerPage(path: string): string {
   const target = env.baseUrl
   if (path === '/form') {
     // A text/plain form can carry a JSON-looking body; it cannot set a JSON content type.
-    return `<form method="post" action="${target}/api/session" enctype="text/plain"><input name='{"token":"${mallory.token}","x":"' value='"}'></form>
+    return (
+      `<form method="post" action="${target}/api/session" enctype="text/plain"><input name='{"token":"${mallory.token}","x":"' ` +
+      `value='"}'></form>
       <script>document.forms[0].submit()</script>`
+    )
   }
   if (path === '/frame') return `<iframe id="victim" src="${target}/signin?token=${mallory.token}" width="600" height="400"></iframe>`
   return `<a id="go" href="${target}/signin?token=${mallory.token}">win a prize</a>`

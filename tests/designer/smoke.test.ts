@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { screenshot, startDesignerEnv, type DesignerEnv } from './harness.ts'
+import { type DesignerEnv, screenshot, startDesignerEnv } from './harness.ts'
 
 let env: DesignerEnv
 beforeAll(async () => {

@@ -7,7 +7,7 @@
  */
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { screenshot, signInThroughLink, startDesignerEnv, type DesignerEnv, type UpstreamHandler } from './harness.ts'
+import { type DesignerEnv, screenshot, signInThroughLink, startDesignerEnv, type UpstreamHandler } from './harness.ts'
 
 const OWNER_KEY = 'owner-key-5a1c'
 const MEMBER_KEY = 'member-key-93be'

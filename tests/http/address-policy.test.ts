@@ -71,7 +71,8 @@ describe('assertAddressAllowed', () => {
 
   it('explains the refusal in plain words', () => {
     expect(() => assertAddressAllowed('wiki.corp', '127.0.0.1', parseAllowedHosts(''))).toThrow(
-      '"wiki.corp" resolves to 127.0.0.1, a loopback address; requests to private networks are refused. If this is an on-premise tool, add its host to SWITCHBOARD_ALLOWED_HOSTS.',
+      '"wiki.corp" resolves to 127.0.0.1, a loopback address; requests to private networks are refused. If this is an on-premise tool, ' +
+        'add its host to SWITCHBOARD_ALLOWED_HOSTS.',
     )
   })
 })

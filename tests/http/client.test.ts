@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createHttpClient } from '../../runtime/platform/http/index.ts'
-import { expectFailure, startServer, staticLookup, visibleText, type TestServer } from './helpers.ts'
+import { expectFailure, startServer, staticLookup, type TestServer, visibleText } from './helpers.ts'
 
 const SECRET_QUERY = 'SECRET-QUERY-3b9f'
 const SECRET_HEADER = 'SECRET-HEADER-7c1d'
@@ -178,7 +178,8 @@ describe('createHttpClient', () => {
         'blocked_address',
       )
       expect(blocked.message).toBe(
-        '"secret.test" resolves to 10.0.0.1, a private network address; requests to private networks are refused. If this is an on-premise tool, add its host to SWITCHBOARD_ALLOWED_HOSTS.',
+        '"secret.test" resolves to 10.0.0.1, a private network address; requests to private networks are refused. If this is an ' +
+          'on-premise tool, add its host to SWITCHBOARD_ALLOWED_HOSTS.',
       )
       const invalid = await expectFailure(client.request({ url: `ftp://x/${SECRET_PATH}?api_key=${SECRET_QUERY}` }), 'invalid_url')
       const userinfo = await expectFailure(client.request({ url: `https://${SECRET_HEADER}@api.test/` }), 'invalid_url')

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createHttpClient, resolveRequestUrl, type HttpClient } from '../../runtime/platform/http/index.ts'
+import { createHttpClient, type HttpClient, resolveRequestUrl } from '../../runtime/platform/http/index.ts'
 import { expectFailure, startServer, staticLookup, type TestServer } from './helpers.ts'
 
 // OWASP SSRF Prevention Cheat Sheet and its bypass lists, one row each. Every URL that could reach this

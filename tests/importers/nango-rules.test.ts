@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import { importNangoCatalogue } from '../../runtime/tooling/importers/nango.ts'
 import { categoriesOf, connectorId } from '../../runtime/tooling/importers/nango/catalogue.ts'
+import { importNangoCatalogue } from '../../runtime/tooling/importers/nango.ts'
 import type { ApiKeyAuth, BasicAuth, OAuth2Auth } from '../../schemas/types/connector.ts'
 import { convertYaml } from './helpers.ts'
 
@@ -101,7 +101,7 @@ proxy: { base_url: 'https://api.acme.test', body: { key: '\${apiKey}' } }
 })
 
 describe('connection fields', () => {
-  const provider = (config: string, baseUrl = 'https://\${connectionConfig.site}.acme.test') =>
+  const provider = (config: string, baseUrl = 'https://${connectionConfig.site}.acme.test') =>
     convertYaml(`
 auth_mode: API_KEY
 proxy: { base_url: '${baseUrl}', headers: { x-api-key: '\${apiKey}' } }
@@ -111,7 +111,8 @@ ${config}
 
   it('maps title, description, example, pattern, optional, prefix and suffix', () => {
     const { connector } = provider(`
-  site: { type: string, title: Site name, description: The part of your address before .acme.test, example: widgets, pattern: '^[a-z]+$', prefix: 'https://', suffix: .acme.test, optional: true }`)
+  site: { type: string, title: Site name, description: The part of your address before .acme.test, example: widgets,
+    pattern: '^[a-z]+$', prefix: 'https://', suffix: .acme.test, optional: true }`)
     expect(connector!.baseUrl).toBe('https://{{site}}.acme.test')
     expect(connector!.fields).toEqual([
       {
@@ -132,7 +133,7 @@ ${config}
   site: { type: string, title: Region, enum: [eu, us] }
   host: { type: string, title: Host, format: uri }
   token: { type: string, title: Tenant token, secret: true }`,
-      '\${connectionConfig.host}/\${connectionConfig.site}',
+      '${connectionConfig.host}/${connectionConfig.site}',
     )
     expect(connector!.fields).toEqual([
       { key: 'host', label: 'Host', type: 'url', required: true },
@@ -153,7 +154,7 @@ ${config}
     const { connector } = provider(
       `
   site_id: { type: string, pattern: '^[\\_a-z]+$' }`,
-      'https://\${connectionConfig.site_id}.acme.test',
+      'https://${connectionConfig.site_id}.acme.test',
     )
     expect(connector!.fields).toEqual([{ key: 'site_id', label: 'Site id', type: 'text', required: true }])
   })
@@ -202,7 +203,8 @@ connection_config: { host: { type: string, title: Host, optional: true } }
   it('otherwise takes the first alternative every connection can fill', () => {
     const { connector } = convertYaml(`
 auth_mode: API_KEY
-proxy: { base_url: 'https://\${connectionConfig.region}.acme.test/v1 || https://\${connectionConfig.tenant}.acme.test/api', headers: { x-api-key: '\${apiKey}' } }
+proxy: { base_url: 'https://\${connectionConfig.region}.acme.test/v1 || https://\${connectionConfig.tenant}.acme.test/api',
+  headers: { x-api-key: '\${apiKey}' } }
 connection_config:
   region: { type: string, title: Region, optional: true }
   tenant: { type: string, title: Tenant }
@@ -243,7 +245,8 @@ credentials:
   it('reads "Basic ${base64(user:password)}" as the username and password templates', () => {
     const auth = convertYaml(`
 auth_mode: BASIC
-proxy: { base_url: 'https://api.acme.test', headers: { authorization: 'Basic \${base64(\${credentials.username}@acme:\${credentials.password})}' } }
+proxy: { base_url: 'https://api.acme.test',
+  headers: { authorization: 'Basic \${base64(\${credentials.username}@acme:\${credentials.password})}' } }
 `).connector!.auth[0] as BasicAuth
     expect(auth).toMatchObject({ username: '{{username}}@acme', password: '{{password}}' })
   })

@@ -3,9 +3,9 @@
  * scopes of the actions the app declares it uses — nothing for actions it does not use.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { createHarness, type Harness } from './harness.ts'
 import { addConnection, authorize, outcome, providerConnector, setOAuthApp } from './flow.ts'
-import { startProvider, type Provider } from './provider.ts'
+import { createHarness, type Harness } from './harness.ts'
+import { type Provider, startProvider } from './provider.ts'
 
 let h: Harness
 let p: Provider

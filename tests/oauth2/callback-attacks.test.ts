@@ -4,9 +4,9 @@
  * then settles).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createHarness, leaksOf, type Harness } from './harness.ts'
 import { addConnection, authorizePath, outcome, providerConnector, setOAuthApp } from './flow.ts'
-import { startProvider, type Provider } from './provider.ts'
+import { createHarness, type Harness, leaksOf } from './harness.ts'
+import { type Provider, startProvider } from './provider.ts'
 
 let h: Harness
 let p: Provider

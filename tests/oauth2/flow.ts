@@ -2,8 +2,8 @@
  * Connector definitions and flow steps the OAuth2 tests share.
  */
 import { expect } from 'vitest'
-import type { OAuth2Auth } from '../../schemas/types/connector.ts'
 import type { Connector } from '../../runtime/types.ts'
+import type { OAuth2Auth } from '../../schemas/types/connector.ts'
 import type { Harness } from './harness.ts'
 import type { Provider } from './provider.ts'
 

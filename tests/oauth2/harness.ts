@@ -9,14 +9,14 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { serve, type ServerType } from '@hono/node-server'
-import { createApp, type AppOptions } from '../../runtime/app.ts'
+import { type ServerType, serve } from '@hono/node-server'
+import { type AppOptions, createApp } from '../../runtime/app.ts'
 import { createCatalogue, loadBuiltIns } from '../../runtime/core/catalogue/index.ts'
+import { bootstrapWorkspace, issueToken } from '../../runtime/inbound/callers/index.ts'
 import { createKeyRing, type KeyRing } from '../../runtime/platform/crypto/index.ts'
 import { createHttpClient, type HttpClient } from '../../runtime/platform/http/index.ts'
 import { createLowdbStore, type Store } from '../../runtime/platform/store/index.ts'
 import type { UserRecord } from '../../runtime/types.ts'
-import { bootstrapWorkspace, issueToken } from '../../runtime/inbound/callers/index.ts'
 
 const repo = resolve(import.meta.dirname, '../..')
 const MASTER_KEY = Buffer.alloc(32, 9).toString('base64')
@@ -171,7 +171,7 @@ export function leaksOf(h: Pick<Harness, 'log' | 'emitted'>, secrets: Iterable<s
   for (const secret of secrets) {
     if (secret.length < 8) continue
     const forms = [secret, encodeURIComponent(secret), new URLSearchParams({ x: secret }).toString().slice(2)]
-    if (haystacks.some((text) => forms.some((form) => text.includes(form)))) found.push(secret.slice(0, 4) + '…')
+    if (haystacks.some((text) => forms.some((form) => text.includes(form)))) found.push(`${secret.slice(0, 4)}…`)
   }
   return found
 }

@@ -6,8 +6,8 @@ import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import { OAuth2Server } from 'oauth2-mock-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createHarness, leaksOf, type Harness } from './harness.ts'
 import { addConnection, authorize, authorizePath, outcome } from './flow.ts'
+import { createHarness, type Harness, leaksOf } from './harness.ts'
 
 let h: Harness
 let mock: OAuth2Server

@@ -4,9 +4,9 @@
  * on the redirect, templated endpoints, and client-credentials clients that each connection brings.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createHarness, leaksOf, type Harness } from './harness.ts'
 import { addConnection, authorize, outcome, providerConnector, setOAuthApp } from './flow.ts'
-import { startProvider, type Provider } from './provider.ts'
+import { createHarness, type Harness, leaksOf } from './harness.ts'
+import { type Provider, startProvider } from './provider.ts'
 
 let h: Harness
 const providers: Provider[] = []

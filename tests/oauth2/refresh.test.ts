@@ -7,9 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openCredentials } from '../../runtime/core/connections/index.ts'
 import type { CredentialRecord } from '../../runtime/types.ts'
-import { createHarness, leaksOf, type Harness } from './harness.ts'
 import { addConnection, authorize, outcome, providerConnector, setOAuthApp } from './flow.ts'
-import { startProvider, type Provider } from './provider.ts'
+import { createHarness, type Harness, leaksOf } from './harness.ts'
+import { type Provider, startProvider } from './provider.ts'
 
 let h: Harness
 const providers: Provider[] = []

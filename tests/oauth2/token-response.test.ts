@@ -25,7 +25,8 @@ describe('parseTokenResponse', () => {
     ['expires_in as a string', '{"access_token":"at2","expires_in":"600"}', JSON_TYPE, { accessToken: 'at2', expiresIn: 600 }],
     [
       'Slack user token, nested',
-      '{"ok":true,"access_token":"xoxb-1","scope":"chat:write","authed_user":{"access_token":"xoxp-1","scope":"users:read,chat:write","expires_in":43200,"refresh_token":"xoxe-1"}}',
+      '{"ok":true,"access_token":"xoxb-1","scope":"chat:write",' +
+        '"authed_user":{"access_token":"xoxp-1","scope":"users:read,chat:write","expires_in":43200,"refresh_token":"xoxe-1"}}',
       JSON_TYPE,
       { accessToken: 'xoxp-1', scope: ['users:read', 'chat:write'], expiresIn: 43200, refreshToken: 'xoxe-1' },
       {

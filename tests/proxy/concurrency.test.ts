@@ -1,6 +1,6 @@
 import { Agent, request } from 'undici'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { startFaultServer, type FaultServer } from '../actions/faults.ts'
+import { type FaultServer, startFaultServer } from '../actions/faults.ts'
 import { createLab, type Lab } from '../actions/harness.ts'
 
 const KEY = 'many_key_6e2f90ab'

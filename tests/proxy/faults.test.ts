@@ -1,6 +1,6 @@
 import { request as undiciRequest } from 'undici'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { drain, memoryProbe, startFaultServer, timed, type FaultServer } from '../actions/faults.ts'
+import { drain, type FaultServer, memoryProbe, startFaultServer, timed } from '../actions/faults.ts'
 import { createLab, type Lab } from '../actions/harness.ts'
 
 /** The proxy's total timeout in this file. */

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { createByteMasker } from '../../runtime/core/requests/index.ts'
-import { startFaultServer, type FaultServer } from '../actions/faults.ts'
+import { type FaultServer, startFaultServer } from '../actions/faults.ts'
 import { createLab, type Lab } from '../actions/harness.ts'
 
 const encoder = new TextEncoder()
@@ -46,7 +46,8 @@ test('a secret is masked wherever the chunks split it, and the length is kept', 
 
 test('URL-, form- and JSON-encoded forms are masked too; text without secrets passes unchanged', () => {
   const secret = 'k/y+"z é'
-  const text = `a=${encodeURIComponent(secret)}&b=${new URLSearchParams({ x: secret }).toString().slice(2)} ${JSON.stringify({ c: secret })}`
+  const text =
+    `a=${encodeURIComponent(secret)}&b=${new URLSearchParams({ x: secret }).toString().slice(2)} ` + `${JSON.stringify({ c: secret })}`
   const masked = maskInChunks([secret], text, [3, 5, 7])
   for (const form of [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]) expect(masked).not.toContain(form)
   expect(maskInChunks([secret], 'nothing to see', [2])).toBe('nothing to see')

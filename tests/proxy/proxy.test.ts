@@ -1,7 +1,7 @@
 import { createServer, request } from 'node:http'
 import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { startFaultServer, type FaultServer } from '../actions/faults.ts'
+import { type FaultServer, startFaultServer } from '../actions/faults.ts'
 import { createLab, type Lab } from '../actions/harness.ts'
 
 const KEY = 'lab_key_7f3a91c2e5'
@@ -170,31 +170,34 @@ describe('what comes back', () => {
     custom.close()
   })
 
-  test('a gzip body is passed on decoded, without its encoding and length; an encoding it cannot decode (and so cannot mask) is refused', async () => {
-    const plain = 'hello, compressed world '.repeat(200)
-    const gzipped = gzipSync(plain)
-    const custom = createServer((req, res) => {
-      const unknown = req.url?.includes('unknown')
-      res.writeHead(200, {
-        'content-type': 'text/plain',
-        'content-encoding': unknown ? 'compress' : 'gzip',
-        'content-length': String(gzipped.byteLength),
+  test(
+    'a gzip body is passed on decoded, without its encoding and length; an encoding it cannot decode (and so cannot mask) ' + 'is refused',
+    async () => {
+      const plain = 'hello, compressed world '.repeat(200)
+      const gzipped = gzipSync(plain)
+      const custom = createServer((req, res) => {
+        const unknown = req.url?.includes('unknown')
+        res.writeHead(200, {
+          'content-type': 'text/plain',
+          'content-encoding': unknown ? 'compress' : 'gzip',
+          'content-length': String(gzipped.byteLength),
+        })
+        res.end(gzipped)
       })
-      res.end(gzipped)
-    })
-    await new Promise<void>((done) => custom.listen(0, '127.0.0.1', () => done()))
-    const port = (custom.address() as { port: number }).port
-    const other = await lab.connect({ connectorId: 'fault-lab', values: { baseUrl: `http://127.0.0.1:${port}`, apiKey: KEY } })
-    const decoded = await lab.raw(`/api/apps/default/connections/${other}/proxy/gz`)
-    expect(decoded.headers.get('content-encoding')).toBeNull()
-    expect(decoded.headers.get('content-length')).toBeNull()
-    expect(await decoded.text()).toBe(plain)
-    const raw = await lab.raw(`/api/apps/default/connections/${other}/proxy/unknown`)
-    expect(raw.status).toBe(502)
-    expect((await raw.json()).error.code).toBe('unmaskable_response')
-    custom.closeAllConnections()
-    custom.close()
-  })
+      await new Promise<void>((done) => custom.listen(0, '127.0.0.1', () => done()))
+      const port = (custom.address() as { port: number }).port
+      const other = await lab.connect({ connectorId: 'fault-lab', values: { baseUrl: `http://127.0.0.1:${port}`, apiKey: KEY } })
+      const decoded = await lab.raw(`/api/apps/default/connections/${other}/proxy/gz`)
+      expect(decoded.headers.get('content-encoding')).toBeNull()
+      expect(decoded.headers.get('content-length')).toBeNull()
+      expect(await decoded.text()).toBe(plain)
+      const raw = await lab.raw(`/api/apps/default/connections/${other}/proxy/unknown`)
+      expect(raw.status).toBe(502)
+      expect((await raw.json()).error.code).toBe('unmaskable_response')
+      custom.closeAllConnections()
+      custom.close()
+    },
+  )
 
   test('an upstream 404 or 500 is an answer, passed on, not an error', async () => {
     const other = await lab.connect({ connectorId: 'fault-lab', values: { baseUrl: `${faults.origin}/status`, apiKey: KEY } })
@@ -303,32 +306,35 @@ describe('what is refused', () => {
 })
 
 describe('OAuth2 connections', () => {
-  test('the access token goes as a bearer token; a 401 to a request with a body is passed on, since the body cannot be sent again', async () => {
-    const token = 'ya29.access_5c0ffee1d2'
-    const ok = await lab.connect({ connectorId: 'google-tasks', name: 'tasks', authMethod: 'oauth', baseUrl: `${faults.origin}/ok` })
-    await lab.putAccessToken(ok, token)
-    const res = await lab.raw(`/api/apps/default/connections/${ok}/proxy/tasks/v1/users/@me/lists`)
-    expect(res.status).toBe(200)
-    expect(await res.text()).not.toContain(token)
-    expect(last().headers.authorization).toBe(`Bearer ${token}`)
+  test(
+    'the access token goes as a bearer token; a 401 to a request with a body is passed on, since the body cannot be ' + 'sent again',
+    async () => {
+      const token = 'ya29.access_5c0ffee1d2'
+      const ok = await lab.connect({ connectorId: 'google-tasks', name: 'tasks', authMethod: 'oauth', baseUrl: `${faults.origin}/ok` })
+      await lab.putAccessToken(ok, token)
+      const res = await lab.raw(`/api/apps/default/connections/${ok}/proxy/tasks/v1/users/@me/lists`)
+      expect(res.status).toBe(200)
+      expect(await res.text()).not.toContain(token)
+      expect(last().headers.authorization).toBe(`Bearer ${token}`)
 
-    const refused = await lab.connect({
-      connectorId: 'google-tasks',
-      name: 'refused',
-      authMethod: 'oauth',
-      baseUrl: `${faults.origin}/status/401`,
-    })
-    await lab.putAccessToken(refused, token)
-    const before = faults.requests.length
-    const post = await lab.raw(`/api/apps/default/connections/${refused}/proxy/x`, {
-      method: 'POST',
-      body: '{"title":"once"}',
-      headers: { 'content-type': 'application/json' },
-    })
-    expect(post.status).toBe(401)
-    await post.text()
-    expect(faults.requests.length).toBe(before + 1)
-  })
+      const refused = await lab.connect({
+        connectorId: 'google-tasks',
+        name: 'refused',
+        authMethod: 'oauth',
+        baseUrl: `${faults.origin}/status/401`,
+      })
+      await lab.putAccessToken(refused, token)
+      const before = faults.requests.length
+      const post = await lab.raw(`/api/apps/default/connections/${refused}/proxy/x`, {
+        method: 'POST',
+        body: '{"title":"once"}',
+        headers: { 'content-type': 'application/json' },
+      })
+      expect(post.status).toBe(401)
+      await post.text()
+      expect(faults.requests.length).toBe(before + 1)
+    },
+  )
 })
 
 test('proxied requests are in the run log, without their query', async () => {

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AuthMethod, Connector, Field } from '../../schemas/types/connector.ts'
-import { basicOf, builtIns, createHarness, startUpstream, type Harness, type SeenRequest, type Upstream } from './harness.ts'
+import { basicOf, builtIns, createHarness, type Harness, type SeenRequest, startUpstream, type Upstream } from './harness.ts'
 
 const catalogue = await builtIns()
 const connections = '/api/apps/default/connections'
@@ -84,7 +84,10 @@ function expectedRequest(connector: Connector, method: AuthMethod, values: Recor
   for (const [name, template] of Object.entries(connector.test?.query ?? {})) query.push([name, render(template!, values)!])
   switch (method.type) {
     case 'basic':
-      headers.authorization = `Basic ${Buffer.from(`${render(method.username, values)}:${render(method.password, values)}`).toString('base64')}`
+      {
+        const pair = `${render(method.username, values)}:${render(method.password, values)}`
+        headers.authorization = `Basic ${Buffer.from(pair).toString('base64')}`
+      }
       break
     case 'bearer':
       headers.authorization = `Bearer ${render(method.token, values)}`

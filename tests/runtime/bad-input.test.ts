@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { issueToken } from '../../runtime/inbound/callers/index.ts'
 import type { TokenRecord } from '../../runtime/types.ts'
-import { createHarness, type ApiResponse, type CallOptions, type Harness } from './harness.ts'
+import { type ApiResponse, type CallOptions, createHarness, type Harness } from './harness.ts'
 
 const connections = '/api/apps/default/connections'
 

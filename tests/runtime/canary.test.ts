@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createHarness, startUpstream, type ApiResponse, type Harness, type Reply, type SeenRequest, type Upstream } from './harness.ts'
+import { type ApiResponse, createHarness, type Harness, type Reply, type SeenRequest, startUpstream, type Upstream } from './harness.ts'
 
 const connections = '/api/apps/default/connections'
 

@@ -4,7 +4,7 @@
  * that never answers, plain HTTP where TLS was expected, an address outside the allow-list).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { closedPort, createHarness, startUpstream, type Harness, type Upstream } from './harness.ts'
+import { closedPort, createHarness, type Harness, startUpstream, type Upstream } from './harness.ts'
 
 const TOKEN = 'ghp_DiagnosisToken123'
 const UNKNOWN_HOST = 'switchboard-test.invalid'

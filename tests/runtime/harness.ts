@@ -4,19 +4,18 @@
  * the owner's token, and every log line kept. Upstreams are real HTTP servers on 127.0.0.1.
  */
 import { randomBytes } from 'node:crypto'
-import { readdir, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createApp } from '../../runtime/app.ts'
-import { createCatalogue, loadBuiltIns, type Catalogue } from '../../runtime/core/catalogue/index.ts'
+import { type Catalogue, createCatalogue, loadBuiltIns } from '../../runtime/core/catalogue/index.ts'
+import { bootstrapWorkspace } from '../../runtime/inbound/callers/index.ts'
 import { createKeyRing, type KeyRing } from '../../runtime/platform/crypto/index.ts'
 import { createHttpClient, type HttpClient, type HttpClientOptions } from '../../runtime/platform/http/index.ts'
 import { createLowdbStore, type Store } from '../../runtime/platform/store/index.ts'
 import type { Connector } from '../../runtime/types.ts'
-import { bootstrapWorkspace } from '../../runtime/inbound/callers/index.ts'
 
 export const repo = resolve(import.meta.dirname, '../..')
 

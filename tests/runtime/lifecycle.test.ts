@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { basicOf, createHarness, startUpstream, type Harness, type SeenRequest, type Upstream } from './harness.ts'
+import { basicOf, createHarness, type Harness, type SeenRequest, startUpstream, type Upstream } from './harness.ts'
 
 const GOOD = 'zd-token-good-4f1c'
 const WRONG = 'zd-token-wrong-77aa'

@@ -3,7 +3,7 @@
  * sign-in link it prints, the session cookie, one process per data directory, and `switchboard keys rotate`
  * between two starts.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -153,51 +153,55 @@ describe('switchboard serve', () => {
     expect(rotate.stderr.join('\n')).toMatch(/Another Switchboard process/)
   })
 
-  it('the printed link opens the sign-in page with the token out of reach of servers; a confirmed POST from that page sets an HttpOnly session cookie, and sign-out revokes it', async () => {
-    const { origin } = running
-    // The link sets no cookie: it leads to the designer's page, the token in the fragment.
-    const link = await fetch(`${origin}/signin?token=${ownerToken}`, { redirect: 'manual' })
-    expect(link.status).toBe(303)
-    expect(link.headers.get('location')).toBe(`/#/signin?token=${ownerToken}`)
-    expect(link.headers.get('referrer-policy')).toBe('no-referrer')
-    expect(link.headers.getSetCookie()).toEqual([])
+  it(
+    'the printed link opens the sign-in page with the token out of reach of servers; a confirmed POST from that page sets an HttpOnly ' +
+      'session cookie, and sign-out revokes it',
+    async () => {
+      const { origin } = running
+      // The link sets no cookie: it leads to the designer's page, the token in the fragment.
+      const link = await fetch(`${origin}/signin?token=${ownerToken}`, { redirect: 'manual' })
+      expect(link.status).toBe(303)
+      expect(link.headers.get('location')).toBe(`/#/signin?token=${ownerToken}`)
+      expect(link.headers.get('referrer-policy')).toBe('no-referrer')
+      expect(link.headers.getSetCookie()).toEqual([])
 
-    const signin = await fetch(`${origin}/api/session`, {
-      method: 'POST',
-      headers: { origin, 'content-type': 'application/json' },
-      body: JSON.stringify({ token: ownerToken }),
-    })
-    expect(signin.status).toBe(200)
-    expect((await signin.json()).user).toMatchObject({ id: 'owner', owner: true })
-    const [cookie] = signin.headers.getSetCookie()
-    expect(cookie).toMatch(/^sb_session=sb_[A-Za-z0-9_-]+;/)
-    expect(cookie).toMatch(/; HttpOnly/i)
-    expect(cookie).toMatch(/; SameSite=Lax/i)
-    expect(cookie).toMatch(/; Path=\//i)
-    const session = cookie!.split(';')[0]!
-    expect(session).not.toContain(ownerToken)
+      const signin = await fetch(`${origin}/api/session`, {
+        method: 'POST',
+        headers: { origin, 'content-type': 'application/json' },
+        body: JSON.stringify({ token: ownerToken }),
+      })
+      expect(signin.status).toBe(200)
+      expect((await signin.json()).user).toMatchObject({ id: 'owner', owner: true })
+      const [cookie] = signin.headers.getSetCookie()
+      expect(cookie).toMatch(/^sb_session=sb_[A-Za-z0-9_-]+;/)
+      expect(cookie).toMatch(/; HttpOnly/i)
+      expect(cookie).toMatch(/; SameSite=Lax/i)
+      expect(cookie).toMatch(/; Path=\//i)
+      const session = cookie!.split(';')[0]!
+      expect(session).not.toContain(ownerToken)
 
-    const me = await fetch(`${origin}/api/me`, { headers: { cookie: session } })
-    expect(me.status).toBe(200)
-    expect((await me.json()).user.id).toBe('owner')
+      const me = await fetch(`${origin}/api/me`, { headers: { cookie: session } })
+      expect(me.status).toBe(200)
+      expect((await me.json()).user.id).toBe('owner')
 
-    const bad = await fetch(`${origin}/api/session`, {
-      method: 'POST',
-      headers: { origin, 'content-type': 'application/json' },
-      body: JSON.stringify({ token: `sb_${'A'.repeat(43)}` }),
-    })
-    expect(bad.status).toBe(401)
-    expect((await bad.json()).error.code).toBe('invalid_token')
-    expect(bad.headers.getSetCookie()).toEqual([])
+      const bad = await fetch(`${origin}/api/session`, {
+        method: 'POST',
+        headers: { origin, 'content-type': 'application/json' },
+        body: JSON.stringify({ token: `sb_${'A'.repeat(43)}` }),
+      })
+      expect(bad.status).toBe(401)
+      expect((await bad.json()).error.code).toBe('invalid_token')
+      expect(bad.headers.getSetCookie()).toEqual([])
 
-    const signout = await fetch(`${origin}/api/session/signout`, { method: 'POST', headers: { cookie: session } })
-    expect(signout.status).toBe(204)
-    expect(signout.headers.getSetCookie().join()).toMatch(/sb_session=;.*Max-Age=0/i)
-    const after = await fetch(`${origin}/api/me`, { headers: { cookie: session } })
-    expect(after.status).toBe(401)
-    // Only the browser session ended: the owner's token still works.
-    expect((await fetch(`${origin}/api/me`, { headers: { authorization: `Bearer ${ownerToken}` } })).status).toBe(200)
-  })
+      const signout = await fetch(`${origin}/api/session/signout`, { method: 'POST', headers: { cookie: session } })
+      expect(signout.status).toBe(204)
+      expect(signout.headers.getSetCookie().join()).toMatch(/sb_session=;.*Max-Age=0/i)
+      const after = await fetch(`${origin}/api/me`, { headers: { cookie: session } })
+      expect(after.status).toBe(401)
+      // Only the browser session ended: the owner's token still works.
+      expect((await fetch(`${origin}/api/me`, { headers: { authorization: `Bearer ${ownerToken}` } })).status).toBe(200)
+    },
+  )
 
   it('stores a connection with credentials and tests it OK, then stops cleanly', async () => {
     const { child: first, origin } = running

@@ -36,7 +36,9 @@ export const COMPUTED: Record<string, { codes: (source: (file: string) => string
     codes: () => ['provider_unavailable', ...TOKEN_ENDPOINT_CODES.map((code) => `token_${code}`)],
   },
   'runtime/core/auth/oauth2/callback.ts: code': {
-    why: "refuse(code, message): its literal codes are read where it is called; the provider's own codes go to the designer's return URL, never into an API answer",
+    why:
+      "refuse(code, message): its literal codes are read where it is called; the provider's own codes go to the designer's return " +
+      'URL, never into an API answer',
     codes: () => [],
   },
   'runtime/core/use/upstream-failure.ts: error.code': {

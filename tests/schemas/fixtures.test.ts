@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { compileSchema, connectorSchema, validateConnector, type ValidationProblem } from '../../schemas/validate/index.ts'
-import { loadFixtures, resolvePointer, parentPointer, unreadable, type InvalidFixture, type ValidFixture } from './helpers.ts'
+import { compileSchema, connectorSchema, type ValidationProblem, validateConnector } from '../../schemas/validate/index.ts'
+import { type InvalidFixture, loadFixtures, parentPointer, resolvePointer, unreadable, type ValidFixture } from './helpers.ts'
 
 const valid = loadFixtures<ValidFixture>('valid')
 const invalid = loadFixtures<InvalidFixture>('invalid')

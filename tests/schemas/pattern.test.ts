@@ -171,7 +171,7 @@ describe('the validator', () => {
           type: 'bearer',
           id: 't',
           token: '{{token}}',
-          fields: [{ key: 'token', label: 'Token', type: 'text', pattern: '(.*a){12}', default: 'a'.repeat(5000) + '!' }],
+          fields: [{ key: 'token', label: 'Token', type: 'text', pattern: '(.*a){12}', default: `${'a'.repeat(5000)}!` }],
         },
       ],
     })

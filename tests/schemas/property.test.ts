@@ -3,11 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   compileSchema,
   connectorSchema,
-  validateConnector,
   type ValidationProblem,
   type ValidationResult,
+  validateConnector,
 } from '../../schemas/validate/index.ts'
-import { loadFixtures, parentPointer, resolvePointer, unreadable, type InvalidFixture, type ValidFixture } from './helpers.ts'
+import { type InvalidFixture, loadFixtures, parentPointer, resolvePointer, unreadable, type ValidFixture } from './helpers.ts'
 
 // Random malformed connectors: mutations of the fixtures (delete, replace, insert, wrap at any depth)
 // with hostile values — template fragments, huge strings, deep nesting, prototype-named keys. The
@@ -243,7 +243,7 @@ describe('validateConnector on random malformed definitions', { timeout: 180_000
     expect(result.errors).toHaveLength(1)
     expect(result.errors[0]!.keyword).toBe('maxDepth')
     // The document, test and body are three levels: 97 more arrays inside the body make 100.
-    expect(result.errors[0]!.path).toBe('/test/body' + '/0'.repeat(98))
+    expect(result.errors[0]!.path).toBe(`/test/body${'/0'.repeat(98)}`)
     const atLimit = validateConnector({ ...(bases[0] as object), test: { method: 'POST', path: '/x', body: nest(98, 'array') } })
     expect(atLimit.errors.map((e) => e.keyword)).not.toContain('maxDepth')
     const past = validateConnector({ ...(bases[0] as object), test: { method: 'POST', path: '/x', body: nest(99, 'array') } })

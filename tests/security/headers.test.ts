@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { API_CSP, DESIGNER_CSP } from '../../runtime/inbound/routes/security-headers.ts'
-import { createHarness, startUpstream, type ApiResponse, type Harness, type Upstream } from '../runtime/harness.ts'
+import { type ApiResponse, createHarness, type Harness, startUpstream, type Upstream } from '../runtime/harness.ts'
 
 let h: Harness
 let upstream: Upstream

@@ -18,9 +18,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openCredentials, putCredentials } from '../../runtime/core/connections/index.ts'
 import type { ConnectionRecord, CredentialRecord } from '../../runtime/types.ts'
 import { staticLookup } from '../http/helpers.ts'
-import { createHarness, PUBLIC_URL, type ApiResponse, type Harness } from '../runtime/harness.ts'
+import { type ApiResponse, createHarness, type Harness, PUBLIC_URL } from '../runtime/harness.ts'
 import { canary, revealed } from './leak-forms.ts'
-import { makeCertificate, reply, requestText, startDualRecorder, startRecorder, type Handler, type Received } from './upstreams.ts'
+import { type Handler, makeCertificate, type Received, reply, requestText, startDualRecorder, startRecorder } from './upstreams.ts'
 
 const STATUSES = [301, 302, 303, 307, 308] as const
 const SECURE_HOST = 'secure.test'
@@ -269,7 +269,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   console.info(
-    `[hostile upstream] ${tally.placements} hostile cases (path × redirect status × method × secret place), in ${tally.cases} redirected requests`,
+    `[hostile upstream] ${tally.placements} hostile cases (path × redirect status × method × secret place), in ${tally.cases} ` +
+      `redirected requests`,
   )
   await h?.close()
   await Promise.all([a?.close(), b?.close(), dual?.close()])

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MIN_SECRET_LENGTH } from '../../runtime/core/connections/index.ts'
-import { createHarness, startUpstream, type ApiResponse, type CallOptions, type Harness, type Upstream } from '../runtime/harness.ts'
+import { type ApiResponse, type CallOptions, createHarness, type Harness, startUpstream, type Upstream } from '../runtime/harness.ts'
 
 const connections = '/api/apps/default/connections'
 const TOKEN = 'regress-token-7c1e0a'
@@ -96,7 +96,7 @@ async function connection(
 }
 
 describe('bodies nested too deeply', () => {
-  const nested = (depth: number) => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth)
+  const nested = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`
 
   it('action inputs nested 5,000 deep: 400 body_too_deep saying the limit, nothing stored, the runtime fine', async () => {
     const id = await connection('deep inputs')

@@ -3,7 +3,7 @@
  * link leads to the designer's sign-in page; only a POST from the runtime's own origin signs in.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createHarness, PUBLIC_URL, type CallOptions, type Harness } from '../runtime/harness.ts'
+import { type CallOptions, createHarness, type Harness, PUBLIC_URL } from '../runtime/harness.ts'
 
 let h: Harness
 

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { compilePattern } from '../../schemas/pattern/index.ts'
 import { inputValidator } from '../../schemas/validate/index.ts'
-import { createHarness, startUpstream, type ApiResponse, type Harness, type Upstream } from '../runtime/harness.ts'
+import { type ApiResponse, createHarness, type Harness, startUpstream, type Upstream } from '../runtime/harness.ts'
 
 /** A pattern, and a character it repeats on: the value is that character many times, then one that fails. */
 interface Hostile {
@@ -83,7 +83,7 @@ function generate(): Hostile[] {
 const corpus = [...new Map([...REPORTED, ...generate()].map((x) => [x.pattern, x])).values()]
 const refused = corpus.filter((x) => !compilePattern(x.pattern).ok)
 const runnable = corpus.filter((x) => compilePattern(x.pattern).ok)
-const attack = (x: Hostile, length: number) => x.pump.repeat(length - 1) + '!'
+const attack = (x: Hostile, length: number) => `${x.pump.repeat(length - 1)}!`
 /** What the runtime must answer, from the module itself: these tests are about time, not semantics. */
 const matchesWhole = (source: string, value: string) => {
   const pattern = compilePattern(source)

@@ -1,4 +1,4 @@
-import { mkdir, readFile, readdir, rm, stat, writeFile, chmod } from 'node:fs/promises'
+import { chmod, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { expect, test } from 'vitest'
 import { createEmbeddedStore, createLowdbStore } from '../../runtime/platform/store/index.ts'

@@ -3,9 +3,9 @@
 import fc from 'fast-check'
 import { expect, test } from 'vitest'
 import type { IndexQuery, IndexValue, Store, StoreRecord } from '../../runtime/platform/store/contract.ts'
-import { createEmbeddedStore } from '../../runtime/platform/store/index.ts'
-import { type KeyPart, MISSING, compareKeys, encodeValues, idOf } from '../../runtime/platform/store/embedded/index-keys.ts'
+import { compareKeys, encodeValues, idOf, type KeyPart, MISSING } from '../../runtime/platform/store/embedded/index-keys.ts'
 import { SortedList } from '../../runtime/platform/store/embedded/sorted-list.ts'
+import { createEmbeddedStore } from '../../runtime/platform/store/index.ts'
 import { useTempDirs } from './helpers.ts'
 
 const tempDir = useTempDirs()

@@ -1,8 +1,8 @@
 import fc from 'fast-check'
 import { expect, test } from 'vitest'
+import type { StoreFile, StoreRecord } from '../../runtime/platform/store/index.ts'
 import { deepFreeze } from '../../runtime/platform/store/internal/records.ts'
 import { serializeStoreFile } from '../../runtime/platform/store/internal/serialize-store-file.ts'
-import type { StoreFile, StoreRecord } from '../../runtime/platform/store/index.ts'
 
 const record = fc
   .tuple(fc.string({ minLength: 1 }), fc.dictionary(fc.string(), fc.jsonValue()))

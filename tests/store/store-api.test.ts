@@ -1,8 +1,8 @@
-import { access, mkdir, readFile, readdir, rm, rmdir, stat } from 'node:fs/promises'
+import { access, mkdir, readdir, readFile, rm, rmdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Low } from 'lowdb'
 import { expect, test } from 'vitest'
-import { CURRENT_STORE_FORMAT, DurableJsonFile, createLowdbStore, type StoreFile } from '../../runtime/platform/store/index.ts'
+import { CURRENT_STORE_FORMAT, createLowdbStore, DurableJsonFile, type StoreFile } from '../../runtime/platform/store/index.ts'
 import { useTempDirs } from './helpers.ts'
 
 const tempDir = useTempDirs()

@@ -1,4 +1,4 @@
-import { people, type AuditEntry } from './people.ts'
+import { type AuditEntry, people } from './people.ts'
 
 /**
  * One app's audit trail read a page at a time, newest first, with the names of who acted.

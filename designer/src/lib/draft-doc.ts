@@ -3,7 +3,7 @@
  * changes only what it is about, so keys the form does not model stay where they are.
  */
 import { parseTemplate } from '../../../schemas/template/index.ts'
-import { formatJson, isPlainObject, type Doc } from './draft-sync.ts'
+import { type Doc, formatJson, isPlainObject } from './draft-sync.ts'
 
 /** A JSON object inside the document, edited in place. */
 export type Obj = Record<string, unknown>
@@ -46,7 +46,7 @@ export function slugify(name: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
-  if (slug && !/^[a-z]/.test(slug)) slug = 'c-' + slug
+  if (slug && !/^[a-z]/.test(slug)) slug = `c-${slug}`
   return slug.slice(0, 64).replace(/-+$/, '')
 }
 
@@ -252,6 +252,9 @@ export const ICON_COLOURS = ['#4f46e5', '#0f7b4f', '#b42318', '#9a5b00', '#0079b
 export function letterIcon(letters: string, colour: string): string {
   const text = letters.slice(0, 2).replace(/[<>&'"]/g, '') || '?'
   const size = text.length > 1 ? 14 : 18
-  const svg = `<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'><rect width='32' height='32' rx='7' fill='${colour}'/><text x='16' y='${text.length > 1 ? 21 : 22.5}' fill='#fff' font-family='Arial,sans-serif' font-size='${size}' font-weight='700' text-anchor='middle'>${text}</text></svg>`
-  return 'data:image/svg+xml;utf8,' + encodeURIComponent(svg)
+  const svg =
+    `<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'><rect width='32' height='32' rx='7' fill='${colour}'/><text ` +
+    `x='16' y='${text.length > 1 ? 21 : 22.5}' fill='#fff' font-family='Arial,sans-serif' font-size='${size}' ` +
+    `font-weight='700' text-anchor='middle'>${text}</text></svg>`
+  return `data:image/svg+xml;utf8,${encodeURIComponent(svg)}`
 }

@@ -4,9 +4,9 @@
  * form does not model (unknown keys, OAuth2 settings, anything only the JSON view edits) have no place
  * and go to the problems summary.
  */
-import { pointer as toPointer, splitPointer } from '../../../schemas/validate/pointer.ts'
+import { splitPointer, pointer as toPointer } from '../../../schemas/validate/pointer.ts'
 import type { ValidationProblem, ValidationResult } from '../../../schemas/validate/types.ts'
-import { isPlainObject, type Doc } from './draft-sync.ts'
+import { type Doc, isPlainObject } from './draft-sync.ts'
 
 const FIELD = ['key', 'label', 'help', 'type', 'required', 'default', 'placeholder', 'pattern', 'options']
 const fieldPlaces = (at: string) => [
@@ -111,11 +111,11 @@ export function placeOf(path: string, doc: Doc): string | undefined {
  * domId('/headers/X.Y')              // 'd.headers.X~2eY'
  */
 export function domId(pointer: string): string {
-  const escape = (s: string) => encodeURIComponent(s).replace(/[.%~!'()*]/g, (c) => '~' + c.charCodeAt(0).toString(16))
+  const escape = (s: string) => encodeURIComponent(s).replace(/[.%~!'()*]/g, (c) => `~${c.charCodeAt(0).toString(16)}`)
   return (
     'd' +
     splitPointer(pointer)
-      .map((s) => '.' + escape(s))
+      .map((s) => `.${escape(s)}`)
       .join('')
   )
 }

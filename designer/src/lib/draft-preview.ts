@@ -2,9 +2,10 @@
  * The draft as the connection form sees it. A draft being edited can be half-made (two fields with the
  * same key, a method without an id); the preview shows the parts that make sense instead of failing.
  */
-import type { Connector, FieldValue } from './types.ts'
-import { EDITABLE_AUTH, objects, type Obj } from './draft-doc.ts'
+
+import { EDITABLE_AUTH, type Obj, objects } from './draft-doc.ts'
 import type { Doc } from './draft-sync.ts'
+import type { Connector, FieldValue } from './types.ts'
 
 const FIELD_TYPES = ['text', 'secret', 'url', 'select', 'number', 'boolean']
 

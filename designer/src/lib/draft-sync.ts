@@ -42,7 +42,7 @@ export type ParseResult = { ok: true; value: unknown } | { ok: false; error: Jso
  * formatJson({ id: 'acme' }) // '{\n  "id": "acme"\n}\n'
  */
 export function formatJson(doc: unknown): string {
-  return JSON.stringify(doc, null, 2) + '\n'
+  return `${JSON.stringify(doc, null, 2)}\n`
 }
 
 /** Compact JSON, for comparing documents (unsaved changes, pending text). */
@@ -54,7 +54,8 @@ export function canonical(doc: unknown): string {
  * Parses JSON text; a failure says where, with line and column.
  *
  * @example
- * parseJson('{\n  "a": }') // { ok: false, error: { line: 2, column: 8, message: 'Not valid JSON at line 2, column 8: unexpected "}"', … } }
+ * parseJson('{\n  "a": }')
+ * // { ok: false, error: { line: 2, column: 8, message: 'Not valid JSON at line 2, column 8: unexpected "}"', … } }
  */
 export function parseJson(text: string): ParseResult {
   const parsed = parseJsonText(text)
@@ -108,7 +109,7 @@ export function pointerRange(doc: Doc, pointer: string): { start: number; end: n
   const text = formatJson(doc)
   const segments = splitPointer(pointer)
   const copy = JSON.parse(canonical(doc)) as Doc
-  let parent: unknown = undefined
+  let parent: unknown
   let node: unknown = copy
   let last: string | undefined
   for (const segment of segments) {

@@ -8,7 +8,7 @@ import type { ValidationProblem } from '../../../schemas/validate/types.ts'
 import { ApiError, call } from './api.ts'
 import { blankDraft, duplicateOf, exportText, fromTemplate, TEMPLATES } from './draft-doc.ts'
 import { placeProblems } from './draft-places.ts'
-import { canonical, editJson, isPlainObject, jsonView, parseJson, pointerRange, type Doc, type SyncState } from './draft-sync.ts'
+import { canonical, type Doc, editJson, isPlainObject, jsonView, parseJson, pointerRange, type SyncState } from './draft-sync.ts'
 
 /** What the page was opened for: a saved id, a copy, a template, a blank or an imported draft. */
 export type DraftSource = `id:${string}` | `from:${string}` | `template:${string}` | 'blank' | 'import' | ''

@@ -44,7 +44,8 @@ export interface ScopeChip {
  * what a person may add.
  *
  * @example
- * scopeChips(method, ['repo']) // { requested: [{ value: 'read:user', source: 'default' }, { value: 'repo', source: 'granted' }], optional: [...] }
+ * scopeChips(method, ['repo'])
+ * // { requested: [{ value: 'read:user', source: 'default' }, { value: 'repo', source: 'granted' }], optional: [...] }
  */
 export function scopeChips(method: OAuth2Auth, granted: readonly string[] = []): { requested: ScopeChip[]; optional: ScopeChip[] } {
   const described = new Map((method.scopes ?? []).map((s) => [s.value, s.description]))

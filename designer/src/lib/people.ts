@@ -1,5 +1,5 @@
-import { call } from './api.ts'
 import type { AppRole, AuditQuery, CreateUser } from '../../../schemas/types/api.ts'
+import { call } from './api.ts'
 
 export type { App, AppRole, AuditEntry, IssuedToken, Token, User } from './types.ts'
 

@@ -1,4 +1,4 @@
-import { people, type AppRole } from './people.ts'
+import { type AppRole, people } from './people.ts'
 import { session } from './session.svelte.ts'
 
 /**

@@ -14,7 +14,7 @@ class Router {
     addEventListener('hashchange', () => {
       const next = current()
       if (this.guard && !this.guard()) {
-        history.replaceState(null, '', '#' + this.path)
+        history.replaceState(null, '', `#${this.path}`)
         return
       }
       this.path = next
@@ -32,7 +32,7 @@ class Router {
   }
 
   go(path: string): void {
-    location.hash = '#' + path
+    location.hash = `#${path}`
   }
 }
 

@@ -27,4 +27,4 @@ export type {
   UpdateConnection,
   User,
 } from '../../../schemas/types/api.ts'
-export type { Connector, Field, AuthMethod, Action, OAuth2Auth, TestRequest } from '../../../schemas/types/connector.ts'
+export type { Action, AuthMethod, Connector, Field, OAuth2Auth, TestRequest } from '../../../schemas/types/connector.ts'

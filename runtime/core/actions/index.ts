@@ -1,2 +1,2 @@
 export { runAction } from './run-action.ts'
-export { createRunLog, recordAction, type RunLog, type RunEntry, type NewRun } from './run-log.ts'
+export { createRunLog, type NewRun, type RunEntry, type RunLog, recordAction } from './run-log.ts'

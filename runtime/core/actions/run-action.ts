@@ -1,10 +1,10 @@
+import { lookup } from '../../../schemas/template/index.ts'
 import type { ActionResult, RunAction } from '../../../schemas/types/api.ts'
 import type { Action } from '../../../schemas/types/connector.ts'
-import { lookup } from '../../../schemas/template/index.ts'
 import { inputValidator, splitPointer, toProblems } from '../../../schemas/validate/index.ts'
+import { SwitchboardError } from '../../errors.ts'
 import { assertScopes } from '../auth/oauth2/index.ts'
 import type { Actor } from '../connections/index.ts'
-import { SwitchboardError } from '../../errors.ts'
 import type { ConnectionUseCore, RetryPolicy } from '../use/index.ts'
 
 /** Response headers worth passing on; everything else (cookies, hop-by-hop, server internals) is dropped. */
@@ -33,7 +33,8 @@ const SAFE_HEADERS = [
  * secret masked (values, object keys, headers). The credentials never leave the runtime.
  *
  * @example
- * const result = await runAction({ use, publicUrl, clock }, { appId: 'default', id: 'c_1', actionKey: 'createIssue', body: { inputs }, actor })
+ * const result = await runAction({ use, publicUrl, clock }, { appId: 'default', id: 'c_1', actionKey: 'createIssue', body: { inputs },
+ * actor })
  */
 export async function runAction(
   deps: { use: ConnectionUseCore; publicUrl: string; clock: () => Date },
@@ -42,7 +43,7 @@ export async function runAction(
   const checked: { action?: Action; inputs?: Record<string, unknown> } = {}
   const conn = await deps.use.open(call.appId, call.id, call.actor, {
     mode: call.body.mode,
-    then: 'run the action again',
+    afterwards: 'run the action again',
     check: ({ connector }) => {
       const action = (connector.actions ?? []).find((a) => a.key === call.actionKey)
       if (!action) {
@@ -50,7 +51,8 @@ export async function runAction(
         throw new SwitchboardError(
           404,
           'action_not_found',
-          `Connector "${connector.id}" has no action "${call.actionKey}".${keys.length ? ` Its actions: ${keys.join(', ')}.` : ' It defines no actions.'}`,
+          `Connector "${connector.id}" has no action ` +
+            `"${call.actionKey}".${keys.length ? ` Its actions: ${keys.join(', ')}.` : ' It defines no actions.'}`,
         )
       }
       checked.action = action
@@ -91,19 +93,21 @@ function checkInputs(action: Action, inputs: Record<string, unknown>): Record<st
     throw new SwitchboardError(
       409,
       'invalid_connector',
-      `The input schema of "${action.name}" cannot be used (${(error as Error).message.slice(0, 200)}). Fix the connector's action, then run it again.`,
+      `The input schema of "${action.name}" cannot be used (${(error as Error).message.slice(0, 200)}). Fix the connector's action, ` +
+        `then run it again.`,
     )
   }
   if (!validate(copy)) {
     const errors = toProblems(validate.errors ?? []).map((e) => ({
       ...e,
-      path: '/inputs' + e.path,
+      path: `/inputs${e.path}`,
       message: e.message.replace(/^the connector/, 'inputs').replace(/^(?!inputs)/, 'inputs.'),
     }))
     throw new SwitchboardError(
       400,
       'invalid_inputs',
-      `The inputs of "${action.name}" are not valid: ${errors[0]?.message ?? 'see details'}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}.`,
+      `The inputs of "${action.name}" are not valid: ` +
+        `${errors[0]?.message ?? 'see details'}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}.`,
       { details: { errors } },
     )
   }

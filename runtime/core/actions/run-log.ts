@@ -13,7 +13,8 @@ export type NewRun = Omit<RunEntry, 'seq' | 'at'>
  *
  * @example
  * const runs = createRunLog({ capacity: 1000 })
- * runs.record({ kind: 'action', appId, connectionId, userId, mode: 'user', action: 'createIssue', method: 'POST', outcome: 'ok', status: 201, durationMs: 84, attempts: 1 })
+ * runs.record({ kind: 'action', appId, connectionId, userId, mode: 'user', action: 'createIssue', method: 'POST', outcome: 'ok', status:
+ * 201, durationMs: 84, attempts: 1 })
  * runs.list(appId, connectionId) // newest first
  */
 export function createRunLog(options: { capacity?: number; clock?: () => Date } = {}) {

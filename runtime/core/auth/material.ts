@@ -1,6 +1,6 @@
-import { SwitchboardError } from '../../errors.ts'
 import { placeholders, renderTemplate } from '../../../schemas/template/index.ts'
 import type { Field } from '../../../schemas/types/connector.ts'
+import { SwitchboardError } from '../../errors.ts'
 import type { FieldValue } from '../../types.ts'
 import type { AuthInput, AuthMaterial } from './types.ts'
 

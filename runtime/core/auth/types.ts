@@ -5,9 +5,9 @@
  * (`auth/tokens/`) gives them single flight, re-read after acquiring, backoff and expiry for free.
  */
 import type { AuthMethod, Connector, Field } from '../../../schemas/types/connector.ts'
-import type { Loaded } from '../connections/context.ts'
 import type { HttpClient } from '../../platform/http/index.ts'
 import type { CredentialSecrets, FieldValue } from '../../types.ts'
+import type { Loaded } from '../connections/context.ts'
 
 /** What an auth method adds to a request. */
 export interface AuthMaterial {
@@ -107,7 +107,8 @@ export interface RenewContext<M extends AuthMethod = AuthMethod> {
  * How a token type keeps its token: where it sits in the sealed secrets, whether and how it is renewed.
  *
  * @example
- * const source: TokenSource<OAuth2Auth> = { what: 'OAuth2 tokens', read: (s) => s.oauth, write: (s, t) => ({ ...s, oauth: t }), renewable, renew }
+ * const source: TokenSource<OAuth2Auth> = { what: 'OAuth2 tokens', read: (s) => s.oauth, write: (s, t) => ({ ...s, oauth: t }), renewable,
+ * renew }
  */
 export interface TokenSource<M extends AuthMethod = AuthMethod> {
   /** Plain words for messages: "OAuth2 tokens". */

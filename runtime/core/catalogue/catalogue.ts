@@ -34,7 +34,8 @@ export function createCatalogue(options: { builtIns: ReadonlyMap<string, Connect
       throw new SwitchboardError(
         400,
         'invalid_connector',
-        `The connector definition has ${result.errors.length} error${result.errors.length === 1 ? '' : 's'}: ${result.errors[0]!.message}${result.errors.length > 1 ? ' …' : ''}`,
+        `The connector definition has ${result.errors.length} error${result.errors.length === 1 ? '' : 's'}: ` +
+          `${result.errors[0]!.message}${result.errors.length > 1 ? ' …' : ''}`,
         { details: result },
       )
     }
@@ -79,7 +80,8 @@ export function createCatalogue(options: { builtIns: ReadonlyMap<string, Connect
           throw new SwitchboardError(
             409,
             'connector_exists',
-            `A custom connector "${connector.id}" exists already. Update it with PUT /api/connectors/${connector.id}, or choose another id.`,
+            `A custom connector "${connector.id}" exists already. Update it with PUT /api/connectors/${connector.id}, or choose ` +
+              `another id.`,
           )
         }
         throw error

@@ -1,2 +1,2 @@
-export { createCatalogue, type Catalogue, type CatalogueEntry } from './catalogue.ts'
+export { type Catalogue, type CatalogueEntry, createCatalogue } from './catalogue.ts'
 export { loadBuiltIns } from './load-builtins.ts'

@@ -1,12 +1,12 @@
 import type { TestDraft, TestResult } from '../../../schemas/types/api.ts'
 import type { Connector } from '../../../schemas/types/connector.ts'
 import { validateConnector } from '../../../schemas/validate/index.ts'
-import { credentialId } from '../connections/credentials.ts'
-import { loadConnection, type Actor, type ConnectionDeps } from '../connections/context.ts'
-import { checkValues } from '../connections/field-values.ts'
 import { SwitchboardError } from '../../errors.ts'
-import { effectiveValues, fieldDefinitions, pickAuthMethod } from '../requests/index.ts'
 import type { ConnectionRecord, CredentialRecord, LastTest } from '../../types.ts'
+import { type Actor, type ConnectionDeps, loadConnection } from '../connections/context.ts'
+import { credentialId } from '../connections/credentials.ts'
+import { checkValues } from '../connections/field-values.ts'
+import { effectiveValues, fieldDefinitions, pickAuthMethod } from '../requests/index.ts'
 import type { ConnectionUse, ConnectionUseCore } from '../use/index.ts'
 import { runTest } from './run-test.ts'
 
@@ -26,7 +26,7 @@ export function createConnectionTests(deps: Pick<ConnectionDeps, 'store' | 'cata
     async run(appId: string, id: string, actor: Actor): Promise<TestResult> {
       let conn: ConnectionUse
       try {
-        conn = await deps.use.open(appId, id, actor, { then: 'test it' })
+        conn = await deps.use.open(appId, id, actor, { afterwards: 'test it' })
       } catch (error) {
         if (!(error instanceof SwitchboardError) || error.code !== 'connection_required') throw error
         const { connector } = await loadConnection(deps, appId, id)
@@ -52,7 +52,8 @@ export function createConnectionTests(deps: Pick<ConnectionDeps, 'store' | 'cata
         throw new SwitchboardError(
           400,
           'invalid_connector',
-          `The draft has ${validation.errors.length} error${validation.errors.length === 1 ? '' : 's'}; fix ${validation.errors.length === 1 ? 'it' : 'them'} before testing: ${validation.errors[0]!.message}`,
+          `The draft has ${validation.errors.length} error${validation.errors.length === 1 ? '' : 's'}; fix ` +
+            `${validation.errors.length === 1 ? 'it' : 'them'} before testing: ${validation.errors[0]!.message}`,
           { details: validation },
         )
       }

@@ -21,7 +21,8 @@ export type Problem =
  * Plain words for an HTTP answer that the connector does not count as success.
  *
  * @example
- * statusDiagnosis(401, 'Unauthorized', [200], url) // { problem: 'credentials_rejected', diagnosis: 'The API rejected the credentials (401 Unauthorized). …' }
+ * statusDiagnosis(401, 'Unauthorized', [200], url)
+ * // { problem: 'credentials_rejected', diagnosis: 'The API rejected the credentials (401 Unauthorized). …' }
  */
 export function statusDiagnosis(
   status: number,
@@ -29,11 +30,13 @@ export function statusDiagnosis(
   expected: readonly number[],
   url: string,
 ): { problem: Problem; diagnosis: string } {
-  const answer = `${status}${statusText ? ' ' + statusText : ''}`
+  const answer = `${status}${statusText ? ` ${statusText}` : ''}`
   if (status === 401 || status === 403) {
     return {
       problem: 'credentials_rejected',
-      diagnosis: `The API rejected the credentials (${answer}). Check that the key or password is right, not expired or revoked, and has access; then connect again.`,
+      diagnosis:
+        `The API rejected the credentials (${answer}). Check that the key or password is right, not expired or revoked, and ` +
+        `has access; then connect again.`,
     }
   }
   if (status === 404) {
@@ -72,7 +75,9 @@ export function errorDiagnosis(error: unknown, masker: Masker): { problem: Probl
     case 'connection_refused':
       return {
         problem: 'connection_refused',
-        diagnosis: `${capitalise(host)} refused the connection. Check the base URL's port, and that the service is running and reachable from the runtime.`,
+        diagnosis:
+          `${capitalise(host)} refused the connection. Check the base URL's port, and that the service is running and ` +
+          `reachable from the runtime.`,
       }
     case 'tls_error':
       // The client's message is already the whole sentence (host, TLS code, likely causes).
@@ -80,7 +85,9 @@ export function errorDiagnosis(error: unknown, masker: Masker): { problem: Probl
     case 'upstream_timeout':
       return {
         problem: 'timeout',
-        diagnosis: `${capitalise(host)} did not answer in time${details.phase === 'connect' ? ' (could not connect)' : ''}. The service may be down or slow; try again later.`,
+        diagnosis:
+          `${capitalise(host)} did not answer in time${details.phase === 'connect' ? ' (could not connect)' : ''}. The ` +
+          `service may be down or slow; try again later.`,
       }
     case 'blocked_address':
     case 'local_name':

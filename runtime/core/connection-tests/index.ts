@@ -1,3 +1,3 @@
-export { createConnectionTests, type ConnectionTests } from './connection-tests.ts'
+export { type ConnectionTests, createConnectionTests } from './connection-tests.ts'
+export { errorDiagnosis, type Problem, statusDiagnosis } from './diagnosis.ts'
 export { runTest } from './run-test.ts'
-export { errorDiagnosis, statusDiagnosis, type Problem } from './diagnosis.ts'

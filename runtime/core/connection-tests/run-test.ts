@@ -1,10 +1,10 @@
+import { lookup, renderTemplate } from '../../../schemas/template/index.ts'
 import type { TestResult } from '../../../schemas/types/api.ts'
 import type { BodyRule, TestRequest } from '../../../schemas/types/connector.ts'
-import { lookup, renderTemplate } from '../../../schemas/template/index.ts'
 import { splitPointer } from '../../../schemas/validate/index.ts'
 import type { HttpResponse } from '../../platform/http/index.ts'
 import type { Masker } from '../requests/index.ts'
-import type { ConnectionUse, RequestPreview } from '../use/index.ts'
+import type { ConnectionUse, RequestPreview, Sent } from '../use/index.ts'
 import { errorDiagnosis, statusDiagnosis } from './diagnosis.ts'
 
 const EXCERPT_BYTES = 2048
@@ -14,13 +14,13 @@ const EXCERPT_BYTES = 2048
  * happened. Never throws for upstream failures: they are the result. Secrets are masked everywhere.
  *
  * @example
- * const result = await runTest(await use.open(appId, id, actor, { then: 'test it' }), connector.test!)
+ * const result = await runTest(await use.open(appId, id, actor, { afterwards: 'test it' }), connector.test!)
  * result.ok // true
  */
 export async function runTest(conn: ConnectionUse, test: TestRequest, clock: () => number = Date.now): Promise<TestResult> {
   const started = clock()
   let request: RequestPreview = { method: test.method ?? 'GET', url: '', headers: {} }
-  let sent
+  let sent: Sent
   try {
     sent = await conn.send(test, { retry: false, onPreview: (preview) => (request = preview) })
   } catch (error) {
@@ -44,7 +44,8 @@ export async function runTest(conn: ConnectionUse, test: TestRequest, clock: () 
       ...base,
       problem: 'redirected_elsewhere',
       diagnosis: masker.text(
-        `The API redirected the test to another site (${elsewhere}), where credentials are not sent. Check the base URL: the service may have moved, or the path may need the API's own host.`,
+        `The API redirected the test to another site (${elsewhere}), where credentials are not sent. Check the base URL: the service ` +
+          `may have moved, or the path may need the API's own host.`,
       ),
     }
   }

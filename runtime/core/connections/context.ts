@@ -1,11 +1,11 @@
-import type { Connector, AuthMethod, Field } from '../../../schemas/types/connector.ts'
-import type { Catalogue } from '../catalogue/index.ts'
-import type { KeyRing } from '../../platform/crypto/index.ts'
+import type { AuthMethod, Connector, Field } from '../../../schemas/types/connector.ts'
 import { SwitchboardError } from '../../errors.ts'
+import type { KeyRing } from '../../platform/crypto/index.ts'
 import type { HttpClient } from '../../platform/http/index.ts'
-import { fieldDefinitions, pickAuthMethod } from '../requests/index.ts'
 import type { Store } from '../../platform/store/index.ts'
 import type { ConnectionRecord } from '../../types.ts'
+import type { Catalogue } from '../catalogue/index.ts'
+import { fieldDefinitions, pickAuthMethod } from '../requests/index.ts'
 
 /** The parts the connection service is built from. */
 export interface ConnectionDeps {

@@ -1,7 +1,7 @@
-import type { Field } from '../../../schemas/types/connector.ts'
 import { compilePattern } from '../../../schemas/pattern/index.ts'
-import { SwitchboardError } from '../../errors.ts'
+import type { Field } from '../../../schemas/types/connector.ts'
 import type { ValidationProblem } from '../../../schemas/validate/index.ts'
+import { SwitchboardError } from '../../errors.ts'
 import type { FieldValue } from '../../types.ts'
 
 /**
@@ -87,7 +87,10 @@ function checkValue(field: Field, value: FieldValue): string | undefined {
   if (typeof value === 'string' && /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(value))
     return 'contains a line break or control character; enter it on one line'
   if (field.type === 'secret' && typeof value === 'string' && value !== '' && [...value].length < MIN_SECRET_LENGTH) {
-    return `is too short: secrets must be at least ${MIN_SECRET_LENGTH} characters (a real key is longer; a constant like Freshdesk's \`X\` belongs in the connector, not in a field)`
+    return (
+      `is too short: secrets must be at least ${MIN_SECRET_LENGTH} characters (a real key is longer; a constant like Freshdesk's ` +
+      `\`X\` belongs in the connector, not in a field)`
+    )
   }
   switch (field.type) {
     case 'number':

@@ -1,4 +1,4 @@
-export { assertNameFree, connectionName, hasAllSecrets, loadConnection, type Actor, type ConnectionDeps, type Loaded } from './context.ts'
-export { credentialId, credentialOwner, openCredentials, putCredentials, dropCredentials } from './credentials.ts'
+export { type Actor, assertNameFree, type ConnectionDeps, connectionName, hasAllSecrets, type Loaded, loadConnection } from './context.ts'
+export { credentialId, credentialOwner, dropCredentials, openCredentials, putCredentials } from './credentials.ts'
 export { checkValues, MIN_SECRET_LENGTH } from './field-values.ts'
 export { connectUrl, toView } from './view.ts'

@@ -1,7 +1,7 @@
-import type { Connector } from '../../../schemas/types/connector.ts'
 import type { Connection } from '../../../schemas/types/api.ts'
-import { fieldDefinitions, pickAuthMethod, resolveBaseUrl, effectiveValues } from '../requests/index.ts'
+import type { Connector } from '../../../schemas/types/connector.ts'
 import type { ConnectionRecord } from '../../types.ts'
+import { effectiveValues, fieldDefinitions, pickAuthMethod, resolveBaseUrl } from '../requests/index.ts'
 
 /**
  * A connection as the API shows it: plain field values, for each secret only whether it has a

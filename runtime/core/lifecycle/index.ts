@@ -1,3 +1,3 @@
-export { createConnectionService, type ConnectionService } from './service.ts'
 export { keepsCredentials } from './origin.ts'
+export { type ConnectionService, createConnectionService } from './service.ts'
 export { assertTestUrlOnOrigin } from './test-url.ts'

@@ -1,23 +1,23 @@
 import type { CloneConnection, Connection, CreateConnection, SetCredentials, UpdateConnection } from '../../../schemas/types/api.ts'
 import { SwitchboardError } from '../../errors.ts'
-import { effectiveValues, fieldDefinitions, pickAuthMethod, resolveBaseUrl } from '../requests/index.ts'
 import type { StoreTx } from '../../platform/store/index.ts'
 import type { ConnectionRecord, CredentialRecord } from '../../types.ts'
 import {
+  type Actor,
   assertNameFree,
+  type ConnectionDeps,
   checkValues,
   connectionName,
   credentialId,
   credentialOwner,
   dropCredentials,
   hasAllSecrets,
+  type Loaded,
   loadConnection,
   putCredentials,
   toView,
-  type Actor,
-  type ConnectionDeps,
-  type Loaded,
 } from '../connections/index.ts'
+import { effectiveValues, fieldDefinitions, pickAuthMethod, resolveBaseUrl } from '../requests/index.ts'
 import { needsCredentials } from '../use/index.ts'
 import { keepsCredentials } from './origin.ts'
 import { assertTestUrlOnOrigin } from './test-url.ts'

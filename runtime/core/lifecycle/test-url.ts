@@ -1,8 +1,8 @@
-import type { Connector, Field } from '../../../schemas/types/connector.ts'
 import { placeholders } from '../../../schemas/template/index.ts'
+import type { Connector, Field } from '../../../schemas/types/connector.ts'
 import { SwitchboardError } from '../../errors.ts'
-import { renderUrlTemplate } from '../requests/index.ts'
 import type { FieldValue } from '../../types.ts'
+import { renderUrlTemplate } from '../requests/index.ts'
 
 /**
  * Refuses values that put a connector's absolute test URL (generic connectors: `{{testUrl}}`) on another
@@ -36,7 +36,8 @@ export function assertTestUrlOnOrigin(
   const message =
     own.length > 0
       ? `${labels} must be on the base URL's origin (${baseUrl.origin}), where the credentials go; it points to ${url.origin}`
-      : `${labels || 'The base URL'} must be on the test URL's origin (${url.origin}), where the test sends the credentials; it is ${baseUrl.origin}`
+      : `${labels || 'The base URL'} must be on the test URL's origin (${url.origin}), where the test sends the credentials; it is ` +
+        `${baseUrl.origin}`
   throw new SwitchboardError(400, 'test_url_other_origin', `${message}.`, {
     details: {
       errors: (keys.length > 0 ? keys.map((key) => `/values/${key}`) : ['/baseUrl']).map((path) => ({

@@ -1,3 +1,3 @@
+export { decodedCodings, downstreamHeaders, upstreamHeaders } from './headers.ts'
 export { createProxy, type ProxyCall, type ProxyDeps, type ProxyOptions } from './proxy-request.ts'
-export { upstreamHeaders, downstreamHeaders, decodedCodings } from './headers.ts'
 export { proxiedPath, upstreamUrl } from './target.ts'

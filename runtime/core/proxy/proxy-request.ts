@@ -1,9 +1,9 @@
-import type { RunEntry, RunLog } from '../actions/index.ts'
 import { SwitchboardError } from '../../errors.ts'
 import { responseTooLargeError } from '../../platform/http/errors.ts'
 import type { HttpClient } from '../../platform/http/index.ts'
+import type { RunEntry, RunLog } from '../actions/index.ts'
 import { createByteMasker } from '../requests/index.ts'
-import { upstreamFailure, type ConnectionUseCore, type RetryPolicy } from '../use/index.ts'
+import { type ConnectionUseCore, type RetryPolicy, upstreamFailure } from '../use/index.ts'
 import { decodedCodings, downstreamHeaders, upstreamHeaders } from './headers.ts'
 import { bodyTooLarge, limitBody, meter } from './streams.ts'
 import { proxiedPath, upstreamUrl } from './target.ts'
@@ -123,7 +123,8 @@ export function createProxy(deps: ProxyDeps) {
         throw new SwitchboardError(
           502,
           'unmaskable_response',
-          `${host} answered in a content encoding ("${coding.slice(0, 40)}") the runtime cannot decode, so it cannot make sure the answer holds no credential. Ask for another encoding (Accept-Encoding).`,
+          `${host} answered in a content encoding ("${coding.slice(0, 40)}") the runtime cannot decode, so it cannot make sure the ` +
+            `answer holds no credential. Ask for another encoding (Accept-Encoding).`,
           { details: { attempts } },
         )
       }
@@ -152,7 +153,7 @@ export function createProxy(deps: ProxyDeps) {
   async function send(call: ProxyCall, method: string, mode: 'user' | 'workflow', path: string) {
     const declared = call.headers.get('content-length')
     if (Number(declared ?? 0) > maxRequestBytes) throw bodyTooLarge(maxRequestBytes)
-    const conn = await deps.use.open(call.appId, call.id, { userId: call.userId }, { mode, then: 'send the request again' })
+    const conn = await deps.use.open(call.appId, call.id, { userId: call.userId }, { mode, afterwards: 'send the request again' })
     const body = method === 'GET' || method === 'HEAD' || declared === '0' ? null : call.body
     return conn.stream(
       {

@@ -1,5 +1,5 @@
-import type { Connector } from '../../../schemas/types/connector.ts'
 import { placeholders, renderTemplate, wholePlaceholder } from '../../../schemas/template/index.ts'
+import type { Connector } from '../../../schemas/types/connector.ts'
 import { SwitchboardError } from '../../errors.ts'
 import type { FieldValue } from '../../types.ts'
 

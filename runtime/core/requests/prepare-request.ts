@@ -1,5 +1,5 @@
+import { lookup, placeholders, type Resolve, renderTemplate, wholePlaceholder } from '../../../schemas/template/index.ts'
 import type { Connector, Field } from '../../../schemas/types/connector.ts'
-import { lookup, placeholders, renderTemplate, wholePlaceholder, type Resolve } from '../../../schemas/template/index.ts'
 import { SwitchboardError } from '../../errors.ts'
 import { resolveRequestUrl } from '../../platform/http/index.ts'
 import type { FieldValue } from '../../types.ts'

@@ -1,12 +1,12 @@
 import type { AuthMethod, Connector, Field } from '../../../schemas/types/connector.ts'
-import { authTypeOf, type AuthMaterial, type TokenEngine, type TokenTarget } from '../auth/index.ts'
-import { credentialOwner } from '../connections/credentials.ts'
-import { loadConnection, type Actor, type ConnectionDeps, type Loaded } from '../connections/context.ts'
 import type { HttpClient, HttpResponse, HttpStreamResponse } from '../../platform/http/index.ts'
-import { createMasker, effectiveValues, prepareRequest, type Masker, type PreparedRequest, type RequestSpec } from '../requests/index.ts'
 import type { CredentialSecrets, FieldValue } from '../../types.ts'
+import { type AuthMaterial, authTypeOf, type TokenEngine, type TokenTarget } from '../auth/index.ts'
+import { type Actor, type ConnectionDeps, type Loaded, loadConnection } from '../connections/context.ts'
+import { credentialOwner } from '../connections/credentials.ts'
+import { createMasker, effectiveValues, type Masker, type PreparedRequest, prepareRequest, type RequestSpec } from '../requests/index.ts'
 import { assertMaskable, credentialsForUse } from './for-use.ts'
-import { sendWithRetries, streamWithRetries, type RetryPolicy } from './retries.ts'
+import { type RetryPolicy, sendWithRetries, streamWithRetries } from './retries.ts'
 import { upstreamFailure } from './upstream-failure.ts'
 
 /** What the connection-use core is built from. */
@@ -94,7 +94,7 @@ export interface ConnectionUse {
  *
  * @example
  * const use = createConnectionUse(deps)
- * const conn = await use.open('default', 'c_1', actor, { then: 'run the action again' })
+ * const conn = await use.open('default', 'c_1', actor, { afterwards: 'run the action again' })
  * const { response, masker } = await conn.send(action, { inputs })
  */
 export function createConnectionUse(deps: UseDeps) {
@@ -107,7 +107,7 @@ export function createConnectionUse(deps: UseDeps) {
       appId: string,
       id: string,
       actor: Actor,
-      options: { mode?: 'user' | 'workflow' | undefined; then: string; check?: (loaded: Loaded) => void },
+      options: { mode?: 'user' | 'workflow' | undefined; afterwards: string; check?: (loaded: Loaded) => void },
     ): Promise<ConnectionUse> {
       const loaded = await loadConnection(deps, appId, id)
       options.check?.(loaded)

@@ -1,11 +1,11 @@
 import type { Field } from '../../../schemas/types/connector.ts'
-import { authTypeOf } from '../auth/index.ts'
-import { credentialId, credentialOwner, openCredentials } from '../connections/credentials.ts'
-import type { Actor, ConnectionDeps, Loaded } from '../connections/context.ts'
-import { MIN_SECRET_LENGTH } from '../connections/field-values.ts'
-import { connectUrl } from '../connections/view.ts'
 import { SwitchboardError } from '../../errors.ts'
 import type { ConnectionRecord, CredentialRecord, CredentialSecrets } from '../../types.ts'
+import { authTypeOf } from '../auth/index.ts'
+import type { Actor, ConnectionDeps, Loaded } from '../connections/context.ts'
+import { credentialId, credentialOwner, openCredentials } from '../connections/credentials.ts'
+import { MIN_SECRET_LENGTH } from '../connections/field-values.ts'
+import { connectUrl } from '../connections/view.ts'
 
 /**
  * The actor's stored credentials for a connection: the connection's own (shared) or the actor's (personal),
@@ -43,13 +43,13 @@ export function needsCredentials(loaded: Pick<Loaded, 'method' | 'fields'>): boo
  * in what an API echoes is refused.
  *
  * @example
- * const secrets = await credentialsForUse(deps, loaded, actor, { mode: 'workflow', then: 'run the action again' })
+ * const secrets = await credentialsForUse(deps, loaded, actor, { mode: 'workflow', afterwards: 'run the action again' })
  */
 export async function credentialsForUse(
   deps: Pick<ConnectionDeps, 'store' | 'keyRing' | 'publicUrl'>,
   loaded: Loaded,
   actor: Actor,
-  options: { mode?: 'user' | 'workflow' | undefined; then: string },
+  options: { mode?: 'user' | 'workflow' | undefined; afterwards: string },
 ): Promise<CredentialSecrets | undefined> {
   const { record } = loaded
   if (options.mode === 'workflow') assertWorkflowMay(record)
@@ -60,7 +60,7 @@ export async function credentialsForUse(
       record.sharing === 'personal'
         ? `has no credentials of yours yet. Connect your own account at ${url}`
         : `has no credentials yet. An app admin connects it for everyone at ${url}`
-    throw new SwitchboardError(428, 'connection_required', `"${record.name}" ${who}, then ${options.then}.`, {
+    throw new SwitchboardError(428, 'connection_required', `"${record.name}" ${who}, then ${options.afterwards}.`, {
       details: { connectUrl: url },
     })
   }
@@ -82,7 +82,8 @@ export function assertMaskable(fields: ReadonlyMap<string, Field>, values: Reado
     throw new SwitchboardError(
       428,
       'secret_too_short',
-      `The stored "${field.label}" is shorter than ${MIN_SECRET_LENGTH} characters, too short to keep out of what the API echoes. Connect again with the real key${connectLink ? ` at ${connectLink}` : ''}.`,
+      `The stored "${field.label}" is shorter than ${MIN_SECRET_LENGTH} characters, too short to keep out of what the API echoes. ` +
+        `Connect again with the real key${connectLink ? ` at ${connectLink}` : ''}.`,
       {
         details: { field: key, minLength: MIN_SECRET_LENGTH, ...(connectLink ? { connectUrl: connectLink } : {}) },
       },
@@ -101,7 +102,8 @@ export function assertWorkflowMay(record: Pick<ConnectionRecord, 'name' | 'shari
     throw new SwitchboardError(
       409,
       'shared_connection_required',
-      `Workflows run with nobody present, so they can only use shared connections; "${record.name}" is personal. Switch it to shared (an app admin connects it for everyone), or pick a shared connection.`,
+      `Workflows run with nobody present, so they can only use shared connections; "${record.name}" is personal. Switch it to shared ` +
+        `(an app admin connects it for everyone), or pick a shared connection.`,
     )
   }
 }

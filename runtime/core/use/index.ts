@@ -1,7 +1,7 @@
 export {
-  createConnectionUse,
   type ConnectionUse,
   type ConnectionUseCore,
+  createConnectionUse,
   type PassThrough,
   type RequestPreview,
   type Sent,
@@ -9,5 +9,5 @@ export {
   type UseDeps,
 } from './connection-use.ts'
 export { assertMaskable, assertWorkflowMay, credentialsForUse, needsCredentials, readCredentials } from './for-use.ts'
-export { retryAfterMs, sendWithRetries, streamWithRetries, type RetryPolicy } from './retries.ts'
+export { type RetryPolicy, retryAfterMs, sendWithRetries, streamWithRetries } from './retries.ts'
 export { upstreamFailure } from './upstream-failure.ts'

@@ -57,7 +57,8 @@ export function assertEveryRouteDeclared(app: { routes: readonly Registered[] })
   }
   if (missing.size > 0) {
     throw new TypeError(
-      `Routes without a policy: ${[...missing].join(', ')}. Declare who may call each one where it is defined: app.get(path, policy({ role, what }), handler).`,
+      `Routes without a policy: ${[...missing].join(', ')}. Declare who may call each one where it is defined: app.get(path, policy({ ` +
+        `role, what }), handler).`,
     )
   }
 }

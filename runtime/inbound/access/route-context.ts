@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import { loadConnection, type Loaded } from '../../core/connections/index.ts'
+import { type Loaded, loadConnection } from '../../core/connections/index.ts'
 import { SwitchboardError } from '../../errors.ts'
 import type { AppRecord, AppRole } from '../../types.ts'
 import type { NewAuditEntry } from '../audit/index.ts'

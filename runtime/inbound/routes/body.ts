@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
-import { apiValidator, pointer, readablePath, splitPointer, toProblems } from '../../../schemas/validate/index.ts'
 import { tooDeep } from '../../../schemas/validate/depth.ts'
+import { apiValidator, pointer, readablePath, splitPointer, toProblems } from '../../../schemas/validate/index.ts'
 import { SwitchboardError } from '../../errors.ts'
 
 /**

@@ -1,4 +1,4 @@
-import { Hono, type Context } from 'hono'
+import { type Context, Hono } from 'hono'
 import type {
   CloneConnection,
   ConnectionList,
@@ -9,15 +9,15 @@ import type {
   SetCredentials,
   UpdateConnection,
 } from '../../../schemas/types/api.ts'
-import { recordAction, runAction, type RunLog } from '../../core/actions/index.ts'
+import { type RunLog, recordAction, runAction } from '../../core/actions/index.ts'
 import type { OAuth2 } from '../../core/auth/oauth2/index.ts'
 import type { ConnectionTests } from '../../core/connection-tests/index.ts'
 import type { ConnectionService } from '../../core/lifecycle/index.ts'
 import type { ConnectionUseCore, RetryPolicy } from '../../core/use/index.ts'
 import { SwitchboardError } from '../../errors.ts'
 import type { Store } from '../../platform/store/index.ts'
-import { appOf, assertOwnCredentialsOnly, audited, connectionOf, idParam, roleOf, type Policy, type RouteEnv } from '../access/index.ts'
-import { connectionEvents as events, credentialCount, hasCredentials } from '../audit/index.ts'
+import { appOf, assertOwnCredentialsOnly, audited, connectionOf, idParam, type Policy, type RouteEnv, roleOf } from '../access/index.ts'
+import { credentialCount, connectionEvents as events, hasCredentials } from '../audit/index.ts'
 import { readBody } from './body.ts'
 
 type Ctx = Context<RouteEnv>

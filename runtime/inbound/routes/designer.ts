@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { relative } from 'node:path'
-import { Hono } from 'hono'
 import { serveStatic } from '@hono/node-server/serve-static'
+import { Hono } from 'hono'
 import type { Policy, RouteEnv } from '../access/index.ts'
 
 /**
@@ -17,7 +17,8 @@ export function designerRoutes(dir: string | undefined, policy: Policy) {
   if (!dir || !existsSync(`${dir}/index.html`)) {
     return app.get('/', declared, (c) =>
       c.html(
-        '<!doctype html><title>Switchboard</title><p>The designer is not built. Run <code>npm run build:designer</code> (npm start does it for you), then reload.</p>',
+        '<!doctype html><title>Switchboard</title><p>The designer is not built. Run <code>npm run build:designer</code> (npm start ' +
+          'does it for you), then reload.</p>',
         503,
       ),
     )

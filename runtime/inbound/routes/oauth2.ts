@@ -1,4 +1,4 @@
-import { Hono, type Context } from 'hono'
+import { type Context, Hono } from 'hono'
 import { getCookie } from 'hono/cookie'
 import type { OAuthApp, OAuthAuthorization, SetOAuthApp } from '../../../schemas/types/api.ts'
 import type { CallbackQuery, OAuth2 } from '../../core/auth/oauth2/index.ts'

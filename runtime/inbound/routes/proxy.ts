@@ -1,4 +1,4 @@
-import { Hono, type Context } from 'hono'
+import { type Context, Hono } from 'hono'
 import type { createProxy } from '../../core/proxy/index.ts'
 import { appOf, idParam, type Policy, type RouteEnv } from '../access/index.ts'
 

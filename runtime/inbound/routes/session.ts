@@ -1,4 +1,4 @@
-import { Hono, type Context } from 'hono'
+import { type Context, Hono } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import type { SignedIn, SignIn } from '../../../schemas/types/api.ts'
 import { SwitchboardError } from '../../errors.ts'

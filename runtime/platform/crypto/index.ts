@@ -1,6 +1,6 @@
 export { createKeyRing } from './key-ring.ts'
 export { deriveKeyId, generateMasterKey, parseMasterKey } from './master-key.ts'
-export { rotateKeys, type RotateKeysResult } from './rotation.ts'
+export { type RotateKeysResult, rotateKeys } from './rotation.ts'
 export type {
   KeyInfo,
   KeyRing,

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, type KeyObject } from 'node:crypto'
+import { createHash, type KeyObject, randomBytes } from 'node:crypto'
 import { SwitchboardError } from '../../errors.ts'
 
 /**

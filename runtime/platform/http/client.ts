@@ -1,11 +1,11 @@
 import { createFetch } from 'ofetch'
-import { Agent, fetch as undiciFetch, Headers as UndiciHeaders } from 'undici'
+import { Agent, Headers as UndiciHeaders, fetch as undiciFetch } from 'undici'
 import { parseAllowedHosts } from './allowed-hosts.ts'
 import { abortedError, invalidRequestError, responseTooLargeError, timeoutError, tooManyRedirectsError } from './errors.ts'
 import { capStream, decodeBody, readCapped } from './internal/body.ts'
 import { classifyError } from './internal/classify-error.ts'
 import { createGuardedConnector } from './internal/connector.ts'
-import { isRedirect, nextHop, type Hop } from './internal/redirects.ts'
+import { type Hop, isRedirect, nextHop } from './internal/redirects.ts'
 import type {
   AllowedHosts,
   HttpClient,

@@ -145,7 +145,8 @@ export function tlsError(host: string, code: string | undefined, cause?: unknown
   return new SwitchboardError(
     502,
     HTTP_ERROR_CODES.tlsError,
-    `The secure connection to ${host} failed${why}. Its certificate may be invalid, expired or issued for another name, or it may not speak HTTPS on this port.`,
+    `The secure connection to ${host} failed${why}. Its certificate may be invalid, expired or issued for another name, or it may not ` +
+      `speak HTTPS on this port.`,
     { details: { kind: 'tls', host, ...(code ? { code } : {}) } satisfies HttpErrorDetails, cause },
   )
 }

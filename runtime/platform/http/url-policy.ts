@@ -1,7 +1,7 @@
 import ipaddr from 'ipaddr.js'
 import { assertAddressAllowed } from './address-policy.ts'
-import type { AllowedHosts } from './types.ts'
 import { invalidUrlError, localNameError } from './errors.ts'
+import type { AllowedHosts } from './types.ts'
 
 /**
  * The port a URL connects to, with the scheme's default filled in (WHATWG leaves `port` empty for it).

@@ -8,7 +8,7 @@
  * Records are JSON objects with a string `id`, unique in their collection. What is read back is a copy: a
  * caller may change it freely. Values must survive `JSON.stringify` (no `Date`, `Map`, `undefined` in arrays).
  */
-import { COLLECTIONS } from './collections.ts'
+import type { COLLECTIONS } from './collections.ts'
 
 /** A collection the runtime keeps; a closed list, so a typo is a type error rather than a new table. */
 export type CollectionName = keyof typeof COLLECTIONS

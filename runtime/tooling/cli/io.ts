@@ -13,8 +13,8 @@ export interface Io {
  * const code = await main(process.argv.slice(2), processIo)
  */
 export const processIo: Io = {
-  out: (line) => void process.stdout.write(line + '\n'),
-  err: (line) => void process.stderr.write(line + '\n'),
+  out: (line) => void process.stdout.write(`${line}\n`),
+  err: (line) => void process.stderr.write(`${line}\n`),
   fail(message, code = 1) {
     process.stderr.write(`switchboard: ${message}\n`)
     return code

@@ -1,11 +1,11 @@
-import { processIo, type Io } from './io.ts'
-import * as validate from './commands/validate.ts'
-import * as types from './commands/types.ts'
 import * as importer from './commands/import.ts'
-import * as serve from './commands/serve.ts'
 import * as keys from './commands/keys.ts'
-import * as users from './commands/users.ts'
+import * as serve from './commands/serve.ts'
 import * as tokens from './commands/tokens.ts'
+import * as types from './commands/types.ts'
+import * as users from './commands/users.ts'
+import * as validate from './commands/validate.ts'
+import { type Io, processIo } from './io.ts'
 
 type Command = (args: string[], io: Io) => Promise<number>
 
@@ -45,7 +45,7 @@ function help(): string {
 
 commands:
 ${Object.values(COMMANDS)
-  .map((c) => '  ' + c.usage.split('\n')[0])
+  .map((c) => `  ${c.usage.split('\n')[0]}`)
   .join('\n')}
 
 Run "switchboard <command> --help" for details.`

@@ -9,6 +9,7 @@ import { convertProxy } from './nango/proxy.ts'
 import { convertTest } from './nango/test-request.ts'
 import { IMPORTED_MODES, type ImportedMode, type NangoConversion, type NangoImportEntry, type NangoProvider } from './nango/types.ts'
 
+export { type NangoImportSummary, summarizeNangoImport } from './nango/summary.ts'
 export {
   IMPORTED_MODES,
   type ImportedMode,
@@ -17,7 +18,6 @@ export {
   type NangoProvider,
   type SkipReason,
 } from './nango/types.ts'
-export { summarizeNangoImport, type NangoImportSummary } from './nango/summary.ts'
 
 /**
  * Converts one Nango provider (aliases already followed) into a connector, or says why it cannot.

@@ -73,7 +73,8 @@ describe('postgres transactions', () => {
     const admin = new pg.Client({ connectionString: url })
     await admin.connect()
     const { rows } = await admin.query(
-      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'switchboard-listener'",
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = ' +
+        "'switchboard-listener'",
     )
     await admin.end()
     expect(rows).toHaveLength(1)

@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { OAuthAuthorization } from '../../../../schemas/types/api.ts'
-import { credentialId, credentialOwner, loadConnection, openCredentials } from '../../connections/index.ts'
 import { SwitchboardError } from '../../../errors.ts'
-import { effectiveValues } from '../../requests/index.ts'
 import type { AppRecord, CredentialRecord } from '../../../types.ts'
+import { credentialId, credentialOwner, loadConnection, openCredentials } from '../../connections/index.ts'
+import { effectiveValues } from '../../requests/index.ts'
 import { oauthMethod, renderEndpoint, renderParams } from './internal/endpoints.ts'
-import { redirectUri, type OAuthApps } from './oauth-apps.ts'
+import { type OAuthApps, redirectUri } from './oauth-apps.ts'
 import { createPkce } from './pkce.ts'
 import { extraScopes, joinScopes, requestedScopes, scopesForAppActions } from './scopes.ts'
 import type { OAuth2Options, OAuthStateRecord } from './types.ts'
@@ -44,7 +44,8 @@ export async function startAuthorization(
     throw new SwitchboardError(
       409,
       'not_authorization_code',
-      `"${loaded.record.name}" uses the client-credentials grant: there is nobody to ask. Connect it with PUT …/connections/${start.id}/credentials.`,
+      `"${loaded.record.name}" uses the client-credentials grant: there is nobody to ask. Connect it with PUT ` +
+        `…/connections/${start.id}/credentials.`,
     )
   }
   const { clientId } = await apps.client(loaded.connector.id)

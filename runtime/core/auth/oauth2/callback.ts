@@ -1,7 +1,7 @@
-import { credentialId, credentialOwner, loadConnection, openCredentials, putCredentials } from '../../connections/index.ts'
 import { SwitchboardError } from '../../../errors.ts'
-import { createMasker, effectiveValues } from '../../requests/index.ts'
 import type { ConnectionRecord, CredentialRecord, OAuthTokens } from '../../../types.ts'
+import { credentialId, credentialOwner, loadConnection, openCredentials, putCredentials } from '../../connections/index.ts'
+import { createMasker, effectiveValues } from '../../requests/index.ts'
 import { stateId } from './authorize.ts'
 import { clientFor, oauthMethod, renderEndpoint, renderParams } from './internal/endpoints.ts'
 import { designerReturn } from './internal/links.ts'
@@ -50,7 +50,8 @@ export async function completeAuthorization(
     if (!query.state)
       throw refuse(
         'state_missing',
-        "The answer from the provider has no state, so it cannot be matched to a connection. Start connecting again from the connection's page.",
+        'The answer from the provider has no state, so it cannot be matched to a connection. Start connecting again from the ' +
+          "connection's page.",
       )
     const { state, replayed } = await consume(options, query.state)
     if (sessionUserId !== undefined && sessionUserId !== state.userId) {
@@ -73,7 +74,8 @@ export async function completeAuthorization(
     if (query.iss !== undefined && method.issuer !== undefined && query.iss !== method.issuer) {
       throw refuse(
         'issuer_mismatch',
-        "The answer came from another authorization server than the connector's, so it was refused (a mix-up attack, or a misconfigured connector).",
+        "The answer came from another authorization server than the connector's, so it was refused (a mix-up attack, or a " +
+          'misconfigured connector).',
       )
     }
     if (query.error !== undefined) {
@@ -127,7 +129,8 @@ export async function completeAuthorization(
     })
     options.forget(credentialId(state.connectionId, owner))
     options.log(
-      `oauth2: connection ${state.connectionId} authorized${owner ? ` for user ${owner}` : ''}; granted scopes: ${tokens.scope?.join(' ') || '(none)'}`,
+      `oauth2: connection ${state.connectionId} authorized${owner ? ` for user ${owner}` : ''}; granted scopes: ` +
+        `${tokens.scope?.join(' ') || '(none)'}`,
     )
     if (loaded.connector.test && options.afterConnect) {
       const result = await options.afterConnect(state.appId, state.connectionId, { userId: state.userId }).catch(() => undefined)

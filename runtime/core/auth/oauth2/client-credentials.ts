@@ -1,16 +1,16 @@
 import type { Connection, SetCredentials } from '../../../../schemas/types/api.ts'
+import { SwitchboardError } from '../../../errors.ts'
+import type { ConnectionRecord, OAuthTokens } from '../../../types.ts'
 import {
+  type Actor,
   checkValues,
   credentialId,
   credentialOwner,
   dropCredentials,
   loadConnection,
   putCredentials,
-  type Actor,
 } from '../../connections/index.ts'
-import { SwitchboardError } from '../../../errors.ts'
 import { effectiveValues, fieldDefinitions, pickAuthMethod } from '../../requests/index.ts'
-import type { ConnectionRecord, OAuthTokens } from '../../../types.ts'
 import { clientFor, renderEndpoint, renderParams } from './internal/endpoints.ts'
 import { plainTokenFailure } from './internal/messages.ts'
 import type { OAuthApps } from './oauth-apps.ts'

@@ -1,8 +1,8 @@
 import { SwitchboardError } from '../../../errors.ts'
 import type { CredentialSecrets } from '../../../types.ts'
+import type { TokenTarget } from '../tokens/token-engine.ts'
 import { authorizeLink } from './internal/links.ts'
 import { missingScopes } from './scopes.ts'
-import type { TokenTarget } from '../tokens/token-engine.ts'
 
 /**
  * Least privilege: an action that needs a scope the connection was not granted is refused with 403
@@ -30,7 +30,10 @@ export function assertScopes(
   throw new SwitchboardError(
     403,
     'scope_missing',
-    `This action needs the scope${missing.length === 1 ? '' : 's'} ${list}, which "${record.name}" was not granted. ${reauthorizeUrl ? `Authorize again with ${missing.length === 1 ? 'it' : 'them'}: ${reauthorizeUrl}` : 'Grant it to the client at the provider, then connect again.'}`,
+    `This action needs the scope${missing.length === 1 ? '' : 's'} ${list}, which "${record.name}" was not granted. ` +
+      (reauthorizeUrl
+        ? `Authorize again with ${missing.length === 1 ? 'it' : 'them'}: ${reauthorizeUrl}`
+        : 'Grant it to the client at the provider, then connect again.'),
     {
       details: { missing, granted, ...(reauthorizeUrl ? { reauthorizeUrl } : {}) },
     },

@@ -1,7 +1,7 @@
 import type { OAuthApp, SetOAuthApp } from '../../../../schemas/types/api.ts'
-import { openCredentials, putCredentials } from '../../connections/index.ts'
 import { SwitchboardError } from '../../../errors.ts'
 import type { CredentialRecord } from '../../../types.ts'
+import { openCredentials, putCredentials } from '../../connections/index.ts'
 import type { ClientCredentials, OAuth2Options, OAuthAppRecord } from './types.ts'
 
 /** Where the runtime's OAuth2 callback lives; the redirect URI to register with every provider. */
@@ -81,7 +81,8 @@ export function createOAuthApps(options: Pick<OAuth2Options, 'store' | 'keyRing'
         throw new SwitchboardError(
           409,
           'oauth_app_missing',
-          `No OAuth app is set up for "${connectorId}" yet. The workspace owner registers one with the provider (redirect URI ${redirectUri(options.publicUrl)}) and saves its client id and secret with PUT /api/connectors/${connectorId}/oauth-app.`,
+          `No OAuth app is set up for "${connectorId}" yet. The workspace owner registers one with the provider (redirect URI ` +
+            `${redirectUri(options.publicUrl)}) and saves its client id and secret with PUT /api/connectors/${connectorId}/oauth-app.`,
           { details: { connectorId } },
         )
       }

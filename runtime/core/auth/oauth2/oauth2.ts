@@ -2,7 +2,7 @@ import type { Connection, OAuthAuthorization, SetCredentials } from '../../../..
 import type { Actor } from '../../connections/index.ts'
 import type { AuthServices } from '../types.ts'
 import { startAuthorization } from './authorize.ts'
-import { completeAuthorization, type CallbackQuery } from './callback.ts'
+import { type CallbackQuery, completeAuthorization } from './callback.ts'
 import { connectClientCredentials } from './client-credentials.ts'
 import type { OAuthApps } from './oauth-apps.ts'
 import type { OAuth2Options } from './types.ts'

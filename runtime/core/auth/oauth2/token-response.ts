@@ -1,5 +1,5 @@
-import type { OAuth2TokenResponse } from '../../../../schemas/types/connector.ts'
 import { lookup } from '../../../../schemas/template/index.ts'
+import type { OAuth2TokenResponse } from '../../../../schemas/types/connector.ts'
 import { splitPointer } from '../../../../schemas/validate/index.ts'
 import { parseScopes } from './scopes.ts'
 

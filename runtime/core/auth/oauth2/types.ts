@@ -3,8 +3,8 @@
  * what they are built from. Keeping tokens fresh is the token engine's (`auth/tokens/`).
  */
 import type { Connection, TestResult } from '../../../../schemas/types/api.ts'
-import type { Actor, ConnectionDeps } from '../../connections/index.ts'
 import type { SealedSecret } from '../../../platform/crypto/index.ts'
+import type { Actor, ConnectionDeps } from '../../connections/index.ts'
 
 /**
  * One started authorization-code flow, kept under the SHA-256 of its `state` (so the store file alone cannot
@@ -57,7 +57,7 @@ export interface OAuth2Options extends Omit<ConnectionDeps, 'newId'> {
   /** Timeout of one token request (default 15 000 ms). */
   tokenTimeoutMs?: number | undefined
   /** Told when a person completed authorization through the callback (for the audit trail). */
-  onAuthorized?: (event: AuthorizedEvent) => Promise<unknown> | void
+  onAuthorized?: (event: AuthorizedEvent) => Promise<unknown> | undefined
   /** Tests a connection right after it got its tokens (fills in the account label). */
   afterConnect?: (appId: string, id: string, actor: Actor) => Promise<TestResult | undefined>
   /** The connection as the API shows it, answered after connecting. */

@@ -1,14 +1,14 @@
 import type { AuthMethod } from '../../../../schemas/types/connector.ts'
-import { credentialId, openCredentials, putCredentials } from '../../connections/credentials.ts'
-import type { Loaded } from '../../connections/context.ts'
-import { connectUrl } from '../../connections/view.ts'
-import type { KeyRing } from '../../../platform/crypto/index.ts'
 import { SwitchboardError } from '../../../errors.ts'
 import { backoffDelay } from '../../../platform/backoff/index.ts'
+import type { KeyRing } from '../../../platform/crypto/index.ts'
 import type { HttpClient } from '../../../platform/http/index.ts'
-import { effectiveValues } from '../../requests/index.ts'
 import type { Store } from '../../../platform/store/index.ts'
 import type { ConnectionRecord, CredentialRecord, CredentialSecrets } from '../../../types.ts'
+import type { Loaded } from '../../connections/context.ts'
+import { credentialId, openCredentials, putCredentials } from '../../connections/credentials.ts'
+import { connectUrl } from '../../connections/view.ts'
+import { effectiveValues } from '../../requests/index.ts'
 import type { AuthServices, HeldToken, RenewOutcome, TokenSource } from '../types.ts'
 
 /** Set on a credential record whose grant the provider refused; cleared by connecting again (a new record). */
@@ -144,7 +144,8 @@ export function createTokenEngine(options: TokenEngineOptions) {
     throw new SwitchboardError(
       502,
       'token_refresh_failed',
-      `The provider's token endpoint ${why}, so "${loaded.record.name}" has no fresh access token. Try again in a while${outcome.kind === 'rejected' ? '; if it persists, check the client id and secret' : ''}.`,
+      `The provider's token endpoint ${why}, so "${loaded.record.name}" has no fresh access token. Try again in a ` +
+        `while${outcome.kind === 'rejected' ? '; if it persists, check the client id and secret' : ''}.`,
       {
         details: { retryAfterMs: wait, ...(outcome.kind === 'rejected' ? { error: outcome.error } : { reason: outcome.reason }) },
       },
@@ -208,7 +209,8 @@ export function createTokenEngine(options: TokenEngineOptions) {
     return new SwitchboardError(
       428,
       'connection_expired',
-      `"${record.name}" must be authorized again: the provider no longer accepts its grant (it was revoked or expired). Reconnect at ${url}.`,
+      `"${record.name}" must be authorized again: the provider no longer accepts its grant (it was revoked or expired). Reconnect ` +
+        `at ${url}.`,
       {
         details: { connectUrl: url, ...authorizeDetail(options.publicUrl, target) },
       },

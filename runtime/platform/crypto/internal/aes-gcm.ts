@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes, type KeyObject } from 'node:crypto'
+import { createCipheriv, createDecipheriv, type KeyObject, randomBytes } from 'node:crypto'
 
 // NIST SP 800-38D (https://doi.org/10.6028/NIST.SP.800-38D): 96-bit IVs are the recommended length (§5.2.1.1)
 // and, drawn at random, stay safe for up to 2^32 encryptions under one key (§8.3) — far beyond the number of

@@ -1,7 +1,7 @@
 import { createSecretKey, type KeyObject } from 'node:crypto'
 import { SwitchboardError } from '../../../errors.ts'
 import { deriveKeyId, generateMasterKey, parseMasterKey } from '../master-key.ts'
-import { readKeyFile, writeKeyFile, type KeyFileContents, type KeyFileEntry } from './key-file.ts'
+import { type KeyFileContents, type KeyFileEntry, readKeyFile, writeKeyFile } from './key-file.ts'
 
 /** One key held by the ring. Kept as a KeyObject so that logging the ring cannot print key bytes. */
 export interface RingKey {

@@ -1,6 +1,6 @@
 import { SwitchboardError } from '../../../errors.ts'
 import type { SealedSecret } from '../types.ts'
-import { IV_BYTES, TAG_BYTES, type GcmParts } from './aes-gcm.ts'
+import { type GcmParts, IV_BYTES, TAG_BYTES } from './aes-gcm.ts'
 
 const KID = /^k_[0-9a-f]{12}$/
 const BASE64URL = /^[A-Za-z0-9_-]*$/

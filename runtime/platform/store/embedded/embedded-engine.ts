@@ -3,13 +3,13 @@ import { SwitchboardError } from '../../../errors.ts'
 import type { CollectionName, IndexName, IndexQuery, Store, StoreChange, StoreRecord, StoreTx, WriteOptions } from '../contract.ts'
 import type { BackupKeeper } from '../internal/backup.ts'
 import { toStored } from '../internal/records.ts'
-import { copyRecord } from './copy-record.ts'
 import type { StoreFile, StoreLog } from '../types.ts'
-import type { SegmentedStoreFile } from './segmented-store-file.ts'
+import { copyRecord } from './copy-record.ts'
 import { createEmbeddedTx } from './embedded-tx.ts'
 import { createFileWriter } from './file-writer.ts'
 import { createKeyLocks } from './key-locks.ts'
-import { type Change, Tables, checkCollection } from './tables.ts'
+import type { SegmentedStoreFile } from './segmented-store-file.ts'
+import { type Change, checkCollection, Tables } from './tables.ts'
 
 /** What the engine runs on, once the data directory is locked and the file loaded. */
 export interface EngineParts {

@@ -4,7 +4,7 @@ import { toStored } from '../internal/records.ts'
 import { copyRecord } from './copy-record.ts'
 import type { KeyLocks } from './key-locks.ts'
 import { findWithStaged, stillHolds, uniqueKey } from './staged-find.ts'
-import { type Change, type Tables, checkCollection, uniqueConflict } from './tables.ts'
+import { type Change, checkCollection, type Tables, uniqueConflict } from './tables.ts'
 
 /** What {@link createEmbeddedTx} returns to the engine. */
 export interface EmbeddedTx {

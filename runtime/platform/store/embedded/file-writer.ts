@@ -37,7 +37,8 @@ export function createFileWriter(db: Low<StoreFile>, path: string, log: StoreLog
       lastFailed = false
     } catch (cause) {
       lastFailed = true
-      const message = `Could not write ${path} (${(cause as Error).message}); the change is not durable yet and will be retried with the next write.`
+      const message =
+        `Could not write ${path} (${(cause as Error).message}); the change is not durable yet and will be retried with ` + `the next write.`
       log('warn', message)
       if (!finishing) retry ??= setTimeout(() => ((retry = undefined), soon()), RETRY_MS).unref()
       throw new SwitchboardError(503, 'store_write_failed', message, { cause })

@@ -145,7 +145,7 @@ function encodePart(part: KeyPart): string {
 }
 
 function escape(text: string): string {
-  return /[\u0000\u0001]/.test(text) ? text.replace(/[\u0000\u0001]/g, (c) => (c === SEP ? ESC + ESC : ESC + '\u0002')) : text
+  return /[\u0000\u0001]/.test(text) ? text.replace(/[\u0000\u0001]/g, (c) => (c === SEP ? ESC + ESC : `${ESC}\u0002`)) : text
 }
 
 function unescape(text: string): string {

@@ -1,6 +1,6 @@
 import { SwitchboardError } from '../../../errors.ts'
 import type { IndexQuery } from '../contract.ts'
-import { AFTER_SEP, type CompiledIndex, MISSING, SEP, encodeValues, isIndexValue } from './index-keys.ts'
+import { AFTER_SEP, type CompiledIndex, encodeValues, isIndexValue, MISSING, SEP } from './index-keys.ts'
 
 /**
  * A query turned into bounds on the encoded entries: it matches the entries from `start` (inclusive) up to

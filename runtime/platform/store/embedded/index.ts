@@ -1,2 +1,2 @@
-export { createEmbeddedStore } from './create-embedded-store.ts'
 export type { EmbeddedStoreOptions } from './create-embedded-store.ts'
+export { createEmbeddedStore } from './create-embedded-store.ts'

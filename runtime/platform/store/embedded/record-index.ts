@@ -1,7 +1,7 @@
 import type { IndexSpec } from '../collections.ts'
 import type { StoreRecord } from '../contract.ts'
+import { type CompiledIndex, compareKeys, compileIndex, idOf, keysOf, SEP } from './index-keys.ts'
 import type { CompiledQuery } from './index-query.ts'
-import { type CompiledIndex, SEP, compareKeys, compileIndex, idOf, keysOf } from './index-keys.ts'
 import { type Cursor, SortedList } from './sorted-list.ts'
 
 /**

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { hostname } from 'node:os'
 import { link, open, readFile, rename, rm } from 'node:fs/promises'
+import { hostname } from 'node:os'
 import { join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { SwitchboardError } from '../../../errors.ts'
@@ -61,7 +61,7 @@ export async function acquireDataDirLock(dir: string, log: StoreLog): Promise<Da
 }
 
 async function tryCreate(path: string, text: string): Promise<boolean> {
-  let handle
+  let handle: Awaited<ReturnType<typeof open>>
   try {
     handle = await open(path, 'wx', 0o644)
   } catch (error) {

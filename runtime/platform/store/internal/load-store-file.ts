@@ -1,6 +1,6 @@
 import { constants } from 'node:fs'
 import { copyFile, open, rename, stat } from 'node:fs/promises'
-import { SwitchboardError, isSwitchboardError } from '../../../errors.ts'
+import { isSwitchboardError, SwitchboardError } from '../../../errors.ts'
 import type { DurableJsonFile } from '../durable-json-file.ts'
 import { CURRENT_STORE_FORMAT } from '../store-format.ts'
 import type { StoreFile, StoreLog } from '../types.ts'

@@ -1,7 +1,7 @@
+import { jsonTextProblem } from '../../../../schemas/json-text/index.ts'
 import { SwitchboardError } from '../../../errors.ts'
 import { CURRENT_STORE_FORMAT, storeMigrations } from '../store-format.ts'
 import type { StoreFile, StoreRecord } from '../types.ts'
-import { jsonTextProblem } from '../../../../schemas/json-text/index.ts'
 import { deepFreeze, emptyTable } from './records.ts'
 
 /**

@@ -23,7 +23,8 @@ export async function restrictModes(dir: string, files: readonly string[], log: 
     throw new SwitchboardError(
       500,
       'shared_data_dir',
-      `The data directory ${dir} is writable by every user (mode ${octal(found.mode, true)}), like /tmp: other users could read or replace the store. ` +
+      `The data directory ${dir} is writable by every user (mode ${octal(found.mode, true)}), like /tmp: other users could read or ` +
+        `replace the store. ` +
         'Give SWITCHBOARD_DATA_DIR a directory of its own, for example ./data.',
       { details: { path: dir, mode: octal(found.mode, true) } },
     )

@@ -3,7 +3,7 @@
  * database and a statement timeout are 503 `store_unavailable` (the caller may try again later), a unique
  * clash is 409 `conflict`. Codes: https://www.postgresql.org/docs/current/errcodes-appendix.html
  */
-import { SwitchboardError, isSwitchboardError } from '../../../errors.ts'
+import { isSwitchboardError, SwitchboardError } from '../../../errors.ts'
 
 const NETWORK = new Set([
   'ECONNREFUSED',
@@ -101,12 +101,14 @@ export function startError(error: unknown, target: string): SwitchboardError {
   const say = (message: string) => new SwitchboardError(503, 'store_unavailable', message, { cause: error })
   if (code === '28P01' || code === '28000') {
     return say(
-      `PostgreSQL at ${target} refused the login (${reason}). Check the user and password in the database URL (SWITCHBOARD_DATABASE_URL) and the server's pg_hba.conf.`,
+      `PostgreSQL at ${target} refused the login (${reason}). Check the user and password in the database URL ` +
+        `(SWITCHBOARD_DATABASE_URL) and the server's pg_hba.conf.`,
     )
   }
   if (code === '3D000') {
     return say(
-      `PostgreSQL at ${target} has no such database (${reason}). Create it (createdb) or fix the database name in SWITCHBOARD_DATABASE_URL.`,
+      `PostgreSQL at ${target} has no such database (${reason}). Create it (createdb) or fix the database name in ` +
+        `SWITCHBOARD_DATABASE_URL.`,
     )
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {

@@ -3,7 +3,7 @@
  * (a savepoint must not interleave with another write), `get` holding the row until the end.
  */
 import type { PoolClient } from 'pg'
-import { SwitchboardError, isSwitchboardError } from '../../../errors.ts'
+import { isSwitchboardError, SwitchboardError } from '../../../errors.ts'
 import type { StoreRecord, StoreTx } from '../contract.ts'
 import { storeError } from './errors.ts'
 import { indexOf, indexSql } from './index-query.ts'

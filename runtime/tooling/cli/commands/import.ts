@@ -2,9 +2,9 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { isObject } from '../../../../schemas/validate/context.ts'
-import { importNangoCatalogue, summarizeNangoImport, type NangoImportEntry, type NangoImportSummary } from '../../importers/nango.ts'
-import { readYamlFile } from '../../importers/yaml-file.ts'
 import { FileProblem } from '../../../platform/files/index.ts'
+import { importNangoCatalogue, type NangoImportEntry, type NangoImportSummary, summarizeNangoImport } from '../../importers/nango.ts'
+import { readYamlFile } from '../../importers/yaml-file.ts'
 import type { Io } from '../io.ts'
 
 const SCHEMA = fileURLToPath(new URL('../../../../schemas/connector.schema.json', import.meta.url))
@@ -77,7 +77,7 @@ async function writeConnectors(entries: NangoImportEntry[], out: string): Promis
   for (const entry of entries) {
     const connector = entry.result.connector
     if (!connector || !entry.validation?.valid) continue
-    await writeFile(join(out, `${connector.id}.json`), JSON.stringify({ $schema: schema, ...connector }, null, 2) + '\n')
+    await writeFile(join(out, `${connector.id}.json`), `${JSON.stringify({ $schema: schema, ...connector }, null, 2)}\n`)
     written++
   }
   return written

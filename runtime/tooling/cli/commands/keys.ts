@@ -21,7 +21,7 @@ export async function keysCommand(args: string[], io: Io): Promise<number> {
   const [sub] = args
   if (sub !== 'rotate' && sub !== 'list') return io.fail(`name a subcommand\n\n${usage}`, 2)
   const config = readConfig(process.env)
-  let store
+  let store: Awaited<ReturnType<typeof createLowdbStore>>
   try {
     store = await createLowdbStore({
       dir: config.dataDir,
@@ -55,7 +55,8 @@ export async function keysCommand(args: string[], io: Io): Promise<number> {
     })
     const retired = keyRing.retire(result.retirable)
     io.out(
-      `Re-encrypted ${result.count} credential${result.count === 1 ? '' : 's'} under key ${kid}${retired.length ? `; retired ${retired.join(', ')}` : ''}.`,
+      `Re-encrypted ${result.count} credential${result.count === 1 ? '' : 's'} under key ` +
+        `${kid}${retired.length ? `; retired ${retired.join(', ')}` : ''}.`,
     )
     return 0
   } catch (error) {

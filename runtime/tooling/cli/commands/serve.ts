@@ -15,7 +15,7 @@ SWITCHBOARD_MASTER_KEY, SWITCHBOARD_ALLOWED_HOSTS, SWITCHBOARD_CONNECTORS_DIR.`
  * await serveCommand([], io)
  */
 export async function serveCommand(_args: string[], io: Io): Promise<number> {
-  let server
+  let server: Awaited<ReturnType<typeof startServer>>
   try {
     server = await startServer(readConfig(process.env), { log: io.out })
   } catch (error) {

@@ -35,7 +35,8 @@ export async function tokensCommand(args: string[], io: Io): Promise<number> {
     }
     for (const t of await listTokens(store, user.id)) {
       io.out(
-        `${t.id}  ${t.kind}  "${t.name}"  created ${t.createdAt}  last used ${t.lastUsedAt ?? 'never'}${t.revokedAt ? `  revoked ${t.revokedAt}` : ''}`,
+        `${t.id}  ${t.kind}  "${t.name}"  created ${t.createdAt}  last used ` +
+          `${t.lastUsedAt ?? 'never'}${t.revokedAt ? `  revoked ${t.revokedAt}` : ''}`,
       )
     }
     return 0

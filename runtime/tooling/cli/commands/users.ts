@@ -1,7 +1,7 @@
 import { readConfig } from '../../../config.ts'
+import { createUser, listUsers } from '../../../inbound/callers/index.ts'
 import { createLowdbStore, type Store } from '../../../platform/store/index.ts'
 import type { AppRecord } from '../../../types.ts'
-import { createUser, listUsers } from '../../../inbound/callers/index.ts'
 import type { Io } from '../io.ts'
 
 export const usage = `switchboard users <add|list>
@@ -71,7 +71,8 @@ export async function usersCommand(args: string[], io: Io): Promise<number> {
         )
       }
       io.out(
-        `Added ${user.name} as ${user.id}${appId === undefined ? '' : `, ${role} of app "${appId}"`}. Issue a token: switchboard tokens issue ${user.id}`,
+        `Added ${user.name} as ${user.id}${appId === undefined ? '' : `, ${role} of app "${appId}"`}. Issue a token: switchboard ` +
+          `tokens issue ${user.id}`,
       )
       return 0
     })
@@ -81,9 +82,8 @@ export async function usersCommand(args: string[], io: Io): Promise<number> {
       const apps = await store.list<AppRecord>('apps')
       for (const user of await listUsers(store)) {
         const roles = apps.flatMap((a) => a.members.filter((m) => m.userId === user.id).map((m) => `${a.id}:${m.role}`))
-        io.out(
-          `${user.id}  ${user.name}${user.email ? ` <${user.email}>` : ''}${user.owner ? '  (owner)' : ''}${roles.length ? `  ${roles.join(', ')}` : ''}`,
-        )
+        const email = user.email ? ` <${user.email}>` : ''
+        io.out(`${user.id}  ${user.name}${email}${user.owner ? '  (owner)' : ''}${roles.length ? `  ${roles.join(', ')}` : ''}`)
       }
       return 0
     })

@@ -1,6 +1,6 @@
-import { validateConnector, type ValidationProblem } from '../../../../schemas/validate/index.ts'
-import { expandGlobs } from '../expand-globs.ts'
+import { type ValidationProblem, validateConnector } from '../../../../schemas/validate/index.ts'
 import { FileProblem, readJsonFile } from '../../../platform/files/index.ts'
+import { expandGlobs } from '../expand-globs.ts'
 import type { Io } from '../io.ts'
 
 interface FileResult {
@@ -61,6 +61,7 @@ function report(results: FileResult[], quiet: boolean, io: Io): void {
   io.out(
     bad === 0
       ? `${files} valid${warningCount ? ` (${warningCount} warning${warningCount === 1 ? '' : 's'})` : ''}`
-      : `${files}: ${bad} with errors (${errorCount} error${errorCount === 1 ? '' : 's'}, ${warningCount} warning${warningCount === 1 ? '' : 's'})`,
+      : `${files}: ${bad} with errors (${errorCount} error${errorCount === 1 ? '' : 's'}, ${warningCount} ` +
+          `warning${warningCount === 1 ? '' : 's'})`,
   )
 }

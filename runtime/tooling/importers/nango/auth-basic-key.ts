@@ -1,5 +1,5 @@
 import type { ApiKeyAuth, ApiKeyPlacement, BasicAuth, BearerAuth } from '../../../../schemas/types/connector.ts'
-import { Unsupported, type Conversion } from './conversion.ts'
+import { type Conversion, Unsupported } from './conversion.ts'
 
 const AUTH = { what: 'the auth method', credentials: true }
 

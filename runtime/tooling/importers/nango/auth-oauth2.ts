@@ -1,6 +1,6 @@
 import type { OAuth2Auth, OAuth2TokenResponse } from '../../../../schemas/types/connector.ts'
 import { isObject } from '../../../../schemas/validate/context.ts'
-import { Unsupported, type Conversion } from './conversion.ts'
+import { type Conversion, Unsupported } from './conversion.ts'
 
 const URL_PLACE = { what: 'an OAuth2 URL' }
 const BASE_URL = /^(https?:\/\/[^\s]+|\{\{\s*[A-Za-z][A-Za-z0-9_]*\s*\}\}[^\s]*)$/

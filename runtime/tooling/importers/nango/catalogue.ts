@@ -16,7 +16,7 @@ export function connectorId(name: string): string {
     .replace(/-+/g, '-')
     .replace(/^-|-$/g, '')
   const digits = /^[0-9]+/.exec(id)?.[0]
-  if (digits) id = [...digits].map((d) => DIGITS[Number(d)]).join('-') + '-' + id.slice(digits.length)
+  if (digits) id = `${[...digits].map((d) => DIGITS[Number(d)]).join('-')}-${id.slice(digits.length)}`
   id = id.replace(/-+/g, '-').replace(/-$/, '')
   if (id.length < 3) id = `${id || 'provider'}-api`
   return id.slice(0, 64).replace(/-+$/, '')

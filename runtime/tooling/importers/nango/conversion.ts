@@ -1,6 +1,6 @@
 import type { Field } from '../../../../schemas/types/connector.ts'
 import { inputField, inputsOf, matches, toKey, usablePattern } from './fields.ts'
-import { parseInterpolation, refName, splitAlternatives, type NangoRef, type Segment } from './interpolation.ts'
+import { type NangoRef, parseInterpolation, refName, type Segment, splitAlternatives } from './interpolation.ts'
 import type { ImportedMode, NangoInput, NangoProvider } from './types.ts'
 
 /**

@@ -1,5 +1,5 @@
-import type { Field } from '../../../../schemas/types/connector.ts'
 import { compilePattern } from '../../../../schemas/pattern/index.ts'
+import type { Field } from '../../../../schemas/types/connector.ts'
 import { isObject } from '../../../../schemas/validate/context.ts'
 import type { NangoInput } from './types.ts'
 
@@ -14,9 +14,9 @@ const RESERVED = new Set(['input', 'body', 'headers'])
  */
 export function toKey(name: string): string {
   let key = name.replace(/[^A-Za-z0-9_]/g, '_')
-  if (!/^[A-Za-z]/.test(key)) key = 'f' + key
+  if (!/^[A-Za-z]/.test(key)) key = `f${key}`
   key = key.slice(0, 63)
-  return RESERVED.has(key) ? key + '_' : key
+  return RESERVED.has(key) ? `${key}_` : key
 }
 
 /** Options for {@link inputField} that the Nango entry does not carry itself. */
@@ -106,7 +106,7 @@ function enumOptions(values: unknown): Field['options'] {
 
 function helpText(input: NangoInput): string | undefined {
   const description = text(input.description, 1000)
-  const parts = [description && !/[.!?:)]$/.test(description) ? description + '.' : description]
+  const parts = [description && !/[.!?:)]$/.test(description) ? `${description}.` : description]
   const prefix = text(input.prefix, 100)
   const suffix = text(input.suffix, 100)
   if (prefix && suffix) parts.push(`Goes between "${prefix}" and "${suffix}".`)

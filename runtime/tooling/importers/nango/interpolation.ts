@@ -69,7 +69,8 @@ function classify(raw: string): NangoRef {
  * The alternatives of `A || B` at the top level (a `||` inside `${…}` is not a separator).
  *
  * @example
- * splitAlternatives('https://${connectionConfig.host} || https://api.example.com') // ['https://${connectionConfig.host}', 'https://api.example.com']
+ * splitAlternatives('https://${connectionConfig.host} || https://api.example.com')
+ * // ['https://${connectionConfig.host}', 'https://api.example.com']
  */
 export function splitAlternatives(text: string): string[] {
   const parts: string[] = []

@@ -1,6 +1,6 @@
 import type { ApiKeyPlacement } from '../../../../schemas/types/connector.ts'
 import { isObject } from '../../../../schemas/validate/context.ts'
-import { Unsupported, type Conversion } from './conversion.ts'
+import { type Conversion, Unsupported } from './conversion.ts'
 import { parseInterpolation, splitAlternatives } from './interpolation.ts'
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/

@@ -1,6 +1,6 @@
 import type { HttpMethod, TestRequest } from '../../../../schemas/types/connector.ts'
 import { isObject } from '../../../../schemas/validate/context.ts'
-import { Unsupported, type Conversion } from './conversion.ts'
+import { type Conversion, Unsupported } from './conversion.ts'
 
 const METHODS = new Set<string>(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'])
 const TEST = { what: 'the test request' }
@@ -44,7 +44,7 @@ export function convertTest(conv: Conversion, baseUrl: string): TestRequest | un
 }
 
 function withSlash(path: string): string {
-  return path.startsWith('/') ? path : '/' + path
+  return path.startsWith('/') ? path : `/${path}`
 }
 
 function splitOnce(text: string, separator: string): [string, string?] {

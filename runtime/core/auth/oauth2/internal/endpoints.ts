@@ -1,9 +1,9 @@
-import type { OAuth2Auth, StringParams } from '../../../../../schemas/types/connector.ts'
 import { renderTemplate } from '../../../../../schemas/template/index.ts'
-import type { Loaded } from '../../../connections/index.ts'
+import type { OAuth2Auth, StringParams } from '../../../../../schemas/types/connector.ts'
 import { SwitchboardError } from '../../../../errors.ts'
-import { renderUrlTemplate } from '../../../requests/index.ts'
 import type { FieldValue } from '../../../../types.ts'
+import type { Loaded } from '../../../connections/index.ts'
+import { renderUrlTemplate } from '../../../requests/index.ts'
 import type { ClientCredentials } from '../types.ts'
 
 /** The connection's OAuth2 method, or 409 when it uses another kind of auth. */

@@ -14,7 +14,8 @@ const AUTHORIZE_ERRORS: Record<string, string> = {
 /** Plain words for the token endpoint's error codes (RFC 6749 §5.2). */
 const TOKEN_ERRORS: Record<string, string> = {
   invalid_client:
-    "The provider did not accept the OAuth app's client id or secret. The workspace owner should check them in the connector's OAuth app settings.",
+    "The provider did not accept the OAuth app's client id or secret. The workspace owner should check them in the connector's OAuth " +
+    'app settings.',
   invalid_grant:
     'The provider refused the authorization code: it expired, was used already, or belongs to another sign-in. Start connecting again.',
   unauthorized_client: 'The provider does not let this OAuth app use this grant.',
