@@ -52,7 +52,9 @@ export async function benchDesigner(runs = 15): Promise<Row[]> {
   try {
     const context = await browser.newContext()
     const page = await context.newPage()
+    // The printed link opens the sign-in page, which signs in once its button is pressed.
     await page.goto(server.signInUrl!)
+    await page.getByRole('button', { name: /^Sign in as / }).click()
     await page.waitForSelector('a[href^="#/connectors/"]')
     const time = async (url: string, selector: string) => {
       const samples: number[] = []
