@@ -6,7 +6,6 @@ import { printTable, type Row } from './table.ts'
 
 const BENCHES: Record<string, { title: string; load: () => Promise<() => Promise<Row[]>> }> = {
   validator: { title: 'Validator throughput', load: async () => (await import('./validator.ts')).benchValidator },
-  store: { title: 'Store writes', load: async () => (await import('./store.ts')).benchStore },
   'store-embedded': {
     title: 'Embedded store: writes and lookups',
     load: async () => (await import('./store-embedded.ts')).benchEmbeddedStore,

@@ -6,7 +6,7 @@ import { createCatalogue, loadBuiltIns } from '../runtime/core/catalogue/index.t
 import { bootstrapWorkspace } from '../runtime/inbound/callers/index.ts'
 import { createKeyRing } from '../runtime/platform/crypto/index.ts'
 import { createHttpClient, type HttpClient } from '../runtime/platform/http/index.ts'
-import { createLowdbStore } from '../runtime/platform/store/index.ts'
+import { createEmbeddedStore } from '../runtime/platform/store/index.ts'
 
 /** The runtime as a benchmark uses it: in-process, over a temp data directory, loopback allow-listed. */
 export interface BenchRuntime {
@@ -29,7 +29,7 @@ export interface BenchRuntime {
  */
 export async function benchRuntime(): Promise<BenchRuntime> {
   const dir = await mkdtemp(join(tmpdir(), 'sb-bench-'))
-  const store = await createLowdbStore({ dir, log: () => {} })
+  const store = await createEmbeddedStore({ dir, log: () => {} })
   const http = createHttpClient({ allowedHosts: '127.0.0.1' })
   const app = createApp({
     store,

@@ -114,7 +114,7 @@ export function createApp(options: AppOptions) {
     },
     apps,
   )
-  const runs = options.runLog ?? createRunLog({ clock })
+  const runs = options.runLog ?? createRunLog({ store: options.store, clock })
   const proxy = createProxy({ use, http: options.http, runs, retry: options.retry, options: options.proxy })
   // Each route declares who may call it where it is defined; the check at the end refuses to build an app
   // with a route that does not.

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path'
+import { openStore, type Store, type StoreLog } from './platform/store/index.ts'
 
 /** The runtime's settings, from the environment. */
 export interface RuntimeConfig {
@@ -9,6 +10,10 @@ export interface RuntimeConfig {
   allowedHosts: string
   connectorsDir: string
   designerDir: string
+  /** `SWITCHBOARD_DATABASE_URL`: PostgreSQL shared by several replicas instead of the data directory's file. */
+  databaseUrl?: string
+  /** `SWITCHBOARD_DATABASE_POOL_MAX`, `…_IDLE_TIMEOUT_MS`, `…_CONNECT_TIMEOUT_MS`, `…_STATEMENT_TIMEOUT_MS`. */
+  databasePool: { max?: number; idleTimeoutMs?: number; connectTimeoutMs?: number; statementTimeoutMs?: number }
 }
 
 /**
@@ -27,6 +32,10 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>, ro
       `SWITCHBOARD_PUBLIC_URL must be an origin such as https://switchboard.example.com (no path), got "${env.SWITCHBOARD_PUBLIC_URL}"`,
     )
   }
+  const databaseUrl = env.SWITCHBOARD_DATABASE_URL?.trim() || undefined
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new Error('SWITCHBOARD_DATABASE_URL must be a PostgreSQL URL such as postgres://user:password@db.example.com:5432/switchboard')
+  }
   return {
     port,
     host: env.HOST ?? '127.0.0.1',
@@ -35,5 +44,32 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>, ro
     allowedHosts: env.SWITCHBOARD_ALLOWED_HOSTS ?? '',
     connectorsDir: resolve(root, env.SWITCHBOARD_CONNECTORS_DIR ?? 'connectors'),
     designerDir: resolve(root, env.SWITCHBOARD_DESIGNER_DIR ?? 'dist/designer'),
+    ...(databaseUrl ? { databaseUrl } : {}),
+    databasePool: {
+      ...positive(env, 'SWITCHBOARD_DATABASE_POOL_MAX', 'max'),
+      ...positive(env, 'SWITCHBOARD_DATABASE_IDLE_TIMEOUT_MS', 'idleTimeoutMs'),
+      ...positive(env, 'SWITCHBOARD_DATABASE_CONNECT_TIMEOUT_MS', 'connectTimeoutMs'),
+      ...positive(env, 'SWITCHBOARD_DATABASE_STATEMENT_TIMEOUT_MS', 'statementTimeoutMs'),
+    },
   }
+}
+
+/** A whole number ≥ 0 from a variable, under `key`; absent when the variable is not set. */
+function positive<K extends string>(env: Readonly<Record<string, string | undefined>>, name: string, key: K): Partial<Record<K, number>> {
+  const raw = env[name]
+  if (raw === undefined || raw.trim() === '') return {}
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number ≥ 0, got "${raw}"`)
+  return { [key]: value } as Partial<Record<K, number>>
+}
+
+/**
+ * Opens the store the settings name (PostgreSQL with a database URL, else the data directory), for the
+ * runtime and for the CLI commands that work on the store.
+ *
+ * @example
+ * const store = await openConfiguredStore(readConfig(process.env))
+ */
+export function openConfiguredStore(config: RuntimeConfig, log?: StoreLog): Promise<Store> {
+  return openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, pool: config.databasePool, ...(log ? { log } : {}) })
 }

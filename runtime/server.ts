@@ -1,11 +1,12 @@
 import { type ServerType, serve } from '@hono/node-server'
 import { createApp } from './app.ts'
-import type { RuntimeConfig } from './config.ts'
+import { openConfiguredStore, type RuntimeConfig } from './config.ts'
 import { createCatalogue, loadBuiltIns } from './core/catalogue/index.ts'
+import { upgradeConnectionNames } from './core/lifecycle/index.ts'
+import { upgradeAuditTrails } from './inbound/audit/index.ts'
 import { bootstrapWorkspace } from './inbound/callers/index.ts'
 import { createKeyRing } from './platform/crypto/index.ts'
 import { createHttpClient } from './platform/http/index.ts'
-import { createLowdbStore } from './platform/store/index.ts'
 
 const PROXY_MAX_BYTES = 50 * 1024 * 1024
 
@@ -31,7 +32,7 @@ export async function startServer(
 ): Promise<RunningServer> {
   const log = options.log ?? ((line: string) => console.log(line))
   const builtIns = await loadBuiltIns(config.connectorsDir)
-  const store = await createLowdbStore({ dir: config.dataDir })
+  const store = await openConfiguredStore(config)
   try {
     const keyRing = createKeyRing({ dataDir: config.dataDir, env: options.env ?? process.env })
     const http = createHttpClient({ allowedHosts: config.allowedHosts })
@@ -55,8 +56,12 @@ export async function startServer(
       proxy: { http: proxyHttp, maxResponseBytes: PROXY_MAX_BYTES },
     })
     fetch = app.fetch
+    await upgradeConnectionNames(store)
+    const moved = await upgradeAuditTrails(store)
+    if (moved > 0) log(`Moved ${moved} audit entries to one record each.`)
     const { ownerToken } = await bootstrapWorkspace(store, new Date())
-    log(`Switchboard is running on ${url} (data in ${config.dataDir}, ${builtIns.size} built-in connectors)`)
+    const where = config.databaseUrl ? `PostgreSQL at ${databaseHost(config.databaseUrl)}` : config.dataDir
+    log(`Switchboard is running on ${url} (data in ${where}, ${builtIns.size} built-in connectors)`)
     const signInUrl = ownerToken ? `${publicUrl}/signin?token=${ownerToken}` : undefined
     if (signInUrl) log(`Sign in: ${signInUrl}\n(Shown once. Keep it private: it signs in as the workspace owner.)`)
     return {
@@ -73,6 +78,16 @@ export async function startServer(
   } catch (error) {
     await store.close()
     throw error
+  }
+}
+
+/** Host, port and database of a database URL, for messages: never the user or password. */
+function databaseHost(url: string): string {
+  try {
+    const parsed = new URL(url)
+    return `${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`
+  } catch {
+    return 'the configured database'
   }
 }
 

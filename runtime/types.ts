@@ -22,6 +22,8 @@ export interface ConnectionRecord {
   appId: string
   connectorId: string
   name: string
+  /** The lower-cased name: unique per app and connector (the store's `byName` index). */
+  nameKey?: string
   authMethod: string
   sharing: Sharing
   status: ConnectionStatus

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { findToken } from '../../runtime/inbound/callers/index.ts'
-import { createLowdbStore } from '../../runtime/platform/store/index.ts'
+import { createEmbeddedStore } from '../../runtime/platform/store/index.ts'
 import { main } from '../../runtime/tooling/cli/main.ts'
 
 let dir = ''
@@ -44,7 +44,7 @@ test('add and list users, issue, list and revoke tokens; refuse while the data d
   expect((await run('tokens', 'issue', 'u_nobody')).code).toBe(1)
   expect((await run('tokens')).code).toBe(2)
 
-  const store = await createLowdbStore({ dir, log: () => {} })
+  const store = await createEmbeddedStore({ dir, log: () => {} })
   try {
     expect(await findToken(store, token)).toBeUndefined()
     const busy = await run('users', 'list')

@@ -107,7 +107,7 @@ describe('shared credentials', () => {
     expect(moved.status).toBe(200)
     expect(moved.body.status).toBe('not_connected')
     expect(moved.body.secrets.token.hasValue).toBe(false)
-    expect(await w.h.store.list('credentials', (c) => c.connectionId === S)).toEqual([])
+    expect(await w.h.store.find('credentials', 'byConnection', { equals: [S] })).toEqual([])
     const seen = w.upstream.requests.length
     expect((await w.as('member', 'POST', `${A}/connections/${S}/actions/ping`, { body: {} })).status).toBe(428)
     expect(w.upstream.requests.length).toBe(seen)
@@ -122,7 +122,7 @@ describe('shared credentials', () => {
     expect(runs.body.runs[0].userId).toBe(w.userIds.member)
     const switched = await w.as('admin', 'PATCH', `${A}/connections/${S}`, { body: { sharing: 'personal' } })
     expect(switched.body.status).toBe('not_connected')
-    expect(await w.h.store.list('credentials', (c) => c.connectionId === S)).toEqual([])
+    expect(await w.h.store.find('credentials', 'byConnection', { equals: [S] })).toEqual([])
     const workflow = await w.as('admin', 'POST', `${A}/connections/${S}/actions/ping`, { body: { mode: 'workflow' } })
     expect(workflow.status).toBe(409)
     expect(workflow.body.error.code).toBe('shared_connection_required')
@@ -179,7 +179,7 @@ describe('audit trail', () => {
       trail.body.entries.map((e: any) => e.seq),
     )
     expect(page3.body.next).toBeUndefined()
-    const stored = JSON.stringify(await w.h.store.list('audit'))
+    const stored = JSON.stringify(await w.h.store.find('audit', 'byApp', { equals: ['default'] }))
     for (const text of [trail.text, stored]) expect(text).not.toMatch(/CANARY/)
   })
 
@@ -188,7 +188,7 @@ describe('audit trail', () => {
     for (let i = 0; i < 12; i++) await audit.record('rotation-app', { userId: 'owner', event: 'connection.tested', details: { i } })
     const page = await audit.list('rotation-app', { limit: 100 })
     expect(page.entries.map((e) => e.details?.i)).toEqual([11, 10, 9, 8, 7])
-    const record = await w.h.store.get<{ id: string; entries: unknown[] }>('audit', 'rotation-app')
-    expect(record?.entries).toHaveLength(5)
+    // What is stored is bounded too, not only what is listed.
+    expect(await w.h.store.count('audit', 'byApp', { equals: ['rotation-app'] })).toBe(5)
   })
 })

@@ -16,8 +16,9 @@ import type { RetryPolicy } from '../../runtime/core/use/index.ts'
 import { bootstrapWorkspace } from '../../runtime/inbound/callers/index.ts'
 import { createKeyRing, type KeyRing } from '../../runtime/platform/crypto/index.ts'
 import { createHttpClient, type HttpClient, type HttpClientOptions } from '../../runtime/platform/http/index.ts'
-import { createLowdbStore, type Store } from '../../runtime/platform/store/index.ts'
+import type { Store } from '../../runtime/platform/store/index.ts'
 import type { ConnectionRecord, Connector } from '../../runtime/types.ts'
+import { openTestStore } from '../support/store.ts'
 
 const repo = resolve(import.meta.dirname, '../..')
 const MASTER_KEY = Buffer.alloc(32, 9).toString('base64')
@@ -147,11 +148,11 @@ export interface Lab {
 export async function createLab(options: LabOptions = {}): Promise<Lab> {
   const dir = await mkdtemp(join(tmpdir(), 'switchboard-actions-'))
   const log: string[] = []
-  const store = await createLowdbStore({ dir, backupIntervalMs: 0, log: (level, message) => void log.push(`[store] ${level}: ${message}`) })
+  const store = await openTestStore(dir, (level, message) => void log.push(`[store] ${level}: ${message}`))
   const keyRing = createKeyRing({ dataDir: dir, env: { SWITCHBOARD_MASTER_KEY: MASTER_KEY } })
   const http = createHttpClient({ allowedHosts: '127.0.0.1', connectTimeoutMs: 1000, timeoutMs: 2000, ...options.http })
   const catalogue = createCatalogue({ builtIns: await builtIns(), store })
-  const runs = createRunLog({ capacity: options.runCapacity ?? 2000 })
+  const runs = createRunLog({ store, capacity: options.runCapacity ?? 2000 })
   const app = createApp({
     store,
     catalogue,
@@ -217,10 +218,10 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
       return res.body.id as string
     },
     async putAccessToken(connectionId, accessToken) {
-      await store.transaction((tx) => {
-        const record = tx.get<ConnectionRecord>('connections', connectionId)
+      await store.transaction(async (tx) => {
+        const record = await tx.get<ConnectionRecord>('connections', connectionId)
         if (!record) throw new Error(`no connection ${connectionId}`)
-        putCredentials(
+        await putCredentials(
           tx,
           keyRing,
           record,
@@ -228,7 +229,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
           { values: {}, oauth: { accessToken, tokenType: 'Bearer' } },
           new Date().toISOString(),
         )
-        tx.put('connections', { ...record, status: 'connected' })
+        await tx.put('connections', { ...record, status: 'connected' })
       })
     },
     async serve() {

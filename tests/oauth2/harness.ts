@@ -5,7 +5,7 @@
  * and emitted URL kept for leak sweeps.
  */
 import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -15,8 +15,9 @@ import { createCatalogue, loadBuiltIns } from '../../runtime/core/catalogue/inde
 import { bootstrapWorkspace, issueToken } from '../../runtime/inbound/callers/index.ts'
 import { createKeyRing, type KeyRing } from '../../runtime/platform/crypto/index.ts'
 import { createHttpClient, type HttpClient } from '../../runtime/platform/http/index.ts'
-import { createLowdbStore, type Store } from '../../runtime/platform/store/index.ts'
+import type { Store } from '../../runtime/platform/store/index.ts'
 import type { UserRecord } from '../../runtime/types.ts'
+import { openTestStore, storeText } from '../support/store.ts'
 
 const repo = resolve(import.meta.dirname, '../..')
 const MASTER_KEY = Buffer.alloc(32, 9).toString('base64')
@@ -77,11 +78,7 @@ export async function createHarness(options: { oauth2?: AppOptions['oauth2'] } =
   const clock = () => new Date(now.ms)
   const log: string[] = []
   const emitted: string[] = []
-  const store = await createLowdbStore({
-    dir,
-    backupIntervalMs: 60_000,
-    log: (level, message) => void log.push(`[store] ${level}: ${message}`),
-  })
+  const store = await openTestStore(dir, (level, message) => void log.push(`[store] ${level}: ${message}`), { backupIntervalMs: 60_000 })
   const keyRing = createKeyRing({ dataDir: dir, env: { SWITCHBOARD_MASTER_KEY: MASTER_KEY } })
   const http = createHttpClient({ allowedHosts: '127.0.0.1' })
   const catalogue = createCatalogue({ builtIns: await loadBuiltIns(join(repo, 'connectors')), store, clock })
@@ -139,7 +136,7 @@ export async function createHarness(options: { oauth2?: AppOptions['oauth2'] } =
     },
     async storeText() {
       await store.update('meta', 'oauth2-tests', () => ({ id: 'oauth2-tests' }))
-      return readFile(join(dir, 'store.json'), 'utf8')
+      return storeText(store, dir)
     },
     async addUser(id) {
       await store.insert<UserRecord>('users', { id, name: id, owner: false, createdAt: clock().toISOString() })

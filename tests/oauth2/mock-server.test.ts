@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import { OAuth2Server } from 'oauth2-mock-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readAll } from '../../runtime/platform/store/index.ts'
 import { addConnection, authorize, authorizePath, outcome } from './flow.ts'
 import { createHarness, type Harness, leaksOf } from './harness.ts'
 
@@ -110,8 +111,8 @@ describe('the workspace OAuth app', () => {
       updatedAt: expect.any(String),
     })
     expect(res.text).not.toContain(CLIENT_SECRET)
-    expect(JSON.stringify(await h.store.list('oauthApps'))).not.toContain(CLIENT_SECRET)
-    expect(JSON.stringify(await h.store.list('credentials'))).not.toContain(CLIENT_SECRET)
+    expect(JSON.stringify(await readAll(h.store, 'oauthApps'))).not.toContain(CLIENT_SECRET)
+    expect(JSON.stringify(await readAll(h.store, 'credentials'))).not.toContain(CLIENT_SECRET)
   })
 
   it('keeps the secret when a PUT leaves it out, and only the owner may change it', async () => {

@@ -52,7 +52,7 @@ test(`${CALLS} concurrent proxied requests over one connection all complete, eac
   }
   expect(faults.requests.filter((r) => r.path.startsWith('/ok/item/'))).toHaveLength(CALLS)
   expect(faults.requests.every((r) => !r.path.startsWith('/ok/item/') || r.headers['x-api-key'] === KEY)).toBe(true)
-  const runs = lab.runs.list('default', id)
+  const runs = await lab.runs.list('default', id)
   expect(runs).toHaveLength(CALLS)
   expect(runs.every((r) => r.outcome === 'ok' && r.status === 200)).toBe(true)
 }, 40_000)

@@ -243,7 +243,7 @@ describe('big bodies stream, in bounded memory', () => {
     )
     expect(error).toMatchObject({ code: 'upstream_error', details: { reason: 'response_too_large' } })
     expect(received).toBeLessThanOrEqual(4 * MiB)
-    const runs = small.runs.list('default', undeclared.split('/')[5]!)
+    const runs = await small.runs.list('default', undeclared.split('/')[5]!)
     expect(runs[0]).toMatchObject({ outcome: 'failed', code: 'upstream_error', status: 200 })
     await small.close()
   })

@@ -10,12 +10,14 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createApp } from '../../runtime/app.ts'
+import { createRunLog } from '../../runtime/core/actions/index.ts'
 import { type Catalogue, createCatalogue, loadBuiltIns } from '../../runtime/core/catalogue/index.ts'
 import { bootstrapWorkspace } from '../../runtime/inbound/callers/index.ts'
 import { createKeyRing, type KeyRing } from '../../runtime/platform/crypto/index.ts'
 import { createHttpClient, type HttpClient, type HttpClientOptions } from '../../runtime/platform/http/index.ts'
-import { createLowdbStore, type Store } from '../../runtime/platform/store/index.ts'
+import { readAll, type Store } from '../../runtime/platform/store/index.ts'
 import type { Connector } from '../../runtime/types.ts'
+import { openTestStore, storeText } from '../support/store.ts'
 
 export const repo = resolve(import.meta.dirname, '../..')
 
@@ -68,7 +70,7 @@ export interface Harness {
   call(method: string, path: string, options?: CallOptions): Promise<ApiResponse>
   /** The store file as it is on disk now. */
   storeText(): Promise<string>
-  /** Waits until writes that no request awaits (a token's `lastUsedAt`) are on disk. */
+  /** Waits until writes that no request awaits (a token's `lastUsedAt`, buffered runs) are on disk. */
   settle(): Promise<void>
   /** Every file in the data directory, by name. */
   files(): Promise<Map<string, Buffer>>
@@ -97,10 +99,12 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   let tick = Date.parse('2025-03-01T09:00:00.000Z')
   const clock = () => new Date(tick++)
   const log: string[] = []
-  const store = await createLowdbStore({ dir, backupIntervalMs: 0, log: (level, message) => void log.push(`[store] ${level}: ${message}`) })
+  const store = await openTestStore(dir, (level, message) => void log.push(`[store] ${level}: ${message}`))
   const keyRing = createKeyRing({ dataDir: dir, env: options.env ?? { SWITCHBOARD_MASTER_KEY: MASTER_KEY } })
   const client = createHttpClient({ allowedHosts: '127.0.0.1', ...options.http })
   const catalogue = createCatalogue({ builtIns: await builtIns(), store, clock })
+  // The harness's own run log, so `settle` can write what it buffers.
+  const runs = createRunLog({ store, clock })
   const app = createApp({
     store,
     catalogue,
@@ -108,6 +112,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     http: client,
     publicUrl: PUBLIC_URL,
     clock,
+    runLog: runs,
     log: (line) => void log.push(line),
     ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
   })
@@ -143,9 +148,10 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       responses.push(response)
       return response
     },
-    storeText: () => readFile(join(dir, 'store.json'), 'utf8'),
+    storeText: () => storeText(store, dir),
     async settle() {
-      for (const token of await store.list('tokens')) await store.update('tokens', token.id, (t) => t)
+      await runs.flush()
+      for (const token of await readAll(store, 'tokens')) await store.update('tokens', token.id, (t) => t)
     },
     async files() {
       const out = new Map<string, Buffer>()
@@ -153,6 +159,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
         const buffer = await readFile(join(dir, name)).catch(() => undefined)
         if (buffer) out.set(name, buffer)
       }
+      if (store.engine === 'postgres') out.set('database', Buffer.from(await storeText(store, dir)))
       return out
     },
     async close() {

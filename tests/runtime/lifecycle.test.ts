@@ -172,7 +172,7 @@ describe('a connection over HTTP, from adding to deleting', () => {
     expect(res.status).toBe(200)
     expect(res.body).toMatchObject({ status: 'not_connected', baseUrl: other.origin, secrets: { apiToken: { hasValue: false } } })
     expect(res.body.accountLabel).toBeUndefined()
-    expect(await h.store.list('credentials', (c) => c.connectionId === id)).toEqual([])
+    expect(await h.store.find('credentials', 'byConnection', { equals: [id] })).toEqual([])
     const test = await h.call('POST', `${connections}/${id}/test`)
     expect(test.body).toMatchObject({ ok: false, problem: 'missing_credentials' })
     expect(other.requests).toHaveLength(0)
@@ -220,7 +220,7 @@ describe('a connection over HTTP, from adding to deleting', () => {
     expect(res.body).toMatchObject({ id, status: 'not_connected', secrets: { apiToken: { hasValue: false } } })
     expect(res.body.accountLabel).toBeUndefined()
     expect((await h.call('GET', `${connections}/${id}`)).status).toBe(200)
-    expect(await h.store.list('credentials', (c) => c.connectionId === id)).toEqual([])
+    expect(await h.store.find('credentials', 'byConnection', { equals: [id] })).toEqual([])
   })
 
   it('clones: new name, same connector and settings, no credentials', async () => {
@@ -244,7 +244,7 @@ describe('a connection over HTTP, from adding to deleting', () => {
     })
     expect(clone.accountLabel).toBeUndefined()
     expect(clone.lastTest).toBeUndefined()
-    expect(await h.store.list('credentials', (c) => c.connectionId === clone.id)).toEqual([])
+    expect(await h.store.find('credentials', 'byConnection', { equals: [clone.id] })).toEqual([])
     expect((await h.call('GET', `${connections}/${id}`)).body.secrets.apiToken.hasValue).toBe(true)
 
     const taken = await h.call('POST', `${connections}/${id}/clone`, { body: { name: 'zendesk (SALES)' } })
@@ -262,7 +262,7 @@ describe('a connection over HTTP, from adding to deleting', () => {
     expect(gone.body.error.code).toBe('connection_not_found')
     expect((await h.call('DELETE', `${connections}/${id}`)).status).toBe(404)
     expect((await h.call('POST', `${connections}/${id}/test`)).status).toBe(404)
-    expect(await h.store.list('credentials', (c) => c.connectionId === id)).toEqual([])
+    expect(await h.store.find('credentials', 'byConnection', { equals: [id] })).toEqual([])
     const list = await h.call('GET', connections)
     expect(list.body.connections.map((c: { id: string }) => c.id)).toEqual([secondId])
   })

@@ -471,9 +471,9 @@ describe('OAuth2 token calls never follow a redirect', () => {
         const id = await addConnection(`hostile-code-${short}`)
         const accessToken = fresh()
         const refreshToken = fresh()
-        await h.store.transaction((tx) => {
-          const record = tx.get<ConnectionRecord>('connections', id)!
-          putCredentials(
+        await h.store.transaction(async (tx) => {
+          const record = (await tx.get<ConnectionRecord>('connections', id))!
+          await putCredentials(
             tx,
             h.keyRing,
             record,
@@ -484,7 +484,7 @@ describe('OAuth2 token calls never follow a redirect', () => {
             },
             '2025-01-01T00:00:00.000Z',
           )
-          tx.put('connections', { ...record, status: 'connected', grantedScopes: ['read'] })
+          await tx.put('connections', { ...record, status: 'connected', grantedScopes: ['read'] })
         })
         const res = await hostile('A → B', status, () => h.call('POST', `${connections}/${id}/actions/list`, { body: { inputs: {} } }))
         expect.soft(res.status, res.text.slice(0, 300)).toBeGreaterThanOrEqual(400)

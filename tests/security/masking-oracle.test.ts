@@ -412,28 +412,26 @@ describe('short secrets are refused, not masked', () => {
   }
 
   for (const short of ['x', 'ab']) {
-    it(
-      `a stored ${short.length}-character secret from older data: proxy, action and test refuse with a 4xx that says to ` + `connect again`,
-      async () => {
-        const id = await addConnection('echo-key', { baseUrl: upstream.origin, apiKey: `placeholder-${randomBytes(8).toString('hex')}` })
-        await h.store.transaction((tx) => {
-          const record = tx.get<ConnectionRecord>('connections', id)!
-          putCredentials(tx, h.keyRing, record, undefined, { values: { apiKey: short } }, '2024-01-01T00:00:00.000Z')
-        })
-        const before = upstream.requests.length
-        count('short stored secret: proxy, action, test', 3)
-        for (const [what, res] of [
-          ['proxy', await call('short proxy', 'GET', proxy(id, '/forms'))],
-          ['action', await call('short action', 'POST', `${connections}/${id}/actions/echo`, { body: { inputs: { what: 'forms' } } })],
-          ['test', await call('short test', 'POST', `${connections}/${id}/test`)],
-        ] as const) {
-          expect.soft(res.status, `${what}: ${res.text.slice(0, 200)}`).toBeGreaterThanOrEqual(400)
-          expect.soft(res.status, what).toBeLessThan(500)
-          expect.soft(res.body?.error?.message ?? '', what).toMatch(/connect/i)
-        }
-        expect.soft(upstream.requests.length - before, 'requests sent with the short secret').toBe(0)
-      },
-    )
+    const title = `a stored ${short.length}-character secret from older data`
+    it(`${title}: proxy, action and test refuse with a 4xx that says to connect again`, async () => {
+      const id = await addConnection('echo-key', { baseUrl: upstream.origin, apiKey: `placeholder-${randomBytes(8).toString('hex')}` })
+      await h.store.transaction(async (tx) => {
+        const record = (await tx.get<ConnectionRecord>('connections', id))!
+        await putCredentials(tx, h.keyRing, record, undefined, { values: { apiKey: short } }, '2024-01-01T00:00:00.000Z')
+      })
+      const before = upstream.requests.length
+      count('short stored secret: proxy, action, test', 3)
+      for (const [what, res] of [
+        ['proxy', await call('short proxy', 'GET', proxy(id, '/forms'))],
+        ['action', await call('short action', 'POST', `${connections}/${id}/actions/echo`, { body: { inputs: { what: 'forms' } } })],
+        ['test', await call('short test', 'POST', `${connections}/${id}/test`)],
+      ] as const) {
+        expect.soft(res.status, `${what}: ${res.text.slice(0, 200)}`).toBeGreaterThanOrEqual(400)
+        expect.soft(res.status, what).toBeLessThan(500)
+        expect.soft(res.body?.error?.message ?? '', what).toMatch(/connect/i)
+      }
+      expect.soft(upstream.requests.length - before, 'requests sent with the short secret').toBe(0)
+    })
   }
 })
 

@@ -51,7 +51,7 @@ async function connected(baseUrl: string): Promise<string> {
 }
 
 async function credentialsOf(id: string) {
-  return h.store.list('credentials', (c) => c.connectionId === id)
+  return h.store.find('credentials', 'byConnection', { equals: [id] })
 }
 
 /** Moves the connection by an override or by its field; answers whether the credentials stayed. */

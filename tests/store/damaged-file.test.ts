@@ -1,7 +1,7 @@
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { expect, test } from 'vitest'
-import { createLowdbStore } from '../../runtime/platform/store/index.ts'
+import { createEmbeddedStore } from '../../runtime/platform/store/index.ts'
 import { recordingLog, useTempDirs } from './helpers.ts'
 
 const tempDir = useTempDirs()
@@ -9,7 +9,7 @@ const tempDir = useTempDirs()
 /** A data directory with two records, closed cleanly: store.json and store.json.bak both good. */
 async function seeded(): Promise<{ dir: string; main: string; bak: string }> {
   const dir = await tempDir()
-  const store = await createLowdbStore({ dir, log: () => {} })
+  const store = await createEmbeddedStore({ dir, log: () => {} })
   await store.insert('apps', { id: 'app_1', name: 'Demo' })
   await store.insert('connections', { id: 'conn_1', appId: 'app_1' })
   await store.close()
@@ -37,7 +37,7 @@ test.each(damages)('store file %s: restored from the backup, loudly, and kept as
   await writeFile(main, damaged)
   const log = recordingLog()
 
-  const store = await createLowdbStore({ dir, log })
+  const store = await createEmbeddedStore({ dir, log })
   expect(await store.get('apps', 'app_1')).toEqual({ id: 'app_1', name: 'Demo' })
   expect(await store.get('connections', 'conn_1')).toEqual({ id: 'conn_1', appId: 'app_1' })
   await store.close()
@@ -59,7 +59,7 @@ test('a damaged file with a damaged backup is refused with a clear message, and 
   await writeFile(bak, '{"format": 1, "collections": {"apps": ')
   const before = await files(dir)
 
-  await expect(createLowdbStore({ dir, log: () => {} })).rejects.toMatchObject({
+  await expect(createEmbeddedStore({ dir, log: () => {} })).rejects.toMatchObject({
     code: 'store_damaged',
     message:
       `${main} is damaged (not valid JSON at line 3, column 5: unexpected "c") and there is no usable backup ` +
@@ -76,7 +76,7 @@ test('a damaged file without a backup is refused, and left as it is', async () =
   await writeFile(main, text)
   const before = await files(dir)
   const column = text.indexOf('tru}') + 1
-  await expect(createLowdbStore({ dir, log: () => {} })).rejects.toThrow(
+  await expect(createEmbeddedStore({ dir, log: () => {} })).rejects.toThrow(
     `${main} is damaged (not valid JSON at line 1, column ${column}: unexpected "t") and there is no usable backup (${bak} does not exist)`,
   )
   expect(await files(dir)).toEqual(before)
@@ -87,8 +87,8 @@ test('moving the damaged file aside, as the message says, starts empty; the dama
   await rm(main)
   await writeFile(bak, 'garbage')
   const log = recordingLog()
-  const store = await createLowdbStore({ dir, log })
-  expect(await store.list('apps')).toEqual([])
+  const store = await createEmbeddedStore({ dir, log })
+  expect(await store.scan('apps', { limit: 10 })).toEqual([])
   await store.close()
   expect(log.lines[0]).toMatch(`warn: ${main} does not exist and its backup is damaged`)
   expect((await readdir(dir)).some((name) => name.startsWith('store.json.bak.damaged-'))).toBe(true)
@@ -98,7 +98,7 @@ test('a missing store file with a good backup is restored, with a warning', asyn
   const { dir, main } = await seeded()
   await rm(main)
   const log = recordingLog()
-  const store = await createLowdbStore({ dir, log })
+  const store = await createEmbeddedStore({ dir, log })
   expect(await store.get('apps', 'app_1')).toEqual({ id: 'app_1', name: 'Demo' })
   await store.close()
   expect(log.lines[0]).toMatch(`warn: ${main} was missing; restored the last good copy`)
@@ -108,7 +108,7 @@ test('a file from a newer format is refused, even with a good backup, and nothin
   const { dir, main } = await seeded()
   await writeFile(main, JSON.stringify({ format: 2, collections: {}, somethingNew: true }))
   const before = await files(dir)
-  await expect(createLowdbStore({ dir, log: () => {} })).rejects.toMatchObject({
+  await expect(createEmbeddedStore({ dir, log: () => {} })).rejects.toMatchObject({
     code: 'store_format_unsupported',
     message:
       `${main} uses store format 2, but this Switchboard understands format 1 at most; it was written by a newer ` +
@@ -120,7 +120,7 @@ test('a file from a newer format is refused, even with a good backup, and nothin
 test('the backup follows the store: refreshed on open and on close', async () => {
   const { dir, main, bak } = await seeded()
   expect(await readFile(bak, 'utf8')).toBe(await readFile(main, 'utf8'))
-  const store = await createLowdbStore({ dir, log: () => {}, backupIntervalMs: 3_600_000 })
+  const store = await createEmbeddedStore({ dir, log: () => {}, backupIntervalMs: 3_600_000 })
   await store.insert('apps', { id: 'app_2', name: 'Second' })
   // Within the interval, the backup still holds what the store held when it was opened…
   expect(JSON.parse(await readFile(bak, 'utf8')).collections.apps).not.toHaveProperty('app_2')

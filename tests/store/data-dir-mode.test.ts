@@ -6,7 +6,7 @@
 import { chmod, copyFile, readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { createLowdbStore } from '../../runtime/platform/store/index.ts'
+import { createEmbeddedStore } from '../../runtime/platform/store/index.ts'
 import { recordingLog, useTempDirs } from './helpers.ts'
 
 const mode = async (path: string) => (await stat(path)).mode & 0o777
@@ -16,7 +16,7 @@ describe.skipIf(process.platform === 'win32')('data directory modes', () => {
 
   it('an existing world-readable directory and store file are restricted to 0700/0600, and the log says so', async () => {
     const dir = await tempDir()
-    const first = await createLowdbStore({ dir, backupIntervalMs: 0, log: recordingLog() })
+    const first = await createEmbeddedStore({ dir, backupIntervalMs: 0, log: recordingLog() })
     await first.insert('apps', { id: 'default', name: 'Default' })
     await first.close()
     await copyFile(join(dir, 'store.json'), join(dir, 'store.json.bak'))
@@ -25,7 +25,7 @@ describe.skipIf(process.platform === 'win32')('data directory modes', () => {
     await chmod(join(dir, 'store.json.bak'), 0o640)
 
     const log = recordingLog()
-    const store = await createLowdbStore({ dir, backupIntervalMs: 0, log })
+    const store = await createEmbeddedStore({ dir, backupIntervalMs: 0, log })
     try {
       expect(await mode(dir)).toBe(0o700)
       expect(await mode(join(dir, 'store.json'))).toBe(0o600)
@@ -47,7 +47,7 @@ describe.skipIf(process.platform === 'win32')('data directory modes', () => {
     const dir = await tempDir()
     await chmod(dir, 0o775)
     const log = recordingLog()
-    const store = await createLowdbStore({ dir, backupIntervalMs: 0, log })
+    const store = await createEmbeddedStore({ dir, backupIntervalMs: 0, log })
     try {
       await store.insert('apps', { id: 'default', name: 'Default' })
       expect(await mode(dir)).toBe(0o700)
@@ -61,7 +61,7 @@ describe.skipIf(process.platform === 'win32')('data directory modes', () => {
   it('a directory every user may write to (like /tmp) is refused and left as it is', async () => {
     const dir = await tempDir()
     await chmod(dir, 0o1777)
-    const error = await createLowdbStore({ dir, backupIntervalMs: 0, log: recordingLog() }).then(
+    const error = await createEmbeddedStore({ dir, backupIntervalMs: 0, log: recordingLog() }).then(
       () => undefined,
       (e: unknown) => e,
     )
@@ -72,17 +72,17 @@ describe.skipIf(process.platform === 'win32')('data directory modes', () => {
     expect(await readdir(dir), 'nothing was written there').toEqual([])
     // Once it is a directory of its own, it opens.
     await chmod(dir, 0o700)
-    await (await createLowdbStore({ dir, backupIntervalMs: 0, log: recordingLog() })).close()
+    await (await createEmbeddedStore({ dir, backupIntervalMs: 0, log: recordingLog() })).close()
   })
 
   it('a private directory is left alone and nothing is logged about it', async () => {
     const dir = await tempDir()
     await chmod(dir, 0o700)
-    const first = await createLowdbStore({ dir, backupIntervalMs: 0, log: recordingLog() })
+    const first = await createEmbeddedStore({ dir, backupIntervalMs: 0, log: recordingLog() })
     await first.insert('apps', { id: 'default', name: 'Default' })
     await first.close()
     const log = recordingLog()
-    const store = await createLowdbStore({ dir, backupIntervalMs: 0, log })
+    const store = await createEmbeddedStore({ dir, backupIntervalMs: 0, log })
     await store.close()
     expect(log.lines.filter((line) => line.includes('mode'))).toEqual([])
   })

@@ -47,7 +47,7 @@ test('what is handed out is a copy: changing it changes nothing stored', async (
   input.config.scopes.push('input')
   inserted.config.scopes.push('inserted')
   ;(await store.get<typeof input>('connections', 'c1'))!.config.scopes.push('got')
-  ;(await store.find<typeof input, 'connections'>('connections', 'byApp', { equals: ['app'] }))[0]!.config.scopes.push('found')
+  ;(await store.find<typeof input>('connections', 'byApp', { equals: ['app'] }))[0]!.config.scopes.push('found')
   ;(await store.scan<typeof input>('connections', { limit: 1 }))[0]!.config.scopes.push('scanned')
   await store.update<typeof input>('connections', 'c1', (current) => {
     current!.config.scopes.push('changed-but-not-returned')
@@ -55,7 +55,7 @@ test('what is handed out is a copy: changing it changes nothing stored', async (
   })
   await store.transaction(async (tx) => {
     ;(await tx.get<typeof input>('connections', 'c1'))!.config.scopes.push('in-tx')
-    ;(await tx.find<typeof input, 'connections'>('connections', 'byApp', { equals: ['app'] }))[0]!.config.scopes.push('in-tx-find')
+    ;(await tx.find<typeof input>('connections', 'byApp', { equals: ['app'] }))[0]!.config.scopes.push('in-tx-find')
   })
   expect(await store.get('connections', 'c1')).toEqual({ id: 'c1', appId: 'app', config: { scopes: ['read'] } })
   await store.close()

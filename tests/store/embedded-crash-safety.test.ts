@@ -23,7 +23,7 @@ async function expectAcknowledgedWritesPresent(dir: string, trials: string[], ac
     const present = new Set<string>()
     for (const trial of trials) {
       for (const c of await store.find('connections', 'byApp', { equals: [trial] })) present.add(c.id)
-      const audit = await store.find<{ id: string; seq: number }, 'audit'>('audit', 'byApp', { equals: [trial] })
+      const audit = await store.find<{ id: string; seq: number }>('audit', 'byApp', { equals: [trial] })
       const pairs = new Map<number, number>()
       for (const a of audit) pairs.set(a.seq, (pairs.get(a.seq) ?? 0) + 1)
       expect(

@@ -3,7 +3,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { expect, test } from 'vitest'
-import { createLowdbStore } from '../../runtime/platform/store/index.ts'
+import { createEmbeddedStore } from '../../runtime/platform/store/index.ts'
 import { processStartTime } from '../../runtime/platform/store/internal/process-start.ts'
 import { recordingLog, runFixture, useTempDirs } from './helpers.ts'
 
@@ -12,7 +12,7 @@ const LOCK = 'switchboard.lock'
 
 async function seeded(): Promise<string> {
   const dir = await tempDir()
-  const store = await createLowdbStore({ dir, log: () => {} })
+  const store = await createEmbeddedStore({ dir, log: () => {} })
   await store.insert('apps', { id: 'app_1', name: 'Demo' })
   await store.close()
   return dir
@@ -55,10 +55,10 @@ test('a second process is refused within a second, with a clear message, and cha
 
 test('the same directory cannot be opened twice in one process', async () => {
   const dir = await tempDir()
-  const store = await createLowdbStore({ dir, log: () => {} })
-  await expect(createLowdbStore({ dir, log: () => {} })).rejects.toMatchObject({ code: 'store_locked' })
+  const store = await createEmbeddedStore({ dir, log: () => {} })
+  await expect(createEmbeddedStore({ dir, log: () => {} })).rejects.toMatchObject({ code: 'store_locked' })
   await store.close()
-  const again = await createLowdbStore({ dir, log: () => {} })
+  const again = await createEmbeddedStore({ dir, log: () => {} })
   await again.close()
 })
 
@@ -72,7 +72,7 @@ test('a lock left by a process that no longer runs is taken over', async () => {
   const pid = await deadPid()
   await writeFile(join(dir, LOCK), JSON.stringify({ pid, startedAt: Date.now() - 5000, hostname: hostname() }))
   const log = recordingLog()
-  const store = await createLowdbStore({ dir, log })
+  const store = await createEmbeddedStore({ dir, log })
   expect(await store.get('apps', 'app_1')).toEqual({ id: 'app_1', name: 'Demo' })
   expect(JSON.parse(await readFile(join(dir, LOCK), 'utf8'))).toMatchObject({ pid: process.pid })
   expect(log.lines).toEqual([`info: Took over the data directory ${dir} from pid ${pid}, which no longer runs.`])
@@ -83,7 +83,7 @@ test('a lock whose pid now belongs to a different process (started at another ti
   const dir = await seeded()
   // The parent process is alive, but it did not start at this time, so the lock is not its own.
   await writeFile(join(dir, LOCK), JSON.stringify({ pid: process.ppid, startedAt: 1_000_000, hostname: hostname() }))
-  const store = await createLowdbStore({ dir, log: () => {} })
+  const store = await createEmbeddedStore({ dir, log: () => {} })
   await store.close()
 })
 
@@ -91,7 +91,7 @@ test('a lock of a live process that started when the lock says is respected', as
   const dir = await seeded()
   const startedAt = processStartTime(process.ppid) ?? 0
   await writeFile(join(dir, LOCK), JSON.stringify({ pid: process.ppid, startedAt, hostname: hostname() }))
-  await expect(createLowdbStore({ dir, log: () => {} })).rejects.toThrow(
+  await expect(createEmbeddedStore({ dir, log: () => {} })).rejects.toThrow(
     `Another Switchboard process (pid ${process.ppid}) is using the data directory ${dir}.`,
   )
 })
@@ -99,7 +99,7 @@ test('a lock of a live process that started when the lock says is respected', as
 test('a lock written from another host is respected, and the message says how to clear it', async () => {
   const dir = await seeded()
   await writeFile(join(dir, LOCK), JSON.stringify({ pid: 1, startedAt: 0, hostname: 'elsewhere' }))
-  await expect(createLowdbStore({ dir, log: () => {} })).rejects.toThrow(
+  await expect(createEmbeddedStore({ dir, log: () => {} })).rejects.toThrow(
     `(pid 1 on host elsewhere) is using the data directory ${dir}. Stop it or choose another ` +
       `SWITCHBOARD_DATA_DIR. If that process no longer exists (for example its container was replaced), delete ${join(dir, LOCK)}.`,
   )
@@ -109,7 +109,7 @@ test('an empty lock file (its writer died right after creating it) is taken over
   const dir = await seeded()
   await writeFile(join(dir, LOCK), '')
   const log = recordingLog()
-  const store = await createLowdbStore({ dir, log })
+  const store = await createEmbeddedStore({ dir, log })
   expect(log.lines).toEqual([`info: Took over the data directory ${dir} from an unreadable lock file.`])
   await store.close()
 })

@@ -1,45 +1,121 @@
 import type { ActionResult, RunEntry } from '../../../schemas/types/api.ts'
 import { SwitchboardError } from '../../errors.ts'
+import type { Store } from '../../platform/store/index.ts'
 
 export type { RunEntry }
 
 /** What a caller records; the log adds `seq` and `at`. */
 export type NewRun = Omit<RunEntry, 'seq' | 'at'>
 
+/** A run as stored: the entry and a record id of its own. */
+interface RunRecord extends RunEntry {
+  [k: string]: unknown
+  id: string
+}
+
+/** Sequence numbers taken from the store at a time, so a run costs no store round trip for its number. */
+const SEQUENCE_BLOCK = 100
+
 /**
- * A bounded in-memory ring of recent runs: the newest `capacity` are kept, older ones fall out.
- * Memory, not the store, because a durable write per request would cost more than a run log is
- * worth, and a run log of the last few minutes is what people read it for.
+ * The durable run history: every action run and proxied call (method, path, status, duration, attempts, who,
+ * which connection — never bodies or secrets), in the store's `runs` collection, read newest first per
+ * connection. Writing a run never holds up the call it describes: runs are buffered and written together
+ * every `flushMs` (with relaxed durability: a crash may lose the last few), and read back after a flush.
+ * Bounded: each connection keeps its newest `capacity` runs, and runs older than `maxAgeMs` are dropped.
  *
  * @example
- * const runs = createRunLog({ capacity: 1000 })
- * runs.record({ kind: 'action', appId, connectionId, userId, mode: 'user', action: 'createIssue', method: 'POST', outcome: 'ok', status:
- * 201, durationMs: 84, attempts: 1 })
- * runs.list(appId, connectionId) // newest first
+ * const runs = createRunLog({ store, capacity: 1000 })
+ * const run = { kind: 'action', appId, connectionId, userId, mode: 'user', action: 'createIssue', outcome: 'ok', durationMs: 84 }
+ * const entry = await runs.record(run)
+ * await runs.list(appId, connectionId) // newest first
  */
-export function createRunLog(options: { capacity?: number; clock?: () => Date } = {}) {
+export function createRunLog(options: { store: Store; capacity?: number; maxAgeMs?: number; flushMs?: number; clock?: () => Date }) {
+  const { store } = options
   const capacity = options.capacity ?? 1000
   if (!Number.isInteger(capacity) || capacity < 1)
     throw new TypeError(`createRunLog: capacity must be a positive whole number (got ${capacity}).`)
+  const maxAgeMs = options.maxAgeMs ?? 30 * 24 * 60 * 60 * 1000
+  const flushMs = options.flushMs ?? 50
   const clock = options.clock ?? (() => new Date())
-  const ring: Array<RunEntry | undefined> = new Array<RunEntry | undefined>(capacity)
-  let seq = 0
+  const pending = new Map<string, RunRecord>()
+  let numbers = { next: 0, end: 0 }
+  let refill: Promise<void> | undefined
+  let flushing: Promise<void> = Promise.resolve()
+  let timer: NodeJS.Timeout | undefined
+  let lastPrune = 0
+
+  async function nextSeq(): Promise<number> {
+    while (numbers.next >= numbers.end) {
+      refill ??= (async () => {
+        const end = (await store.update<{ id: string; value: number }>('meta', 'sequence:runs', (current) => ({
+          id: 'sequence:runs',
+          value: (current?.value ?? 0) + SEQUENCE_BLOCK,
+        })))!.value
+        numbers = { next: end - SEQUENCE_BLOCK + 1, end: end + 1 }
+      })().finally(() => {
+        refill = undefined
+      })
+      await refill
+    }
+    return numbers.next++
+  }
+
+  function schedule(): void {
+    timer ??= setTimeout(() => {
+      timer = undefined
+      void flush().catch(() => {})
+    }, flushMs)
+    timer.unref?.()
+  }
+
+  /** Writes what is buffered; the connections it touched keep their newest `capacity` runs. */
+  function flush(): Promise<void> {
+    flushing = flushing.then(async () => {
+      if (pending.size === 0) return
+      const batch = [...pending.values()]
+      pending.clear()
+      await Promise.all(batch.map((record) => store.put<RunRecord>('runs', record, { durability: 'relaxed' })))
+      const touched = new Map(batch.map((r) => [`${r.appId}\u0000${r.connectionId}`, [r.appId, r.connectionId] as const]))
+      for (const [appId, connectionId] of touched.values()) {
+        const excess = (await store.count('runs', 'byConnection', { equals: [appId, connectionId] })) - capacity
+        if (excess <= 0) continue
+        const old = await store.find<RunRecord>('runs', 'byConnection', { equals: [appId, connectionId], order: 'asc', limit: excess })
+        for (const record of old) await store.delete('runs', record.id)
+      }
+      if (clock().getTime() - lastPrune > 60_000) {
+        lastPrune = clock().getTime()
+        const cutoff = new Date(clock().getTime() - maxAgeMs).toISOString()
+        for (const record of await store.find<RunRecord>('runs', 'byTime', { equals: [], range: { lt: cutoff }, limit: 1000 })) {
+          await store.delete('runs', record.id)
+        }
+      }
+    })
+    return flushing
+  }
+
   return {
     capacity,
-    record(run: NewRun): RunEntry {
-      const entry: RunEntry = { seq: ++seq, at: clock().toISOString(), ...run }
-      ring[entry.seq % capacity] = entry
+    /** Records a run; its entry can change afterwards (a streamed answer ends) and be recorded again with `update`. */
+    async record(run: NewRun): Promise<RunEntry> {
+      const seq = await nextSeq()
+      const entry: RunRecord = { id: `r_${seq}`, seq, at: clock().toISOString(), ...run }
+      pending.set(entry.id, entry)
+      schedule()
       return entry
     },
-    /** The runs of one connection, newest first. */
-    list(appId: string, connectionId: string, limit = capacity): RunEntry[] {
-      const out: RunEntry[] = []
-      for (let s = seq; s > seq - capacity && s > 0 && out.length < limit; s--) {
-        const entry = ring[s % capacity]
-        if (entry && entry.appId === appId && entry.connectionId === connectionId) out.push({ ...entry })
-      }
-      return out
+    /** Records an entry again after it changed. */
+    update(entry: RunEntry): void {
+      pending.set(`r_${entry.seq}`, { ...(entry as RunRecord), id: `r_${entry.seq}` })
+      schedule()
     },
+    /** The runs of one connection, newest first. */
+    async list(appId: string, connectionId: string, limit = capacity): Promise<RunEntry[]> {
+      await flush()
+      const records = await store.find<RunRecord>('runs', 'byConnection', { equals: [appId, connectionId], order: 'desc', limit })
+      return records.map(({ id: _id, ...entry }) => entry as RunEntry)
+    },
+    /** Writes what is buffered (at shutdown). */
+    flush,
   }
 }
 
@@ -62,7 +138,7 @@ export async function recordAction(
   const kind = 'action' as const
   try {
     const result = await work()
-    runs.record({
+    await runs.record({
       kind,
       ...run,
       method: result.request.method,
@@ -75,7 +151,7 @@ export async function recordAction(
   } catch (error) {
     const code = error instanceof SwitchboardError ? error.code : 'internal_error'
     const attempts = error instanceof SwitchboardError ? (error.details as { attempts?: unknown } | undefined)?.attempts : undefined
-    runs.record({
+    await runs.record({
       kind,
       ...run,
       outcome: 'failed',

@@ -2,7 +2,7 @@ import type { ConnectorEntry as CatalogueEntry } from '../../../schemas/types/ap
 import type { Connector } from '../../../schemas/types/connector.ts'
 import { validateConnector } from '../../../schemas/validate/index.ts'
 import { SwitchboardError } from '../../errors.ts'
-import type { Store } from '../../platform/store/index.ts'
+import { readAll, type Store } from '../../platform/store/index.ts'
 import type { ConnectorRecord } from '../../types.ts'
 
 /** A connector as listed: the definition, and whether it ships with Switchboard (the API's ConnectorEntry). */
@@ -48,7 +48,7 @@ export function createCatalogue(options: { builtIns: ReadonlyMap<string, Connect
     get,
     /** Every connector, built-in first, then custom ones by name. */
     async list(): Promise<CatalogueEntry[]> {
-      const custom = await store.list<ConnectorRecord>('connectors')
+      const custom = await readAll<ConnectorRecord>(store, 'connectors')
       return [
         ...[...builtIns.values()].map((connector) => ({ connector: structuredClone(connector), builtIn: true })),
         ...custom
@@ -114,9 +114,10 @@ export function createCatalogue(options: { builtIns: ReadonlyMap<string, Connect
     /** Deletes a custom connector that no connection uses. */
     async delete(id: string): Promise<void> {
       if (builtIns.has(id)) throw new SwitchboardError(409, 'connector_read_only', `"${id}" is a built-in connector and cannot be deleted.`)
-      await store.transaction((tx) => {
-        if (!tx.get('connectors', id)) throw new SwitchboardError(404, 'connector_not_found', `There is no custom connector "${id}".`)
-        const used = tx.list('connections', (c) => c.connectorId === id).length
+      await store.transaction(async (tx) => {
+        if (!(await tx.get('connectors', id)))
+          throw new SwitchboardError(404, 'connector_not_found', `There is no custom connector "${id}".`)
+        const used = (await tx.find('connections', 'byConnector', { equals: [id] })).length
         if (used > 0)
           throw new SwitchboardError(
             409,
@@ -124,7 +125,7 @@ export function createCatalogue(options: { builtIns: ReadonlyMap<string, Connect
             `${used} connection${used === 1 ? ' uses' : 's use'} "${id}". Delete ${used === 1 ? 'it' : 'them'} first.`,
             { details: { connections: used } },
           )
-        tx.delete('connectors', id)
+        await tx.delete('connectors', id)
       })
     },
     validate: validateConnector,

@@ -84,23 +84,39 @@ export function createConnectionTests(deps: Pick<ConnectionDeps, 'store' | 'cata
       ...(result.problem ? { problem: result.problem } : {}),
     }
     if (owner !== undefined) {
-      await deps.store.update<CredentialRecord>('credentials', credentialId(id, owner), (current) => {
-        if (!current) return current
-        const next: CredentialRecord = { ...current, lastTest }
-        if (result.ok && result.label) next.accountLabel = result.label
-        return next
-      })
+      await deps.store.update<CredentialRecord>(
+        'credentials',
+        credentialId(id, owner),
+        (current) => {
+          if (!current) return current
+          const next: CredentialRecord = { ...current, lastTest }
+          if (result.ok && result.label) next.accountLabel = result.label
+          return next
+        },
+        RELAXED,
+      )
       return
     }
-    await deps.store.update<ConnectionRecord>('connections', id, (current) => {
-      if (!current) return current
-      const next: ConnectionRecord = { ...current, lastTest }
-      if (current.status !== 'expired') next.status = result.ok ? 'connected' : 'error'
-      if (result.ok && result.label) next.accountLabel = result.label
-      return next
-    })
+    await deps.store.update<ConnectionRecord>(
+      'connections',
+      id,
+      (current) => {
+        if (!current) return current
+        const next: ConnectionRecord = { ...current, lastTest }
+        if (current.status !== 'expired') next.status = result.ok ? 'connected' : 'error'
+        if (result.ok && result.label) next.accountLabel = result.label
+        return next
+      },
+      RELAXED,
+    )
   }
 }
+
+/**
+ * A test result is recorded without waiting for it to be durable: the answer is not held hostage to an fsync,
+ * and a crash may lose at most the last results, never credentials (written durably elsewhere).
+ */
+const RELAXED = { durability: 'relaxed' } as const
 
 function noTest(connector: Connector): SwitchboardError {
   return new SwitchboardError(409, 'no_test', `Connector "${connector.id}" defines no test request, so its connections cannot be tested.`)

@@ -2,7 +2,7 @@ import type { AuthMethod, Connector, Field } from '../../../schemas/types/connec
 import { SwitchboardError } from '../../errors.ts'
 import type { KeyRing } from '../../platform/crypto/index.ts'
 import type { HttpClient } from '../../platform/http/index.ts'
-import type { Store } from '../../platform/store/index.ts'
+import type { Store, StoreTx } from '../../platform/store/index.ts'
 import type { ConnectionRecord } from '../../types.ts'
 import type { Catalogue } from '../catalogue/index.ts'
 import { fieldDefinitions, pickAuthMethod } from '../requests/index.ts'
@@ -65,24 +65,42 @@ export function connectionName(raw: string): string {
   return name
 }
 
-/** Refuses a second connection with the same name for the same connector in an app. */
-export function assertNameFree(
-  connections: readonly ConnectionRecord[],
+/**
+ * The key a connection name is unique by, per app and connector: its lower-cased form (the store's `byName`
+ * unique index is over it).
+ *
+ * @example
+ * nameKey('GitHub (Work)') // 'github (work)'
+ */
+export function nameKey(name: string): string {
+  return name.toLowerCase()
+}
+
+/**
+ * Refuses a second connection with the same name for the same connector in an app (409), by the `byName`
+ * index; the unique index stops a concurrent twin that gets in between.
+ *
+ * @example
+ * await assertNameFree(tx, 'default', 'github', 'Work')
+ */
+export async function assertNameFree(
+  tx: Pick<StoreTx, 'find'>,
   appId: string,
   connectorId: string,
   name: string,
   exceptId?: string,
-): void {
-  const taken = connections.some(
-    (c) => c.appId === appId && c.connectorId === connectorId && c.id !== exceptId && c.name.toLowerCase() === name.toLowerCase(),
+): Promise<void> {
+  const same = await tx.find<ConnectionRecord>('connections', 'byName', { equals: [appId, connectorId, nameKey(name)] })
+  if (same.some((c) => c.id !== exceptId)) throw nameTaken(appId, connectorId, name)
+}
+
+/** 409 for a connection name that is taken. */
+export function nameTaken(appId: string, connectorId: string, name: string): SwitchboardError {
+  return new SwitchboardError(
+    409,
+    'connection_name_taken',
+    `App "${appId}" already has a ${connectorId} connection named "${name}". Choose another name.`,
   )
-  if (taken) {
-    throw new SwitchboardError(
-      409,
-      'connection_name_taken',
-      `App "${appId}" already has a ${connectorId} connection named "${name}". Choose another name.`,
-    )
-  }
 }
 
 /** Whether all required secret fields of the method have a value. */

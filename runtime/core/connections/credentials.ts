@@ -20,14 +20,14 @@ export function credentialOwner(connection: Pick<ConnectionRecord, 'sharing'>, u
 }
 
 /** Seals and writes credentials inside a store transaction. */
-export function putCredentials(
+export async function putCredentials(
   tx: StoreTx,
   keyRing: KeyRing,
   connection: Pick<ConnectionRecord, 'id' | 'authMethod'>,
   userId: string | undefined,
   secrets: CredentialSecrets,
   at: string,
-): void {
+): Promise<void> {
   const aad = userId === undefined ? { connectionId: connection.id } : { connectionId: connection.id, userId }
   const record: CredentialRecord = {
     id: credentialId(connection.id, userId),
@@ -39,7 +39,7 @@ export function putCredentials(
     sealed: keyRing.seal({ values: secrets.values, ...(secrets.oauth ? { oauth: secrets.oauth } : {}) }, aad),
     updatedAt: at,
   }
-  tx.put('credentials', record)
+  await tx.put('credentials', record)
 }
 
 /** Opens a credential record. */
@@ -50,8 +50,8 @@ export function openCredentials(keyRing: KeyRing, record: CredentialRecord): Cre
 }
 
 /** Deletes every credential of a connection (shared and personal). */
-export function dropCredentials(tx: StoreTx, connectionId: string): number {
-  const records = tx.list<CredentialRecord>('credentials', (c) => c.connectionId === connectionId)
-  for (const record of records) tx.delete('credentials', record.id)
+export async function dropCredentials(tx: StoreTx, connectionId: string): Promise<number> {
+  const records = await tx.find<CredentialRecord>('credentials', 'byConnection', { equals: [connectionId] })
+  for (const record of records) await tx.delete('credentials', record.id)
   return records.length
 }

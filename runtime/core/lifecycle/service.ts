@@ -14,6 +14,8 @@ import {
   hasAllSecrets,
   type Loaded,
   loadConnection,
+  nameKey,
+  nameTaken,
   putCredentials,
   toView,
 } from '../connections/index.ts'
@@ -40,14 +42,14 @@ export function createConnectionService(deps: ConnectionDeps) {
     return toView(personalView(loaded.record, credential), loaded.connector, new Set(credential?.secretKeys ?? []), deps.publicUrl)
   }
 
-  async function update(appId: string, id: string, change: (loaded: Loaded, tx: StoreTx) => ConnectionRecord): Promise<Loaded> {
+  async function update(appId: string, id: string, change: (loaded: Loaded, tx: StoreTx) => Promise<ConnectionRecord>): Promise<Loaded> {
     const loaded = await loadConnection(deps, appId, id)
-    const record = await deps.store.transaction((tx) => {
-      const current = tx.get<ConnectionRecord>('connections', id)
+    const record = await deps.store.transaction(async (tx) => {
+      const current = await tx.get<ConnectionRecord>('connections', id)
       if (!current || current.appId !== appId)
         throw new SwitchboardError(404, 'connection_not_found', `App "${appId}" has no connection "${id}".`)
-      const next = change({ ...loaded, record: current }, tx)
-      return tx.put('connections', { ...next, updatedAt: now() })
+      const next = await change({ ...loaded, record: current }, tx)
+      return putConnection(tx, { ...next, updatedAt: now() })
     })
     return { ...loaded, record }
   }
@@ -55,9 +57,9 @@ export function createConnectionService(deps: ConnectionDeps) {
   return {
     view,
     async list(appId: string, actor: Actor): Promise<Connection[]> {
-      const records = await deps.store.list<ConnectionRecord>('connections', (c) => c.appId === appId)
+      const records = await deps.store.find<ConnectionRecord>('connections', 'byApp', { equals: [appId] })
       const views: Connection[] = []
-      for (const record of records.sort((a, b) => a.createdAt.localeCompare(b.createdAt))) {
+      for (const record of records) {
         const entry = await deps.catalogue.get(record.connectorId).catch(() => undefined)
         if (entry) views.push(await view({ record, connector: entry.connector }, actor))
       }
@@ -109,21 +111,22 @@ export function createConnectionService(deps: ConnectionDeps) {
       if (Object.keys(split.secrets).length > 0) checkValues(fields, body.values ?? {}, { require: connect ? 'all' : 'secrets' })
       const mine = Object.fromEntries(Object.entries(split.plain).filter(([key]) => own.has(key)))
       if (connect || !needsCredentials({ method, fields })) record.status = 'connected'
-      await deps.store.transaction((tx) => {
-        assertNameFree(tx.list<ConnectionRecord>('connections'), appId, connector.id, record.name)
-        tx.put('connections', record)
-        if (connect)
-          putCredentials(tx, deps.keyRing, record, credentialOwner(record, actor.userId), { values: split.secrets, fields: mine }, at)
+      await deps.store.transaction(async (tx) => {
+        await assertNameFree(tx, appId, connector.id, record.name)
+        await putConnection(tx, record)
+        if (connect) {
+          await putCredentials(tx, deps.keyRing, record, credentialOwner(record, actor.userId), { values: split.secrets, fields: mine }, at)
+        }
       })
       return view({ record, connector }, actor)
     },
 
     async update(appId: string, id: string, body: UpdateConnection, actor: Actor): Promise<Connection> {
-      const loaded = await update(appId, id, ({ record, connector, fields }, tx) => {
+      const loaded = await update(appId, id, async ({ record, connector, fields }, tx) => {
         const next: ConnectionRecord = { ...record }
         if (body.name !== undefined) {
           next.name = connectionName(body.name)
-          assertNameFree(tx.list<ConnectionRecord>('connections'), appId, record.connectorId, next.name, id)
+          await assertNameFree(tx, appId, record.connectorId, next.name, id)
         }
         if (body.values !== undefined) next.fields = { ...record.fields, ...checkValues(fields, body.values, { only: 'plain' }).plain }
         if (body.baseUrl !== undefined) {
@@ -141,7 +144,7 @@ export function createConnectionService(deps: ConnectionDeps) {
         // neither aimed elsewhere nor downgraded to clear text.
         if (!keepsCredentials(before, after, connector.allowedHosts)) drop = true
         if (drop) {
-          dropCredentials(tx, id)
+          await dropCredentials(tx, id)
           next.status = 'not_connected'
           delete next.accountLabel
           delete next.grantedScopes
@@ -153,7 +156,7 @@ export function createConnectionService(deps: ConnectionDeps) {
     },
 
     async setCredentials(appId: string, id: string, body: SetCredentials, actor: Actor): Promise<Connection> {
-      const loaded = await update(appId, id, ({ record, connector }, tx) => {
+      const loaded = await update(appId, id, async ({ record, connector }, tx) => {
         const method = pickAuthMethod(connector, body.authMethod ?? record.authMethod)
         if (method.type === 'oauth2') {
           throw new SwitchboardError(
@@ -167,7 +170,7 @@ export function createConnectionService(deps: ConnectionDeps) {
         // On a personal connection the auth method's plain fields (the email of Basic auth) are each
         // member's own, kept with their credentials; the connection's fields stay shared.
         const own = new Set(owner === undefined ? [] : (method.fields ?? []).filter((f) => f.type !== 'secret').map((f) => f.key))
-        const mine = owner === undefined ? undefined : tx.get<CredentialRecord>('credentials', credentialId(id, owner))?.fields
+        const mine = owner === undefined ? undefined : (await tx.get<CredentialRecord>('credentials', credentialId(id, owner)))?.fields
         // A switch of method can bring required plain fields without a value yet (Jira: OAuth2 → email and API token).
         const known = Object.fromEntries(Object.entries({ ...record.fields, ...mine }).filter(([key]) => fields.has(key)))
         const split = checkValues(fields, { ...known, ...body.values }, { require: 'all' })
@@ -180,17 +183,17 @@ export function createConnectionService(deps: ConnectionDeps) {
         }
         delete next.accountLabel
         delete next.lastTest
-        if (method.id !== record.authMethod) dropCredentials(tx, id)
-        putCredentials(tx, deps.keyRing, next, owner, { values: split.secrets, fields: personal }, now())
+        if (method.id !== record.authMethod) await dropCredentials(tx, id)
+        await putCredentials(tx, deps.keyRing, next, owner, { values: split.secrets, fields: personal }, now())
         return next
       })
       return view(loaded, actor)
     },
 
     async unauthorize(appId: string, id: string, actor: Actor): Promise<Connection> {
-      const loaded = await update(appId, id, ({ record }, tx) => {
-        if (record.sharing === 'personal') tx.delete('credentials', credentialId(id, actor.userId))
-        else dropCredentials(tx, id)
+      const loaded = await update(appId, id, async ({ record }, tx) => {
+        if (record.sharing === 'personal') await tx.delete('credentials', credentialId(id, actor.userId))
+        else await dropCredentials(tx, id)
         const next: ConnectionRecord = { ...record, status: record.sharing === 'personal' ? record.status : 'not_connected' }
         // What was learnt with the dropped credentials (the account, the last test's success) goes with them.
         // A personal connection keeps these with each member's credential record, deleted above.
@@ -206,9 +209,9 @@ export function createConnectionService(deps: ConnectionDeps) {
 
     async delete(appId: string, id: string): Promise<void> {
       await loadConnection(deps, appId, id)
-      await deps.store.transaction((tx) => {
-        tx.delete('connections', id)
-        dropCredentials(tx, id)
+      await deps.store.transaction(async (tx) => {
+        await tx.delete('connections', id)
+        await dropCredentials(tx, id)
       })
     },
 
@@ -227,12 +230,25 @@ export function createConnectionService(deps: ConnectionDeps) {
       delete copy.accountLabel
       delete copy.grantedScopes
       delete copy.lastTest
-      await deps.store.transaction((tx) => {
-        assertNameFree(tx.list<ConnectionRecord>('connections'), appId, record.connectorId, copy.name)
-        tx.put('connections', copy)
+      await deps.store.transaction(async (tx) => {
+        await assertNameFree(tx, appId, record.connectorId, copy.name)
+        await putConnection(tx, copy)
       })
       return view({ record: copy, connector }, actor)
     },
+  }
+}
+
+/**
+ * Writes a connection with its name key; a name a concurrent request took meanwhile (the unique index) is
+ * the same 409 as one taken before.
+ */
+async function putConnection(tx: StoreTx, record: ConnectionRecord): Promise<ConnectionRecord> {
+  try {
+    return await tx.put<ConnectionRecord>('connections', { ...record, nameKey: nameKey(record.name) })
+  } catch (error) {
+    if (error instanceof SwitchboardError && error.code === 'conflict') throw nameTaken(record.appId, record.connectorId, record.name)
+    throw error
   }
 }
 

@@ -101,7 +101,7 @@ export function createProxy(deps: ProxyDeps) {
             )
           : tooLarge()
       }
-      const entry = deps.runs.record({
+      const entry = await deps.runs.record({
         ...run,
         outcome: response.status < 400 ? 'ok' : 'http_error',
         status: response.status,
@@ -135,16 +135,24 @@ export function createProxy(deps: ProxyDeps) {
         onEnd: ({ bytes, error }) => {
           entry.bytes = bytes
           entry.durationMs = elapsed()
-          if (error === undefined) return
-          entry.outcome = 'failed'
-          entry.code = error instanceof SwitchboardError ? error.code : 'request_aborted'
+          if (error !== undefined) {
+            entry.outcome = 'failed'
+            entry.code = error instanceof SwitchboardError ? error.code : 'request_aborted'
+          }
+          deps.runs.update(entry)
         },
       })
       return new Response(body, { status: response.status, headers })
     } catch (error) {
       const code = error instanceof SwitchboardError ? error.code : 'internal_error'
       const attempts = error instanceof SwitchboardError ? (error.details as { attempts?: unknown } | undefined)?.attempts : undefined
-      deps.runs.record({ ...run, outcome: 'failed', code, durationMs: elapsed(), ...(typeof attempts === 'number' ? { attempts } : {}) })
+      await deps.runs.record({
+        ...run,
+        outcome: 'failed',
+        code,
+        durationMs: elapsed(),
+        ...(typeof attempts === 'number' ? { attempts } : {}),
+      })
       throw error
     }
   }

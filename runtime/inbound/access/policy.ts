@@ -100,7 +100,7 @@ async function checkRole(c: Context<RouteEnv>, p: RoutePolicy, route: RouteState
     case 'admin-anywhere': {
       const needed: AppRole = p.role === 'admin-anywhere' ? 'admin' : 'member'
       if (user.owner) return
-      const apps = await store.list<AppRecord>('apps', (a) => a.members.some((m) => m.userId === user.id))
+      const apps = await store.find<AppRecord>('apps', 'byMember', { equals: [user.id] })
       if (apps.some((a) => atLeast(roleIn(a, user)!, needed))) return
       throw forbidden(
         needed === 'member'

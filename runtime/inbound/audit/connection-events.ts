@@ -1,7 +1,7 @@
 import type { Connection, RunMode, TestResult, UpdateConnection } from '../../../schemas/types/api.ts'
 import { credentialId, credentialOwner } from '../../core/connections/index.ts'
 import type { Store } from '../../platform/store/index.ts'
-import type { ConnectionRecord, CredentialRecord } from '../../types.ts'
+import type { ConnectionRecord } from '../../types.ts'
 import type { AuditDetails, NewAuditEntry } from './audit-log.ts'
 
 /** An audit entry as a route describes it; the caller is added when it is recorded. */
@@ -20,7 +20,7 @@ const about = (c: About) => ({ connectionId: c.id, connectorId: c.connectorId, c
  * const before = await credentialCount(store, 'c_1')
  */
 export async function credentialCount(store: Store, connectionId: string): Promise<number> {
-  return (await store.list<CredentialRecord>('credentials', (r) => r.connectionId === connectionId)).length
+  return store.count('credentials', 'byConnection', { equals: [connectionId] })
 }
 
 /**

@@ -8,3 +8,4 @@ export {
   type NewAuditEntry,
 } from './audit-log.ts'
 export { connectionEvents, credentialCount, hasCredentials, type RouteEntry } from './connection-events.ts'
+export { upgradeAuditTrails } from './upgrade.ts'

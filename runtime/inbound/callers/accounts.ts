@@ -20,12 +20,16 @@ export async function createUser(store: Store, body: CreateUser, now: string): P
     owner: false,
     createdAt: now,
   }
-  return store.transaction((tx) => {
-    if (email && tx.list<UserRecord>('users', (u) => u.email === email).length > 0) {
-      throw new SwitchboardError(409, 'user_exists', `A user with the email "${email}" exists already. GET /api/users lists them.`)
-    }
-    return tx.put('users', user)
-  })
+  const exists = () =>
+    new SwitchboardError(409, 'user_exists', `A user with the email "${email}" exists already. GET /api/users lists them.`)
+  if (email && (await store.find<UserRecord>('users', 'byEmail', { equals: [email], limit: 1 })).length > 0) throw exists()
+  try {
+    return await store.insert('users', user)
+  } catch (error) {
+    // The email's unique index: another request added the same email meanwhile.
+    if (error instanceof SwitchboardError && error.code === 'conflict') throw exists()
+    throw error
+  }
 }
 
 /**
@@ -47,7 +51,7 @@ export async function requireUser(store: Store, userId: string): Promise<UserRec
  * const users = await listUsers(store)
  */
 export async function listUsers(store: Store): Promise<UserRecord[]> {
-  return (await store.list<UserRecord>('users')).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id))
+  return store.find<UserRecord>('users', 'byCreated', { equals: [] })
 }
 
 /**
@@ -91,7 +95,7 @@ export function tokenView(record: TokenRecord): Token {
  * const tokens = await listTokens(store, 'u_1')
  */
 export async function listTokens(store: Store, userId: string): Promise<Token[]> {
-  const records = await store.list<TokenRecord>('tokens', (t) => t.userId === userId)
+  const records = await store.find<TokenRecord>('tokens', 'byUser', { equals: [userId] })
   return records.sort((a, b) => b.createdAt.localeCompare(a.createdAt)).map(tokenView)
 }
 

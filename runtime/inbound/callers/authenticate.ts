@@ -64,7 +64,9 @@ export async function authenticateRequest<E extends { Variables: AuthVariables }
   const now = clock()
   if (!record.lastUsedAt || now.getTime() - Date.parse(record.lastUsedAt) > LAST_USED_RESOLUTION_MS) {
     // Recorded at minute resolution: a write per request would cost more than it tells.
-    void store.update<TokenRecord>('tokens', record.id, (t) => t && { ...t, lastUsedAt: now.toISOString() }).catch(() => {})
+    void store
+      .update<TokenRecord>('tokens', record.id, (t) => t && { ...t, lastUsedAt: now.toISOString() }, { durability: 'relaxed' })
+      .catch(() => {})
   }
   c.set('user', user)
   c.set('token', record)

@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import type { App, AppList, CreateApp, UpdateApp } from '../../../schemas/types/api.ts'
 import type { Catalogue } from '../../core/catalogue/index.ts'
 import { SwitchboardError } from '../../errors.ts'
-import type { Store } from '../../platform/store/index.ts'
+import { readAll, type Store } from '../../platform/store/index.ts'
 import type { AppRecord } from '../../types.ts'
 import { appOf, forbidden, type Policy, type RouteEnv } from '../access/index.ts'
 import { readBody } from './body.ts'
@@ -24,7 +24,9 @@ export function appRoutes(deps: {
   return new Hono<RouteEnv>()
     .get('/', policy({ role: 'signed-in', what: 'list apps' }), async (c) => {
       const user = c.get('user')
-      const apps = await store.list<AppRecord>('apps', (a) => user.owner || a.members.some((m) => m.userId === user.id))
+      const apps = user.owner
+        ? await readAll<AppRecord>(store, 'apps')
+        : await store.find<AppRecord>('apps', 'byMember', { equals: [user.id] })
       return c.json<AppList>({ apps: apps.sort((a, b) => a.createdAt.localeCompare(b.createdAt)) })
     })
     .post('/', policy({ role: 'signed-in', what: 'create apps' }), async (c) => {

@@ -152,6 +152,6 @@ export function connectionRoutes(deps: {
     })
     .get('/:id/runs', policy({ role: 'member', what: 'list runs' }), async (c) => {
       const { record } = await connectionOf(c)
-      return c.json<RunList>({ runs: deps.runs.list(record.appId, record.id), capacity: deps.runs.capacity })
+      return c.json<RunList>({ runs: await deps.runs.list(record.appId, record.id), capacity: deps.runs.capacity })
     })
 }

@@ -16,6 +16,9 @@ export type CollectionName = keyof typeof COLLECTIONS
 /** The indexes declared for a collection. */
 export type IndexName<C extends CollectionName> = keyof (typeof COLLECTIONS)[C]['indexes'] & string
 
+/** Any declared index's name (an engine refuses one its collection does not declare). */
+export type AnyIndexName = { [C in CollectionName]: IndexName<C> }[CollectionName]
+
 /** Anything stored. */
 export interface StoreRecord {
   id: string
@@ -64,11 +67,7 @@ export interface WriteOptions {
  */
 export interface StoreTx {
   get<T extends StoreRecord>(collection: CollectionName, id: string): Promise<T | undefined>
-  find<T extends StoreRecord, C extends CollectionName = CollectionName>(
-    collection: C,
-    index: IndexName<C>,
-    query: IndexQuery,
-  ): Promise<T[]>
+  find<T extends StoreRecord = StoreRecord>(collection: CollectionName, index: AnyIndexName, query: IndexQuery): Promise<T[]>
   /** Fails with 409 `conflict` when the id, or a unique index's value, is taken. */
   insert<T extends StoreRecord>(collection: CollectionName, record: T): Promise<T>
   /** Insert or replace. Fails with 409 `conflict` when a unique index's value is another record's. */
@@ -98,13 +97,9 @@ export interface Store {
   readonly engine: 'embedded' | 'postgres'
   get<T extends StoreRecord>(collection: CollectionName, id: string): Promise<T | undefined>
   /** Records by an index, in the index's order. */
-  find<T extends StoreRecord, C extends CollectionName = CollectionName>(
-    collection: C,
-    index: IndexName<C>,
-    query: IndexQuery,
-  ): Promise<T[]>
+  find<T extends StoreRecord = StoreRecord>(collection: CollectionName, index: AnyIndexName, query: IndexQuery): Promise<T[]>
   /** How many records an index query matches (`limit` ignored). */
-  count<C extends CollectionName>(collection: C, index: IndexName<C>, query: IndexQuery): Promise<number>
+  count(collection: CollectionName, index: AnyIndexName, query: IndexQuery): Promise<number>
   /** Every record of a collection in id order, a page at a time: for exports, key rotation and store migration. */
   scan<T extends StoreRecord>(collection: CollectionName, page: { after?: string; limit: number }): Promise<T[]>
   /** Fails with 409 `conflict` when the id, or a unique index's value, is taken. */

@@ -131,7 +131,7 @@ describe.each(useEngines())('$name store: reads', (engine) => {
   test('a malformed query is a programming error: 500 store_invalid_query', async () => {
     const { store } = await engine.open()
     const invalid = { status: 500, code: 'store_invalid_query' }
-    // @ts-expect-error: not an index of connections
+    // An index of another collection: refused at run time
     await expect(store.find('connections', 'byEmail', { equals: ['x'] })).rejects.toMatchObject(invalid)
     await expect(store.find('connections', 'byApp', { equals: ['a', 'b', 'c'] })).rejects.toMatchObject(invalid)
     await expect(store.find('connections', 'byConnector', { equals: ['a'], range: { gt: 'b' } })).rejects.toMatchObject(invalid)

@@ -73,10 +73,11 @@ export async function startAuthorization(
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + (options.stateTtlMs ?? 10 * 60 * 1000)).toISOString(),
   }
-  await options.store.transaction((tx) => {
-    const stale = now.getTime() - KEEP_STATES_MS
-    for (const old of tx.list<OAuthStateRecord>('oauthStates', (s) => Date.parse(s.expiresAt) < stale)) tx.delete('oauthStates', old.id)
-    tx.put('oauthStates', record)
+  await options.store.transaction(async (tx) => {
+    const stale = new Date(now.getTime() - KEEP_STATES_MS).toISOString()
+    const old = await tx.find<OAuthStateRecord>('oauthStates', 'byExpiry', { equals: [], range: { lt: stale }, limit: 100 })
+    for (const state of old) await tx.delete('oauthStates', state.id)
+    await tx.put('oauthStates', record)
   })
 
   for (const [name, value] of Object.entries(renderParams(method.authorizeParams, values))) authorizeUrl.searchParams.set(name, value)

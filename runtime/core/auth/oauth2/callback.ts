@@ -127,7 +127,7 @@ export async function completeAuthorization(
       reconnected: before !== undefined,
       scopes: tokens.scope ?? [],
     })
-    options.forget(credentialId(state.connectionId, owner))
+    await options.forget(credentialId(state.connectionId, owner))
     options.log(
       `oauth2: connection ${state.connectionId} authorized${owner ? ` for user ${owner}` : ''}; granted scopes: ` +
         `${tokens.scope?.join(' ') || '(none)'}`,
@@ -154,12 +154,12 @@ export async function completeAuthorization(
 async function consume(options: OAuth2Options, state: string): Promise<{ state: OAuthStateRecord; replayed: boolean }> {
   const id = stateId(state)
   const at = options.clock().toISOString()
-  const found = await options.store.transaction((tx) => {
-    const record = tx.get<OAuthStateRecord>('oauthStates', id)
+  const found = await options.store.transaction(async (tx) => {
+    const record = await tx.get<OAuthStateRecord>('oauthStates', id)
     if (!record) return undefined
     if (record.usedAt === undefined) {
       const { verifier: _verifier, ...rest } = record
-      tx.put<OAuthStateRecord>('oauthStates', { ...rest, usedAt: at })
+      await tx.put<OAuthStateRecord>('oauthStates', { ...rest, usedAt: at })
     }
     return record
   })
@@ -174,22 +174,22 @@ async function consume(options: OAuth2Options, state: string): Promise<{ state: 
 /** Seals the tokens for the flow's user (shared or personal) and marks the connection connected. */
 async function save(options: OAuth2Options, state: OAuthStateRecord, tokens: OAuthTokens): Promise<string | undefined> {
   const at = options.clock().toISOString()
-  return options.store.transaction((tx) => {
-    const current = tx.get<ConnectionRecord>('connections', state.connectionId)
+  return options.store.transaction(async (tx) => {
+    const current = await tx.get<ConnectionRecord>('connections', state.connectionId)
     if (!current || current.appId !== state.appId || current.authMethod !== state.authMethod) {
       throw refuse('flow_outdated', 'The connection changed while signing in. Start connecting again.')
     }
     const owner = credentialOwner(current, state.userId)
-    const previous = tx.get<CredentialRecord>('credentials', credentialId(current.id, owner))
+    const previous = await tx.get<CredentialRecord>('credentials', credentialId(current.id, owner))
     const values = previous ? openCredentials(options.keyRing, previous).values : {}
-    putCredentials(tx, options.keyRing, current, owner, { values, oauth: tokens }, at)
+    await putCredentials(tx, options.keyRing, current, owner, { values, oauth: tokens }, at)
     const next: ConnectionRecord = { ...current, status: 'connected', updatedAt: at }
     if (owner === undefined) {
       if (tokens.scope) next.grantedScopes = tokens.scope
       delete next.accountLabel
       delete next.lastTest
     }
-    tx.put('connections', next)
+    await tx.put('connections', next)
     return owner
   })
 }

@@ -68,19 +68,19 @@ export async function connectClientCredentials(
   }
   const at = options.clock().toISOString()
   const owner = credentialOwner(loaded.record, actor.userId)
-  await options.store.transaction((tx) => {
-    const current = tx.get<ConnectionRecord>('connections', id)
+  await options.store.transaction(async (tx) => {
+    const current = await tx.get<ConnectionRecord>('connections', id)
     if (!current || current.appId !== appId)
       throw new SwitchboardError(404, 'connection_not_found', `App "${appId}" has no connection "${id}".`)
     const next: ConnectionRecord = { ...current, authMethod: method.id, fields: plain, status: 'connected', updatedAt: at }
     if (owner === undefined && tokens.scope) next.grantedScopes = tokens.scope
     delete next.accountLabel
     delete next.lastTest
-    if (method.id !== current.authMethod) dropCredentials(tx, id)
-    putCredentials(tx, options.keyRing, next, owner, { values: split.secrets, oauth: tokens }, at)
-    tx.put('connections', next)
+    if (method.id !== current.authMethod) await dropCredentials(tx, id)
+    await putCredentials(tx, options.keyRing, next, owner, { values: split.secrets, oauth: tokens }, at)
+    await tx.put('connections', next)
   })
-  options.forget(credentialId(id, owner))
+  await options.forget(credentialId(id, owner))
   if (loaded.connector.test) await options.afterConnect?.(appId, id, actor).catch(() => undefined)
   return options.view(appId, id, actor)
 }

@@ -58,19 +58,20 @@ export function createOAuthApps(options: Pick<OAuth2Options, 'store' | 'keyRing'
       await requireOAuth2(connectorId)
       const at = options.clock().toISOString()
       const binding = { id: appSecretId(connectorId), authMethod: 'oauth-app' }
-      await store.transaction((tx) => {
-        tx.put<OAuthAppRecord>('oauthApps', { id: connectorId, clientId: body.clientId, updatedAt: at, updatedBy: userId })
-        if (body.clientSecret === null) tx.delete('credentials', binding.id)
-        else if (body.clientSecret !== undefined)
-          putCredentials(tx, keyRing, binding, undefined, { values: { clientSecret: body.clientSecret } }, at)
+      await store.transaction(async (tx) => {
+        await tx.put<OAuthAppRecord>('oauthApps', { id: connectorId, clientId: body.clientId, updatedAt: at, updatedBy: userId })
+        if (body.clientSecret === null) await tx.delete('credentials', binding.id)
+        else if (body.clientSecret !== undefined) {
+          await putCredentials(tx, keyRing, binding, undefined, { values: { clientSecret: body.clientSecret } }, at)
+        }
       })
       return view(connectorId)
     },
 
     async delete(connectorId: string): Promise<void> {
-      await store.transaction((tx) => {
-        tx.delete('oauthApps', connectorId)
-        tx.delete('credentials', appSecretId(connectorId))
+      await store.transaction(async (tx) => {
+        await tx.delete('oauthApps', connectorId)
+        await tx.delete('credentials', appSecretId(connectorId))
       })
     },
 

@@ -63,7 +63,7 @@ export interface OAuth2Options extends Omit<ConnectionDeps, 'newId'> {
   /** The connection as the API shows it, answered after connecting. */
   view: (appId: string, id: string, actor: Actor) => Promise<Connection>
   /** Forgets a credential's past token endpoint failures once it was connected again. */
-  forget: (credentialId: string) => void
+  forget: (credentialId: string) => Promise<void>
 }
 
 /** A completed authorization: who connected which connection, and what was granted (never a token). */

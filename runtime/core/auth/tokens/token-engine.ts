@@ -14,6 +14,15 @@ import type { AuthServices, HeldToken, RenewOutcome, TokenSource } from '../type
 /** Set on a credential record whose grant the provider refused; cleared by connecting again (a new record). */
 export const EXPIRED_AT = 'oauthExpiredAt'
 
+/** A credential's recent renewal failures, kept in the store so every replica backs off alike. */
+interface TokenFailureRecord {
+  [k: string]: unknown
+  id: string
+  count: number
+  /** Epoch ms before which the provider is not asked again. */
+  until: number
+}
+
 /** Whose token: a loaded connection and the credential owner (`undefined` for shared credentials). */
 export interface TokenTarget {
   loaded: Loaded
@@ -58,8 +67,8 @@ export function createTokenEngine(options: TokenEngineOptions) {
   const margin = options.refreshMarginMs ?? 60_000
   const baseBackoff = options.backoffMs ?? 5_000
   const maxBackoff = options.maxBackoffMs ?? 300_000
+  // Callers in this process share one flight per credential; the store's lock makes it one across replicas.
   const flights = new Map<string, Promise<string>>()
-  const failures = new Map<string, { count: number; until: number }>()
   const now = () => options.clock().getTime()
   const due = (token: HeldToken) => token.expiresAt !== undefined && token.expiresAt - margin <= now()
   const usable = (token: HeldToken | undefined, rejected: string | undefined): token is HeldToken =>
@@ -84,7 +93,7 @@ export function createTokenEngine(options: TokenEngineOptions) {
     if (usable(held, call.rejected) && !due(held)) return held.accessToken
     let flight = flights.get(id)
     if (!flight) {
-      flight = renew(target, source, id, held, call.rejected).finally(() => flights.delete(id))
+      flight = options.store.lock(`token:${id}`, () => renew(target, source, id, held, call.rejected)).finally(() => flights.delete(id))
       flights.set(id, flight)
     }
     return flight
@@ -97,11 +106,12 @@ export function createTokenEngine(options: TokenEngineOptions) {
     seen: HeldToken | undefined,
     rejected: string | undefined,
   ): Promise<string> {
-    // Re-read now that this flight is the only one: the token may have changed since the caller looked.
+    // Re-read now that this flight holds the lock: the token may have changed since the caller looked (renewed
+    // by another replica, or connected again).
     const current = await read(target, source, id)
     const held = current.token
     if (held && held.accessToken !== seen?.accessToken && usable(held, rejected) && !due(held)) return held.accessToken
-    const failure = failures.get(id)
+    const failure = await options.store.get<TokenFailureRecord>('tokenFailures', id)
     if (failure && now() < failure.until) {
       if (usable(held, rejected)) return held.accessToken
       const waitS = Math.ceil((failure.until - now()) / 1000)
@@ -131,13 +141,13 @@ export function createTokenEngine(options: TokenEngineOptions) {
       services: options.services,
     })
     if (outcome.ok) {
-      failures.delete(id)
+      if (failure) await options.store.delete('tokenFailures', id)
       return save(target, source, id, current.record, outcome.token)
     }
     if (outcome.kind === 'rejected' && outcome.revoked) return expire(target, source, id, held)
     const count = (failure?.count ?? 0) + 1
     const wait = backoffDelay(count, { baseMs: baseBackoff, maxMs: maxBackoff })
-    failures.set(id, { count, until: now() + wait })
+    await options.store.put<TokenFailureRecord>('tokenFailures', { id, count, until: now() + wait })
     const why = outcome.kind === 'rejected' ? `refused the request (${outcome.error})` : `did not answer usably (${outcome.reason})`
     options.log(`tokens: token endpoint for credential ${id} ${why}; next attempt in ${wait} ms`)
     if (usable(held, rejected)) return held.accessToken
@@ -161,11 +171,11 @@ export function createTokenEngine(options: TokenEngineOptions) {
     next: HeldToken,
   ): Promise<string> {
     const at = options.clock().toISOString()
-    const stored = await options.store.transaction((tx) => {
-      const record = tx.get<CredentialRecord>('credentials', id)
+    const stored = await options.store.transaction(async (tx) => {
+      const record = await tx.get<CredentialRecord>('credentials', id)
       if (record?.sealed.ct !== seen?.sealed.ct) return record ? source.read(openCredentials(options.keyRing, record)) : undefined
       const secrets: CredentialSecrets = record ? withFields(openCredentials(options.keyRing, record), record) : { values: {} }
-      putCredentials(
+      await putCredentials(
         tx,
         options.keyRing,
         { id: target.loaded.record.id, authMethod: target.loaded.record.authMethod },
@@ -187,15 +197,16 @@ export function createTokenEngine(options: TokenEngineOptions) {
   /** Marks the credential expired, unless a new token was stored meanwhile (then that one is used). */
   async function expire(target: TokenTarget, source: TokenSource, id: string, seen: HeldToken | undefined): Promise<string> {
     const at = options.clock().toISOString()
-    const replaced = await options.store.transaction((tx) => {
-      const record = tx.get<CredentialRecord>('credentials', id)
+    const replaced = await options.store.transaction(async (tx) => {
+      const record = await tx.get<CredentialRecord>('credentials', id)
       if (!record) return undefined
       const held = source.read(openCredentials(options.keyRing, record))
       if (held && held.accessToken !== seen?.accessToken && record[EXPIRED_AT] === undefined) return held
-      tx.put<CredentialRecord>('credentials', { ...record, [EXPIRED_AT]: at })
-      const connection = tx.get<ConnectionRecord>('connections', record.connectionId)
-      if (connection && record.userId === undefined)
-        tx.put<ConnectionRecord>('connections', { ...connection, status: 'expired', updatedAt: at })
+      await tx.put<CredentialRecord>('credentials', { ...record, [EXPIRED_AT]: at })
+      const connection = await tx.get<ConnectionRecord>('connections', record.connectionId)
+      if (connection && record.userId === undefined) {
+        await tx.put<ConnectionRecord>('connections', { ...connection, status: 'expired', updatedAt: at })
+      }
       return undefined
     })
     if (replaced) return replaced.accessToken
@@ -233,8 +244,8 @@ export function createTokenEngine(options: TokenEngineOptions) {
   return {
     token,
     /** Forgets a credential's failures, after it was connected again. */
-    forget(id: string): void {
-      failures.delete(id)
+    async forget(id: string): Promise<void> {
+      await options.store.delete('tokenFailures', id)
     },
   }
 }

@@ -1,6 +1,6 @@
 import type { Low } from 'lowdb'
 import { SwitchboardError } from '../../../errors.ts'
-import type { CollectionName, IndexName, IndexQuery, Store, StoreChange, StoreRecord, StoreTx, WriteOptions } from '../contract.ts'
+import type { AnyIndexName, CollectionName, IndexQuery, Store, StoreChange, StoreRecord, StoreTx, WriteOptions } from '../contract.ts'
 import type { BackupKeeper } from '../internal/backup.ts'
 import { toStored } from '../internal/records.ts'
 import type { StoreFile, StoreLog } from '../types.ts'
@@ -107,12 +107,12 @@ export function createEmbeddedEngine(parts: EngineParts): Store {
       return record && copyRecord<T>(record)
     },
 
-    async find<T extends StoreRecord, C extends CollectionName = CollectionName>(collection: C, index: IndexName<C>, query: IndexQuery) {
+    async find<T extends StoreRecord = StoreRecord>(collection: CollectionName, index: AnyIndexName, query: IndexQuery) {
       ready(collection)
       return tables.find(collection, index, query).map((record) => copyRecord<T>(record))
     },
 
-    async count<C extends CollectionName>(collection: C, index: IndexName<C>, query: IndexQuery) {
+    async count(collection: CollectionName, index: AnyIndexName, query: IndexQuery) {
       ready(collection)
       return tables.count(collection, index, query)
     },

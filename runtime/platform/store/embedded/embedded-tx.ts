@@ -1,5 +1,5 @@
 import { SwitchboardError } from '../../../errors.ts'
-import type { CollectionName, IndexName, IndexQuery, StoreRecord, StoreTx } from '../contract.ts'
+import type { AnyIndexName, CollectionName, IndexQuery, StoreRecord, StoreTx } from '../contract.ts'
 import { toStored } from '../internal/records.ts'
 import { copyRecord } from './copy-record.ts'
 import type { KeyLocks } from './key-locks.ts'
@@ -102,7 +102,7 @@ export function createEmbeddedTx(tables: Tables, locks: KeyLocks): EmbeddedTx {
       const record = current(collection, id)
       return record && copyRecord<T>(record)
     },
-    async find<T extends StoreRecord, C extends CollectionName = CollectionName>(collection: C, index: IndexName<C>, query: IndexQuery) {
+    async find<T extends StoreRecord = StoreRecord>(collection: CollectionName, index: AnyIndexName, query: IndexQuery) {
       check(collection)
       return findWithStaged(tables, collection, index, query, staged.get(collection)).map((r) => copyRecord<T>(r))
     },

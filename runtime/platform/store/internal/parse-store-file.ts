@@ -1,7 +1,8 @@
 import { jsonTextProblem } from '../../../../schemas/json-text/index.ts'
 import { SwitchboardError } from '../../../errors.ts'
+import type { StoreRecord } from '../contract.ts'
 import { CURRENT_STORE_FORMAT, storeMigrations } from '../store-format.ts'
-import type { StoreFile, StoreRecord } from '../types.ts'
+import type { StoreFile } from '../types.ts'
 import { deepFreeze, emptyTable } from './records.ts'
 
 /**

@@ -1,5 +1,5 @@
 import { SwitchboardError } from '../../../errors.ts'
-import type { CollectionName, StoreRecord } from '../types.ts'
+import type { CollectionName, StoreRecord } from '../contract.ts'
 
 const COLLECTIONS: ReadonlySet<string> = new Set<CollectionName>([
   'connectors',

@@ -1,4 +1,5 @@
-import type { StoreFile, StoreRecord } from '../types.ts'
+import type { StoreRecord } from '../contract.ts'
+import type { StoreFile } from '../types.ts'
 
 /** Serialised records by identity. Only frozen records are cached: they cannot change behind the cache's back. */
 const cache = new WeakMap<StoreRecord, string>()

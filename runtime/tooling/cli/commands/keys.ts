@@ -1,6 +1,6 @@
-import { readConfig } from '../../../config.ts'
+import { openConfiguredStore, readConfig } from '../../../config.ts'
 import { createKeyRing, rotateKeys } from '../../../platform/crypto/index.ts'
-import { createLowdbStore } from '../../../platform/store/index.ts'
+import { readAll, type Store } from '../../../platform/store/index.ts'
 import type { CredentialRecord } from '../../../types.ts'
 import type { Io } from '../io.ts'
 
@@ -21,13 +21,10 @@ export async function keysCommand(args: string[], io: Io): Promise<number> {
   const [sub] = args
   if (sub !== 'rotate' && sub !== 'list') return io.fail(`name a subcommand\n\n${usage}`, 2)
   const config = readConfig(process.env)
-  let store: Awaited<ReturnType<typeof createLowdbStore>>
+  let store: Store
   try {
-    store = await createLowdbStore({
-      dir: config.dataDir,
-      log: (level, message) => {
-        if (level === 'warn') io.err(message)
-      },
+    store = await openConfiguredStore(config, (level, message) => {
+      if (level === 'warn') io.err(message)
     })
   } catch (error) {
     return io.fail((error as Error).message)
@@ -39,7 +36,7 @@ export async function keysCommand(args: string[], io: Io): Promise<number> {
       return 0
     }
     const kid = keyRing.currentSource === 'env' ? keyRing.currentKid : keyRing.rotate()
-    const records = await store.list<CredentialRecord>('credentials')
+    const records = await readAll<CredentialRecord>(store, 'credentials')
     const result = rotateKeys({
       keyRing,
       records: records.map((record) => ({
@@ -50,8 +47,9 @@ export async function keysCommand(args: string[], io: Io): Promise<number> {
             : { connectionId: record.connectionId, userId: record.userId },
       })),
     })
-    await store.transaction((tx) => {
-      for (const { aad: _aad, ...record } of result.records) tx.put('credentials', record as CredentialRecord)
+    // All or nothing: a rotation stopped half-way leaves every record under the keys it had.
+    await store.transaction(async (tx) => {
+      for (const { aad: _aad, ...record } of result.records) await tx.put('credentials', record as CredentialRecord)
     })
     const retired = keyRing.retire(result.retirable)
     io.out(

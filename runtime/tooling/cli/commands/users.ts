@@ -1,6 +1,6 @@
-import { readConfig } from '../../../config.ts'
+import { openConfiguredStore, readConfig } from '../../../config.ts'
 import { createUser, listUsers } from '../../../inbound/callers/index.ts'
-import { createLowdbStore, type Store } from '../../../platform/store/index.ts'
+import { readAll, type Store } from '../../../platform/store/index.ts'
 import type { AppRecord } from '../../../types.ts'
 import type { Io } from '../io.ts'
 
@@ -21,11 +21,8 @@ Runs on the data directory (SWITCHBOARD_DATA_DIR); stop the runtime first. Issue
 export async function withStore(io: Io, work: (store: Store) => Promise<number>): Promise<number> {
   let store: Store
   try {
-    store = await createLowdbStore({
-      dir: readConfig(process.env).dataDir,
-      log: (level, message) => {
-        if (level === 'warn') io.err(message)
-      },
+    store = await openConfiguredStore(readConfig(process.env), (level, message) => {
+      if (level === 'warn') io.err(message)
     })
   } catch (error) {
     return io.fail((error as Error).message)
@@ -79,7 +76,7 @@ export async function usersCommand(args: string[], io: Io): Promise<number> {
   }
   if (sub === 'list') {
     return withStore(io, async (store) => {
-      const apps = await store.list<AppRecord>('apps')
+      const apps = await readAll<AppRecord>(store, 'apps')
       for (const user of await listUsers(store)) {
         const roles = apps.flatMap((a) => a.members.filter((m) => m.userId === user.id).map((m) => `${a.id}:${m.role}`))
         const email = user.email ? ` <${user.email}>` : ''
