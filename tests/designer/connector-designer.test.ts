@@ -399,9 +399,11 @@ describe('files, duplicates and the JSON view', () => {
     const { page } = env
     dialogs.length = 0
     await byPointer('/description').fill('Not saved.')
-    page.once('dialog', () => {})
+    // Waited for as an event: the dialog may be reported after the click has returned.
+    const asked = page.waitForEvent('dialog')
     await page.getByRole('link', { name: 'Catalogue' }).click()
-    expect(dialogs).toEqual(['This connector has unsaved changes. Leave without saving them?'])
+    await asked
+    await expect.poll(() => dialogs).toEqual(['This connector has unsaved changes. Leave without saving them?'])
   })
 })
 

@@ -32,13 +32,34 @@ export function createAuditLog(options: { store: Store; clock?: () => Date; limi
   if (!Number.isInteger(limit) || limit < 1) throw new TypeError(`createAuditLog: limit must be a positive whole number (got ${limit}).`)
   const clock = options.clock ?? (() => new Date())
 
+  // One trim per app at a time: entries recorded while it runs are trimmed by one more pass, not by a trim
+  // each (a burst of a thousand entries would otherwise delete the same old entries a thousand times over).
+  const trims = new Map<string, { again: boolean; done: Promise<void> }>()
+
   /** Drops the app's oldest entries beyond the limit. */
-  async function trim(appId: string): Promise<void> {
-    const excess = (await store.count('audit', 'byApp', { equals: [appId] })) - limit
-    if (excess <= 0) return
-    for (const old of await store.find<AuditRecord>('audit', 'byApp', { equals: [appId], order: 'asc', limit: excess })) {
-      await store.delete('audit', old.id)
+  function trim(appId: string): Promise<void> {
+    const running = trims.get(appId)
+    if (running) {
+      running.again = true
+      return running.done
     }
+    const state = { again: false, done: Promise.resolve() }
+    state.done = (async () => {
+      try {
+        do {
+          state.again = false
+          const excess = (await store.count('audit', 'byApp', { equals: [appId] })) - limit
+          if (excess <= 0) continue
+          for (const old of await store.find<AuditRecord>('audit', 'byApp', { equals: [appId], order: 'asc', limit: excess })) {
+            await store.delete('audit', old.id)
+          }
+        } while (state.again)
+      } finally {
+        trims.delete(appId)
+      }
+    })()
+    trims.set(appId, state)
+    return state.done
   }
 
   return {
