@@ -135,6 +135,7 @@ export type ErrorCode =
   | 'store_invalid_query'
   | 'store_invalid_record'
   | 'store_locked'
+  | 'store_not_found'
   | 'store_schema_too_new'
   | 'store_tx_ended'
   | 'store_unavailable'

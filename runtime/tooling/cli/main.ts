@@ -1,6 +1,7 @@
 import * as importer from './commands/import.ts'
 import * as keys from './commands/keys.ts'
 import * as serve from './commands/serve.ts'
+import * as store from './commands/store.ts'
 import * as tokens from './commands/tokens.ts'
 import * as types from './commands/types.ts'
 import * as users from './commands/users.ts'
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   keys: { run: keys.keysCommand, usage: keys.usage },
   users: { run: users.usersCommand, usage: users.usage },
   tokens: { run: tokens.tokensCommand, usage: tokens.usage },
+  store: { run: store.storeCommand, usage: store.usage },
 }
 
 /**
