@@ -33,6 +33,7 @@ export async function startServer(
   const log = options.log ?? ((line: string) => console.log(line))
   const builtIns = await loadBuiltIns(config.connectorsDir)
   const store = await openConfiguredStore(config)
+  let listening: ServerType | undefined
   try {
     const keyRing = createKeyRing({ dataDir: config.dataDir, env: options.env ?? process.env })
     const http = createHttpClient({ allowedHosts: config.allowedHosts })
@@ -42,6 +43,7 @@ export async function startServer(
     // Listen first: with PORT=0 the public URL (links, redirect URI) needs the port the OS picked.
     let fetch: (request: Request) => Response | Promise<Response> = () => new Response('starting', { status: 503 })
     const server = await listen((request) => fetch(request), config)
+    listening = server
     const port = (server.address() as { port: number }).port
     const url = `http://localhost:${port}`
     const publicUrl = config.publicUrl.endsWith(':0') ? config.publicUrl.replace(/:0$/, `:${port}`) : config.publicUrl
@@ -76,6 +78,9 @@ export async function startServer(
       },
     }
   } catch (error) {
+    // A start that fails after listening (the database lost, a write refused) must not leave the socket open:
+    // it would keep the process running after `serve` has reported the failure.
+    if (listening) await new Promise<void>((done) => listening!.close(() => done()))
     await store.close()
     throw error
   }

@@ -6,7 +6,9 @@ export const usage = `switchboard serve
 
 Starts the runtime on http://localhost:8787 with the designer at / and the API under /api.
 Environment: PORT, HOST (127.0.0.1), SWITCHBOARD_DATA_DIR (./data), SWITCHBOARD_PUBLIC_URL,
-SWITCHBOARD_MASTER_KEY, SWITCHBOARD_ALLOWED_HOSTS, SWITCHBOARD_CONNECTORS_DIR.`
+SWITCHBOARD_MASTER_KEY, SWITCHBOARD_ALLOWED_HOSTS, SWITCHBOARD_CONNECTORS_DIR.
+SWITCHBOARD_DATABASE_URL=postgres://… keeps the data in PostgreSQL instead (several replicas may share it), with
+SWITCHBOARD_DATABASE_POOL_MAX, …_IDLE_TIMEOUT_MS, …_CONNECT_TIMEOUT_MS, …_STATEMENT_TIMEOUT_MS for the pool.`
 
 /**
  * `switchboard serve`: runs until SIGINT/SIGTERM, then closes the store cleanly.
