@@ -1,6 +1,6 @@
 import type { ActionResult, RunEntry } from '../../../schemas/types/api.ts'
 import { SwitchboardError } from '../../errors.ts'
-import type { Store } from '../../platform/store/index.ts'
+import { createSequence, type Store } from '../../platform/store/index.ts'
 
 export type { RunEntry }
 
@@ -12,9 +12,6 @@ interface RunRecord extends RunEntry {
   [k: string]: unknown
   id: string
 }
-
-/** Sequence numbers taken from the store at a time, so a run costs no store round trip for its number. */
-const SEQUENCE_BLOCK = 100
 
 /**
  * The durable run history: every action run and proxied call (method, path, status, duration, attempts, who,
@@ -38,27 +35,10 @@ export function createRunLog(options: { store: Store; capacity?: number; maxAgeM
   const flushMs = options.flushMs ?? 50
   const clock = options.clock ?? (() => new Date())
   const pending = new Map<string, RunRecord>()
-  let numbers = { next: 0, end: 0 }
-  let refill: Promise<void> | undefined
+  const sequence = createSequence(store, 'runs')
   let flushing: Promise<void> = Promise.resolve()
   let timer: NodeJS.Timeout | undefined
   let lastPrune = 0
-
-  async function nextSeq(): Promise<number> {
-    while (numbers.next >= numbers.end) {
-      refill ??= (async () => {
-        const end = (await store.update<{ id: string; value: number }>('meta', 'sequence:runs', (current) => ({
-          id: 'sequence:runs',
-          value: (current?.value ?? 0) + SEQUENCE_BLOCK,
-        })))!.value
-        numbers = { next: end - SEQUENCE_BLOCK + 1, end: end + 1 }
-      })().finally(() => {
-        refill = undefined
-      })
-      await refill
-    }
-    return numbers.next++
-  }
 
   function schedule(): void {
     timer ??= setTimeout(() => {
@@ -97,7 +77,7 @@ export function createRunLog(options: { store: Store; capacity?: number; maxAgeM
     capacity,
     /** Records a run; its entry can change afterwards (a streamed answer ends) and be recorded again with `update`. */
     async record(run: NewRun): Promise<RunEntry> {
-      const seq = await nextSeq()
+      const seq = await sequence.next()
       const entry: RunRecord = { id: `r_${seq}`, seq, at: clock().toISOString(), ...run }
       pending.set(entry.id, entry)
       schedule()

@@ -1,5 +1,5 @@
 import type { AuditDetails, AuditEntry, AuditEvent } from '../../../schemas/types/api.ts'
-import { nextSequence, type Store } from '../../platform/store/index.ts'
+import { createSequence, type Store } from '../../platform/store/index.ts'
 
 export type { AuditDetails, AuditEntry, AuditEvent }
 
@@ -12,6 +12,9 @@ interface AuditRecord extends AuditEntry {
   id: string
 }
 
+/** Events that record a use of a connection rather than a change to it. */
+const USAGE_EVENTS: ReadonlySet<string> = new Set(['connection.tested', 'action.run'])
+
 /** Default number of entries kept per app. */
 export const DEFAULT_AUDIT_LIMIT = 1000
 
@@ -19,7 +22,7 @@ export const DEFAULT_AUDIT_LIMIT = 1000
  * The audit trail of each app: one record per entry in the store's `audit` collection, read newest first by
  * the app's index (or the app and connection's). `seq` increases across the store, so pages are stable. An
  * app keeps its newest `limit` entries (default {@link DEFAULT_AUDIT_LIMIT}); older ones are dropped as new
- * ones come, so the store stays bounded however long the runtime runs.
+ * ones come (a tenth of the limit at a time), so the store stays bounded however long the runtime runs.
  *
  * @example
  * const audit = createAuditLog({ store, clock })
@@ -31,6 +34,8 @@ export function createAuditLog(options: { store: Store; clock?: () => Date; limi
   const limit = options.limit ?? DEFAULT_AUDIT_LIMIT
   if (!Number.isInteger(limit) || limit < 1) throw new TypeError(`createAuditLog: limit must be a positive whole number (got ${limit}).`)
   const clock = options.clock ?? (() => new Date())
+  const sequence = createSequence(store, 'audit')
+  const slack = Math.max(1, Math.floor(limit / 10))
 
   // One trim per app at a time: entries recorded while it runs are trimmed by one more pass, not by a trim
   // each (a burst of a thousand entries would otherwise delete the same old entries a thousand times over).
@@ -49,10 +54,12 @@ export function createAuditLog(options: { store: Store; clock?: () => Date; limi
         do {
           state.again = false
           const excess = (await store.count('audit', 'byApp', { equals: [appId] })) - limit
-          if (excess <= 0) continue
-          for (const old of await store.find<AuditRecord>('audit', 'byApp', { equals: [appId], order: 'asc', limit: excess })) {
-            await store.delete('audit', old.id)
-          }
+          // Trimmed a tenth of the limit at a time, in one transaction: one commit per many entries, not per entry.
+          if (excess < slack) continue
+          const old = await store.find<AuditRecord>('audit', 'byApp', { equals: [appId], order: 'asc', limit: excess })
+          await store.transaction(async (tx) => {
+            for (const record of old) await tx.delete('audit', record.id)
+          })
         } while (state.again)
       } finally {
         trims.delete(appId)
@@ -65,9 +72,12 @@ export function createAuditLog(options: { store: Store; clock?: () => Date; limi
   return {
     limit,
     async record(appId: string, entry: NewAuditEntry): Promise<AuditEntry> {
-      const seq = await nextSequence(store, 'audit')
+      const seq = await sequence.next()
       const written: AuditEntry = { seq, at: clock().toISOString(), appId, ...entry }
-      await store.insert<AuditRecord>('audit', { id: `a_${seq}`, ...written })
+      // Uses (a test, an action run) are frequent and cheap to lose in a crash: they do not wait for an fsync.
+      // Changes to connections and members do.
+      const durability = USAGE_EVENTS.has(entry.event) ? 'relaxed' : 'durable'
+      await store.insert<AuditRecord>('audit', { id: `a_${seq}`, ...written }, { durability })
       await trim(appId)
       return written
     },

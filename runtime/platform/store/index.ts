@@ -16,6 +16,6 @@ export { createEmbeddedStore, type EmbeddedStoreOptions } from './embedded/index
 export { type OpenStoreOptions, openStore } from './open-store.ts'
 export { createPostgresStore, type PostgresStoreOptions } from './postgres/index.ts'
 export { readAll, scanAll } from './scan-all.ts'
-export { nextSequence } from './sequence.ts'
+export { createSequence, nextSequence } from './sequence.ts'
 export { CURRENT_STORE_FORMAT, storeMigrations } from './store-format.ts'
 export type { StoreFile, StoreLog } from './types.ts'
