@@ -136,7 +136,7 @@ function assertExactRequest(seen: SeenRequest, expected: ReturnType<typeof expec
     if (TRANSPORT.has(name) || name in expected.headers) continue
     if (name === 'accept' && value === '*/*') continue
     if (name === 'user-agent' && value === 'Switchboard') continue
-    // With a body, the client's ofetch layer also says it accepts JSON unless the connector chose otherwise.
+    // With a JSON body, the client also says it accepts JSON unless the connector chose otherwise.
     if ((name === 'content-type' || (name === 'accept' && value === 'application/json')) && connector.test?.body !== undefined) continue
     expect.fail(`the upstream got a header nobody asked for: ${name}: ${String(value)}`)
   }

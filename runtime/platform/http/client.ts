@@ -1,10 +1,12 @@
-import { createFetch } from 'ofetch'
-import { Agent, Headers as UndiciHeaders, fetch as undiciFetch } from 'undici'
+import { STATUS_CODES } from 'node:http'
+import { Readable } from 'node:stream'
+import { Agent, type Dispatcher } from 'undici'
 import { parseAllowedHosts } from './allowed-hosts.ts'
 import { abortedError, invalidRequestError, responseTooLargeError, timeoutError, tooManyRedirectsError } from './errors.ts'
 import { capStream, decodeBody, readCapped } from './internal/body.ts'
 import { classifyError } from './internal/classify-error.ts'
 import { createGuardedConnector } from './internal/connector.ts'
+import { decodeStream } from './internal/decode.ts'
 import { type Hop, isRedirect, nextHop } from './internal/redirects.ts'
 import type {
   AllowedHosts,
@@ -34,11 +36,10 @@ const DEFAULTS = {
  * so nothing a request carries reaches another origin), and bounds every request in time and size.
  * Upstream 4xx/5xx answers are responses, not errors; every failure is a `SwitchboardError`.
  *
- * Built on ofetch over undici's own `fetch` with an undici `Agent`: ofetch contributes body serialisation
- * (objects → JSON with its content type) and header merging; undici's fetch contributes `redirect: 'manual'`,
- * decompression and web streams. ofetch's body parsing, retries and error-on-status are turned off
- * (`responseType: 'stream'`, `retry: false`, `ignoreResponseError`) because the body must be counted while it
- * streams, a retried POST is not ours to decide, and a 404 is an answer the caller passes on.
+ * Built on undici's dispatcher API (`Agent.request`), which hands the body over as a Node stream without the
+ * web-stream machinery of `fetch`: every proxied call goes through here, so its cost is paid on every call.
+ * Bodies are serialised as callers expect (objects as JSON, form parameters as a form) and decoded as
+ * `fetch` does (gzip, deflate, br). A 4xx or 5xx is an answer, not an error.
  *
  * @example
  * const http = createHttpClient({ allowedHosts: process.env.SWITCHBOARD_ALLOWED_HOSTS })
@@ -55,10 +56,6 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       lookup: options.lookup,
       ca: options.ca,
     }),
-  })
-  const $fetch = createFetch({
-    fetch: undiciFetch as unknown as typeof globalThis.fetch,
-    Headers: UndiciHeaders as unknown as typeof globalThis.Headers,
   })
 
   async function request(req: HttpRequestOptions): Promise<HttpResponse | HttpStreamResponse> {
@@ -91,21 +88,11 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       const follow = req.redirect !== 'manual' && settings.maxRedirects > 0
       for (let redirects = 0; ; redirects++) {
         host = hop.url.host
-        const response = await $fetch.raw(hop.url.href, {
-          method: hop.method,
-          headers: hop.headers,
-          body: hop.body as BodyInit | Record<string, unknown> | undefined,
-          redirect: 'manual',
-          dispatcher,
-          signal: controller.signal,
-          responseType: 'stream',
-          ignoreResponseError: true,
-          retry: false,
-        })
+        const response = await send(dispatcher, hop, controller.signal)
         const location = response.headers.get('location')
         const next = follow && isRedirect(response.status, location) ? nextHop(hop, response.status, location, allowedHosts) : undefined
         if (next) {
-          await response.body?.cancel().catch(() => {})
+          response.raw.destroy()
           if (redirects >= settings.maxRedirects) throw tooManyRedirectsError(host, settings.maxRedirects)
           hop = next
           continue
@@ -122,14 +109,16 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         // the decoded size, which the header does not give).
         const declared = Number(response.headers.get('content-length') ?? NaN)
         if (declared > settings.maxResponseBytes && !response.headers.has('content-encoding')) {
-          await response.body?.cancel().catch(() => {})
+          response.raw.destroy()
           throw responseTooLargeError(host, settings.maxResponseBytes)
         }
+        const decodedBody = await decodeStream(response.raw, response.headers.get('content-encoding'))
         if (responseType === 'stream') {
-          const body = capStream(response.body, settings.maxResponseBytes, host, { mapError: fail, done: cleanup })
+          const web = Readable.toWeb(decodedBody) as unknown as ReadableStream<Uint8Array>
+          const body = capStream(web, settings.maxResponseBytes, host, { mapError: fail, done: cleanup })
           return { ...meta, body }
         }
-        const bytes = await readCapped(response.body, settings.maxResponseBytes, host)
+        const bytes = await readCapped(decodedBody, settings.maxResponseBytes, host)
         cleanup()
         const decoded = decodeBody(bytes, response.headers.get('content-type'), responseType)
         return { ...meta, durationMs: performance.now() - started, ...decoded, bytes: bytes.byteLength }
@@ -145,6 +134,59 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     allowedHosts,
     close: () => dispatcher.close(),
   }
+}
+
+/** The answer to one hop, body not yet read. */
+interface HopResponse {
+  status: number
+  statusText: string
+  headers: Headers
+  /** The body as it came, still encoded. */
+  raw: Readable
+}
+
+/** Sends one hop through the dispatcher; redirects are the caller's. */
+async function send(dispatcher: Dispatcher, hop: Hop, signal: AbortSignal): Promise<HopResponse> {
+  const { headers, body } = serialise(hop)
+  const answer = await dispatcher.request({
+    origin: hop.url.origin,
+    path: `${hop.url.pathname}${hop.url.search}`,
+    method: hop.method as Dispatcher.HttpMethod,
+    headers,
+    // A web stream (the proxy's request body) goes as the Node stream undici reads.
+    body: body === undefined ? null : typeof body === 'string' || body instanceof Uint8Array ? body : Readable.from(body),
+    signal,
+  })
+  const out = new Headers()
+  for (const [name, value] of Object.entries(answer.headers)) {
+    if (value === undefined) continue
+    for (const item of Array.isArray(value) ? value : [value]) out.append(name, item)
+  }
+  return { status: answer.statusCode, statusText: STATUS_CODES[answer.statusCode] ?? '', headers: out, raw: answer.body }
+}
+
+/**
+ * A hop's headers and body as undici sends them: objects and arrays as JSON, form parameters as a form, a string
+ * without a Content-Type as JSON (the rule callers were written against), bytes and streams as they are.
+ */
+function serialise(hop: Hop): { headers: Record<string, string>; body: string | Uint8Array | AsyncIterable<Uint8Array> | undefined } {
+  const headers = new Headers(hop.headers)
+  let body: string | Uint8Array | AsyncIterable<Uint8Array> | undefined
+  const value = hop.body
+  if (value === undefined || value === null) body = undefined
+  else if (typeof value === 'string') {
+    if (!headers.has('content-type')) headers.set('content-type', 'application/json')
+    body = value
+  } else if (value instanceof URLSearchParams) {
+    if (!headers.has('content-type')) headers.set('content-type', 'application/x-www-form-urlencoded;charset=UTF-8')
+    body = value.toString()
+  } else if (value instanceof Uint8Array || value instanceof ReadableStream) body = value as Uint8Array | AsyncIterable<Uint8Array>
+  else {
+    if (!headers.has('content-type')) headers.set('content-type', 'application/json')
+    if (!headers.has('accept')) headers.set('accept', 'application/json')
+    body = JSON.stringify(value)
+  }
+  return { headers: Object.fromEntries(headers), body }
 }
 
 function firstHop(req: HttpRequestOptions, allowedHosts: AllowedHosts, userAgent: string): Hop {

@@ -75,7 +75,7 @@ export type HttpQuery = Record<string, string | number | boolean | null | undefi
 
 /**
  * Bodies the client can send. Plain objects and arrays are sent as JSON; streams cannot follow 307/308.
- * As in ofetch, a string body without a Content-Type header goes out as `application/json`: set the header
+ * A string body without a Content-Type header goes out as `application/json`: set the header
  * for anything else.
  */
 export type HttpBody = string | Uint8Array | URLSearchParams | ReadableStream<Uint8Array> | Record<string, unknown> | unknown[]

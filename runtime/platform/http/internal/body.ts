@@ -16,28 +16,22 @@ export interface StreamHooks {
  * @example
  * const bytes = await readCapped(response.body, 10 * 1024 * 1024, 'api.example.com')
  */
-export async function readCapped(body: ReadableStream<Uint8Array> | null, limit: number, host: string): Promise<Uint8Array> {
-  if (!body) return new Uint8Array(0)
-  const reader = body.getReader()
+export async function readCapped(
+  body: AsyncIterable<Uint8Array> & { destroy?: () => void },
+  limit: number,
+  host: string,
+): Promise<Uint8Array> {
   const chunks: Uint8Array[] = []
   let total = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    total += value.byteLength
+  for await (const chunk of body) {
+    total += chunk.byteLength
     if (total > limit) {
-      await reader.cancel().catch(() => {})
+      body.destroy?.()
       throw responseTooLargeError(host, limit)
     }
-    chunks.push(value)
+    chunks.push(chunk)
   }
-  const bytes = new Uint8Array(total)
-  let offset = 0
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return bytes
+  return Buffer.concat(chunks, total)
 }
 
 /**

@@ -13,7 +13,7 @@ export interface FailureContext {
 }
 
 /**
- * Turns whatever undici, ofetch or Node threw into one SwitchboardError. The wrappers (ofetch's FetchError,
+ * Turns whatever undici or Node threw into one SwitchboardError. The wrappers (a FetchError,
  * undici's "fetch failed" TypeError) are skipped because their messages quote the full URL, query string
  * and all; only the innermost error, whose message names at most an address and port, is kept as `cause`.
  *
