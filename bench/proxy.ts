@@ -1,123 +1,134 @@
-import { createServer, type Server } from 'node:http'
-import { type ServerType, serve } from '@hono/node-server'
 import { Agent, request } from 'undici'
-import { benchRuntime } from './runtime.ts'
-import { isMain, percentile, printTable, type Row } from './table.ts'
-
-/** A JSON answer of about 1 KiB, the size of a typical list page. */
-const PAYLOAD = JSON.stringify({
-  items: Array.from({ length: 12 }, (_, i) => ({ id: `item_${i}`, name: `Item number ${i}`, done: i % 2 === 0 })),
-})
+import { percentile, printTable, type Row } from './table.ts'
+import { startChild } from './throughput/children.ts'
 
 /**
- * Requests per second and latency through the proxy (a real socket to the runtime: authentication,
- * connection and credential lookup, decryption, auth injection, SSRF-checked client, streamed and
- * masked answer) against the same requests sent straight to the same loopback upstream, in the same
- * run, at concurrency 1 and 64. Each cell runs for a fixed time after a warm-up.
+ * The proxy, actions and connection tests against what the platform allows, each in a process of its own on one
+ * loopback upstream, in one run: requests straight to the upstream (direct), through a bare Node pass-through
+ * (node:http + undici's dispatcher, no auth, no store: the best a proxy on this stack can do), and through the
+ * runtime (a real socket: caller authentication, access, the connection and its sealed credentials, auth
+ * injection, the SSRF-checked client, masking, the run log), with 100 and 10,000 connections stored, for a
+ * bearer and an OAuth2 connection (fresh token). Concurrency 1 and 64.
  *
  * @example
- * printTable('proxy', await benchProxy())
+ * printTable('Proxy', await benchProxy())
  */
-export async function benchProxy(options: { seconds?: number; concurrencies?: number[] } = {}): Promise<Row[]> {
+export async function benchProxy(options: { seconds?: number; sizes?: number[] } = {}): Promise<Row[]> {
   const seconds = options.seconds ?? 3
-  const upstream: Server = createServer((req, res) => {
-    const ok = req.headers.authorization === 'Bearer bench-token'
-    res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(PAYLOAD) })
-    res.end(ok ? PAYLOAD : '')
-  })
-  upstream.keepAliveTimeout = 30_000
-  await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r))
-  const base = `http://127.0.0.1:${(upstream.address() as { port: number }).port}`
-  const rt = await benchRuntime()
-  const { app, http, auth } = rt
-  const agent = new Agent({ connections: 128, keepAliveTimeout: 30_000 })
-  let server: ServerType | undefined
+  const upstream = await startChild('upstream.ts')
+  const origin = `http://127.0.0.1:${upstream.line.split(' ')[1]}`
+  const bare = await startChild('pass-through.ts', [origin])
+  const bareOrigin = `http://127.0.0.1:${bare.line.split(' ')[1]}`
+  const agent = new Agent({ connections: 128, keepAliveTimeout: 60_000 })
+  const rows: Row[] = []
   try {
-    const id = await rt.connect('generic-bearer', { baseUrl: base, testUrl: `${base}/me`, token: 'bench-token' })
-    server = await new Promise<ServerType>((done) => {
-      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => done(s))
-    })
-    const runtime = `http://127.0.0.1:${(server.address() as { port: number }).port}`
-
-    const targets = {
-      direct: { url: `${base}/items?page=1`, headers: { authorization: 'Bearer bench-token' } },
-      proxy: { url: `${runtime}/api/apps/default/connections/${id}/proxy/items?page=1`, headers: auth },
+    const get = (url: string, headers: Record<string, string>) => async () => {
+      const res = await request(url, { dispatcher: agent, headers })
+      await res.body.text()
+      if (res.statusCode !== 200) throw new Error(`${url} answered ${res.statusCode}`)
     }
-    const send = {
-      direct: sender(agent, targets.direct),
-      // The runtime's outbound client alone, to show how much of the proxy's cost is the client's.
-      client: async () => {
-        const res = await http.request({ url: targets.direct.url, headers: targets.direct.headers, responseType: 'stream' })
-        await new Response(res.body).arrayBuffer()
-        if (res.status !== 200) throw new Error(`bench request answered ${res.status}`)
-      },
-      proxy: sender(agent, targets.proxy),
+    const bearer = { authorization: 'Bearer bench-token' }
+    const direct = {
+      c1: await measure(get(`${origin}/items?page=1`, bearer), 1, seconds),
+      c64: await measure(get(`${origin}/items?page=1`, bearer), 64, seconds),
     }
-    const rows: Row[] = []
-    for (const concurrency of options.concurrencies ?? [1, 64]) {
-      const results: Record<string, { rps: number; samples: number[] }> = {}
-      for (const [name, one] of Object.entries(send)) {
-        await measure(one, concurrency, 0.5)
-        results[name] = await measure(one, concurrency, seconds)
+    const pass = {
+      c1: await measure(get(`${bareOrigin}/items?page=1`, bearer), 1, seconds),
+      c64: await measure(get(`${bareOrigin}/items?page=1`, bearer), 64, seconds),
+    }
+    rows.push(
+      { name: 'direct c=64', value: direct.c64.rps, unit: 'req/s', note: `~1 KiB JSON, keep-alive, ${seconds} s a cell` },
+      { name: 'bare pass-through c=64 (baseline)', value: pass.c64.rps, unit: 'req/s', note: 'node:http + undici dispatcher' },
+      { name: 'bare pass-through c=1 p50', value: percentile(pass.c1.samples, 50), unit: 'ms' },
+      { name: 'bare pass-through c=64 p99', value: percentile(pass.c64.samples, 99), unit: 'ms' },
+    )
+    const bareFetch = await measure(get(`${origin}/me`, bearer), 1, seconds)
+    for (const size of options.sizes ?? [100, 10_000]) {
+      const runtime = await startChild('runtime.ts', [origin, String(size)])
+      try {
+        const ids = JSON.parse(runtime.line) as { port: number; token: string; bearer: string; action: string; oauth2: string }
+        const base = `http://127.0.0.1:${ids.port}/api/apps/default/connections`
+        const auth = { authorization: `Bearer ${ids.token}` }
+        const proxy = (id: string) => get(`${base}/${id}/proxy/items?page=1`, auth)
+        const action = async () => {
+          const res = await request(`${base}/${ids.action}/actions/create`, {
+            dispatcher: agent,
+            method: 'POST',
+            headers: { ...auth, 'content-type': 'application/json' },
+            body: JSON.stringify({ inputs: { name: 'bench item', done: false } }),
+          })
+          await res.body.text()
+          if (res.statusCode !== 200) throw new Error(`action answered ${res.statusCode}`)
+        }
+        const test = async () => {
+          const res = await request(`${base}/${ids.bearer}/test`, { dispatcher: agent, method: 'POST', headers: auth })
+          const body = (await res.body.json()) as { ok: boolean }
+          if (!body.ok) throw new Error('bench connection test failed')
+        }
+        const p1 = await measure(proxy(ids.bearer), 1, seconds)
+        const p64 = await measure(proxy(ids.bearer), 64, seconds)
+        const o64 = await measure(proxy(ids.oauth2), 64, seconds)
+        const a64 = await measure(action, 64, seconds)
+        const t1 = await measure(test, 1, seconds)
+        const at = `${size.toLocaleString('en-US')} stored`
+        const vs = (value: number) => `${(value / pass.c64.rps).toFixed(2)}× bare, ${(value / direct.c64.rps).toFixed(2)}× direct`
+        rows.push(
+          { name: `proxy c=64, ${at}`, value: p64.rps, unit: 'req/s', note: `${vs(p64.rps)} (target ≥ 0.8× bare)` },
+          {
+            name: `proxy c=1 p50, ${at}`,
+            value: percentile(p1.samples, 50),
+            unit: 'ms',
+            note: `bare + ${(percentile(p1.samples, 50) - percentile(pass.c1.samples, 50)).toFixed(3)} ms (target ≤ + 0.2)`,
+          },
+          {
+            name: `proxy c=64 p99, ${at}`,
+            value: percentile(p64.samples, 99),
+            unit: 'ms',
+            note: `${(percentile(p64.samples, 99) / percentile(pass.c64.samples, 99)).toFixed(2)}× bare p99 (target ≤ 2×)`,
+          },
+          { name: `proxy OAuth2 c=64, ${at}`, value: o64.rps, unit: 'req/s', note: `${vs(o64.rps)} (fresh token)` },
+          { name: `action c=64, ${at}`, value: a64.rps, unit: 'req/s', note: `${vs(a64.rps)} (target ≥ 0.7× bare)` },
+          {
+            name: `connection test p50, ${at}`,
+            value: percentile(t1.samples, 50),
+            unit: 'ms',
+            note: `bare fetch p50 ${percentile(bareFetch.samples, 50).toFixed(3)} ms + ${(percentile(t1.samples, 50) - percentile(bareFetch.samples, 50)).toFixed(3)} (target ≤ + 2)`,
+          },
+        )
+      } finally {
+        await runtime.stop()
       }
-      const { direct, client, proxy } = results as Record<keyof typeof send, { rps: number; samples: number[] }>
-      const note = `concurrency ${concurrency}, ${seconds} s each, ~1 KiB JSON, keep-alive`
-      rows.push(
-        { name: `direct c=${concurrency} (baseline)`, value: direct.rps, unit: 'req/s', note },
-        { name: `direct c=${concurrency} p50`, value: percentile(direct.samples, 50), unit: 'ms' },
-        { name: `direct c=${concurrency} p99`, value: percentile(direct.samples, 99), unit: 'ms' },
-        { name: `proxy c=${concurrency}`, value: proxy.rps, unit: 'req/s', note: 'GET …/connections/:id/proxy/items over a real socket' },
-        { name: `proxy c=${concurrency} p50`, value: percentile(proxy.samples, 50), unit: 'ms' },
-        { name: `proxy c=${concurrency} p99`, value: percentile(proxy.samples, 99), unit: 'ms' },
-        { name: `proxy / direct c=${concurrency} (req/s)`, value: proxy.rps / direct.rps, unit: 'ratio' },
-        {
-          name: `outbound client alone c=${concurrency}`,
-          value: client.rps,
-          unit: 'req/s',
-          note: "the runtime's HTTP client straight to the upstream, no API in front",
-        },
-        { name: `outbound client alone c=${concurrency} p50`, value: percentile(client.samples, 50), unit: 'ms' },
-      )
     }
     return rows
   } finally {
-    if (server) {
-      const s = server as ServerType & { closeAllConnections?: () => void }
-      s.closeAllConnections?.()
-      await new Promise<void>((done) => s.close(() => done()))
-    }
     await agent.close()
-    await rt.close()
-    upstream.closeAllConnections()
-    upstream.close()
+    await bare.stop()
+    await upstream.stop()
   }
 }
 
-/** One request with undici's own `request`; every answer must be a 200. */
-function sender(agent: Agent, target: { url: string; headers: Record<string, string> }) {
-  return async () => {
-    const res = await request(target.url, { dispatcher: agent, headers: target.headers })
-    await res.body.text()
-    if (res.statusCode !== 200) throw new Error(`bench request answered ${res.statusCode}`)
-  }
-}
-
-/** `concurrency` callers sending one request after another for `seconds`. */
+/** `concurrency` callers sending one request after another for `seconds`, after a short warm-up. */
 async function measure(send: () => Promise<void>, concurrency: number, seconds: number) {
-  const samples: number[] = []
-  const started = performance.now()
-  const until = started + seconds * 1000
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < until) {
-        const t = performance.now()
-        await send()
-        samples.push(performance.now() - t)
-      }
-    }),
-  )
-  const elapsed = (performance.now() - started) / 1000
-  return { rps: samples.length / elapsed, samples: samples.sort((a, b) => a - b) }
+  const run = async (duration: number) => {
+    const samples: number[] = []
+    const started = performance.now()
+    const until = started + duration * 1000
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (performance.now() < until) {
+          const t = performance.now()
+          await send()
+          samples.push(performance.now() - t)
+        }
+      }),
+    )
+    return { rps: samples.length / ((performance.now() - started) / 1000), samples: samples.sort((a, b) => a - b) }
+  }
+  await run(0.5)
+  return run(seconds)
 }
 
-if (isMain(import.meta.url)) printTable('Proxy vs direct', await benchProxy())
+if (process.argv[2]?.endsWith('bench/proxy.ts')) {
+  const sizes = process.env.BENCH_SIZES?.split(',').map(Number)
+  printTable('Proxy, actions and connection tests', await benchProxy(sizes ? { sizes } : {}))
+}

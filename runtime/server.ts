@@ -5,8 +5,9 @@ import { createCatalogue, loadBuiltIns } from './core/catalogue/index.ts'
 import { upgradeConnectionNames } from './core/lifecycle/index.ts'
 import { upgradeAuditTrails } from './inbound/audit/index.ts'
 import { bootstrapWorkspace } from './inbound/callers/index.ts'
-import { createKeyRing } from './platform/crypto/index.ts'
+import { createKeyRing, type KeyRing } from './platform/crypto/index.ts'
 import { createHttpClient } from './platform/http/index.ts'
+import type { Store } from './platform/store/index.ts'
 
 const PROXY_MAX_BYTES = 50 * 1024 * 1024
 
@@ -28,7 +29,12 @@ export interface RunningServer {
  */
 export async function startServer(
   config: RuntimeConfig,
-  options: { log?: (line: string) => void; env?: Record<string, string | undefined> } = {},
+  options: {
+    log?: (line: string) => void
+    env?: Record<string, string | undefined>
+    /** Runs once the store and key ring are open, before anything is served (benchmarks fill the store here). */
+    prepare?: (parts: { store: Store; keyRing: KeyRing }) => Promise<void>
+  } = {},
 ): Promise<RunningServer> {
   const log = options.log ?? ((line: string) => console.log(line))
   const builtIns = await loadBuiltIns(config.connectorsDir)
@@ -40,6 +46,7 @@ export async function startServer(
     // The proxy streams bodies, so it may pass on more than the 10 MiB the buffered paths read.
     const proxyHttp = createHttpClient({ allowedHosts: config.allowedHosts, maxResponseBytes: PROXY_MAX_BYTES })
     const catalogue = createCatalogue({ builtIns, store })
+    await options.prepare?.({ store, keyRing })
     // Listen first: with PORT=0 the public URL (links, redirect URI) needs the port the OS picked.
     let fetch: (request: Request) => Response | Promise<Response> = () => new Response('starting', { status: 503 })
     const server = await listen((request) => fetch(request), config)
