@@ -22,6 +22,14 @@ const BENCHES: Record<string, { title: string; load: () => Promise<() => Promise
     title: 'Proxied request: fresh token vs refresh first',
     load: async () => (await import('./oauth-refresh.ts')).benchOAuthRefresh,
   },
+  'lookups-flat': {
+    title: 'Lookups flat: proxied call with 100 vs 100,000 connections stored',
+    load: async () => (await import('./lookups-flat.ts')).benchLookupsFlat,
+  },
+  'replica-refresh': {
+    title: 'Refresh across 3 replicas: added latency vs token RTT + one commit',
+    load: async () => (await import('./replica-refresh.ts')).benchReplicaRefresh,
+  },
   designer: { title: 'Designer bundle and first render', load: async () => (await import('./designer.ts')).benchDesigner },
   proxy: { title: 'Proxy vs direct', load: async () => (await import('./proxy.ts')).benchProxy },
 }
