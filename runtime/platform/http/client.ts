@@ -92,7 +92,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         const location = response.headers.get('location')
         const next = follow && isRedirect(response.status, location) ? nextHop(hop, response.status, location, allowedHosts) : undefined
         if (next) {
-          response.raw.destroy()
+          discard(response.raw)
           if (redirects >= settings.maxRedirects) throw tooManyRedirectsError(host, settings.maxRedirects)
           hop = next
           continue
@@ -109,12 +109,14 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         // the decoded size, which the header does not give).
         const declared = Number(response.headers.get('content-length') ?? NaN)
         if (declared > settings.maxResponseBytes && !response.headers.has('content-encoding')) {
-          response.raw.destroy()
+          discard(response.raw)
           throw responseTooLargeError(host, settings.maxResponseBytes)
         }
         const decodedBody = await decodeStream(response.raw, response.headers.get('content-encoding'))
         if (responseType === 'stream') {
-          const web = Readable.toWeb(decodedBody) as unknown as ReadableStream<Uint8Array>
+          // Pulled through the stream's async iterator: cancelling stops and destroys it. (Readable.toWeb in Node 20
+          // can push into a web stream already cancelled and throw outside any caller.)
+          const web = toWebStream(decodedBody)
           const body = capStream(web, settings.maxResponseBytes, host, { mapError: fail, done: cleanup })
           return { ...meta, body }
         }
@@ -134,6 +136,34 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     allowedHosts,
     close: () => dispatcher.close(),
   }
+}
+
+/**
+ * Drops a body not to be read. undici's body stream answers destroy with an 'error' event (AbortError); with no
+ * listener that would be thrown outside any caller.
+ */
+function discard(readable: Readable): void {
+  readable.on('error', () => {})
+  readable.destroy()
+}
+
+/** A Node stream as a web stream that pulls one chunk per read and destroys the Node stream when cancelled. */
+function toWebStream(readable: Readable): ReadableStream<Uint8Array> {
+  const chunks = readable[Symbol.asyncIterator]()
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const next = await chunks.next()
+        if (next.done) controller.close()
+        else controller.enqueue(next.value as Uint8Array)
+      },
+      async cancel() {
+        discard(readable)
+        await chunks.return?.()
+      },
+    },
+    { highWaterMark: 0 },
+  )
 }
 
 /** The answer to one hop, body not yet read. */
