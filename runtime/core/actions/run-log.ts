@@ -32,7 +32,9 @@ export function createRunLog(options: { store: Store; capacity?: number; maxAgeM
   if (!Number.isInteger(capacity) || capacity < 1)
     throw new TypeError(`createRunLog: capacity must be a positive whole number (got ${capacity}).`)
   const maxAgeMs = options.maxAgeMs ?? 30 * 24 * 60 * 60 * 1000
-  const flushMs = options.flushMs ?? 50
+  // Once a second: a write of the embedded store rewrites its file, and a busy proxy records thousands of runs a
+  // second; they go out together, and listing runs writes what is buffered first.
+  const flushMs = options.flushMs ?? 1000
   const clock = options.clock ?? (() => new Date())
   const pending = new Map<string, RunRecord>()
   const sequence = createSequence(store, 'runs')
