@@ -17,12 +17,15 @@ export type { CatalogueEntry }
  * const { connector } = await catalogue.get('github')
  */
 export function createCatalogue(options: { builtIns: ReadonlyMap<string, Connector>; store: Store; clock?: () => Date }) {
-  const { builtIns, store } = options
+  const { store } = options
+  // Frozen once, handed out as they are: a definition is read on every request through a connection, and copying
+  // one (GitHub's has dozens of actions) on each cost more than the request's own work.
+  const builtIns = new Map([...options.builtIns].map(([id, connector]) => [id, deepFreeze(structuredClone(connector))]))
   const now = () => (options.clock ?? (() => new Date()))().toISOString()
 
   async function get(id: string): Promise<CatalogueEntry> {
     const builtIn = builtIns.get(id)
-    if (builtIn) return { connector: structuredClone(builtIn), builtIn: true }
+    if (builtIn) return { connector: builtIn, builtIn: true }
     const record = await store.get<ConnectorRecord>('connectors', id)
     if (!record) throw new SwitchboardError(404, 'connector_not_found', `There is no connector "${id}". GET /api/connectors lists them.`)
     return { connector: record.definition, builtIn: false }
@@ -50,7 +53,7 @@ export function createCatalogue(options: { builtIns: ReadonlyMap<string, Connect
     async list(): Promise<CatalogueEntry[]> {
       const custom = await readAll<ConnectorRecord>(store, 'connectors')
       return [
-        ...[...builtIns.values()].map((connector) => ({ connector: structuredClone(connector), builtIn: true })),
+        ...[...builtIns.values()].map((connector) => ({ connector, builtIn: true })),
         ...custom
           .sort((a, b) => a.definition.name.localeCompare(b.definition.name))
           .map((r) => ({ connector: r.definition, builtIn: false })),
@@ -134,3 +137,11 @@ export function createCatalogue(options: { builtIns: ReadonlyMap<string, Connect
 
 /** The catalogue's type. */
 export type Catalogue = ReturnType<typeof createCatalogue>
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const item of Object.values(value)) deepFreeze(item)
+  }
+  return value
+}

@@ -1,3 +1,4 @@
+import { type BoundedCache, createBoundedCache } from '../../platform/cache/index.ts'
 import type { KeyRing } from '../../platform/crypto/index.ts'
 import type { StoreTx } from '../../platform/store/index.ts'
 import type { ConnectionRecord, CredentialRecord, CredentialSecrets } from '../../types.ts'
@@ -42,11 +43,37 @@ export async function putCredentials(
   await tx.put('credentials', record)
 }
 
-/** Opens a credential record. */
+/**
+ * What a key ring opened lately, by the exact seal (record id, key, IV, tag): every write of a credential seals it
+ * anew with a fresh IV, so a changed, rotated or dropped credential is never found here. Bounded in size and age,
+ * in memory only, handed out frozen.
+ */
+const opened = new WeakMap<KeyRing, BoundedCache<CredentialSecrets>>()
+
+/**
+ * Opens a credential record (AES-256-GCM, the connection and user bound in). Opening the same seal again is
+ * served from memory for a short while: every proxied call opens its connection's credentials.
+ *
+ * @example
+ * const { values } = openCredentials(keyRing, record)
+ */
 export function openCredentials(keyRing: KeyRing, record: CredentialRecord): CredentialSecrets {
+  let cache = opened.get(keyRing)
+  if (!cache) opened.set(keyRing, (cache = createBoundedCache<CredentialSecrets>({ maxEntries: 10_000, maxAgeMs: 60_000 })))
+  const key = `${record.id}\u0000${record.userId ?? ''}\u0000${record.sealed.kid}\u0000${record.sealed.iv}\u0000${record.sealed.tag}`
+  const hit = cache.get(key)
+  if (hit) return hit
   const aad =
     record.userId === undefined ? { connectionId: record.connectionId } : { connectionId: record.connectionId, userId: record.userId }
-  return keyRing.open<CredentialSecrets>(record.sealed, aad)
+  return cache.set(key, deepFreeze(keyRing.open<CredentialSecrets>(record.sealed, aad)))
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const item of Object.values(value)) deepFreeze(item)
+  }
+  return value
 }
 
 /** Deletes every credential of a connection (shared and personal). */

@@ -1,4 +1,21 @@
+import { createBoundedCache } from '../../../platform/cache/index.ts'
 import { secretVariants } from './text-masker.ts'
+
+type Needle = { bytes: Buffer; fill: number }
+
+/** The byte forms of a set of secrets, worked out once per set for a while (every proxied call needs them). */
+const NEEDLES = createBoundedCache<readonly Needle[]>({ maxEntries: 2_000, maxAgeMs: 60_000 })
+
+function needlesOf(secrets: readonly string[]): readonly Needle[] {
+  const key = [...new Set(secrets)].sort().join('\u0000')
+  return (
+    NEEDLES.get(key) ??
+    NEEDLES.set(
+      key,
+      secretVariants(secrets).map((form) => ({ bytes: Buffer.from(form, 'utf8'), fill: /^[0-9]+$/.test(form) ? 0x39 : 0x2a })),
+    )
+  )
+}
 
 /**
  * Masks secrets in a byte stream, chunk by chunk: every form of every secret (see `secretForms`) becomes as
@@ -15,7 +32,7 @@ import { secretVariants } from './text-masker.ts'
  * masker.push(bytes('token=s3c')); masker.push(bytes('r3t-value!')); masker.flush() // 'token=************!' in all
  */
 export function createByteMasker(secrets: readonly string[]) {
-  const needles = secretVariants(secrets).map((form) => ({ bytes: Buffer.from(form, 'utf8'), fill: /^[0-9]+$/.test(form) ? 0x39 : 0x2a }))
+  const needles = needlesOf(secrets)
   const keep = Math.max(0, (needles[0]?.bytes.length ?? 0) - 1)
   let carry: Buffer = Buffer.alloc(0)
 

@@ -1,3 +1,4 @@
+import { createBoundedCache } from '../../../platform/cache/index.ts'
 import { secretForms } from './secret-forms.ts'
 
 /** What replaces a secret wherever it would be shown. */
@@ -29,10 +30,7 @@ export function secretVariants(secrets: Iterable<string>): string[] {
  * masker.value({ 's3cr3t-value': 1 }) // { '••••': 1 }
  */
 export function createMasker(secrets: Iterable<string>) {
-  const forms = secretVariants(secrets)
-  // Literal alternatives only, longest first: one linear scan, the longest form wins where several start.
-  const pattern = forms.length === 0 ? undefined : new RegExp(forms.map(escapeRegExp).join('|'), 'g')
-  const exact = new Set(forms)
+  const { forms, pattern, exact } = compiled(secrets)
   const replace = (value: string, mask: string): string => (pattern && value !== '' ? value.replace(pattern, mask) : value)
   const text = (value: string): string => replace(value, MASK)
 
@@ -74,6 +72,26 @@ export function createMasker(secrets: Iterable<string>) {
       return text(copy.href.replace(/%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2/g, MASK))
     },
   }
+}
+
+/**
+ * Every form of a set of secrets, the pattern that finds them and the set that names them, worked out once per
+ * set for a while: a connection's requests mask the same secrets on every call. In memory only.
+ */
+const COMPILED = createBoundedCache<{ forms: string[]; pattern: RegExp | undefined; exact: ReadonlySet<string> }>({
+  maxEntries: 2_000,
+  maxAgeMs: 60_000,
+})
+
+function compiled(secrets: Iterable<string>) {
+  const list = [...new Set(secrets)].filter((s) => s !== '').sort()
+  const key = list.join('\u0000')
+  const hit = COMPILED.get(key)
+  if (hit) return hit
+  const forms = secretVariants(list)
+  // Literal alternatives only, longest first: one linear scan, the longest form wins where several start.
+  const pattern = forms.length === 0 ? undefined : new RegExp(forms.map(escapeRegExp).join('|'), 'g')
+  return COMPILED.set(key, { forms, pattern, exact: new Set(forms) })
 }
 
 /** The masker's type. */
