@@ -1,4 +1,6 @@
+export type { Filter } from './filters.ts'
+export { applyFilters, checkFilter, FILTERS } from './filters.ts'
 export type { Placeholder, TemplatePart, TemplateSyntaxError } from './parse.ts'
 export { parseTemplate, placeholders, wholePlaceholder } from './parse.ts'
 export type { RenderOptions, Resolve } from './render.ts'
-export { lookup, renderTemplate } from './render.ts'
+export { lookup, placeholderValue, renderTemplate } from './render.ts'

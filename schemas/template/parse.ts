@@ -1,7 +1,10 @@
 /**
- * The one template syntax of connector definitions: `{{name}}` or `{{namespace.path.to.value}}`.
- * Replacement only — there is no expression language, no helpers, nothing is evaluated.
+ * The one template syntax of connector definitions: `{{name}}` or `{{namespace.path.to.value}}`, optionally
+ * followed by filters from a closed set (`{{apiKey | after:"-"}}`, see `filters.ts`). Replacement only —
+ * there is no expression language, nothing is evaluated, nothing reaches the network. `\{{` writes a literal
+ * `{{` (and the `}}` that closes it is literal too).
  */
+import { checkFilter, type Filter } from './filters.ts'
 
 /** A literal run of text or a placeholder, in the order they appear. */
 export type TemplatePart = string | Placeholder
@@ -10,6 +13,8 @@ export type TemplatePart = string | Placeholder
 export interface Placeholder {
   /** Dotted path split into segments: `{{input.owner}}` → `['input', 'owner']`. */
   path: string[]
+  /** Filters applied in order to the value: `{{key | trim | lower}}`. Empty for most placeholders. */
+  filters: Filter[]
   /** Offset of `{{` in the template. */
   start: number
   /** The placeholder as written, e.g. `{{ input.owner }}`. */
@@ -22,43 +27,102 @@ export interface TemplateSyntaxError {
   message: string
 }
 
-const PLACEHOLDER = /\{\{([^{}]*)\}\}/g
 const PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_$-]+)*$/
+const FILTER_NAME = /\s*([A-Za-z][A-Za-z0-9]*)\s*/y
+const ARGUMENT = /:\s*"((?:[^"\\]|\\["\\])*)"\s*/y
 
 /**
  * Splits a template into literal text and placeholders, reporting malformed ones.
  *
  * @example
- * parseTemplate('Bearer {{token}}').parts // ['Bearer ', { path: ['token'], start: 7, raw: '{{token}}' }]
+ * parseTemplate('Bearer {{token}}').parts // ['Bearer ', { path: ['token'], filters: [], start: 7, raw: '{{token}}' }]
+ * parseTemplate('\\{{literal}}').parts    // ['{{literal}}']
  */
 export function parseTemplate(template: string): { parts: TemplatePart[]; errors: TemplateSyntaxError[] } {
   const parts: TemplatePart[] = []
   const errors: TemplateSyntaxError[] = []
-  let last = 0
-  for (const match of template.matchAll(PLACEHOLDER)) {
-    const start = match.index
-    const inner = (match[1] ?? '').trim()
-    if (start > last) parts.push(template.slice(last, start))
-    if (PATH.test(inner)) {
-      parts.push({ path: inner.split('.'), start, raw: match[0] })
-    } else {
-      errors.push({
-        offset: start,
-        message:
-          inner === ''
-            ? 'has an empty placeholder "{{}}"'
-            : `has a placeholder "${match[0]}" that is not a name: use letters, digits and "_", with dots between parts, like ` +
-              `{{apiKey}} or {{input.owner}}`,
-      })
-      parts.push(match[0])
+  let text = ''
+  let i = 0
+  // After an escaped `{{`, the next `}}` belongs to the literal.
+  let escapedOpen = false
+  while (i < template.length) {
+    if (template.startsWith('\\{{', i)) {
+      text += '{{'
+      i += 3
+      escapedOpen = true
+      continue
     }
-    last = start + match[0].length
+    if (template.startsWith('}}', i)) {
+      if (!escapedOpen) errors.push({ offset: i, message: 'has a stray "}}": write \\{{ … }} for literal braces' })
+      escapedOpen = false
+      text += '}}'
+      i += 2
+      continue
+    }
+    if (!template.startsWith('{{', i)) {
+      text += template[i]
+      i += 1
+      continue
+    }
+    const end = template.indexOf('}}', i + 2)
+    const inner = end === -1 ? undefined : template.slice(i + 2, end)
+    if (inner === undefined || inner.includes('{')) {
+      errors.push({ offset: i, message: 'has an unclosed "{{" (write \\{{ for a literal "{{")' })
+      text += '{{'
+      i += 2
+      continue
+    }
+    if (text !== '') parts.push(text)
+    text = ''
+    const raw = template.slice(i, end + 2)
+    const parsed = parseInner(inner)
+    if ('error' in parsed) {
+      errors.push({ offset: i, message: parsed.error.replace('%s', raw) })
+      parts.push(raw)
+    } else parts.push({ path: parsed.path, filters: parsed.filters, start: i, raw })
+    escapedOpen = false
+    i = end + 2
   }
-  if (last < template.length) parts.push(template.slice(last))
-  const rest = template.replace(PLACEHOLDER, '')
-  const stray = rest.search(/\{\{|\}\}/)
-  if (stray !== -1) errors.push({ offset: stray, message: 'has an unclosed "{{" or a stray "}}"' })
+  if (text !== '') parts.push(text)
   return { parts, errors }
+}
+
+/** `path | filter:"arg" | …`, or what is wrong with it (`%s` stands for the placeholder as written). */
+function parseInner(inner: string): { path: string[]; filters: Filter[] } | { error: string } {
+  const bar = inner.indexOf('|')
+  const name = (bar === -1 ? inner : inner.slice(0, bar)).trim()
+  if (name === '') return { error: bar === -1 ? 'has an empty placeholder "{{}}"' : 'has a placeholder "%s" with filters but no name' }
+  if (!PATH.test(name)) {
+    return {
+      error:
+        'has a placeholder "%s" that is not a name: use letters, digits and "_", with dots between parts, like ' +
+        '{{apiKey}} or {{input.owner}}',
+    }
+  }
+  const filters: Filter[] = []
+  let at = bar
+  while (at !== -1 && at < inner.length) {
+    // `at` is on a `|`.
+    FILTER_NAME.lastIndex = at + 1
+    const head = FILTER_NAME.exec(inner)
+    if (!head) return { error: 'has a placeholder "%s" with an empty or malformed filter after "|"' }
+    const filter: Filter = { name: head[1]!, args: [] }
+    at = FILTER_NAME.lastIndex
+    for (;;) {
+      ARGUMENT.lastIndex = at
+      const arg = ARGUMENT.exec(inner)
+      if (!arg) break
+      filter.args.push(arg[1]!.replace(/\\(["\\])/g, '$1'))
+      at = ARGUMENT.lastIndex
+    }
+    if (at < inner.length && inner[at] !== '|') {
+      return { error: `has a placeholder "%s" whose filter "${filter.name}" is followed by something that is not a quoted argument or "|"` }
+    }
+    const problem = checkFilter(filter)
+    if (problem) return { error: `has a placeholder "%s": ${problem}` }
+    filters.push(filter)
+  }
+  return { path: name.split('.'), filters }
 }
 
 /**
@@ -72,8 +136,8 @@ export function placeholders(template: string): Placeholder[] {
 }
 
 /**
- * When the whole template is exactly one placeholder, its path; a JSON body string like that takes the
- * value with its own type (a number stays a number).
+ * When the whole template is exactly one placeholder without filters, its path; a JSON body string like that
+ * takes the value with its own type (a number stays a number).
  *
  * @example
  * wholePlaceholder('{{input.labels}}') // ['input', 'labels']
@@ -82,5 +146,5 @@ export function placeholders(template: string): Placeholder[] {
 export function wholePlaceholder(template: string): string[] | undefined {
   const { parts, errors } = parseTemplate(template)
   const [only] = parts
-  return errors.length === 0 && parts.length === 1 && typeof only !== 'string' ? only!.path : undefined
+  return errors.length === 0 && parts.length === 1 && typeof only !== 'string' && only!.filters.length === 0 ? only!.path : undefined
 }

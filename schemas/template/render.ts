@@ -1,3 +1,4 @@
+import { applyFilters } from './filters.ts'
 import { type Placeholder, parseTemplate } from './parse.ts'
 
 /** Looks up a placeholder's value; `undefined` when there is none. */
@@ -12,7 +13,8 @@ export interface RenderOptions {
 }
 
 /**
- * Renders a template. Objects and arrays are written as JSON, `null`/`undefined` as nothing.
+ * Renders a template. Objects and arrays are written as JSON, `null`/`undefined` as nothing. Filters apply to
+ * the value as text before it is encoded; a value they leave missing (or empty, for `default`) counts as missing.
  *
  * @example
  * renderTemplate('{{email}}/token', ([key]) => ({ email: 'a@b.c' })[key!]) // 'a@b.c/token'
@@ -25,11 +27,23 @@ export function renderTemplate(template: string, resolve: Resolve, options: Rend
       out += part
       continue
     }
-    const value = resolve(part.path)
-    if (value === undefined || value === null) out += options.missing ? options.missing(part) : ''
-    else out += encode(typeof value === 'object' ? JSON.stringify(value) : String(value))
+    const value = placeholderValue(part, resolve)
+    if (value === undefined) out += options.missing ? options.missing(part) : ''
+    else out += encode(value)
   }
   return out
+}
+
+/**
+ * One placeholder's value as text, its filters applied; `undefined` when it has none.
+ *
+ * @example
+ * placeholderValue(placeholders('{{key | after:"-"}}')[0]!, () => 'abc-us21') // 'us21'
+ */
+export function placeholderValue(part: Placeholder, resolve: Resolve): string | undefined {
+  const value = resolve(part.path)
+  const text = value === undefined || value === null ? undefined : typeof value === 'object' ? JSON.stringify(value) : String(value)
+  return part.filters.length === 0 ? text : applyFilters(text, part.filters)
 }
 
 /**

@@ -86,7 +86,7 @@ export type AuthMethodId = string
  */
 export type AuthFields = Field[]
 /**
- * Text with `{{placeholders}}`: `{{field}}` for a connection field, `{{input.name}}` for an action input, `{{body.path}}` for the test response. Replacement only, never code.
+ * Text with `{{placeholders}}`: `{{field}}` for a connection field, `{{input.name}}` for an action input, `{{body.path}}` for the test response. Filters from a closed set transform a value: `{{key | after:"-"}}`, `lower`, `upper`, `trim`, `base64`, `base64url`, `urlencode`, `after:"x"`, `before:"x"`, `replace:"a":"b"`, `default:"x"`. `\{{` writes a literal `{{`. Replacement only, never code.
  *
  * This interface was referenced by `Connector`'s JSON-Schema
  * via the `definition` "Template".
@@ -113,6 +113,13 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD'
  * via the `definition` "RelativePath".
  */
 export type RelativePath = string
+/**
+ * A JSON string, number, boolean or null.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "JsonScalar".
+ */
+export type JsonScalar = string | number | boolean | null
 /**
  * An HTTP header name (RFC 9110 token).
  *
@@ -437,6 +444,12 @@ export interface TestRequest {
    * @maxItems 20
    */
   bodyRules?: BodyRule[]
+  /**
+   * Answers of a known shape and what they mean, checked in order before success; the first that fits is the result.
+   *
+   * @maxItems 20
+   */
+  diagnoses?: AnswerDiagnosis[]
   label?: Template
 }
 /**
@@ -449,21 +462,67 @@ export interface QueryTemplates {
   [k: string]: Template | undefined
 }
 /**
- * A check on the JSON response body at a pointer: equals a value, or exists.
+ * One check on the JSON response body at a pointer: equals a value, does not equal it, is one of several, exists (a `null` counts as absent: Zendesk answers a wrong token with an anonymous user whose `id` is `null`), is not null, or matches a pattern (linear-time engine, whole value).
  *
  * This interface was referenced by `Connector`'s JSON-Schema
  * via the `definition` "BodyRule".
  */
 export interface BodyRule {
   pointer: JsonPointer
+  equals?: JsonScalar
+  notEquals?: JsonScalar
   /**
-   * The value the body must have there (any JSON).
+   * The body's value there must equal one of these.
+   *
+   * @minItems 1
+   * @maxItems 50
    */
-  equals?: string | number | boolean | null
+  oneOf?: [JsonScalar, ...JsonScalar[]]
   /**
-   * true: there must be a value there; false: there must not.
+   * true: there must be a value there other than `null`; false: there must be none (or `null`).
    */
   exists?: boolean
+  /**
+   * There must be a value there other than `null` (the same as `exists: true`).
+   */
+  notNull?: true
+  /**
+   * A regular expression the value (a string, or a number as text) must match as a whole; runs on the linear-time engine, so no backreferences or lookaround.
+   */
+  matches?: string
+}
+/**
+ * Plain words for an answer of a known shape, checked before success: a test whose answer has the given status, content type and body shape fails with this problem and message. Azure DevOps answers a wrong token with 203 and its HTML sign-in page: that means the credentials were rejected.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "AnswerDiagnosis".
+ */
+export interface AnswerDiagnosis {
+  /**
+   * Any of these statuses (all when absent).
+   *
+   * @minItems 1
+   */
+  status?: [number, ...number[]]
+  /**
+   * The answer's media type starts with this, case-insensitively (`text/html`).
+   */
+  contentType?: string
+  /**
+   * All of these hold on the JSON body.
+   *
+   * @minItems 1
+   * @maxItems 10
+   */
+  bodyRules?: [BodyRule, ...BodyRule[]]
+  /**
+   * The kind of failure reported (`TestResult.problem`).
+   */
+  problem: 'credentials_rejected' | 'not_found' | 'unexpected_status' | 'body_rule_failed' | 'upstream_error'
+  /**
+   * What happened and what to do, in plain words.
+   */
+  message: string
 }
 /**
  * A named request a workflow runs through a connection, templated over its inputs and the connection's fields.

@@ -22,7 +22,7 @@ export function checkAuth(check: Checker, auth: unknown, connectorFields: Readon
     }
     const fields = new Map(connectorFields)
     const own = declareFields(check, method.fields, `${at}/fields`, fields)
-    const secretScope: Scope = { fields, secrets: true, what: 'a credential' }
+    const secretScope: Scope = { fields, secrets: true, credential: true, what: 'a credential' }
     switch (method.type) {
       case 'basic':
         check.template(method.username, `${at}/username`, secretScope)

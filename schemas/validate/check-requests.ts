@@ -40,6 +40,29 @@ export function checkTest(check: Checker, test: unknown, fields: ReadonlyMap<str
   if (test.body !== undefined && (test.method === undefined || test.method === 'GET' || test.method === 'HEAD')) {
     check.warn('/test/body', 'bodyIgnored', `test.body is sent only with POST, PUT or PATCH — set test.method`)
   }
+  checkRulePatterns(check, test.bodyRules, '/test/bodyRules')
+  arrayOf(test.diagnoses).forEach((diagnosis, i) => {
+    if (!isObject(diagnosis)) return
+    const at = pointer('test', 'diagnoses', i)
+    checkRulePatterns(check, diagnosis.bodyRules, `${at}/bodyRules`)
+    const success = Array.isArray(test.successStatus) ? test.successStatus : [200]
+    const statuses = arrayOf(diagnosis.status)
+    if (diagnosis.bodyRules === undefined && diagnosis.contentType === undefined && statuses.some((s) => success.includes(s))) {
+      check.warn(
+        `${at}/status`,
+        'diagnosisHidesSuccess',
+        `${readablePath(`${at}/status`)} names a success status with nothing else to tell answers apart: every successful test would ` +
+          `fail with this diagnosis — add contentType or bodyRules`,
+      )
+    }
+  })
+}
+
+/** A rule's `matches` must run on the linear-time engine. */
+function checkRulePatterns(check: Checker, rules: unknown, at: string): void {
+  arrayOf(rules).forEach((rule, i) => {
+    if (isObject(rule)) checkPattern(check, rule.matches, at + pointer(i, 'matches'))
+  })
 }
 
 /** When both are literal URLs, the test must go to the base URL's origin: credentials go nowhere else. */

@@ -15,6 +15,11 @@ export interface Scope {
   fields: ReadonlyMap<string, FieldInfo>
   /** Secret fields may appear here (headers, auth templates), not in URLs, queries or labels. */
   secrets: boolean
+  /**
+   * An auth method's own template: what it renders from a secret is masked as a secret, so filters may apply
+   * to secrets here. Elsewhere a filtered secret (`{{key | before:"-"}}`) would be shown unmasked.
+   */
+  credential?: boolean
   /** The action's declared input names, when this place belongs to an action. */
   inputs?: ReadonlySet<string>
   /** `{{body.…}}` and `{{headers.…}}` of the test response (the label only). */
@@ -78,6 +83,14 @@ export class Checker {
       this.used.add(field)
       if (rest.length > 0)
         this.error(path, 'unknownPlaceholder', `${where} uses {{${name}}}, but field "${head}" has no parts: write {{${head}}}`)
+      if (field.type === 'secret' && scope.secrets && !scope.credential && part.filters.length > 0) {
+        this.error(
+          path,
+          'secretFiltered',
+          `${where} applies filters to secret field "${head}" in ${scope.what}; what they make of it could be shown unmasked — ` +
+            `filter secrets only in the auth method's own templates`,
+        )
+      }
       if (field.type === 'secret' && !scope.secrets) {
         this.error(
           path,

@@ -1,4 +1,4 @@
-import { placeholders, renderTemplate } from '../../../schemas/template/index.ts'
+import { placeholders, placeholderValue, renderTemplate } from '../../../schemas/template/index.ts'
 import type { Field } from '../../../schemas/types/connector.ts'
 import { SwitchboardError } from '../../errors.ts'
 import type { FieldValue } from '../../types.ts'
@@ -16,17 +16,25 @@ export function isEmpty(value: FieldValue | undefined): boolean {
 
 /**
  * Renders a credential template. A required field without a value is an error that says which
- * field to fill in; `undefined` means an optional field is empty and the placement is dropped.
+ * field to fill in; `undefined` means an optional field is empty and the placement is dropped. A placeholder
+ * that filters a secret field (`{{key | base64}}`) gives a value that is a secret too: it is noted in `material`.
  *
  * @example
  * renderCredential('{{email}}/token', input) // 'ops@acme.test/token'
  */
-export function renderCredential(template: string, input: AuthInput): string | undefined {
-  for (const { path } of placeholders(template)) {
-    const key = path[0]!
-    if (!isEmpty(input.values[key])) continue
+export function renderCredential(template: string, input: AuthInput, material?: AuthMaterial): string | undefined {
+  const resolve = ([key]: string[]) => input.values[key!]
+  for (const part of placeholders(template)) {
+    const key = part.path[0]!
+    const raw = input.values[key]
+    const value = part.filters.length === 0 ? raw : placeholderValue(part, resolve)
+    if (!isEmpty(value)) {
+      if (material && part.filters.length > 0 && input.fields.get(key)?.type === 'secret' && !isEmpty(raw))
+        material.secrets.push(String(value))
+      continue
+    }
     const field = input.fields.get(key)
-    if (field?.required) {
+    if (field?.required && isEmpty(raw)) {
       throw new SwitchboardError(
         428,
         'missing_credentials',
@@ -36,7 +44,7 @@ export function renderCredential(template: string, input: AuthInput): string | u
     }
     return undefined
   }
-  const rendered = renderTemplate(template, ([key]) => input.values[key!])
+  const rendered = renderTemplate(template, resolve)
   // Header injection: values are refused on save, but a template may join several into one line.
   if (/[\r\n\u0000]/.test(rendered)) {
     throw new SwitchboardError(

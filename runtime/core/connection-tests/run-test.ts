@@ -1,10 +1,11 @@
 import { lookup, renderTemplate } from '../../../schemas/template/index.ts'
 import type { TestResult } from '../../../schemas/types/api.ts'
-import type { BodyRule, TestRequest } from '../../../schemas/types/connector.ts'
+import type { AnswerDiagnosis, BodyRule, TestRequest } from '../../../schemas/types/connector.ts'
 import { splitPointer } from '../../../schemas/validate/index.ts'
 import type { HttpResponse } from '../../platform/http/index.ts'
 import type { Masker } from '../requests/index.ts'
 import type { ConnectionUse, RequestPreview, Sent } from '../use/index.ts'
+import { describeRule, ruleHolds } from './body-rules.ts'
 import { errorDiagnosis, statusDiagnosis } from './diagnosis.ts'
 
 const EXCERPT_BYTES = 2048
@@ -49,6 +50,8 @@ export async function runTest(conn: ConnectionUse, test: TestRequest, clock: () 
       ),
     }
   }
+  const known = knownAnswer(test, response)
+  if (known) return { ok: false, ...base, problem: known.problem, diagnosis: masker.text(known.message) }
   const expected = test.successStatus ?? [200]
   if (!expected.includes(response.status)) {
     return { ok: false, ...base, ...statusDiagnosis(response.status, response.statusText, expected, request.url) }
@@ -101,19 +104,26 @@ function renderLabel(template: string, response: HttpResponse): string {
 
 /** A failed rule, quoted, with what was found instead (masked before it is quoted); undefined when it holds. */
 function checkRule(rule: BodyRule, response: HttpResponse, masker: Masker): string | undefined {
-  const found = lookup(response.body, splitPointer(rule.pointer))
-  const quoted =
-    rule.exists !== undefined
-      ? `"${rule.pointer}" ${rule.exists ? 'exists' : 'does not exist'}`
-      : `"${rule.pointer}" equals ${JSON.stringify(rule.equals)}`
+  const quoted = describeRule(rule)
   if (typeof response.body !== 'object' || response.body === null) {
     return `The response is not JSON, so the rule ${quoted} cannot hold. The request probably reached the wrong endpoint.`
   }
-  const holds = rule.exists !== undefined ? (found !== undefined) === rule.exists : found === rule.equals
-  if (holds) return undefined
+  if (ruleHolds(rule, response.body)) return undefined
+  const found = lookup(response.body, splitPointer(rule.pointer))
   const shown = found === undefined ? 'nothing there' : JSON.stringify(masker.value(found)).slice(0, 80)
   const hint = errorHint(masker.value(response.body))
   return `The response failed the rule ${quoted}: found ${shown}.${hint ? ` The API said: ${hint}.` : ''}`
+}
+
+/** The first of the connector's diagnoses whose shape the answer has. */
+function knownAnswer(test: TestRequest, response: HttpResponse): AnswerDiagnosis | undefined {
+  const type = (response.headers.get('content-type') ?? '').toLowerCase()
+  return test.diagnoses?.find(
+    (d) =>
+      (d.status === undefined || d.status.includes(response.status)) &&
+      (d.contentType === undefined || type.startsWith(d.contentType.toLowerCase())) &&
+      (d.bodyRules === undefined || d.bodyRules.every((rule) => ruleHolds(rule, response.body))),
+  )
 }
 
 /** Many APIs that answer 200 on failure say why in an `error` property (Slack: `"invalid_auth"`). */

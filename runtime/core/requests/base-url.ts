@@ -1,4 +1,4 @@
-import { placeholders, renderTemplate, wholePlaceholder } from '../../../schemas/template/index.ts'
+import { placeholders, placeholderValue, renderTemplate, wholePlaceholder } from '../../../schemas/template/index.ts'
 import type { Connector } from '../../../schemas/types/connector.ts'
 import { SwitchboardError } from '../../errors.ts'
 import type { FieldValue } from '../../types.ts'
@@ -28,8 +28,10 @@ export function resolveBaseUrl(
  * renderUrlTemplate('https://{{domain}}.atlassian.net', { domain: 'acme' }, 'base URL')
  */
 export function renderUrlTemplate(template: string, values: Readonly<Record<string, FieldValue>>, what: string): string {
-  for (const { path } of placeholders(template)) {
-    const value = values[path[0]!]
+  const resolve = ([key]: string[]) => values[key!]
+  for (const part of placeholders(template)) {
+    const { path } = part
+    const value = placeholderValue(part, resolve)
     if (value === undefined || value === '') {
       throw new SwitchboardError(
         400,
@@ -41,7 +43,7 @@ export function renderUrlTemplate(template: string, values: Readonly<Record<stri
   }
   const whole = wholePlaceholder(template)
   if (whole) return String(values[whole[0]!])
-  return renderTemplate(template, ([key]) => values[key!], { encode: encodeURIComponent })
+  return renderTemplate(template, resolve, { encode: encodeURIComponent })
 }
 
 function parseBase(text: string, what: string): URL {

@@ -62,7 +62,8 @@ function typeShape(schema: unknown, isDef = false): unknown {
   for (const [key, value] of Object.entries(source)) {
     if (VALIDATION_ONLY.includes(key)) continue
     if (key === 'title' && !isDef) continue
-    if (key === 'oneOf' && Array.isArray(value) && value.every((b) => !SHAPE_KEYS.some((k) => k in (b as object)))) continue
+    // Only a schema's `oneOf` of sub-schemas; a property or an example value named `oneOf` (BodyRule's) is data.
+    if (key === 'oneOf' && Array.isArray(value) && value.every((b) => isSchemaWithoutShape(b))) continue
     if (key === '$defs' || key === 'properties') {
       const isDefs = key === '$defs'
       out[key] = Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, typeShape(v, isDefs)]))
@@ -73,6 +74,10 @@ function typeShape(schema: unknown, isDef = false): unknown {
   // A schema that allows any JSON value (an action's body) is `unknown`, not an empty object type.
   if (!SHAPE_KEYS.some((k) => k in out) && !('$defs' in out)) out.tsType = 'unknown'
   return out
+}
+
+function isSchemaWithoutShape(branch: unknown): boolean {
+  return typeof branch === 'object' && branch !== null && !SHAPE_KEYS.some((k) => k in branch)
 }
 
 /** A `$ref` to another schema's root (`connector.schema.json`): its type is imported, not generated again. */

@@ -18,7 +18,7 @@ export const apiKey: AuthType<ApiKeyAuth> = {
     const material = emptyMaterial()
     const rendered: string[] = []
     for (const placement of method.placements) {
-      const value = renderCredential(placement.value, input)
+      const value = renderCredential(placement.value, input, material)
       if (value === undefined) continue
       rendered.push(value)
       if (placement.in === 'header') {

@@ -15,8 +15,9 @@ export const basic: AuthType<BasicAuth> = {
   type: 'basic',
   needsCredentials: (_method, fields) => hasSecretField(fields),
   apply(method, input) {
-    const username = renderCredential(method.username, input) ?? ''
-    const password = renderCredential(method.password, input) ?? ''
+    const material = emptyMaterial()
+    const username = renderCredential(method.username, input, material) ?? ''
+    const password = renderCredential(method.password, input, material) ?? ''
     // RFC 7617 §2: the user-id cannot contain a colon, the password can.
     if (username.includes(':')) {
       throw new SwitchboardError(
@@ -26,7 +27,6 @@ export const basic: AuthType<BasicAuth> = {
       )
     }
     const encoded = Buffer.from(`${username}:${password}`, 'utf8').toString('base64')
-    const material = emptyMaterial()
     material.headers.Authorization = `Basic ${encoded}`
     material.credentialHeaders.push('Authorization')
     noteSecrets(material, input)
