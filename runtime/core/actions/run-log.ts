@@ -26,6 +26,8 @@ interface RunRecord extends RunEntry {
  * const entry = await runs.record(run)
  * await runs.list(appId, connectionId) // newest first
  */
+const RELAXED = { durability: 'relaxed' } as const
+
 export function createRunLog(options: { store: Store; capacity?: number; maxAgeMs?: number; flushMs?: number; clock?: () => Date }) {
   const { store } = options
   const capacity = options.capacity ?? 1000
@@ -50,27 +52,38 @@ export function createRunLog(options: { store: Store; capacity?: number; maxAgeM
     timer.unref?.()
   }
 
-  /** Writes what is buffered; the connections it touched keep their newest `capacity` runs. */
+  /**
+   * Writes what is buffered, and the connections it touched keep their newest `capacity` runs. The batch and the
+   * runs it pushes out each go in one relaxed transaction (a crash may lose the last second of history, never
+   * more): a durable write of the embedded store is a write of its file, and it was one per run pushed out.
+   */
   function flush(): Promise<void> {
     flushing = flushing.then(async () => {
       if (pending.size === 0) return
       const batch = [...pending.values()]
       pending.clear()
-      await Promise.all(batch.map((record) => store.put<RunRecord>('runs', record, { durability: 'relaxed' })))
       const touched = new Map(batch.map((r) => [`${r.appId}\u0000${r.connectionId}`, [r.appId, r.connectionId] as const]))
+      const prune = clock().getTime() - lastPrune > 60_000
+      if (prune) lastPrune = clock().getTime()
+      await store.transaction(async (tx) => {
+        for (const record of batch) await tx.put<RunRecord>('runs', record)
+      }, RELAXED)
+      const drop: string[] = []
       for (const [appId, connectionId] of touched.values()) {
         const excess = (await store.count('runs', 'byConnection', { equals: [appId, connectionId] })) - capacity
         if (excess <= 0) continue
         const old = await store.find<RunRecord>('runs', 'byConnection', { equals: [appId, connectionId], order: 'asc', limit: excess })
-        for (const record of old) await store.delete('runs', record.id)
+        drop.push(...old.map((record) => record.id))
       }
-      if (clock().getTime() - lastPrune > 60_000) {
-        lastPrune = clock().getTime()
+      if (prune) {
         const cutoff = new Date(clock().getTime() - maxAgeMs).toISOString()
-        for (const record of await store.find<RunRecord>('runs', 'byTime', { equals: [], range: { lt: cutoff }, limit: 1000 })) {
-          await store.delete('runs', record.id)
-        }
+        const expired = await store.find<RunRecord>('runs', 'byTime', { equals: [], range: { lt: cutoff }, limit: 1000 })
+        drop.push(...expired.map((record) => record.id))
       }
+      if (drop.length > 0)
+        await store.transaction(async (tx) => {
+          for (const id of drop) await tx.delete('runs', id)
+        }, RELAXED)
     })
     return flushing
   }

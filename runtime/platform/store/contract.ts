@@ -116,12 +116,12 @@ export interface Store {
     updater: (current: T | undefined) => T | undefined | Promise<T | undefined>,
     options?: WriteOptions,
   ): Promise<T | undefined>
-  delete(collection: CollectionName, id: string): Promise<boolean>
+  delete(collection: CollectionName, id: string, options?: WriteOptions): Promise<boolean>
   /**
    * Several reads and writes that apply all or nothing (see {@link StoreTx}). `fn` may run again when the
    * database rolls it back to break a deadlock (PostgreSQL), so it does nothing outside `tx` that cannot be repeated.
    */
-  transaction<R>(fn: (tx: StoreTx) => Promise<R>): Promise<R>
+  transaction<R>(fn: (tx: StoreTx) => Promise<R>, options?: WriteOptions): Promise<R>
   /**
    * Runs `fn` while holding the named lock, which one holder at a time has across every process using this
    * store (PostgreSQL: an advisory lock). For work that must happen once however many replicas want it:

@@ -19,6 +19,8 @@ export interface Opened {
    * have it (the embedded engine's directory belongs to one process).
    */
   another?: () => Promise<Store>
+  /** Closes the store and opens the same data again, as a restart does. */
+  reopen: () => Promise<Store>
 }
 
 export interface Engine {
@@ -45,9 +47,11 @@ export function useEngines(): Engine[] {
       name: 'postgres',
       async open() {
         const url = await freshDatabase()
+        const store = keep(await createPostgresStore({ url, log: quiet }))
         return {
-          store: keep(await createPostgresStore({ url, log: quiet })),
+          store,
           another: async () => keep(await createPostgresStore({ url, log: quiet })),
+          reopen: async () => (await store.close(), keep(await createPostgresStore({ url, log: quiet }))),
         }
       },
     },
@@ -56,7 +60,8 @@ export function useEngines(): Engine[] {
       async open() {
         const dir = await mkdtemp(join(tmpdir(), 'switchboard-contract-'))
         dirs.push(dir)
-        return { store: keep(await createEmbeddedStore({ dir, log: quiet })) }
+        const store = keep(await createEmbeddedStore({ dir, log: quiet }))
+        return { store, reopen: async () => (await store.close(), keep(await createEmbeddedStore({ dir, log: quiet }))) }
       },
     },
   ]

@@ -141,6 +141,31 @@ describe.each(useEngines())('$name store: writes', (engine) => {
     expect(await store.get('meta', 'last-use')).toEqual({ id: 'last-use', n: 1 })
     expect(await store.count('runs', 'byConnection', { equals: ['a', 'k'] })).toBe(2)
     await expect(store.insert('runs', { id: 'r1' }, relaxed)).rejects.toMatchObject({ status: 409, code: 'conflict' })
+    expect(await store.delete('runs', 'r2', relaxed)).toBe(true)
+    expect(await store.get('runs', 'r2')).toBeUndefined()
+    await store.transaction(async (tx) => {
+      await tx.put('runs', { id: 'r3', appId: 'a', connectionId: 'k', seq: 3 })
+      await tx.delete('runs', 'r1')
+    }, relaxed)
+    expect((await store.find('runs', 'byConnection', { equals: ['a', 'k'] })).map((r) => r.id)).toEqual(['r3'])
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.put('runs', { id: 'r4', appId: 'a', connectionId: 'k', seq: 4 })
+        throw new Error('changed my mind')
+      }, relaxed),
+    ).rejects.toThrow('changed my mind')
+    expect(await store.get('runs', 'r4')).toBeUndefined()
+  })
+
+  test('relaxed writes are on disk once the store closes', async () => {
+    const opened = await engine.open()
+    const relaxed = { durability: 'relaxed' } as const
+    await opened.store.transaction(async (tx) => {
+      for (let i = 0; i < 50; i++) await tx.put('runs', { id: `r${i}`, appId: 'a', connectionId: 'k', seq: i })
+    }, relaxed)
+    await opened.store.delete('runs', 'r0', relaxed)
+    const again = await opened.reopen()
+    expect(await again.count('runs', 'byConnection', { equals: ['a', 'k'] })).toBe(49)
   })
 
   test('a record must be an object with a non-empty string id: 500 store_invalid_record', async () => {

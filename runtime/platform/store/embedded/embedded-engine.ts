@@ -162,13 +162,15 @@ export function createEmbeddedEngine(parts: EngineParts): Store {
       )
     },
 
-    async delete(collection: CollectionName, id: string) {
+    async delete(collection: CollectionName, id: string, options?: WriteOptions) {
       ready(collection)
-      return track(locked(collection, id, undefined, (current) => ({ result: current !== undefined, record: current && null })))
+      checkOptions(options)
+      return track(locked(collection, id, options, (current) => ({ result: current !== undefined, record: current && null })))
     },
 
-    async transaction<R>(fn: (tx: StoreTx) => Promise<R>) {
+    async transaction<R>(fn: (tx: StoreTx) => Promise<R>, options?: WriteOptions) {
       ready()
+      checkOptions(options)
       return track(
         transactions
           .with('', async () => {
@@ -177,7 +179,7 @@ export function createEmbeddedEngine(parts: EngineParts): Store {
             let result: R
             try {
               result = await fn(tx)
-              flushed = commit(changes())
+              flushed = commit(changes(), options)
             } finally {
               end()
             }

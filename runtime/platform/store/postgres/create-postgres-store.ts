@@ -145,19 +145,22 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       const transaction = { pool, target: o.target, what, relaxed, retryOn, fused: true }
       return run(what, () => runTransaction(transaction, (client) => updateRecord(client, collection, id, updater, relaxed)), true)
     },
-    delete: (collection, id) => write(`delete from ${collection}`, undefined, (db) => deleteRow(db, tableOf(collection), id)),
-    transaction: (fn) =>
+    delete: (collection, id, options) => write(`delete from ${collection}`, options, (db) => deleteRow(db, tableOf(collection), id)),
+    transaction: (fn, options) =>
       run(
         'transaction',
         () =>
-          runTransaction({ pool, target: o.target, what: 'transaction' }, async (client, state) => {
-            const tx = transactionView(client, state, o.target)
-            try {
-              return await fn(tx)
-            } finally {
-              tx.end()
-            }
-          }),
+          runTransaction(
+            { pool, target: o.target, what: 'transaction', relaxed: options?.durability === 'relaxed' },
+            async (client, state) => {
+              const tx = transactionView(client, state, o.target)
+              try {
+                return await fn(tx)
+              } finally {
+                tx.end()
+              }
+            },
+          ),
         true,
       ),
     lock: (name, fn) => run(`lock "${name}"`, () => lock(name, fn)),
