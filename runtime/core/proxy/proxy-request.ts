@@ -5,7 +5,7 @@ import type { RunEntry, RunLog } from '../actions/index.ts'
 import { createByteMasker } from '../requests/index.ts'
 import { type ConnectionUseCore, type RetryPolicy, upstreamFailure } from '../use/index.ts'
 import { decodedCodings, downstreamHeaders, upstreamHeaders } from './headers.ts'
-import { bodyTooLarge, limitBody, meter } from './streams.ts'
+import { bodyTooLarge, gather, limitBody, meter } from './streams.ts'
 import { proxiedPath, upstreamUrl } from './target.ts'
 
 /** Limits of the pass-through proxy. */
@@ -49,6 +49,8 @@ export interface ProxyCall {
 const MiB = 1024 * 1024
 /** Statuses whose responses have no body (RFC 9110 §6.4.1, §15.3.6, §15.4.5). */
 const NO_BODY = new Set([204, 205, 304])
+/** Answers declaring at most this many bytes (and no encoding) are read whole and passed on in one write. */
+const SMALL_BODY = 64 * 1024
 
 /**
  * Checks the proxy's options early and returns what serves
@@ -101,18 +103,19 @@ export function createProxy(deps: ProxyDeps) {
             )
           : tooLarge()
       }
-      const entry = await deps.runs.record({
-        ...run,
-        outcome: response.status < 400 ? 'ok' : 'http_error',
-        status: response.status,
-        durationMs: elapsed(),
-        attempts,
-        bytes: 0,
-      })
       const bodiless = NO_BODY.has(response.status) || run.method === 'HEAD'
       const coding = response.headers.get('content-encoding')
       const decoded = decodedCodings(coding)
       const headers = downstreamHeaders(response.headers, masker.header, !bodiless && decoded)
+      const outcome = response.status < 400 ? 'ok' : 'http_error'
+      if (!bodiless && length <= SMALL_BODY && (coding === null || /^\s*(identity)?\s*$/i.test(coding))) {
+        // Small and declared: read whole, masked, and passed on in one write (a failure is a clean 502 here).
+        const bytes = await gather(response.body, { limit: maxResponseBytes, onLimit: tooLarge, filter: createByteMasker(secrets) })
+        headers.set('content-length', String(bytes.byteLength))
+        await deps.runs.record({ ...run, outcome, status: response.status, durationMs: elapsed(), attempts, bytes: bytes.byteLength })
+        return new Response(bytes as Uint8Array<ArrayBuffer>, { status: response.status, headers })
+      }
+      const entry = await deps.runs.record({ ...run, outcome, status: response.status, durationMs: elapsed(), attempts, bytes: 0 })
       if (bodiless) {
         await response.body.cancel().catch(() => {})
         return new Response(null, { status: response.status, headers })
