@@ -14,7 +14,9 @@ import { startChild } from './throughput/children.ts'
  * printTable('Proxy', await benchProxy())
  */
 export async function benchProxy(options: { seconds?: number; sizes?: number[] } = {}): Promise<Row[]> {
-  const seconds = options.seconds ?? 3
+  // BENCH_SECONDS and BENCH_SIZES (comma-separated) narrow a run while working on one figure.
+  const seconds = options.seconds ?? (Number(process.env.BENCH_SECONDS) || 3)
+  const sizes = options.sizes ?? (process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').map(Number) : [100, 10_000])
   const upstream = await startChild('upstream.ts')
   const origin = `http://127.0.0.1:${upstream.line.split(' ')[1]}`
   const bare = await startChild('pass-through.ts', [origin])
@@ -43,7 +45,7 @@ export async function benchProxy(options: { seconds?: number; sizes?: number[] }
       { name: 'bare pass-through c=64 p99', value: percentile(pass.c64.samples, 99), unit: 'ms' },
     )
     const bareFetch = await measure(get(`${origin}/me`, bearer), 1, seconds)
-    for (const size of options.sizes ?? [100, 10_000]) {
+    for (const size of sizes) {
       const runtime = await startChild('runtime.ts', [origin, String(size)])
       try {
         const ids = JSON.parse(runtime.line) as { port: number; token: string; bearer: string; action: string; oauth2: string }

@@ -18,9 +18,8 @@ export interface Child {
  * const port = Number(upstream.line.split(' ')[1])
  */
 export function startChild(file: string, args: string[] = []): Promise<Child> {
-  // BENCH_PROFILE=<dir> profiles the runtime process (node --cpu-prof), to name the top frames.
-  const profile = file === 'runtime.ts' && process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []
-  const child: ChildProcess = spawn(process.execPath, [...profile, 'bin/run-ts.js', `bench/throughput/${file}`, ...args], {
+  // BENCH_PROFILE=<dir> profiles the runtime process while it is measured (runtime.ts), to name the top frames.
+  const child: ChildProcess = spawn(process.execPath, ['bin/run-ts.js', `bench/throughput/${file}`, ...args], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
   })

@@ -2,7 +2,8 @@
 // directory, loopback allowed, with `<fillers>` extra connections (and their sealed credentials) in the store
 // beside the ones measured, so lookups are measured at that size. Prints one JSON line once serving:
 // { port, token, bearer, action, oauth2 } (connection ids).
-import { mkdtemp } from 'node:fs/promises'
+import { mkdtemp, writeFile } from 'node:fs/promises'
+import { Session } from 'node:inspector'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { readConfig } from '../../runtime/config.ts'
@@ -130,5 +131,24 @@ const action = await api('POST', '/api/apps/default/connections', {
   name: 'bench actions',
   values: { apiKey: 'bench-key-000000' },
 })
+const stopProfile = await profileFromHere(process.env.BENCH_PROFILE)
 console.log(JSON.stringify({ port: server.port, token, bearer: bearer.id, action: action.id, oauth2: 'c_bench_oauth' }))
-process.on('SIGTERM', () => void server.close().then(() => process.exit(0)))
+process.on('SIGTERM', () => void stopProfile().then(() => server.close().then(() => process.exit(0))))
+
+/**
+ * BENCH_PROFILE=<dir>: a CPU profile of what is measured only (from here to SIGTERM), without the start-up and
+ * the store filling before it, written to `<dir>/runtime-<fillers>.cpuprofile` (Chrome DevTools, speedscope).
+ */
+async function profileFromHere(dirName: string | undefined): Promise<() => Promise<void>> {
+  if (!dirName) return async () => {}
+  const session = new Session()
+  session.connect()
+  const post = (method: string) =>
+    new Promise<unknown>((done, fail) => session.post(method, (error, result) => (error ? fail(error) : done(result))))
+  await post('Profiler.enable')
+  await post('Profiler.start')
+  return async () => {
+    const { profile } = (await post('Profiler.stop')) as { profile: unknown }
+    await writeFile(join(dirName, `runtime-${fillers}.cpuprofile`), JSON.stringify(profile))
+  }
+}
