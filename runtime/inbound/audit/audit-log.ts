@@ -57,9 +57,13 @@ export function createAuditLog(options: { store: Store; clock?: () => Date; limi
           // Trimmed a tenth of the limit at a time, in one transaction: one commit per many entries, not per entry.
           if (excess < slack) continue
           const old = await store.find<AuditRecord>('audit', 'byApp', { equals: [appId], order: 'asc', limit: excess })
-          await store.transaction(async (tx) => {
-            for (const record of old) await tx.delete('audit', record.id)
-          })
+          // Relaxed: dropping old entries can wait for the next write to become durable.
+          await store.transaction(
+            async (tx) => {
+              for (const record of old) await tx.delete('audit', record.id)
+            },
+            { durability: 'relaxed' },
+          )
         } while (state.again)
       } finally {
         trims.delete(appId)
