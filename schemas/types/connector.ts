@@ -68,7 +68,8 @@ export type FieldType = 'text' | 'secret' | 'url' | 'select' | 'number' | 'boole
  * This interface was referenced by `Connector`'s JSON-Schema
  * via the `definition` "AuthMethod".
  */
-export type AuthMethod = BasicAuth | ApiKeyAuth | BearerAuth | OAuth2Auth | NoAuth
+export type AuthMethod =
+  BasicAuth | ApiKeyAuth | BearerAuth | OAuth2Auth | NoAuth | AwsSigV4Auth | HmacAuth | OAuth1Auth | MtlsAuth
 /**
  * Identifies the auth method within the connector; stored on connections.
  *
@@ -99,6 +100,14 @@ export type Template = string
  * via the `definition` "JsonPointer".
  */
 export type JsonPointer = string
+/**
+ * One part of the string to sign: `method` (upper case), `path` (as sent, percent-encoded), `pathWithQuery` (path, then `?query` when there is one: Coinbase's requestPath), `query` (the query string as sent, without the signature), `sortedQuery` (parameters sorted by name, then value, `name=value` joined by `&`), `body` (as sent; empty without one), `bodyHash` (hex digest of the body with the method's algorithm), `timestamp`, `nonce`.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "HmacPart".
+ */
+export type HmacPart =
+  'method' | 'path' | 'pathWithQuery' | 'query' | 'sortedQuery' | 'body' | 'bodyHash' | 'timestamp' | 'nonce'
 /**
  * The request method.
  *
@@ -408,6 +417,144 @@ export interface NoAuth {
   fields?: AuthFields
 }
 /**
+ * AWS Signature Version 4: every request is signed as it is sent — method, path, sorted query, the `Host`, `Content-Type` and `X-Amz-*` headers, and the SHA-256 of the body — with the access key's secret, for one region and service. A session token (temporary credentials from STS or an assumed role) goes in `X-Amz-Security-Token`. Signed with the `aws4` library.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "AwsSigV4Auth".
+ */
+export interface AwsSigV4Auth {
+  type: 'awsSigV4'
+  id: AuthMethodId
+  label?: string
+  description?: string
+  fields?: AuthFields
+  accessKeyId: Template
+  secretAccessKey: Template
+  sessionToken?: Template
+  region: Template
+  /**
+   * The signing name of the service (`s3`, `sts`, `execute-api`, `es`).
+   */
+  service: string
+}
+/**
+ * A request signed with an HMAC of parts of the request, said declaratively: which parts (joined by `separator`), the algorithm, how the key is encoded, how the signature is written, and where the signature, the timestamp and the nonce go. Coinbase Exchange signs `timestamp + method + requestPath + body` into headers; Binance signs the query (with its `timestamp`) and appends `signature` to it. Other values (the API key, a passphrase) go in `placements`. Parameters placed in the query are part of `query` and `sortedQuery`; the signature never is.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "HmacAuth".
+ */
+export interface HmacAuth {
+  type: 'hmac'
+  id: AuthMethodId
+  label?: string
+  description?: string
+  fields?: AuthFields
+  key: Template
+  /**
+   * How the key is written: its UTF-8 bytes as they are (`raw`), or decoded from base64 or hex first (Coinbase Exchange's secret is base64).
+   */
+  keyEncoding?: 'raw' | 'base64' | 'hex'
+  /**
+   * The HMAC hash.
+   */
+  algorithm?: 'sha256' | 'sha384' | 'sha512'
+  /**
+   * The parts of the string to sign, in order.
+   *
+   * @minItems 1
+   * @maxItems 12
+   */
+  sign: [HmacPart, ...HmacPart[]]
+  /**
+   * Written between two parts (`\n` for a newline).
+   */
+  separator?: string
+  /**
+   * A timestamp generated for each request; placed when `in` and `name` are given.
+   */
+  timestamp?: {
+    /**
+     * Seconds or milliseconds since the epoch.
+     */
+    unit: 's' | 'ms'
+    in?: 'header' | 'query'
+    name?: string
+  }
+  /**
+   * A random value generated for each request (32 hex characters); placed when `in` and `name` are given.
+   */
+  nonce?: {
+    in?: 'header' | 'query'
+    name?: string
+  }
+  /**
+   * Where the signature goes and how it is written. A query signature is appended after every other parameter.
+   */
+  signature: {
+    in: 'header' | 'query'
+    name: string
+    encoding?: 'hex' | 'base64' | 'base64url'
+    /**
+     * Written before the signature (`HMAC `).
+     */
+    prefix?: string
+  }
+  /**
+   * Other values sent with every request: the API key, a passphrase.
+   *
+   * @maxItems 10
+   */
+  placements?: ApiKeyPlacement[]
+}
+/**
+ * OAuth 1.0a (RFC 5849): every request carries an `Authorization: OAuth …` header signed with HMAC-SHA1 (consumer secret and token secret) or RSA-SHA1 (a private key). With `requestTokenUrl`, `authorizeUrl` and `accessTokenUrl` a person connects through the three-legged flow (request token, authorize, access token) and the runtime keeps the token; with `token` and `tokenSecret` templates the tokens are entered (X's developer portal issues them); with neither, requests are signed with the consumer alone (two-legged).
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "OAuth1Auth".
+ */
+export interface OAuth1Auth {
+  type: 'oauth1'
+  id: AuthMethodId
+  label?: string
+  description?: string
+  fields?: AuthFields
+  signatureMethod?: 'HMAC-SHA1' | 'RSA-SHA1'
+  consumerKey: Template
+  consumerSecret?: Template
+  privateKey?: Template
+  token?: Template
+  tokenSecret?: Template
+  requestTokenUrl?: BaseUrl
+  authorizeUrl?: BaseUrl
+  accessTokenUrl?: BaseUrl
+  authorizeParams?: StringParams
+  /**
+   * The `realm` of the Authorization header, when the provider wants one.
+   */
+  realm?: string
+}
+/**
+ * Mutual TLS: the connection's client certificate and private key (PEM, line breaks may be left out), with the key's passphrase, are presented in the TLS handshakes of that connection's requests only — each credential gets a connection pool of its own. A private CA the server's certificate chains to may be given. `placements` add an API key where the API wants one besides the certificate.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "MtlsAuth".
+ */
+export interface MtlsAuth {
+  type: 'mtls'
+  id: AuthMethodId
+  label?: string
+  description?: string
+  fields?: AuthFields
+  certificate: Template
+  privateKey: Template
+  passphrase?: Template
+  ca?: Template
+  /**
+   * @maxItems 10
+   */
+  placements?: ApiKeyPlacement[]
+}
+/**
  * Headers sent on every request, by name; values are templates.
  *
  * This interface was referenced by `Connector`'s JSON-Schema
@@ -597,4 +744,14 @@ export interface InputProperty {
   }
   required?: string[]
   additionalProperties?: boolean
+}
+/**
+ * Where a generated value (the signature, the timestamp, the nonce) goes: a header or a query parameter.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "HmacValuePlacement".
+ */
+export interface HmacValuePlacement {
+  in: 'header' | 'query'
+  name: string
 }

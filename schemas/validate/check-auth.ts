@@ -1,4 +1,5 @@
 import { declareFields, warnUnused } from './check-fields.ts'
+import { checkSigning } from './check-signing.ts'
 import { arrayOf, type Checker, type FieldInfo, isObject, type Scope } from './context.ts'
 import { pointer, readablePath } from './pointer.ts'
 
@@ -34,6 +35,12 @@ export function checkAuth(check: Checker, auth: unknown, connectorFields: Readon
         break
       case 'apiKey':
         checkPlacements(check, method.placements, at, secretScope)
+        break
+      case 'awsSigV4':
+      case 'hmac':
+      case 'oauth1':
+      case 'mtls':
+        checkSigning(check, method, at, secretScope, checkPlacements)
         break
       case 'oauth2':
         scopes ??= new Set()

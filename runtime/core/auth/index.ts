@@ -1,3 +1,4 @@
+export { withAuthQuery } from './auth-query.ts'
 export { bearerMaterial } from './bearer/index.ts'
 export { emptyMaterial, hasSecretField, isEmpty, noteSecrets, renderCredential } from './material.ts'
 export { authTypeOf } from './registry.ts'

@@ -1,8 +1,12 @@
 import type { AuthMethod } from '../../../schemas/types/connector.ts'
 import { apiKey } from './api-key/index.ts'
+import { awsSigV4 } from './aws-sigv4/index.ts'
 import { basic } from './basic/index.ts'
 import { bearer } from './bearer/index.ts'
+import { hmac } from './hmac/index.ts'
+import { mtls } from './mtls/index.ts'
 import { none } from './none/index.ts'
+import { oauth1 } from './oauth1/index.ts'
 import { oauth2 } from './oauth2/auth-type.ts'
 import type { AuthType } from './types.ts'
 
@@ -13,6 +17,10 @@ const TYPES: { [T in AuthMethod['type']]: AuthType<Extract<AuthMethod, { type: T
   bearer,
   oauth2,
   none,
+  awsSigV4,
+  hmac,
+  oauth1,
+  mtls,
 }
 
 /**

@@ -19,6 +19,16 @@ export interface AuthMaterial {
   credentialQuery: string[]
   /** Every value that must never be shown: rendered secrets, derived header values, tokens. */
   secrets: string[]
+  /** A client certificate for this connection's TLS handshakes only (mTLS). */
+  tls?: ClientTlsMaterial
+}
+
+/** A client certificate and key (PEM), the key's passphrase, and a private CA the server's certificate chains to. */
+export interface ClientTlsMaterial {
+  cert: string
+  key: string
+  passphrase?: string
+  ca?: string
 }
 
 /** Values by field key, with the field definitions that say which are required and secret. */
@@ -35,8 +45,11 @@ export interface OutgoingRequest {
   method: string
   url: URL
   headers: Readonly<Record<string, string>>
-  /** The body as sent, or `stream` when it is streamed through (the proxy) and cannot be read twice. */
-  body: string | undefined | 'stream'
+  /**
+   * The body as sent, or `stream` when it is streamed through (the proxy) and cannot be read twice. Types that
+   * sign the request ({@link AuthType.signs}) always get it whole: a proxied body is read first, within the limit.
+   */
+  body: string | Uint8Array | undefined | 'stream'
 }
 
 /** What `apply` gets. */
@@ -64,6 +77,8 @@ export interface AuthType<M extends AuthMethod = AuthMethod> {
   apply(method: M, input: ApplyInput): AuthMaterial
   /** For types whose credential is a token obtained and renewed from the provider. */
   readonly tokens?: TokenSource<M>
+  /** Signs the request as sent (AWS SigV4, HMAC, OAuth 1.0a): `apply` needs its whole body and every header. */
+  readonly signs?: boolean
 }
 
 /** A token the runtime holds for a credential and renews; each type keeps more beside it (refresh token, scopes). */

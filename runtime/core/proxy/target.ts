@@ -1,5 +1,6 @@
 import { SwitchboardError } from '../../errors.ts'
 import { resolveRequestUrl } from '../../platform/http/index.ts'
+import { withAuthQuery } from '../auth/index.ts'
 
 /** Segments of `/api/apps/:appId/connections/:id/proxy` before the proxied path. */
 const PREFIX_SEGMENTS = 7
@@ -36,22 +37,5 @@ export function proxiedPath(requestUrl: string): string {
  */
 export function upstreamUrl(baseUrl: string, path: string, authQuery: ReadonlyArray<readonly [string, string]>): URL {
   const url = resolveRequestUrl(baseUrl, path)
-  if (authQuery.length === 0) return url
-  const names = new Set(authQuery.map(([name]) => name.toLowerCase()))
-  const kept = url.search
-    .slice(1)
-    .split('&')
-    .filter((pair) => pair !== '' && !names.has(decodedName(pair).toLowerCase()))
-  const added = authQuery.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`)
-  url.search = `?${[...kept, ...added].join('&')}`
-  return url
-}
-
-function decodedName(pair: string): string {
-  const name = pair.split('=')[0]!.replace(/\+/g, ' ')
-  try {
-    return decodeURIComponent(name)
-  } catch {
-    return name
-  }
+  return authQuery.length === 0 ? url : withAuthQuery(url, authQuery)
 }

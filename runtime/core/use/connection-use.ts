@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto'
 import type { AuthMethod, Connector, Field } from '../../../schemas/types/connector.ts'
 import type { HttpClient, HttpResponse, HttpStreamResponse } from '../../platform/http/index.ts'
 import type { CredentialSecrets, FieldValue } from '../../types.ts'
-import { type AuthMaterial, authTypeOf, type TokenEngine, type TokenTarget } from '../auth/index.ts'
+import { type AuthMaterial, authTypeOf, type TokenEngine, type TokenTarget, withAuthQuery } from '../auth/index.ts'
 import { type Actor, type ConnectionDeps, type Loaded, loadConnection } from '../connections/context.ts'
 import { credentialOwner } from '../connections/credentials.ts'
 import { createMasker, effectiveValues, type Masker, type PreparedRequest, prepareRequest, type RequestSpec } from '../requests/index.ts'
@@ -175,7 +176,7 @@ function createUse(deps: UseDeps, context: UseContext): ConnectionUse {
   function authenticate(
     prepared: Pick<PreparedRequest, 'method' | 'url' | 'headers'>,
     token: string | undefined,
-    body: string | undefined | 'stream',
+    body: string | Uint8Array | undefined | 'stream',
   ) {
     const material = type.apply(method, {
       values,
@@ -184,8 +185,7 @@ function createUse(deps: UseDeps, context: UseContext): ConnectionUse {
       request: { method: prepared.method, url: prepared.url, headers: prepared.headers, body },
     })
     learn(material)
-    const url = new URL(prepared.url.href)
-    for (const [name, value] of material.query) url.searchParams.set(name, value)
+    const url = withAuthQuery(prepared.url, material.query)
     const headers = { ...prepared.headers }
     for (const [name, value] of Object.entries(material.headers)) {
       for (const existing of Object.keys(headers)) if (existing.toLowerCase() === name.toLowerCase()) delete headers[existing]
@@ -193,6 +193,10 @@ function createUse(deps: UseDeps, context: UseContext): ConnectionUse {
     }
     return { url, headers, material }
   }
+
+  /** A client certificate goes to the outbound client with the credential it belongs to: its TLS pool is this one's only. */
+  const tlsOwner = target ? `${target.loaded.record.id}/${target.owner ?? ''}` : `draft/${randomUUID()}`
+  const tlsOf = (material: AuthMaterial) => (material.tls ? { tls: { ...material.tls, owner: tlsOwner } } : {})
 
   /** Calls `attempt` with a usable token (none for types without tokens); on a 401, renews once and calls again. */
   async function withToken<R>(attempt: (token: string | undefined) => Promise<R>, status: (result: R) => number | undefined): Promise<R> {
@@ -225,7 +229,13 @@ function createUse(deps: UseDeps, context: UseContext): ConnectionUse {
             ...(prepared.body === undefined ? {} : { body: current.text(prepared.body) }),
           }
           options.onPreview?.(request)
-          const outgoing = { url, method: prepared.method, headers, ...(prepared.body === undefined ? {} : { body: prepared.body }) }
+          const outgoing = {
+            url,
+            method: prepared.method,
+            headers,
+            ...(prepared.body === undefined ? {} : { body: prepared.body }),
+            ...tlsOf(material),
+          }
           try {
             const sent =
               options.retry === false
@@ -247,10 +257,13 @@ function createUse(deps: UseDeps, context: UseContext): ConnectionUse {
           // joined afterwards and never rendered as a template.
           const prepared = prepareRequest({ connector, fields, values, baseUrl: context.baseUrl, spec: { method: 'GET', path: '' } })
           const unsigned = options.target(prepared.baseUrl, request.path, [])
+          // A type that signs the request signs its whole body and the caller's headers as they will be sent.
+          const body = type.signs && request.body ? await readWhole(request.body) : request.body
+          const headers = type.signs ? Object.fromEntries(options.inject(request.headers, prepared.headers)) : prepared.headers
           const authenticated = authenticate(
-            { method: request.method, url: unsigned, headers: prepared.headers },
+            { method: request.method, url: unsigned, headers },
             token,
-            request.body ? 'stream' : undefined,
+            body instanceof Uint8Array ? body : body ? 'stream' : undefined,
           )
           // The caller's query keeps its exact encoding; the auth method's parameters replace any of the same name.
           const url = options.target(prepared.baseUrl, request.path, authenticated.material.query)
@@ -262,7 +275,8 @@ function createUse(deps: UseDeps, context: UseContext): ConnectionUse {
                 url,
                 method: request.method,
                 headers: options.inject(request.headers, authenticated.headers),
-                ...(request.body ? { body: request.body } : {}),
+                ...(body ? { body } : {}),
+                ...tlsOf(authenticated.material),
                 ...(request.signal ? { signal: request.signal } : {}),
                 ...(request.timeoutMs === undefined ? {} : { timeoutMs: request.timeoutMs }),
               },
@@ -283,4 +297,12 @@ function createUse(deps: UseDeps, context: UseContext): ConnectionUse {
       )
     },
   }
+}
+
+/** A streamed request body read whole (the proxy's limit still applies: past it, reading fails with 413). */
+async function readWhole(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = []
+  const reader = stream.getReader()
+  for (let next = await reader.read(); !next.done; next = await reader.read()) chunks.push(next.value)
+  return Buffer.concat(chunks)
 }

@@ -5,6 +5,7 @@ import { parseAllowedHosts } from './allowed-hosts.ts'
 import { abortedError, invalidRequestError, responseTooLargeError, timeoutError, tooManyRedirectsError } from './errors.ts'
 import { capStream, decodeBody, readCapped } from './internal/body.ts'
 import { classifyError } from './internal/classify-error.ts'
+import { createClientTlsPools } from './internal/client-tls.ts'
 import { createGuardedConnector } from './internal/connector.ts'
 import { decodeStream } from './internal/decode.ts'
 import { type Hop, isRedirect, nextHop } from './internal/redirects.ts'
@@ -49,14 +50,9 @@ const DEFAULTS = {
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const settings = readSettings(options)
   const allowedHosts = isAllowedHosts(options.allowedHosts) ? options.allowedHosts : parseAllowedHosts(options.allowedHosts)
-  const dispatcher = new Agent({
-    connect: createGuardedConnector({
-      allowedHosts,
-      connectTimeoutMs: settings.connectTimeoutMs,
-      lookup: options.lookup,
-      ca: options.ca,
-    }),
-  })
+  const connectorOptions = { allowedHosts, connectTimeoutMs: settings.connectTimeoutMs, lookup: options.lookup, ca: options.ca }
+  const dispatcher = new Agent({ connect: createGuardedConnector(connectorOptions) })
+  const clientTls = createClientTlsPools(connectorOptions)
 
   async function request(req: HttpRequestOptions): Promise<HttpResponse | HttpStreamResponse> {
     const started = performance.now()
@@ -88,7 +84,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       const follow = req.redirect !== 'manual' && settings.maxRedirects > 0
       for (let redirects = 0; ; redirects++) {
         host = hop.url.host
-        const response = await send(dispatcher, hop, controller.signal)
+        const response = await send(req.tls ? clientTls.get(req.tls) : dispatcher, hop, controller.signal)
         const location = response.headers.get('location')
         const next = follow && isRedirect(response.status, location) ? nextHop(hop, response.status, location, allowedHosts) : undefined
         if (next) {
@@ -134,7 +130,9 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   return {
     request: request as HttpClient['request'],
     allowedHosts,
-    close: () => dispatcher.close(),
+    close: async () => {
+      await Promise.all([dispatcher.close(), clientTls.close()])
+    },
   }
 }
 

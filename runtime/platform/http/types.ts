@@ -102,6 +102,19 @@ export interface HttpRequestOptions {
   signal?: AbortSignal
   /** Overrides the client's total timeout for this request. */
   timeoutMs?: number
+  /** A client certificate (mTLS): the request goes through a connection pool of its own for `owner` and this certificate. */
+  tls?: ClientTls
+}
+
+/** A client certificate and key (PEM) for one credential's TLS handshakes, and a private CA its server chains to. */
+export interface ClientTls {
+  /** Whose certificate (a connection's credential): pools are never shared between owners. */
+  owner: string
+  cert: string
+  key: string
+  passphrase?: string
+  /** Trusted besides the usual roots. */
+  ca?: string
 }
 
 /** What every response carries. */

@@ -10,6 +10,8 @@ export interface GuardedConnectorOptions {
   connectTimeoutMs: number
   lookup?: LookupFunction | undefined
   ca?: string | readonly string[] | undefined
+  /** A client certificate presented in every TLS handshake of this connector (mTLS). */
+  tls?: { cert: string; key: string; passphrase?: string } | undefined
 }
 
 const defaultLookup: LookupFunction = (hostname) => dns.lookup(hostname, { all: true, verbatim: true })
@@ -31,7 +33,7 @@ export function createGuardedConnector(options: GuardedConnectorOptions): buildC
   const lookup = options.lookup ?? defaultLookup
   // timeout 0 disables undici's own connect timer: ours below also covers the DNS lookup.
   const ca = typeof options.ca === 'string' ? options.ca : options.ca && [...options.ca]
-  const connectSocket = buildConnector({ timeout: 0, ...(ca ? { ca } : {}) })
+  const connectSocket = buildConnector({ timeout: 0, ...(ca ? { ca } : {}), ...options.tls })
 
   return (opts, callback) => {
     const port = opts.port === '' ? (opts.protocol === 'https:' ? 443 : 80) : Number(opts.port)

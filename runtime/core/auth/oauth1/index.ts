@@ -1,0 +1,70 @@
+import type { OAuth1Auth } from '../../../../schemas/types/connector.ts'
+import { SwitchboardError } from '../../../errors.ts'
+import { emptyMaterial, hasSecretField, noteSecrets, renderCredential } from '../material.ts'
+import { readPem } from '../signing/pem.ts'
+import type { AuthInput, AuthType } from '../types.ts'
+import { type OAuth1Signer, oauth1Header } from './sign.ts'
+
+/**
+ * OAuth 1.0a (RFC 5849): every request gets an `Authorization: OAuth …` header signed over the request as it will
+ * be sent, with HMAC-SHA1 or RSA-SHA1. The token is the one the three-legged flow stored (handed in as `token`),
+ * the one the person entered (`token`/`tokenSecret` templates), or none (two-legged).
+ *
+ * @example
+ * oauth1.apply(x, { values, fields, request }).headers.Authorization // 'OAuth oauth_consumer_key="…", …'
+ */
+export const oauth1: AuthType<OAuth1Auth> = {
+  type: 'oauth1',
+  signs: true,
+  needsCredentials: (_method, fields) => hasSecretField(fields),
+  apply(method, input) {
+    const signer = oauth1Signer(method, input)
+    if (input.token !== undefined) signer.token = parseHeldToken(input.token)
+    else if (method.token !== undefined && method.tokenSecret !== undefined) {
+      const key = renderCredential(method.token, input)
+      const secret = renderCredential(method.tokenSecret, input)
+      if (key === undefined || secret === undefined) throw missing('access token and its secret')
+      signer.token = { key, secret }
+    }
+    const material = emptyMaterial()
+    const header = oauth1Header(signer, input.request)
+    material.headers.Authorization = header
+    material.credentialHeaders.push('Authorization')
+    noteSecrets(material, input, header)
+    material.secrets.push(header, ...(signer.token ? [signer.token.key, signer.token.secret] : []))
+    return material
+  },
+}
+
+/**
+ * The consumer part of a method's signer, from the connection's values (the token is added by the caller).
+ *
+ * @example
+ * const signer = oauth1Signer(method, input)
+ */
+export function oauth1Signer(method: OAuth1Auth, input: AuthInput): OAuth1Signer {
+  const consumerKey = renderCredential(method.consumerKey, input)
+  if (consumerKey === undefined) throw missing('consumer key')
+  const signatureMethod = method.signatureMethod ?? 'HMAC-SHA1'
+  const signer: OAuth1Signer = { signatureMethod, consumerKey, ...(method.realm ? { realm: method.realm } : {}) }
+  if (signatureMethod === 'RSA-SHA1') {
+    const key = method.privateKey === undefined ? undefined : renderCredential(method.privateKey, input)
+    if (key === undefined) throw missing('RSA private key')
+    signer.privateKey = readPem(key, 'RSA private key')
+  } else {
+    const secret = method.consumerSecret === undefined ? undefined : renderCredential(method.consumerSecret, input)
+    if (secret === undefined) throw missing('consumer secret')
+    signer.consumerSecret = secret
+  }
+  return signer
+}
+
+/** The token the three-legged flow stored, as the token engine hands it over: `[token, secret]` in JSON. */
+export function parseHeldToken(held: string): { key: string; secret: string } {
+  const [key, secret] = JSON.parse(held) as [string, string]
+  return { key, secret }
+}
+
+function missing(what: string): SwitchboardError {
+  return new SwitchboardError(428, 'missing_credentials', `The connection has no ${what}. Connect it again and enter it.`)
+}
