@@ -96,7 +96,10 @@ describe('switchboard import nango', () => {
     const list = join(dir, 'list.yaml')
     writeFileSync(list, '- acme\n')
     expect((await run(['import', 'nango', list])).message).toContain('expected a mapping of provider names')
-    expect(await run(['import', 'airbyte', file])).toMatchObject({ code: 2, message: expect.stringContaining('only "nango" is supported') })
+    expect(await run(['import', 'airbyte', file])).toMatchObject({
+      code: 2,
+      message: expect.stringContaining('only "nango" and "openapi" are supported'),
+    })
     expect(await run(['import', 'nango'])).toMatchObject({ code: 2 })
     expect(await run(['import', 'nango', file, '--out'])).toMatchObject({
       code: 2,

@@ -6,16 +6,21 @@ import { FileProblem } from '../../../platform/files/index.ts'
 import { importNangoCatalogue, type NangoImportEntry, type NangoImportSummary, summarizeNangoImport } from '../../importers/nango.ts'
 import { readYamlFile } from '../../importers/yaml-file.ts'
 import type { Io } from '../io.ts'
+import { importOpenApiCommand, usage as openApiUsage } from './import-openapi.ts'
 
 const SCHEMA = fileURLToPath(new URL('../../../../schemas/connector.schema.json', import.meta.url))
 
-export const usage = `switchboard import nango <file> [--out dir] [--json]
+export const usage = `switchboard import nango|openapi <file> [options]
+
+switchboard import nango <file> [--out dir] [--json]
 
 Converts Nango's provider catalogue (providers.yaml) into connector definitions: providers of the
 auth modes API_KEY, BASIC, OAUTH2 and OAUTH2_CC, aliases followed. Validates every conversion and
 prints, per auth mode, how many converted and passed, and why the others did not.
   --out dir   write each valid connector to <dir>/<id>.json
-  --json      machine-readable output: { summary, providers }`
+  --json      machine-readable output: { summary, providers }
+
+${openApiUsage}`
 
 /**
  * `switchboard import nango`: converts a Nango catalogue and reports what came of each provider.
@@ -24,6 +29,11 @@ prints, per auth mode, how many converted and passed, and why the others did not
  * await importCommand(['nango', 'providers.yaml', '--out', 'imported'], io) // 0, summary on stdout
  */
 export async function importCommand(args: string[], io: Io): Promise<number> {
+  if (args.find((a) => !a.startsWith('-')) === 'openapi')
+    return importOpenApiCommand(
+      args.filter((_, i) => i !== args.indexOf('openapi')),
+      io,
+    )
   const options = parseArgs(args)
   if (typeof options === 'string') return io.fail(`${options}\n\n${usage}`, 2)
   const { file, out, json } = options
@@ -61,8 +71,8 @@ function parseArgs(args: string[]): { file: string; out?: string; json: boolean 
     else positional.push(arg)
   }
   const [source, file, ...extra] = positional
-  if (source === undefined) return 'name the format to import from: nango'
-  if (source !== 'nango') return `cannot import from "${source}": only "nango" is supported`
+  if (source === undefined) return 'name the format to import from: nango or openapi'
+  if (source !== 'nango') return `cannot import from "${source}": only "nango" and "openapi" are supported`
   if (file === undefined) return "name the catalogue file (Nango's providers.yaml)"
   if (extra.length > 0) return `unexpected argument ${extra[0]}`
   if (out === '') return '--out needs a directory'
