@@ -30,6 +30,10 @@ const BENCHES: Record<string, { title: string; load: () => Promise<() => Promise
     title: 'Refresh across 3 replicas: added latency vs token RTT + one commit',
     load: async () => (await import('./replica-refresh.ts')).benchReplicaRefresh,
   },
+  'openapi-import': {
+    title: 'OpenAPI import: 10 MB spec, 1,000 operations (≤ 10 s, ≤ 500 MB)',
+    load: async () => (await import('./openapi-import.ts')).benchOpenApiImport,
+  },
   designer: { title: 'Designer bundle and first render', load: async () => (await import('./designer.ts')).benchDesigner },
   proxy: { title: 'Proxy vs direct', load: async () => (await import('./proxy.ts')).benchProxy },
 }
