@@ -6,6 +6,8 @@ const root = resolve(import.meta.dirname, '../..')
 /** A benchmark process and the first line it printed. */
 export interface Child {
   line: string
+  /** The process id, to read its CPU time. */
+  pid: number
   stop(): Promise<void>
 }
 
@@ -33,6 +35,7 @@ export function startChild(file: string, args: string[] = []): Promise<Child> {
       child.removeAllListeners('exit')
       done({
         line: out.slice(0, end),
+        pid: child.pid!,
         stop: () =>
           new Promise<void>((stopped) => {
             if (child.exitCode !== null) return stopped()

@@ -1,6 +1,7 @@
 import { type Context, Hono } from 'hono'
 import type { createProxy } from '../../core/proxy/index.ts'
 import { appOf, idParam, type Policy, type RouteEnv } from '../access/index.ts'
+import { streamedRequest } from './node-request.ts'
 
 /**
  * `ALL /api/apps/:appId/connections/:id/proxy[/*]`: hands the request, as the caller sent it, to the proxy.
@@ -13,14 +14,13 @@ export function proxyRoutes(proxy: ReturnType<typeof createProxy>, policy: Polic
   const declared = policy({ role: 'member', what: 'send requests through connections', streamsBody: true })
   const handler = (c: Context<RouteEnv>) =>
     proxy({
+      ...streamedRequest(c),
       appId: appOf(c).id,
       id: idParam(c, 'id', 'connection'),
       userId: c.get('user').id,
       method: c.req.method,
       url: c.req.url,
       headers: c.req.raw.headers,
-      body: c.req.raw.body,
-      signal: c.req.raw.signal,
     })
   return new Hono<RouteEnv>().all('/', declared, handler).all('/*', declared, handler)
 }
