@@ -50,6 +50,8 @@ export interface CredentialSecrets {
   fields?: Record<string, FieldValue>
   /** OAuth2 tokens, for OAuth2 methods. */
   oauth?: OAuthTokens
+  /** Session methods: the values captured from the last login (JSON, as the token engine holds it) and when it ends. */
+  session?: { accessToken: string; expiresAt?: number }
 }
 
 /** OAuth2 token set (RFC 6749 §5.1). */

@@ -1,5 +1,6 @@
 import { declareFields, warnUnused } from './check-fields.ts'
 import { checkSigning } from './check-signing.ts'
+import { checkSession } from './check-session.ts'
 import { arrayOf, type Checker, type FieldInfo, isObject, type Scope } from './context.ts'
 import { pointer, readablePath } from './pointer.ts'
 
@@ -35,6 +36,9 @@ export function checkAuth(check: Checker, auth: unknown, connectorFields: Readon
         break
       case 'apiKey':
         checkPlacements(check, method.placements, at, secretScope)
+        break
+      case 'session':
+        checkSession(check, method, at, fields)
         break
       case 'awsSigV4':
       case 'hmac':

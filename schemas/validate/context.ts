@@ -24,12 +24,14 @@ export interface Scope {
   inputs?: ReadonlySet<string>
   /** `{{body.…}}` and `{{headers.…}}` of the test response (the label only). */
   response?: boolean
+  /** `{{session.<name>}}`: what a session method captures, by name, and whether it is a secret. */
+  session?: ReadonlyMap<string, boolean>
   /** What the place is called in messages: "the base URL", "a query parameter". */
   what: string
 }
 
 /** Names that templates use as namespaces, so they cannot be field keys. */
-export const RESERVED_KEYS = new Set(['input', 'body', 'headers'])
+export const RESERVED_KEYS = new Set(['input', 'body', 'headers', 'session'])
 
 /**
  * Collects the problems of one validation run and the fields that templates refer to.
@@ -38,6 +40,11 @@ export class Checker {
   readonly errors: ValidationProblem[] = []
   readonly warnings: ValidationProblem[] = []
   readonly used = new Set<FieldInfo>()
+  /**
+   * What the connector's requests (test, actions) may use as `{{session.<name>}}`: set once the auth methods are
+   * checked, when every one of them is a session method, to the captures they all have.
+   */
+  session: ReadonlyMap<string, boolean> | undefined
 
   error(path: string, keyword: string, message: string): void {
     this.errors.push({ path, keyword, message })
@@ -66,6 +73,10 @@ export class Checker {
             'unknownInput',
             `${where} uses {{${name}}}, but the action declares no input "${rest[0]}" — add it to input.properties`,
           )
+        continue
+      }
+      if (head === 'session') {
+        this.sessionPlaceholder(path, where, rest, scope)
         continue
       }
       if (head === 'body' || head === 'headers') {
@@ -99,6 +110,33 @@ export class Checker {
             `templates`,
         )
       }
+    }
+  }
+
+  /** `{{session.<name>}}`: a capture the place can see; a secret one only where secrets may go. */
+  private sessionPlaceholder(path: string, where: string, rest: string[], scope: Scope): void {
+    const captures = scope.response ? undefined : (scope.session ?? this.session)
+    const name = ['session', ...rest].join('.')
+    if (!captures) {
+      this.error(
+        path,
+        'sessionOutsideSession',
+        `${where} uses {{${name}}}, but session values exist only in a session method's placements and, when every auth method ` +
+          `is a session capturing it, in the test and actions`,
+      )
+      return
+    }
+    const secret = rest.length === 1 ? captures.get(rest[0]!) : undefined
+    if (secret === undefined) {
+      const known = [...captures.keys()].map((k) => `{{session.${k}}}`).join(', ')
+      this.error(path, 'unknownCapture', `${where} uses {{${name}}}, which is not captured at login. Captured: ${known || 'nothing'}.`)
+    } else if (secret && !scope.secrets) {
+      this.error(
+        path,
+        'secretExposed',
+        `${where} uses the secret session value "${rest[0]}" in ${scope.what}, which is logged and shown — put it in a header, or ` +
+          `mark the capture "secret": false if it is an identifier that grants nothing`,
+      )
     }
   }
 

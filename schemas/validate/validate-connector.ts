@@ -1,6 +1,7 @@
 import { checkAuth } from './check-auth.ts'
 import { declareFields, warnUnused } from './check-fields.ts'
 import { checkActions, checkTest } from './check-requests.ts'
+import { requestSession } from './check-session.ts'
 import { validateConnectorSchema } from './compile.ts'
 import { Checker, type FieldInfo, isObject } from './context.ts'
 import { tooDeep } from './depth.ts'
@@ -55,6 +56,7 @@ function checkSemantics(check: Checker, doc: Record<string, unknown>): void {
   }
   check.templates(doc.headers, '/headers', { fields, secrets: true, what: 'a header' }, true)
   const scopes = checkAuth(check, doc.auth, fields)
+  check.session = requestSession(doc.auth)
   checkTest(check, doc.test, fields, doc.baseUrl)
   checkActions(check, doc.actions, fields, scopes)
   if (doc.test === undefined) check.warn('', 'noTest', 'the connector has no test request: connections cannot be checked before use')

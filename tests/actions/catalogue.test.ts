@@ -9,7 +9,18 @@ import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Action, Connector } from '../../schemas/types/connector.ts'
 import { builtIns, createLab, type Lab } from './harness.ts'
-import { expectedAuth, fieldValues, type InputSchema, nest, render, renderJson, resolver, sampleInputs, testMethod } from './samples.ts'
+import {
+  expectedAuth,
+  fieldValues,
+  type InputSchema,
+  nest,
+  render,
+  renderJson,
+  resolver,
+  sampleInputs,
+  sessionFor,
+  testMethod,
+} from './samples.ts'
 
 interface Seen {
   method: string
@@ -79,6 +90,7 @@ async function connectionFor(connector: Connector): Promise<{ id: string; values
     baseUrl: `${origin}${basePath(connector, values)}`,
   })
   if (method.type === 'oauth2') await lab.putAccessToken(id, ACCESS_TOKEN)
+  if (method.type === 'session') await lab.putSession(id, sessionFor(method))
   connections.set(connector.id, { id, values })
   return connections.get(connector.id)!
 }
@@ -93,8 +105,8 @@ describe.each(catalogue.map((c) => [c.id, c] as const))('%s', (_, connector) => 
     expect(res.status, res.text).toBe(200)
     expect(seen).toHaveLength(1)
     const request = seen[0]!
-    const resolve = resolver(inputs, values)
     const method = testMethod(connector)
+    const resolve = resolver(inputs, values, sessionFor(method))
     const auth = expectedAuth(method, values, ACCESS_TOKEN)
 
     expect(request.method).toBe(action.method)

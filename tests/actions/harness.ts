@@ -133,6 +133,8 @@ export interface Lab {
   connect(spec: ConnectSpec): Promise<string>
   /** Stores an OAuth2 access token for a connection, as a completed authorization would. */
   putAccessToken(connectionId: string, accessToken: string): Promise<void>
+  /** Stores a session (captured values, no expiry) for a connection, as a login would. */
+  putSession(connectionId: string, captured: Record<string, string>): Promise<void>
   /** Serves the app on a real socket on 127.0.0.1. */
   serve(): Promise<{ origin: string; close(): Promise<void> }>
   close(): Promise<void>
@@ -229,6 +231,15 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
           { values: {}, oauth: { accessToken, tokenType: 'Bearer' } },
           new Date().toISOString(),
         )
+        await tx.put('connections', { ...record, status: 'connected' })
+      })
+    },
+    async putSession(connectionId, captured) {
+      await store.transaction(async (tx) => {
+        const record = await tx.get<ConnectionRecord>('connections', connectionId)
+        if (!record) throw new Error(`no connection ${connectionId}`)
+        const session = { accessToken: JSON.stringify(captured) }
+        await putCredentials(tx, keyRing, record, undefined, { values: {}, session }, new Date().toISOString())
         await tx.put('connections', { ...record, status: 'connected' })
       })
     },

@@ -141,11 +141,11 @@ export function renderJson(template: unknown, resolve: Resolve): unknown {
   return template
 }
 
-/** Looks a dotted path up: `input.x` in the inputs, anything else in the connection's values. */
-export function resolver(inputs: Record<string, unknown>, values: Record<string, string>): Resolve {
+/** Looks a dotted path up: `input.x` in the inputs, `session.x` in a session's captures, anything else in the values. */
+export function resolver(inputs: Record<string, unknown>, values: Record<string, string>, session: Record<string, string> = {}): Resolve {
   return ([head, ...rest]) => {
-    let value: unknown = head === 'input' ? inputs : values[head!]
-    for (const key of head === 'input' ? rest : [])
+    let value: unknown = head === 'input' ? inputs : head === 'session' ? session : values[head!]
+    for (const key of head === 'input' || head === 'session' ? rest : [])
       value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined
     return value
   }
@@ -170,6 +170,19 @@ export function expectedAuth(
       return { headers: { authorization: `Bearer ${accessToken}` }, query: {} }
     case 'none':
       return { headers: {}, query: {} }
+    case 'session': {
+      const out = { headers: {} as Record<string, string>, query: {} as Record<string, string> }
+      const resolve = resolver({}, values, sessionFor(method))
+      const cookies: string[] = []
+      for (const placement of method.placements) {
+        const value = render(placement.value, resolve)
+        if (placement.in === 'header') out.headers[placement.name.toLowerCase()] = value
+        else if (placement.in === 'query') out.query[placement.name] = value
+        else cookies.push(`${placement.name}=${value}`)
+      }
+      if (cookies.length > 0) out.headers.cookie = cookies.join('; ')
+      return out
+    }
     // Signatures change with every request (a timestamp, a nonce): their stand-ins verify them instead.
     case 'awsSigV4':
     case 'hmac':
@@ -185,6 +198,12 @@ export function expectedAuth(
       return out
     }
   }
+}
+
+/** What a session method's login captured, made up: `<name>-7c1e` for each capture (empty for other methods). */
+export function sessionFor(method: AuthMethod): Record<string, string> {
+  if (method.type !== 'session') return {}
+  return Object.fromEntries(Object.keys(method.capture).map((name) => [name, `${name}-7c1e`]))
 }
 
 /** The value at a JSON pointer's place in a fresh object, for an upstream to answer with. */

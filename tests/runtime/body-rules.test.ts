@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ruleHolds } from '../../runtime/core/connection-tests/body-rules.ts'
+import { ruleHolds } from '../../runtime/core/requests/index.ts'
 import { validateConnector } from '../../schemas/validate/index.ts'
 import { basicOf, createHarness, type Harness, marker, repo, startUpstream, type Upstream } from './harness.ts'
 
@@ -27,7 +27,7 @@ beforeAll(async () => {
     }
   })
   const builtIn = JSON.parse(await readFile(`${repo}/connectors/zendesk.json`, 'utf8')) as Record<string, unknown>
-  const standIn = { ...builtIn, id: 'zendesk-stand-in', baseUrl: zendesk.origin, fields: [] }
+  const standIn: Record<string, unknown> = { ...builtIn, id: 'zendesk-stand-in', baseUrl: zendesk.origin, fields: [] }
   delete standIn.allowedHosts
   delete standIn.$schema
   standIn.auth = (builtIn.auth as Array<{ type: string }>).filter((m) => m.type === 'basic')

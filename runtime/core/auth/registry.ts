@@ -8,6 +8,7 @@ import { mtls } from './mtls/index.ts'
 import { none } from './none/index.ts'
 import { oauth1 } from './oauth1/index.ts'
 import { oauth2 } from './oauth2/auth-type.ts'
+import { session } from './session/index.ts'
 import type { AuthType } from './types.ts'
 
 /** Every auth type, by the `type` a connector's auth method names. Adding a type adds its line here. */
@@ -17,6 +18,7 @@ const TYPES: { [T in AuthMethod['type']]: AuthType<Extract<AuthMethod, { type: T
   bearer,
   oauth2,
   none,
+  session,
   awsSigV4,
   hmac,
   oauth1,

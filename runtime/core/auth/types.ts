@@ -77,6 +77,8 @@ export interface AuthType<M extends AuthMethod = AuthMethod> {
   apply(method: M, input: ApplyInput): AuthMaterial
   /** For types whose credential is a token obtained and renewed from the provider. */
   readonly tokens?: TokenSource<M>
+  /** What a token adds to the templates of the connector's requests: a session's `{{session.siteId}}` in a path. */
+  templateValues?(token: string): Record<string, unknown>
   /** Signs the request as sent (AWS SigV4, HMAC, OAuth 1.0a): `apply` needs its whole body and every header. */
   readonly signs?: boolean
 }
@@ -93,7 +95,15 @@ export interface HeldToken {
 export type RenewOutcome =
   | { ok: true; token: HeldToken }
   /** The provider refused. `revoked`: the grant is gone and a person must connect again (`invalid_grant`). */
-  | { ok: false; kind: 'rejected'; revoked: boolean; error: string; description?: string }
+  | {
+      ok: false
+      kind: 'rejected'
+      revoked: boolean
+      error: string
+      description?: string
+      /** Plain words for a person about a revoked credential, in place of the default (a session's refused login). */
+      message?: string
+    }
   /** 5xx, 429, timeout, network, redirect: worth trying again later, not a verdict on the grant. */
   | { ok: false; kind: 'unavailable'; reason: string }
 

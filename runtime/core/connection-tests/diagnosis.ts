@@ -103,8 +103,12 @@ export function errorDiagnosis(error: unknown, masker: Masker): { problem: Probl
     case 'token_refresh_backoff':
       return { problem: 'credentials_rejected', diagnosis: masker.text(error.message) }
     default:
-      // No usable credentials (no tokens yet, a grant that expired): the test could not be sent.
-      if (error.status === 428) return { problem: 'missing_credentials', diagnosis: masker.text(error.message) }
+      // No usable credentials (no tokens yet, a grant that expired): the test could not be sent. A login the API
+      // refused just now is a verdict on the credentials.
+      if (error.status === 428) {
+        const refused = (error.details as { refused?: boolean } | undefined)?.refused === true
+        return { problem: refused ? 'credentials_rejected' : 'missing_credentials', diagnosis: masker.text(error.message) }
+      }
       return { problem: 'upstream_error', diagnosis: masker.text(error.message) }
   }
 }

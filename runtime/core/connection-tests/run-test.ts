@@ -3,9 +3,8 @@ import type { TestResult } from '../../../schemas/types/api.ts'
 import type { AnswerDiagnosis, BodyRule, TestRequest } from '../../../schemas/types/connector.ts'
 import { splitPointer } from '../../../schemas/validate/index.ts'
 import type { HttpResponse } from '../../platform/http/index.ts'
-import type { Masker } from '../requests/index.ts'
+import { describeRule, type Masker, ruleHolds } from '../requests/index.ts'
 import type { ConnectionUse, RequestPreview, Sent } from '../use/index.ts'
-import { describeRule, ruleHolds } from './body-rules.ts'
 import { errorDiagnosis, statusDiagnosis } from './diagnosis.ts'
 
 const EXCERPT_BYTES = 2048

@@ -20,6 +20,7 @@ import {
   toView,
 } from '../connections/index.ts'
 import { effectiveValues, fieldDefinitions, pickAuthMethod, resolveBaseUrl } from '../requests/index.ts'
+import { endSession } from '../auth/session/index.ts'
 import { needsCredentials } from '../use/index.ts'
 import { keepsCredentials } from './origin.ts'
 import { assertTestUrlOnOrigin } from './test-url.ts'
@@ -191,6 +192,9 @@ export function createConnectionService(deps: ConnectionDeps) {
     },
 
     async unauthorize(appId: string, id: string, actor: Actor): Promise<Connection> {
+      // A session method may end its session on the API first (its `logout`); the credentials go regardless.
+      const current = await loadConnection(deps, appId, id)
+      await endSession(deps, current, credentialOwner(current.record, actor.userId))
       const loaded = await update(appId, id, async ({ record }, tx) => {
         if (record.sharing === 'personal') await tx.delete('credentials', credentialId(id, actor.userId))
         else await dropCredentials(tx, id)

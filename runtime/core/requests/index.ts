@@ -1,4 +1,5 @@
 export { renderUrlTemplate, resolveBaseUrl } from './base-url.ts'
+export { describeRule, ruleHolds } from './body-rules.ts'
 export { createByteMasker } from './mask/byte-masker.ts'
 export { secretForms } from './mask/secret-forms.ts'
 export { createMasker, HEADER_MASK, MASK, type Masker, secretVariants } from './mask/text-masker.ts'

@@ -45,7 +45,9 @@ export interface PreparedRequest {
 export function prepareRequest(input: PrepareInput): PreparedRequest {
   const { connector, spec, values } = input
   const baseUrl = resolveBaseUrl(connector, values, input.baseUrl)
-  const resolve: Resolve = ([head, ...rest]) => (head === 'input' ? lookup(input.inputs ?? {}, rest) : values[head!])
+  // `{{input.…}}` is an action's input; `{{session.…}}` what a token type adds (a session's captured values).
+  const resolve: Resolve = ([head, ...rest]) =>
+    head === 'input' ? lookup(input.inputs ?? {}, rest) : rest.length > 0 ? lookup(values[head!], rest) : values[head!]
   const url = spec.url !== undefined ? absoluteUrl(spec.url, values, baseUrl) : pathUrl(spec.path ?? '/', resolve, baseUrl)
 
   for (const [name, template] of Object.entries(spec.query ?? {})) {

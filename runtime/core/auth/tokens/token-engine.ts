@@ -144,7 +144,7 @@ export function createTokenEngine(options: TokenEngineOptions) {
       if (failure) await options.store.delete('tokenFailures', id)
       return save(target, source, id, current.record, outcome.token)
     }
-    if (outcome.kind === 'rejected' && outcome.revoked) return expire(target, source, id, held)
+    if (outcome.kind === 'rejected' && outcome.revoked) return expire(target, source, id, held, outcome.message)
     const count = (failure?.count ?? 0) + 1
     const wait = backoffDelay(count, { baseMs: baseBackoff, maxMs: maxBackoff })
     await options.store.put<TokenFailureRecord>('tokenFailures', { id, count, until: now() + wait })
@@ -194,8 +194,11 @@ export function createTokenEngine(options: TokenEngineOptions) {
     return stored.accessToken
   }
 
-  /** Marks the credential expired, unless a new token was stored meanwhile (then that one is used). */
-  async function expire(target: TokenTarget, source: TokenSource, id: string, seen: HeldToken | undefined): Promise<string> {
+  /**
+   * Marks the credential expired, unless a new token was stored meanwhile (then that one is used). `why` is the
+   * type's own words for the refusal (a session's refused login), said once, when it happens.
+   */
+  async function expire(target: TokenTarget, source: TokenSource, id: string, seen: HeldToken | undefined, why?: string): Promise<string> {
     const at = options.clock().toISOString()
     const replaced = await options.store.transaction(async (tx) => {
       const record = await tx.get<CredentialRecord>('credentials', id)
@@ -211,19 +214,21 @@ export function createTokenEngine(options: TokenEngineOptions) {
     })
     if (replaced) return replaced.accessToken
     options.log(`tokens: the provider refused the grant of credential ${id}; connection ${target.loaded.record.id} needs authorizing again`)
-    throw expiredError(target)
+    throw expiredError(target, why)
   }
 
-  function expiredError(target: TokenTarget): SwitchboardError {
+  function expiredError(target: TokenTarget, why?: string): SwitchboardError {
     const { record } = target.loaded
     const url = connectUrl(options.publicUrl, record)
     return new SwitchboardError(
       428,
       'connection_expired',
-      `"${record.name}" must be authorized again: the provider no longer accepts its grant (it was revoked or expired). Reconnect ` +
-        `at ${url}.`,
+      why === undefined
+        ? `"${record.name}" must be authorized again: the provider no longer accepts its grant (it was revoked or expired). Reconnect ` +
+            `at ${url}.`
+        : `"${record.name}": ${why} Reconnect at ${url}.`,
       {
-        details: { connectUrl: url, ...authorizeDetail(options.publicUrl, target) },
+        details: { connectUrl: url, ...authorizeDetail(options.publicUrl, target), ...(why === undefined ? {} : { refused: true }) },
       },
     )
   }

@@ -1,0 +1,375 @@
+/**
+ * The `session` auth type (two-step login) against loopback providers that behave like real ones:
+ * - a Tableau-style REST API: JSON sign-in answering a token and the site's id (which goes into every path),
+ *   401 with an error code for a wrong password, sessions the server ends on its own (401 on the next call);
+ * - a cookie-session API (qBittorrent-style): a form login that answers 200 "Fails." to a wrong password and sets
+ *   `SID` when it works, sessions that say how long they last, a login that rate-limits (429).
+ * Through connection tests, actions and the proxy, with right and wrong credentials; secrets never come back.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createHarness, type Harness, marker, type Reply, startUpstream, type Upstream } from '../runtime/harness.ts'
+
+let h: Harness
+let tableau: Upstream
+let cookies: Upstream
+
+const password = marker('PW')
+const siteId = 'site-9a1c'
+/** Tokens the Tableau stand-in issued, the valid ones in `live`. */
+const issued: string[] = []
+const live = new Set<string>()
+let tableauLogins = 0
+/** Set by a test to hold every login for a moment (single flight). */
+let loginDelayMs = 0
+
+beforeAll(async () => {
+  h = await createHarness()
+  tableau = await startUpstream(async (req) => {
+    if (req.path === '/api/3.22/auth/signin') {
+      tableauLogins++
+      if (loginDelayMs) await new Promise((done) => setTimeout(done, loginDelayMs))
+      const body = JSON.parse(req.body || '{}') as { credentials?: { name?: string; password?: string; site?: { contentUrl?: string } } }
+      const c = body.credentials
+      if (
+        req.headers['content-type'] !== 'application/json' ||
+        c?.name !== 'ada' ||
+        c.password !== password ||
+        c.site?.contentUrl !== 'acme'
+      )
+        return { status: 401, body: { error: { summary: 'Signin Error', detail: 'Error signing in to Tableau Server', code: '401001' } } }
+      const token = marker('TABTOKEN')
+      issued.push(token)
+      live.add(token)
+      return { body: { credentials: { token, site: { id: siteId, contentUrl: 'acme' }, user: { id: 'user-7' } } } }
+    }
+    const token = String(req.headers['x-tableau-auth'] ?? '')
+    if (!live.has(token)) return { status: 401, body: { error: { summary: 'Unauthorized', code: '401002' } } }
+    if (req.path === '/api/3.22/auth/signout') {
+      live.delete(token)
+      return { status: 204 }
+    }
+    if (req.path === `/api/3.22/sites/${siteId}/users/user-7`) return { body: { user: { id: 'user-7', name: 'ada' } } }
+    if (req.path === `/api/3.22/sites/${siteId}/projects`) return { body: { projects: { project: [{ name: 'Finance' }] }, echo: token } }
+    return { status: 404, body: { error: { summary: 'Not found', code: '404000' } } }
+  })
+  const connector = {
+    id: 'tableau-stand-in',
+    name: 'Tableau stand-in',
+    baseUrl: tableau.origin,
+    headers: { Accept: 'application/json' },
+    fields: [{ key: 'site', label: 'Site', type: 'text', required: true }],
+    auth: [
+      {
+        type: 'session',
+        id: 'password',
+        fields: [
+          { key: 'username', label: 'Username', type: 'text', required: true },
+          { key: 'password', label: 'Password', type: 'secret', required: true },
+        ],
+        login: {
+          path: '/api/3.22/auth/signin',
+          body: { credentials: { name: '{{username}}', password: '{{password}}', site: { contentUrl: '{{site}}' } } },
+        },
+        capture: {
+          token: { from: 'body', pointer: '/credentials/token' },
+          siteId: { from: 'body', pointer: '/credentials/site/id', secret: false },
+          userId: { from: 'body', pointer: '/credentials/user/id', secret: false },
+        },
+        expiry: { lifetimeSeconds: 14400 },
+        placements: [{ in: 'header', name: 'X-Tableau-Auth', value: '{{session.token}}' }],
+        logout: { path: '/api/3.22/auth/signout' },
+      },
+    ],
+    test: { path: '/api/3.22/sites/{{session.siteId}}/users/{{session.userId}}', label: '{{body.user.name}}' },
+    actions: [
+      {
+        key: 'listProjects',
+        name: 'List projects',
+        method: 'GET',
+        path: '/api/3.22/sites/{{session.siteId}}/projects',
+        input: { type: 'object', properties: {} },
+      },
+    ],
+  }
+  const saved = await h.call('POST', '/api/connectors', { body: connector })
+  expect(saved.status, saved.text).toBe(201)
+})
+
+afterAll(async () => {
+  await tableau.close()
+  await cookies?.close()
+  await h.close()
+})
+
+async function connect(connectorId: string, values: Record<string, string>): Promise<string> {
+  const created = await h.call('POST', '/api/apps/default/connections', { body: { connectorId, name: marker('conn'), values } })
+  expect(created.status, created.text).toBe(201)
+  return created.body.id as string
+}
+
+const right = { site: 'acme', username: 'ada', password }
+
+describe('a Tableau-style session (JSON login, token header, site id in paths)', () => {
+  it('logs in once and works through the test, actions and the proxy', async () => {
+    const before = tableauLogins
+    const id = await connect('tableau-stand-in', right)
+    const test = await h.call('POST', `/api/apps/default/connections/${id}/test`)
+    expect(test.body).toMatchObject({ ok: true, label: 'ada' })
+    expect(test.body.request.url).toContain(`/sites/${siteId}/users/user-7`)
+    expect(test.body.request.headers['X-Tableau-Auth']).not.toContain('TABTOKEN')
+    const action = await h.call('POST', `/api/apps/default/connections/${id}/actions/listProjects`, { body: { inputs: {} } })
+    expect(action.body).toMatchObject({ ok: true, status: 200, body: { projects: { project: [{ name: 'Finance' }] } } })
+    expect(tableau.last().path).toBe(`/api/3.22/sites/${siteId}/projects`)
+    const proxied = await h.call('GET', `/api/apps/default/connections/${id}/proxy/api/3.22/sites/${siteId}/projects`)
+    expect(proxied.status).toBe(200)
+    expect(tableau.last().headers['x-tableau-auth']).toBe(issued.at(-1))
+    expect(tableauLogins - before).toBe(1)
+    // The API echoed the token: masked in the action's answer and the proxied body.
+    expect(action.text).not.toContain(issued.at(-1))
+    expect(proxied.text).not.toContain(issued.at(-1))
+    expect(tableau.requests.find((r) => r.path.endsWith('/signin'))?.body).toContain(password)
+  })
+
+  it('logs in again once when the server ended the session (401), and the call succeeds', async () => {
+    const id = await connect('tableau-stand-in', right)
+    expect((await h.call('POST', `/api/apps/default/connections/${id}/test`)).body.ok).toBe(true)
+    const before = tableauLogins
+    live.clear()
+    const action = await h.call('POST', `/api/apps/default/connections/${id}/actions/listProjects`, { body: { inputs: {} } })
+    expect(action.body).toMatchObject({ ok: true, status: 200 })
+    expect(tableauLogins - before).toBe(1)
+  })
+
+  it('makes one login for many concurrent calls on a connection without a session', async () => {
+    const id = await connect('tableau-stand-in', right)
+    const before = tableauLogins
+    loginDelayMs = 100
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, () => h.call('GET', `/api/apps/default/connections/${id}/proxy/api/3.22/sites/${siteId}/projects`)),
+      )
+      expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200))
+    } finally {
+      loginDelayMs = 0
+    }
+    expect(tableauLogins - before).toBe(1)
+  })
+
+  it('never connects with a wrong password, says why, and leaks nothing', async () => {
+    const wrong = marker('WRONGPW')
+    const id = await connect('tableau-stand-in', { ...right, password: wrong })
+    const test = await h.call('POST', `/api/apps/default/connections/${id}/test`)
+    expect(test.body).toMatchObject({ ok: false, problem: 'credentials_rejected' })
+    expect(test.body.diagnosis).toContain('the login was refused (the API answered 401)')
+    const view = await h.call('GET', `/api/apps/default/connections/${id}`)
+    expect(view.body.status).toBe('expired')
+    // Refused logins are not repeated in a loop: the connection waits to be connected again.
+    const before = tableauLogins
+    const action = await h.call('POST', `/api/apps/default/connections/${id}/actions/listProjects`, { body: { inputs: {} } })
+    expect(action.status).toBe(428)
+    expect(action.body.error.code).toBe('connection_expired')
+    expect(tableauLogins).toBe(before)
+    // Connecting again with the right password works at once.
+    const put = await h.call('PUT', `/api/apps/default/connections/${id}/credentials`, { body: { values: right } })
+    expect(put.status, put.text).toBe(200)
+    expect((await h.call('POST', `/api/apps/default/connections/${id}/test`)).body.ok).toBe(true)
+    for (const response of h.responses) expect(response.text).not.toContain(wrong)
+    for (const line of h.log) expect(line).not.toContain(wrong)
+  })
+
+  it('logs out on unauthorize, and the session is gone', async () => {
+    const id = await connect('tableau-stand-in', right)
+    expect((await h.call('POST', `/api/apps/default/connections/${id}/test`)).body.ok).toBe(true)
+    const token = issued.at(-1)!
+    expect(live.has(token)).toBe(true)
+    const dropped = await h.call('DELETE', `/api/apps/default/connections/${id}/credentials`)
+    expect(dropped.status, dropped.text).toBe(200)
+    expect(tableau.requests.some((r) => r.path === '/api/3.22/auth/signout' && r.headers['x-tableau-auth'] === token)).toBe(true)
+    expect(live.has(token)).toBe(false)
+  })
+
+  it('keeps the password and every token out of API answers and the store file', async () => {
+    const text = await h.storeText()
+    expect(text).not.toContain(password)
+    for (const token of issued) expect(text).not.toContain(token)
+    for (const response of h.responses) {
+      expect(response.text).not.toContain(password)
+      for (const token of issued) expect(response.text).not.toContain(token)
+    }
+    for (const line of h.log) expect(line).not.toContain(password)
+  })
+})
+
+describe('a cookie session (form login, SID cookie, 200 "Fails." for a wrong password)', () => {
+  let logins = 0
+  let rateLimited = false
+  const sids = new Set<string>()
+  /** How long the login says a session lasts. */
+  let lifetime = 3600
+
+  beforeAll(async () => {
+    cookies = await startUpstream((req): Reply => {
+      if (req.path === '/api/v2/auth/login') {
+        logins++
+        if (rateLimited) return { status: 429, headers: { 'retry-after': '60' }, body: 'Too many failed login attempts' }
+        const form = new URLSearchParams(req.body)
+        if (form.get('username') !== 'admin' || form.get('password') !== password) return { body: 'Fails.' }
+        const sid = marker('SID')
+        sids.add(sid)
+        return {
+          headers: { 'set-cookie': `SID=${sid}; HttpOnly; SameSite=Strict; path=/`, 'content-type': 'application/json' },
+          body: { result: 'Ok.', expiresIn: lifetime },
+        }
+      }
+      const sid = /(?:^|;\s*)SID=([^;]+)/.exec(String(req.headers.cookie ?? ''))?.[1]
+      if (!sid || !sids.has(sid)) return { status: 401, body: 'Unauthorized' }
+      if (req.path === '/api/v2/app/version') return { body: { version: 'v4.6.4' } }
+      if (req.path === '/api/v2/torrents/info') return { body: [{ name: 'ubuntu.iso', cookie: req.headers.cookie }] }
+      return { status: 404, body: 'Not Found' }
+    })
+    const connector = {
+      id: 'cookie-stand-in',
+      name: 'Cookie stand-in',
+      baseUrl: cookies.origin,
+      auth: [
+        {
+          type: 'session',
+          id: 'login',
+          fields: [
+            { key: 'username', label: 'Username', type: 'text', required: true },
+            { key: 'password', label: 'Password', type: 'secret', required: true },
+          ],
+          login: { path: '/api/v2/auth/login', bodyType: 'form', body: { username: '{{username}}', password: '{{password}}' } },
+          capture: { sid: { from: 'cookie', name: 'SID' } },
+          expiry: { pointer: '/expiresIn', format: 'seconds', lifetimeSeconds: 3600 },
+          placements: [{ in: 'cookie', name: 'SID', value: '{{session.sid}}' }],
+        },
+      ],
+      test: { path: '/api/v2/app/version', label: '{{body.version}}' },
+      actions: [{ key: 'torrents', name: 'Torrents', method: 'GET', path: '/api/v2/torrents/info', input: { type: 'object' } }],
+    }
+    const saved = await h.call('POST', '/api/connectors', { body: connector })
+    expect(saved.status, saved.text).toBe(201)
+  })
+
+  it('connects with the right password and sends the cookie, masked where the API echoes it', async () => {
+    const id = await connect('cookie-stand-in', { username: 'admin', password })
+    const test = await h.call('POST', `/api/apps/default/connections/${id}/test`)
+    expect(test.body).toMatchObject({ ok: true, label: 'v4.6.4' })
+    expect(test.body.request.headers.Cookie).toBe('••••')
+    const action = await h.call('POST', `/api/apps/default/connections/${id}/actions/torrents`, { body: { inputs: {} } })
+    expect(action.body).toMatchObject({ ok: true, status: 200 })
+    expect(cookies.last().headers.cookie).toMatch(/^SID=SID[0-9a-f]+$/)
+    expect(action.text).not.toContain(cookies.last().headers.cookie!.slice(4))
+    const proxied = await h.call('GET', `/api/apps/default/connections/${id}/proxy/api/v2/torrents/info`)
+    expect(proxied.status).toBe(200)
+    expect(proxied.text).not.toContain(cookies.last().headers.cookie!.slice(4))
+  })
+
+  it('never connects when the login answers 200 "Fails." without a cookie', async () => {
+    const id = await connect('cookie-stand-in', { username: 'admin', password: marker('WRONG') })
+    const test = await h.call('POST', `/api/apps/default/connections/${id}/test`)
+    expect(test.body).toMatchObject({ ok: false, problem: 'credentials_rejected' })
+    expect(test.body.diagnosis).toContain('the answer has no cookie "SID"')
+  })
+
+  it('logs in again before a session ends, without waiting for a 401', async () => {
+    lifetime = 30 // within the engine's one-minute margin: due at once
+    try {
+      const id = await connect('cookie-stand-in', { username: 'admin', password })
+      const before = logins
+      const statuses: number[] = []
+      for (let i = 0; i < 3; i++)
+        statuses.push((await h.call('GET', `/api/apps/default/connections/${id}/proxy/api/v2/app/version`)).status)
+      expect(statuses).toEqual([200, 200, 200])
+      expect(logins - before).toBe(3)
+      expect(cookies.requests.filter((r) => r.path === '/api/v2/app/version').every((r) => r.headers.cookie)).toBe(true)
+    } finally {
+      lifetime = 3600
+    }
+  })
+
+  it('answers a rate-limited login as unavailable, not as a wrong password, and waits before trying again', async () => {
+    rateLimited = true
+    try {
+      const id = await connect('cookie-stand-in', { username: 'admin', password })
+      const before = logins
+      const action = await h.call('POST', `/api/apps/default/connections/${id}/actions/torrents`, { body: { inputs: {} } })
+      expect(action.status).toBe(502)
+      expect(action.body.error.code).toBe('token_refresh_failed')
+      expect(action.body.error.message).toContain('rate-limited (429)')
+      const again = await h.call('POST', `/api/apps/default/connections/${id}/actions/torrents`, { body: { inputs: {} } })
+      expect(again.status).toBe(503)
+      expect(again.body.error.code).toBe('token_refresh_backoff')
+      expect(logins - before).toBe(1)
+      expect((await h.call('GET', `/api/apps/default/connections/${id}`)).body.status).not.toBe('expired')
+    } finally {
+      rateLimited = false
+    }
+  })
+})
+
+describe('where a login may go', () => {
+  it('refuses a login URL on another origin before sending the password', async () => {
+    const elsewhere = await startUpstream(() => ({ body: { token: 'x' } }))
+    try {
+      const connector = {
+        id: 'session-elsewhere',
+        name: 'Elsewhere',
+        baseUrl: tableau.origin,
+        auth: [
+          {
+            type: 'session',
+            id: 'login',
+            fields: [{ key: 'password', label: 'Password', type: 'secret', required: true }],
+            login: { url: `${elsewhere.origin}/login`, body: { password: '{{password}}' } },
+            capture: { token: { from: 'body', pointer: '/token' } },
+            expiry: { lifetimeSeconds: 600 },
+            placements: [{ in: 'header', name: 'X-Token', value: '{{session.token}}' }],
+          },
+        ],
+        test: { path: '/me' },
+      }
+      expect((await h.call('POST', '/api/connectors', { body: connector })).status).toBe(201)
+      const id = await connect('session-elsewhere', { password })
+      const test = await h.call('POST', `/api/apps/default/connections/${id}/test`)
+      expect(test.body.ok).toBe(false)
+      expect(test.body.diagnosis).toContain("must be on the connection's origin")
+      expect(elsewhere.requests).toEqual([])
+    } finally {
+      await elsewhere.close()
+    }
+  })
+
+  it('does not follow a redirect from the login', async () => {
+    const redirecting = await startUpstream((req) =>
+      req.path === '/login' ? { status: 302, headers: { location: '/login2' }, body: '' } : { body: { token: 'x' } },
+    )
+    try {
+      const connector = {
+        id: 'session-redirect',
+        name: 'Redirect',
+        baseUrl: redirecting.origin,
+        auth: [
+          {
+            type: 'session',
+            id: 'login',
+            fields: [{ key: 'password', label: 'Password', type: 'secret', required: true }],
+            login: { path: '/login', body: { password: '{{password}}' } },
+            capture: { token: { from: 'body', pointer: '/token' } },
+            expiry: { lifetimeSeconds: 600 },
+            placements: [{ in: 'header', name: 'X-Token', value: '{{session.token}}' }],
+          },
+        ],
+        test: { path: '/me' },
+      }
+      expect((await h.call('POST', '/api/connectors', { body: connector })).status).toBe(201)
+      const id = await connect('session-redirect', { password })
+      const test = await h.call('POST', `/api/apps/default/connections/${id}/test`)
+      expect(test.body.ok).toBe(false)
+      expect(redirecting.requests.map((r) => r.path)).toEqual(['/login'])
+    } finally {
+      await redirecting.close()
+    }
+  })
+})
