@@ -69,7 +69,16 @@ export type FieldType = 'text' | 'secret' | 'url' | 'select' | 'number' | 'boole
  * via the `definition` "AuthMethod".
  */
 export type AuthMethod =
-  BasicAuth | ApiKeyAuth | BearerAuth | OAuth2Auth | NoAuth | AwsSigV4Auth | HmacAuth | OAuth1Auth | MtlsAuth
+  | BasicAuth
+  | ApiKeyAuth
+  | BearerAuth
+  | OAuth2Auth
+  | SessionAuth
+  | NoAuth
+  | AwsSigV4Auth
+  | HmacAuth
+  | OAuth1Auth
+  | MtlsAuth
 /**
  * Identifies the auth method within the connector; stored on connections.
  *
@@ -101,6 +110,20 @@ export type Template = string
  */
 export type JsonPointer = string
 /**
+ * A path appended to the base URL: starts with `/`, never another origin (`//`, `://`, `..`, `\`).
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "RelativePath".
+ */
+export type RelativePath = string
+/**
+ * A JSON string, number, boolean or null.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "JsonScalar".
+ */
+export type JsonScalar = string | number | boolean | null
+/**
  * One part of the string to sign: `method` (upper case), `path` (as sent, percent-encoded), `pathWithQuery` (path, then `?query` when there is one: Coinbase's requestPath), `query` (the query string as sent, without the signature), `sortedQuery` (parameters sorted by name, then value, `name=value` joined by `&`), `body` (as sent; empty without one), `bodyHash` (hex digest of the body with the method's algorithm), `timestamp`, `nonce`.
  *
  * This interface was referenced by `Connector`'s JSON-Schema
@@ -115,20 +138,6 @@ export type HmacPart =
  * via the `definition` "HttpMethod".
  */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD'
-/**
- * A path appended to the base URL: starts with `/`, never another origin (`//`, `://`, `..`, `\`).
- *
- * This interface was referenced by `Connector`'s JSON-Schema
- * via the `definition` "RelativePath".
- */
-export type RelativePath = string
-/**
- * A JSON string, number, boolean or null.
- *
- * This interface was referenced by `Connector`'s JSON-Schema
- * via the `definition` "JsonScalar".
- */
-export type JsonScalar = string | number | boolean | null
 /**
  * An HTTP header name (RFC 9110 token).
  *
@@ -404,6 +413,182 @@ export interface OAuth2TokenResponse {
   scope?: JsonPointer
 }
 /**
+ * A session from a login call (two-step login): the runtime sends `login` with the connection's fields, takes what `capture` names from the answer (a token in the body, a header or a cookie; ids to put in paths), and sends `placements` on every request with `{{session.<name>}}`. It logs in again before `expiry` and once when the API answers 401, one login per credential at a time. Everything captured is a secret unless marked otherwise, and goes only to the connection's origin.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "SessionAuth".
+ */
+export interface SessionAuth {
+  type: 'session'
+  id: AuthMethodId
+  label?: string
+  description?: string
+  fields?: AuthFields
+  login: SessionLogin
+  /**
+   * The values taken from the login answer, by the name templates use: `{{session.token}}`.
+   */
+  capture: {
+    [k: string]: SessionCapture | undefined
+  }
+  expiry?: SessionExpiry
+  /**
+   * What every request carries: templates over the fields and `{{session.<name>}}`.
+   *
+   * @minItems 1
+   * @maxItems 10
+   */
+  placements: [SessionPlacement, ...SessionPlacement[]]
+  logout?: SessionLogout
+}
+/**
+ * The login call: a path under the base URL (or an absolute URL on the connection's origin or a host `allowedHosts` admits), with a JSON or form body and headers templated over the fields, or HTTP Basic. Never follows redirects.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "SessionLogin".
+ */
+export interface SessionLogin {
+  method?: 'POST' | 'GET' | 'PUT'
+  path?: RelativePath
+  url?: BaseUrl
+  headers?: HeaderTemplates
+  /**
+   * How `body` is sent.
+   */
+  bodyType?: 'json' | 'form'
+  /**
+   * The login body; strings are templates over the fields.
+   */
+  body?: unknown
+  basic?: SessionBasic
+  /**
+   * Statuses that mean the login worked (a capture that is missing still fails it).
+   *
+   * @minItems 1
+   */
+  successStatus?: [number, ...number[]]
+  /**
+   * Checks on a JSON login answer that must hold, for APIs that answer a wrong password with 200.
+   *
+   * @maxItems 10
+   */
+  bodyRules?: BodyRule[]
+}
+/**
+ * Headers sent on every request, by name; values are templates.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "HeaderTemplates".
+ */
+export interface HeaderTemplates {
+  [k: string]: Template | undefined
+}
+/**
+ * HTTP Basic credentials (RFC 7617) for the login call, both templates over the fields.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "SessionBasic".
+ */
+export interface SessionBasic {
+  username: Template
+  password: Template
+}
+/**
+ * One check on the JSON response body at a pointer: equals a value, does not equal it, is one of several, exists (a `null` counts as absent: Zendesk answers a wrong token with an anonymous user whose `id` is `null`), is not null, or matches a pattern (linear-time engine, whole value).
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "BodyRule".
+ */
+export interface BodyRule {
+  pointer: JsonPointer
+  equals?: JsonScalar
+  notEquals?: JsonScalar
+  /**
+   * The body's value there must equal one of these.
+   *
+   * @minItems 1
+   * @maxItems 50
+   */
+  oneOf?: [JsonScalar, ...JsonScalar[]]
+  /**
+   * true: there must be a value there other than `null`; false: there must be none (or `null`).
+   */
+  exists?: boolean
+  /**
+   * There must be a value there other than `null` (the same as `exists: true`).
+   */
+  notNull?: true
+  /**
+   * A regular expression the value (a string, or a number as text) must match as a whole; runs on the linear-time engine, so no backreferences or lookaround.
+   */
+  matches?: string
+}
+/**
+ * One value taken from the login answer: from the JSON body at a pointer, from a header, or from a cookie the answer sets. A missing required value fails the login.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "SessionCapture".
+ */
+export interface SessionCapture {
+  from: 'body' | 'header' | 'cookie'
+  pointer?: JsonPointer
+  /**
+   * The header's or the cookie's name.
+   */
+  name?: string
+  /**
+   * Masked everywhere and kept out of URLs. Turn off only for identifiers that grant nothing by themselves (a site or account id in paths).
+   */
+  secret?: boolean
+  /**
+   * Whether a login answer without it failed.
+   */
+  required?: boolean
+}
+/**
+ * When a session ends: read from the login answer's JSON body (`pointer`) or a header, in the given format, and/or a fixed lifetime (used when the answer says nothing). Without any, a session lasts until the API answers 401.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "SessionExpiry".
+ */
+export interface SessionExpiry {
+  pointer?: JsonPointer
+  header?: string
+  /**
+   * `seconds`/`milliseconds`: how long from now; `epoch…`: the moment it ends; `iso8601`: a date and time.
+   */
+  format?: 'seconds' | 'milliseconds' | 'epochSeconds' | 'epochMilliseconds' | 'iso8601'
+  /**
+   * How long a session lasts when the answer does not say.
+   */
+  lifetimeSeconds?: number
+}
+/**
+ * Where a session value goes on every request: a header, a query parameter, or a cookie (cookies are joined into one `Cookie` header). The value is a template over the fields and `{{session.<name>}}`.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "SessionPlacement".
+ */
+export interface SessionPlacement {
+  in: 'header' | 'query' | 'cookie'
+  /**
+   * Header, parameter or cookie name.
+   */
+  name: string
+  value: Template
+}
+/**
+ * Ends the session on the API when the connection is unauthorized (best effort): a path under the base URL, with the session's placements and these headers.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "SessionLogout".
+ */
+export interface SessionLogout {
+  method?: 'POST' | 'GET' | 'DELETE' | 'PUT'
+  path: RelativePath
+  headers?: HeaderTemplates
+}
+/**
  * No credentials: a public API, or one reached only from inside a network. A connection is usable as soon as it is created; its requests carry the connector's static headers and nothing else.
  *
  * This interface was referenced by `Connector`'s JSON-Schema
@@ -555,15 +740,6 @@ export interface MtlsAuth {
   placements?: ApiKeyPlacement[]
 }
 /**
- * Headers sent on every request, by name; values are templates.
- *
- * This interface was referenced by `Connector`'s JSON-Schema
- * via the `definition` "HeaderTemplates".
- */
-export interface HeaderTemplates {
-  [k: string]: Template | undefined
-}
-/**
  * How to check that a connection works: a request and the rules that mean success.
  *
  * This interface was referenced by `Connector`'s JSON-Schema
@@ -607,36 +783,6 @@ export interface TestRequest {
  */
 export interface QueryTemplates {
   [k: string]: Template | undefined
-}
-/**
- * One check on the JSON response body at a pointer: equals a value, does not equal it, is one of several, exists (a `null` counts as absent: Zendesk answers a wrong token with an anonymous user whose `id` is `null`), is not null, or matches a pattern (linear-time engine, whole value).
- *
- * This interface was referenced by `Connector`'s JSON-Schema
- * via the `definition` "BodyRule".
- */
-export interface BodyRule {
-  pointer: JsonPointer
-  equals?: JsonScalar
-  notEquals?: JsonScalar
-  /**
-   * The body's value there must equal one of these.
-   *
-   * @minItems 1
-   * @maxItems 50
-   */
-  oneOf?: [JsonScalar, ...JsonScalar[]]
-  /**
-   * true: there must be a value there other than `null`; false: there must be none (or `null`).
-   */
-  exists?: boolean
-  /**
-   * There must be a value there other than `null` (the same as `exists: true`).
-   */
-  notNull?: true
-  /**
-   * A regular expression the value (a string, or a number as text) must match as a whole; runs on the linear-time engine, so no backreferences or lookaround.
-   */
-  matches?: string
 }
 /**
  * Plain words for an answer of a known shape, checked before success: a test whose answer has the given status, content type and body shape fails with this problem and message. Azure DevOps answers a wrong token with 203 and its HTML sign-in page: that means the credentials were rejected.

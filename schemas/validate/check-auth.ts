@@ -1,6 +1,6 @@
 import { declareFields, warnUnused } from './check-fields.ts'
-import { checkSigning } from './check-signing.ts'
 import { checkSession } from './check-session.ts'
+import { checkSigning } from './check-signing.ts'
 import { arrayOf, type Checker, type FieldInfo, isObject, type Scope } from './context.ts'
 import { pointer, readablePath } from './pointer.ts'
 

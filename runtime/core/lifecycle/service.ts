@@ -2,6 +2,7 @@ import type { CloneConnection, Connection, CreateConnection, SetCredentials, Upd
 import { SwitchboardError } from '../../errors.ts'
 import type { StoreTx } from '../../platform/store/index.ts'
 import type { ConnectionRecord, CredentialRecord } from '../../types.ts'
+import { endSession } from '../auth/session/index.ts'
 import {
   type Actor,
   assertNameFree,
@@ -20,7 +21,6 @@ import {
   toView,
 } from '../connections/index.ts'
 import { effectiveValues, fieldDefinitions, pickAuthMethod, resolveBaseUrl } from '../requests/index.ts'
-import { endSession } from '../auth/session/index.ts'
 import { needsCredentials } from '../use/index.ts'
 import { keepsCredentials } from './origin.ts'
 import { assertTestUrlOnOrigin } from './test-url.ts'

@@ -223,7 +223,14 @@ function createUse(deps: UseDeps, context: UseContext): ConnectionUse {
     send(spec, options = {}) {
       return withToken(
         async (token) => {
-          const prepared = prepareRequest({ connector, fields, values: valuesWith(token), baseUrl: context.baseUrl, spec, inputs: options.inputs })
+          const prepared = prepareRequest({
+            connector,
+            fields,
+            values: valuesWith(token),
+            baseUrl: context.baseUrl,
+            spec,
+            inputs: options.inputs,
+          })
           const { url, headers, material } = authenticate(prepared, token, prepared.body)
           const current = masker
           const request: RequestPreview = {
@@ -259,7 +266,13 @@ function createUse(deps: UseDeps, context: UseContext): ConnectionUse {
         async (token) => {
           // Base URL, static headers and auth as for a request to the base URL itself; the caller's path is
           // joined afterwards and never rendered as a template.
-          const prepared = prepareRequest({ connector, fields, values: valuesWith(token), baseUrl: context.baseUrl, spec: { method: 'GET', path: '' } })
+          const prepared = prepareRequest({
+            connector,
+            fields,
+            values: valuesWith(token),
+            baseUrl: context.baseUrl,
+            spec: { method: 'GET', path: '' },
+          })
           const unsigned = options.target(prepared.baseUrl, request.path, [])
           // A type that signs the request signs its whole body and the caller's headers as they will be sent.
           const body = type.signs && request.body ? await readWhole(request.body) : request.body
