@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { Agent, request } from 'undici'
 import { percentile, printTable, type Row } from './table.ts'
 import { startChild } from './throughput/children.ts'
@@ -36,7 +37,7 @@ export async function benchProxy(options: { seconds?: number; sizes?: number[] }
     }
     const pass = {
       c1: await measure(get(`${bareOrigin}/items?page=1`, bearer), 1, seconds),
-      c64: await measure(get(`${bareOrigin}/items?page=1`, bearer), 64, seconds),
+      c64: await measure(get(`${bareOrigin}/items?page=1`, bearer), 64, seconds, bare.pid),
     }
     rows.push(
       { name: 'direct c=64', value: direct.c64.rps, unit: 'req/s', note: `~1 KiB JSON, keep-alive, ${seconds} s a cell` },
@@ -68,14 +69,15 @@ export async function benchProxy(options: { seconds?: number; sizes?: number[] }
           if (!body.ok) throw new Error('bench connection test failed')
         }
         const p1 = await measure(proxy(ids.bearer), 1, seconds)
-        const p64 = await measure(proxy(ids.bearer), 64, seconds)
+        const p64 = await measure(proxy(ids.bearer), 64, seconds, runtime.pid)
         const o64 = await measure(proxy(ids.oauth2), 64, seconds)
-        const a64 = await measure(action, 64, seconds)
+        const a64 = await measure(action, 64, seconds, runtime.pid)
         const t1 = await measure(test, 1, seconds)
         const at = `${size.toLocaleString('en-US')} stored`
         const vs = (value: number) => `${(value / pass.c64.rps).toFixed(2)}× bare, ${(value / direct.c64.rps).toFixed(2)}× direct`
         rows.push(
           { name: `proxy c=64, ${at}`, value: p64.rps, unit: 'req/s', note: `${vs(p64.rps)} (target ≥ 0.8× bare)` },
+          ...cpuRow(`proxy CPU per call, ${at}`, p64.cpuPerCall, pass.c64.cpuPerCall),
           {
             name: `proxy c=1 p50, ${at}`,
             value: percentile(p1.samples, 50),
@@ -90,6 +92,7 @@ export async function benchProxy(options: { seconds?: number; sizes?: number[] }
           },
           { name: `proxy OAuth2 c=64, ${at}`, value: o64.rps, unit: 'req/s', note: `${vs(o64.rps)} (fresh token)` },
           { name: `action c=64, ${at}`, value: a64.rps, unit: 'req/s', note: `${vs(a64.rps)} (target ≥ 0.7× bare)` },
+          ...cpuRow(`action CPU per call, ${at}`, a64.cpuPerCall, pass.c64.cpuPerCall),
           {
             name: `connection test p50, ${at}`,
             value: percentile(t1.samples, 50),
@@ -110,9 +113,10 @@ export async function benchProxy(options: { seconds?: number; sizes?: number[] }
 }
 
 /** `concurrency` callers sending one request after another for `seconds`, after a short warm-up. */
-async function measure(send: () => Promise<void>, concurrency: number, seconds: number) {
+async function measure(send: () => Promise<void>, concurrency: number, seconds: number, pid?: number) {
   const run = async (duration: number) => {
     const samples: number[] = []
+    const cpuBefore = pid === undefined ? undefined : cpuMs(pid)
     const started = performance.now()
     const until = started + duration * 1000
     await Promise.all(
@@ -124,7 +128,9 @@ async function measure(send: () => Promise<void>, concurrency: number, seconds: 
         }
       }),
     )
-    return { rps: samples.length / ((performance.now() - started) / 1000), samples: samples.sort((a, b) => a - b) }
+    const cpuAfter = pid === undefined ? undefined : cpuMs(pid)
+    const cpuPerCall = cpuBefore === undefined || cpuAfter === undefined ? undefined : (cpuAfter - cpuBefore) / samples.length
+    return { rps: samples.length / ((performance.now() - started) / 1000), samples: samples.sort((a, b) => a - b), cpuPerCall }
   }
   await run(0.5)
   return run(seconds)
@@ -133,6 +139,24 @@ async function measure(send: () => Promise<void>, concurrency: number, seconds: 
 if (process.argv[2]?.endsWith('bench/proxy.ts')) {
   const sizes = process.env.BENCH_SIZES?.split(',').map(Number)
   printTable('Proxy, actions and connection tests', await benchProxy(sizes ? { sizes } : {}))
+}
+
+/**
+ * A process's CPU time so far (user + system, ms) from /proc, or undefined where there is none: per call, it is
+ * the figure that holds when the machine is busy with other work, unlike requests per second.
+ */
+function cpuMs(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100
+  } catch {
+    return undefined
+  }
+}
+
+function cpuRow(name: string, value: number | undefined, bare: number | undefined): Row[] {
+  if (value === undefined || bare === undefined) return []
+  return [{ name, value, unit: 'ms', note: `bare pass-through ${bare.toFixed(3)} ms: ${(bare / value).toFixed(2)}× its cost (c=64)` }]
 }
 
 /** The connection test's p50 beside the bare fetch's, as the target reads (≤ bare + 2 ms). */
