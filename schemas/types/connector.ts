@@ -75,6 +75,7 @@ export type AuthMethod =
   | OAuth2Auth
   | SessionAuth
   | NoAuth
+  | JwtAuth
   | AwsSigV4Auth
   | HmacAuth
   | OAuth1Auth
@@ -123,6 +124,13 @@ export type RelativePath = string
  * via the `definition` "JsonScalar".
  */
 export type JsonScalar = string | number | boolean | null
+/**
+ * How the signed token becomes the access token, chosen by `via`. Without it the signed token is the access token.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "JwtExchange".
+ */
+export type JwtExchange = JwtBearerGrant | JwtTokenRequest
 /**
  * One part of the string to sign: `method` (upper case), `path` (as sent, percent-encoded), `pathWithQuery` (path, then `?query` when there is one: Coinbase's requestPath), `query` (the query string as sent, without the signature), `sortedQuery` (parameters sorted by name, then value, `name=value` joined by `&`), `body` (as sent; empty without one), `bodyHash` (hex digest of the body with the method's algorithm), `timestamp`, `nonce`.
  *
@@ -241,6 +249,10 @@ export interface Field {
    * @maxItems 200
    */
   options?: [FieldOption, ...FieldOption[]]
+  /**
+   * The value spans lines, as a PEM private key does: entered in a text area, and kept with its line breaks. Line breaks never reach a request: such a field is for signing keys (`jwt`, `clientAssertion`).
+   */
+  multiline?: boolean
 }
 /**
  * One choice of a select field.
@@ -369,9 +381,27 @@ export interface OAuth2Auth {
   authorizeParams?: StringParams
   tokenParams?: StringParams
   /**
-   * How the client authenticates at the token endpoint.
+   * How the client authenticates at the token endpoint: its secret in HTTP Basic or in the body, or a JWT signed with its private key (RFC 7523 §2.2, set `clientAssertion`).
    */
-  clientAuth?: 'client_secret_basic' | 'client_secret_post'
+  clientAuth?: 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt'
+  clientAssertion?: ClientAssertion
+  /**
+   * How token requests are encoded: form-encoded as RFC 6749 says, or a JSON object for providers that want one.
+   */
+  tokenBody?: 'form' | 'json'
+  /**
+   * Parameters sent only when refreshing a token (after `tokenParams`), templates over the connection's fields.
+   */
+  refreshParams?: {
+    [k: string]: Template | undefined
+  }
+  /**
+   * Query parameters sent on every API request of the connection, templates over its fields (an API version, an application key).
+   */
+  query?: {
+    [k: string]: Template | undefined
+  }
+  placement?: TokenPlacement
   tokenResponse?: OAuth2TokenResponse
   /**
    * The authorization server's issuer; the `iss` callback parameter must equal it when present (RFC 9207).
@@ -401,6 +431,50 @@ export interface StringParams {
   [k: string]: Template | undefined
 }
 /**
+ * How the client's assertion is signed for `private_key_jwt` (RFC 7523 §2.2, §3): `iss` and `sub` the client id, `aud` the token URL, a random `jti`, and a short `exp`.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "ClientAssertion".
+ */
+export interface ClientAssertion {
+  /**
+   * How the assertion is signed (RFC 7518 §3).
+   */
+  algorithm: 'RS256' | 'ES256'
+  /**
+   * The client's PEM private key: a template over a secret field of the method.
+   */
+  key: string
+  /**
+   * The `kid` header, a template over the fields.
+   */
+  keyId?: string
+  /**
+   * Seconds from `iat` to `exp`.
+   */
+  lifetime?: number
+}
+/**
+ * Where a token the runtime obtained goes on every request: a header, its value the prefix then the token, or a query parameter. Without it: `Authorization: Bearer <token>` (RFC 6750 §2.1).
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "TokenPlacement".
+ */
+export interface TokenPlacement {
+  /**
+   * A header or a query parameter.
+   */
+  in: 'header' | 'query'
+  /**
+   * The header's or the parameter's name.
+   */
+  name: string
+  /**
+   * Text sent before the token, its space included (`Bearer `, `token `, `Zoho-oauthtoken `); empty for the bare token. Default: `Bearer ` in the `Authorization` header, nothing elsewhere.
+   */
+  prefix?: string
+}
+/**
  * Where values sit in the token response when they are not at the top level, as JSON pointers (Slack's user token: `/authed_user/access_token`).
  *
  * This interface was referenced by `Connector`'s JSON-Schema
@@ -411,6 +485,16 @@ export interface OAuth2TokenResponse {
   refreshToken?: JsonPointer
   expiresIn?: JsonPointer
   scope?: JsonPointer
+  /**
+   * Values of the token response saved as the connection's values, by the key of a plain field they fill (an account id or a site to put in paths), when the connection is authorized. OAuth2 methods only.
+   */
+  values?: {
+    [k: string]: JsonPointer | undefined
+  }
+  /**
+   * A JSON pointer to a URL in the token response that becomes the connection's base URL when the connection is authorized (Salesforce's `/instance_url`). Only an https origin that the connector's `allowedHosts` admits is taken; any other refuses the authorization. OAuth2 methods only.
+   */
+  baseUrl?: string
 }
 /**
  * A session from a login call (two-step login): the runtime sends `login` with the connection's fields, takes what `capture` names from the answer (a token in the body, a header or a cookie; ids to put in paths), and sends `placements` on every request with `{{session.<name>}}`. It logs in again before `expiry` and once when the API answers 401, one login per credential at a time. Everything captured is a secret unless marked otherwise, and goes only to the connection's origin.
@@ -600,6 +684,89 @@ export interface NoAuth {
   label?: string
   description?: string
   fields?: AuthFields
+}
+/**
+ * A JSON Web Token (RFC 7519) the runtime signs with the connection's key, its claims templates over the fields, and signs again before it expires: sent as the bearer token itself (App Store Connect), exchanged at a token URL with the jwt-bearer grant (RFC 7523: Google service accounts), or exchanged by a templated request whose answer holds the token (GitHub App installation tokens).
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "JwtAuth".
+ */
+export interface JwtAuth {
+  type: 'jwt'
+  id: AuthMethodId
+  label?: string
+  description?: string
+  fields?: AuthFields
+  /**
+   * How the token is signed (RFC 7518 §3): RS256 and ES256 with a PEM private key, HS256 with a shared secret.
+   */
+  algorithm: 'RS256' | 'ES256' | 'HS256'
+  /**
+   * The signing key: a template over a secret field. For RS256/ES256 a PEM private key (PKCS#8, PKCS#1 or SEC1; `\n` written out as two characters is read as a line break, as in Google's JSON key files); for HS256 the shared secret.
+   */
+  key: string
+  /**
+   * The `kid` header, a template over the fields (App Store Connect's key id).
+   */
+  keyId?: string
+  claims: JwtClaims
+  /**
+   * Seconds from `iat` to `exp`. Providers cap it: GitHub 600, App Store Connect 1200, Google 3600.
+   */
+  lifetime?: number
+  /**
+   * Seconds `iat` is set in the past against clock drift (GitHub recommends 60); `exp` stays `lifetime` after the signing time minus this.
+   */
+  backdate?: number
+  /**
+   * Give every token a random `jti`, for providers that refuse an assertion seen before.
+   */
+  jti?: boolean
+  exchange?: JwtExchange
+  placement?: TokenPlacement
+}
+/**
+ * The token's claims (RFC 7519 §4) by name, each a template over the connection's fields: `iss`, `sub`, `aud`, `scope` and any custom claim. `iat` and `exp` are set from `lifetime`, `jti` by `jti`.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "JwtClaims".
+ */
+export interface JwtClaims {
+  [k: string]: Template | undefined
+}
+/**
+ * The signed token is posted to a token URL as an RFC 7523 §2.1 assertion (`grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer&assertion=<jwt>`), and the answer is an OAuth2 token response (Google service accounts).
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "JwtBearerGrant".
+ */
+export interface JwtBearerGrant {
+  via: 'tokenUrl'
+  tokenUrl: BaseUrl
+  params?: StringParams
+  tokenResponse?: OAuth2TokenResponse
+}
+/**
+ * The signed token is sent as `Authorization: Bearer <jwt>` in a templated request, and the access token is read from the JSON answer (a GitHub App's installation token).
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "JwtTokenRequest".
+ */
+export interface JwtTokenRequest {
+  via: 'request'
+  /**
+   * The request's method.
+   */
+  method?: 'POST' | 'GET'
+  url: BaseUrl
+  headers?: HeaderTemplates
+  /**
+   * A JSON body, a template over the connection's fields; sent with `Content-Type: application/json`.
+   */
+  body?: string
+  token: JsonPointer
+  expiresAt?: JsonPointer
+  expiresIn?: JsonPointer
 }
 /**
  * AWS Signature Version 4: every request is signed as it is sent — method, path, sorted query, the `Host`, `Content-Type` and `X-Amz-*` headers, and the SHA-256 of the body — with the access key's secret, for one region and service. A session token (temporary credentials from STS or an assumed role) goes in `X-Amz-Security-Token`. Signed with the `aws4` library.

@@ -1,4 +1,6 @@
 import { declareFields, warnUnused } from './check-fields.ts'
+import { checkJwt } from './check-jwt.ts'
+import { checkOAuth2Extras } from './check-oauth2-extras.ts'
 import { checkSession } from './check-session.ts'
 import { checkSigning } from './check-signing.ts'
 import { arrayOf, type Checker, type FieldInfo, isObject, type Scope } from './context.ts'
@@ -46,6 +48,9 @@ export function checkAuth(check: Checker, auth: unknown, connectorFields: Readon
       case 'mtls':
         checkSigning(check, method, at, secretScope, checkPlacements)
         break
+      case 'jwt':
+        checkJwt(check, method, at, fields)
+        break
       case 'oauth2':
         scopes ??= new Set()
         for (const scope of checkOAuth2(check, method, at, fields)) scopes.add(scope)
@@ -90,6 +95,7 @@ function checkOAuth2(check: Checker, method: Record<string, unknown>, at: string
   for (const key of ['authorizeUrl', 'tokenUrl', 'refreshUrl']) check.template(method[key], `${at}/${key}`, urlScope)
   check.templates(method.authorizeParams, `${at}/authorizeParams`, { ...urlScope, what: 'an authorize parameter' })
   check.templates(method.tokenParams, `${at}/tokenParams`, { ...urlScope, what: 'a token parameter' })
+  checkOAuth2Extras(check, method, at, fields)
   const declared: string[] = []
   arrayOf(method.scopes).forEach((scope, j) => {
     if (!isObject(scope) || typeof scope.value !== 'string') return

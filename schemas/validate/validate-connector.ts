@@ -1,5 +1,6 @@
 import { checkAuth } from './check-auth.ts'
 import { declareFields, warnUnused } from './check-fields.ts'
+import { checkBaseUrlFromToken } from './check-oauth2-extras.ts'
 import { checkActions, checkTest } from './check-requests.ts'
 import { requestSession } from './check-session.ts'
 import { validateConnectorSchema } from './compile.ts'
@@ -56,6 +57,7 @@ function checkSemantics(check: Checker, doc: Record<string, unknown>): void {
   }
   check.templates(doc.headers, '/headers', { fields, secrets: true, what: 'a header' }, true)
   const scopes = checkAuth(check, doc.auth, fields)
+  checkBaseUrlFromToken(check, doc)
   check.session = requestSession(doc.auth)
   checkTest(check, doc.test, fields, doc.baseUrl)
   checkActions(check, doc.actions, fields, scopes)

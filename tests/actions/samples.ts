@@ -167,6 +167,7 @@ export function expectedAuth(
         query: {},
       }
     case 'oauth2':
+    case 'jwt':
       return { headers: { authorization: `Bearer ${accessToken}` }, query: {} }
     case 'none':
       return { headers: {}, query: {} }

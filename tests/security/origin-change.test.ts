@@ -4,7 +4,7 @@
  * http never keeps them — whether the base URL is overridden or rendered from a field.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { keepsCredentials, originAllowed } from '../../runtime/core/lifecycle/origin.ts'
+import { keepsCredentials, originAllowed } from '../../runtime/core/connections/origin.ts'
 import { createHarness, type Harness } from '../runtime/harness.ts'
 
 const connections = '/api/apps/default/connections'

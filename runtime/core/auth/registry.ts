@@ -4,6 +4,7 @@ import { awsSigV4 } from './aws-sigv4/index.ts'
 import { basic } from './basic/index.ts'
 import { bearer } from './bearer/index.ts'
 import { hmac } from './hmac/index.ts'
+import { jwt } from './jwt/index.ts'
 import { mtls } from './mtls/index.ts'
 import { none } from './none/index.ts'
 import { oauth1 } from './oauth1/index.ts'
@@ -23,6 +24,7 @@ const TYPES: { [T in AuthMethod['type']]: AuthType<Extract<AuthMethod, { type: T
   hmac,
   oauth1,
   mtls,
+  jwt,
 }
 
 /**

@@ -100,6 +100,7 @@ export function errorDiagnosis(error: unknown, masker: Masker): { problem: Probl
     case 'missing_credentials':
       return { problem: 'missing_credentials', diagnosis: masker.text(error.message) }
     case 'token_refresh_failed':
+    case 'invalid_private_key':
     case 'token_refresh_backoff':
       return { problem: 'credentials_rejected', diagnosis: masker.text(error.message) }
     default:

@@ -37,10 +37,17 @@ export async function putCredentials(
     authMethod: connection.authMethod,
     secretKeys: Object.keys(secrets.values).filter((key) => secrets.values[key] !== ''),
     ...(secrets.fields && Object.keys(secrets.fields).length > 0 ? { fields: secrets.fields } : {}),
-    sealed: keyRing.seal({ values: secrets.values, ...(secrets.oauth ? { oauth: secrets.oauth } : {}) }, aad),
+    // Everything but the member's plain fields is sealed: values, and whatever token a type holds (oauth, jwt, …).
+    sealed: keyRing.seal(sealedPart(secrets), aad),
     updatedAt: at,
   }
   await tx.put('credentials', record)
+}
+
+function sealedPart(secrets: CredentialSecrets): Omit<CredentialSecrets, 'fields'> {
+  const { fields: _plain, ...sealed } = secrets
+  for (const key of Object.keys(sealed) as Array<keyof typeof sealed>) if (sealed[key] === undefined) delete sealed[key]
+  return sealed
 }
 
 /**

@@ -84,7 +84,9 @@ export function checkValues(
 function checkValue(field: Field, value: FieldValue): string | undefined {
   // C0 and C1 controls (NEL, U+0085, among them) and the Unicode line and paragraph separators: some
   // HTTP stacks and logs read each as a line break.
-  if (typeof value === 'string' && /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(value))
+  // A multiline field (a PEM key) keeps its line breaks; what it is rendered into refuses them.
+  const text = typeof value === 'string' && field.multiline ? value.replace(/\r?\n/g, '') : value
+  if (typeof text === 'string' && /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(text))
     return 'contains a line break or control character; enter it on one line'
   if (field.type === 'secret' && typeof value === 'string' && value !== '' && [...value].length < MIN_SECRET_LENGTH) {
     return (

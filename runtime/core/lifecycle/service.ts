@@ -20,9 +20,9 @@ import {
   putCredentials,
   toView,
 } from '../connections/index.ts'
+import { keepsCredentials } from '../connections/origin.ts'
 import { effectiveValues, fieldDefinitions, pickAuthMethod, resolveBaseUrl } from '../requests/index.ts'
 import { needsCredentials } from '../use/index.ts'
-import { keepsCredentials } from './origin.ts'
 import { assertTestUrlOnOrigin } from './test-url.ts'
 
 /**

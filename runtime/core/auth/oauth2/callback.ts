@@ -8,6 +8,7 @@ import { designerReturn } from './internal/links.ts'
 import { plainProviderError, plainTokenFailure } from './internal/messages.ts'
 import type { OAuthApps } from './oauth-apps.ts'
 import { requestToken } from './token-endpoint.ts'
+import { type TokenValues, tokenValues } from './token-values.ts'
 import type { OAuth2Options, OAuthStateRecord } from './types.ts'
 
 /** The callback's query parameters, one value each (`repeated` when any came twice). */
@@ -108,6 +109,7 @@ export async function completeAuthorization(
       const { code, message } = plainTokenFailure(outcome)
       throw refuse(code, masker.text(message))
     }
+    const found = tokenValues(loaded.connector, outcome.tokens)
     const tokens: OAuthTokens = {
       accessToken: outcome.tokens.accessToken,
       ...(outcome.tokens.refreshToken ? { refreshToken: outcome.tokens.refreshToken } : {}),
@@ -117,7 +119,7 @@ export async function completeAuthorization(
       ...(outcome.tokens.tokenType ? { tokenType: outcome.tokens.tokenType } : {}),
     }
     const before = await options.store.get('credentials', credentialId(state.connectionId, credentialOwner(loaded.record, state.userId)))
-    const owner = await save(options, state, tokens)
+    const owner = await save(options, state, tokens, found)
     await options.onAuthorized?.({
       appId: state.appId,
       connectionId: state.connectionId,
@@ -172,7 +174,7 @@ async function consume(options: OAuth2Options, state: string): Promise<{ state: 
 }
 
 /** Seals the tokens for the flow's user (shared or personal) and marks the connection connected. */
-async function save(options: OAuth2Options, state: OAuthStateRecord, tokens: OAuthTokens): Promise<string | undefined> {
+async function save(options: OAuth2Options, state: OAuthStateRecord, tokens: OAuthTokens, found: TokenValues): Promise<string | undefined> {
   const at = options.clock().toISOString()
   return options.store.transaction(async (tx) => {
     const current = await tx.get<ConnectionRecord>('connections', state.connectionId)
@@ -185,6 +187,9 @@ async function save(options: OAuth2Options, state: OAuthStateRecord, tokens: OAu
     await putCredentials(tx, options.keyRing, current, owner, { values, oauth: tokens }, at)
     const next: ConnectionRecord = { ...current, status: 'connected', updatedAt: at }
     if (owner === undefined) {
+      // Values the token response brought (Salesforce's instance URL) belong to the shared connection.
+      if (found.fields) next.fields = { ...current.fields, ...found.fields }
+      if (found.baseUrl) next.baseUrl = found.baseUrl
       if (tokens.scope) next.grantedScopes = tokens.scope
       delete next.accountLabel
       delete next.lastTest

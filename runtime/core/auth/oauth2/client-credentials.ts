@@ -11,11 +11,13 @@ import {
   putCredentials,
 } from '../../connections/index.ts'
 import { effectiveValues, fieldDefinitions, pickAuthMethod } from '../../requests/index.ts'
+import { clientAssertionFor } from './client-assertion.ts'
 import { clientFor, renderEndpoint, renderParams } from './internal/endpoints.ts'
 import { plainTokenFailure } from './internal/messages.ts'
 import type { OAuthApps } from './oauth-apps.ts'
 import { joinScopes, requestedScopes } from './scopes.ts'
 import { requestToken } from './token-endpoint.ts'
+import { tokenValues } from './token-values.ts'
 import type { OAuth2Options } from './types.ts'
 
 /**
@@ -44,10 +46,13 @@ export async function connectClientCredentials(
   const values = effectiveValues(fields, plain, split.secrets)
   const client = await clientFor((connectorId) => ctx.apps.client(connectorId), { connector: loaded.connector, fields }, values)
   const scopes = requestedScopes(method, method.id === loaded.record.authMethod ? loaded.record.grantedScopes : undefined)
+  const url = renderEndpoint(method.tokenUrl, values, 'token URL')
+  const clientAssertion = await clientAssertionFor(method, client, url, { values, fields }, options.clock().getTime())
   const outcome = await requestToken(options.http, {
-    url: renderEndpoint(method.tokenUrl, values, 'token URL'),
+    url,
     method,
     client,
+    ...(clientAssertion ? { clientAssertion } : {}),
     params: { grant_type: 'client_credentials', ...(scopes.length ? { scope: joinScopes(scopes, method.scopeSeparator) } : {}) },
     extra: renderParams(method.tokenParams, values),
     timeoutMs: options.tokenTimeoutMs ?? 15_000,
@@ -60,6 +65,7 @@ export async function connectClientCredentials(
       message,
     )
   }
+  const found = tokenValues(loaded.connector, outcome.tokens)
   const tokens: OAuthTokens = {
     accessToken: outcome.tokens.accessToken,
     ...(outcome.tokens.expiresIn === undefined ? {} : { expiresAt: options.clock().getTime() + outcome.tokens.expiresIn * 1000 }),
@@ -73,6 +79,9 @@ export async function connectClientCredentials(
     if (!current || current.appId !== appId)
       throw new SwitchboardError(404, 'connection_not_found', `App "${appId}" has no connection "${id}".`)
     const next: ConnectionRecord = { ...current, authMethod: method.id, fields: plain, status: 'connected', updatedAt: at }
+    // Values the token response brought (an instance URL, an account id) belong to the shared connection.
+    if (owner === undefined && found.fields) next.fields = { ...plain, ...found.fields }
+    if (owner === undefined && found.baseUrl) next.baseUrl = found.baseUrl
     if (owner === undefined && tokens.scope) next.grantedScopes = tokens.scope
     delete next.accountLabel
     delete next.lastTest

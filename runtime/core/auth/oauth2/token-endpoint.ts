@@ -16,9 +16,12 @@ export type TokenOutcome =
 /** One token request. */
 export interface TokenRequest {
   url: string
-  method: Pick<OAuth2Auth, 'clientAuth' | 'tokenResponse'>
-  client: ClientCredentials
-  /** The grant's parameters (`grant_type`, `code`, `redirect_uri`, `code_verifier`, `refresh_token`, `scope`). */
+  method: Pick<OAuth2Auth, 'clientAuth' | 'tokenResponse' | 'tokenBody'>
+  /** The client authenticating; `undefined` for grants that authenticate by themselves (RFC 7523 jwt-bearer). */
+  client: ClientCredentials | undefined
+  /** A signed client assertion (`private_key_jwt`, RFC 7523 §2.2) sent instead of a client secret. */
+  clientAssertion?: string
+  /** The grant's parameters (`grant_type`, `code`, `redirect_uri`, `code_verifier`, `refresh_token`, `scope`, `assertion`). */
   params: Record<string, string>
   /** The connector's `tokenParams`, rendered; the grant's own parameters win over them. */
   extra?: Record<string, string>
@@ -28,7 +31,9 @@ export interface TokenRequest {
 /**
  * POSTs to a token endpoint (RFC 6749 §4.1.3, §4.4.2, §6) through the runtime's one HTTP client, with the
  * client authenticated by HTTP Basic (`client_secret_basic`, the default: id and secret form-encoded first,
- * RFC 6749 §2.3.1) or in the body (`client_secret_post`). Never throws for what the provider answers.
+ * RFC 6749 §2.3.1), in the body (`client_secret_post`) or by a signed assertion (`private_key_jwt`, RFC 7523
+ * §2.2). The body is form-encoded, or JSON for providers that want it (`tokenBody: json`). Never throws for
+ * what the provider answers.
  *
  * @example
  * const outcome = await requestToken(http, { url, method, client, params: { grant_type: 'refresh_token', refresh_token } })
@@ -36,17 +41,25 @@ export interface TokenRequest {
  */
 export async function requestToken(http: HttpClient, request: TokenRequest): Promise<TokenOutcome> {
   const body = new URLSearchParams({ ...request.extra, ...request.params })
+  const json = request.method.tokenBody === 'json'
   const headers: Record<string, string> = {
-    'Content-Type': 'application/x-www-form-urlencoded',
+    'Content-Type': json ? 'application/json' : 'application/x-www-form-urlencoded',
     // GitHub answers form-encoded without it; others ignore it.
     Accept: 'application/json',
   }
-  const { clientId, clientSecret } = request.client
-  if (clientSecret !== undefined && (request.method.clientAuth ?? 'client_secret_basic') === 'client_secret_basic') {
-    headers.Authorization = `Basic ${Buffer.from(`${formEncode(clientId)}:${formEncode(clientSecret)}`).toString('base64')}`
-  } else {
-    body.set('client_id', clientId)
-    if (clientSecret !== undefined) body.set('client_secret', clientSecret)
+  const clientSecret = request.client?.clientSecret
+  if (request.client) {
+    const { clientId } = request.client
+    if (request.clientAssertion !== undefined) {
+      body.set('client_id', clientId)
+      body.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer')
+      body.set('client_assertion', request.clientAssertion)
+    } else if (clientSecret !== undefined && (request.method.clientAuth ?? 'client_secret_basic') === 'client_secret_basic') {
+      headers.Authorization = `Basic ${Buffer.from(`${formEncode(clientId)}:${formEncode(clientSecret)}`).toString('base64')}`
+    } else {
+      body.set('client_id', clientId)
+      if (clientSecret !== undefined) body.set('client_secret', clientSecret)
+    }
   }
   let response: HttpResponse
   try {
@@ -54,7 +67,7 @@ export async function requestToken(http: HttpClient, request: TokenRequest): Pro
       url: request.url,
       method: 'POST',
       headers,
-      body: body.toString(),
+      body: json ? JSON.stringify(Object.fromEntries(body)) : body.toString(),
       responseType: 'text',
       // An auth endpoint's redirect is never followed: it would carry the client secret, the code and the
       // verifier wherever the Location says, and store whatever token answers there.
@@ -76,9 +89,14 @@ export async function requestToken(http: HttpClient, request: TokenRequest): Pro
       parsed.description === undefined
         ? undefined
         : createMasker(
-            [clientSecret, request.params.code, request.params.code_verifier, request.params.refresh_token].filter(
-              (v): v is string => v !== undefined,
-            ),
+            [
+              clientSecret,
+              request.clientAssertion,
+              request.params.code,
+              request.params.code_verifier,
+              request.params.refresh_token,
+              request.params.assertion,
+            ].filter((v): v is string => v !== undefined),
           ).text(parsed.description)
     return { ok: false, kind: 'rejected', error: parsed.error, ...(masked ? { description: masked } : {}), status: response.status }
   }

@@ -12,9 +12,15 @@ export interface TokenSet {
   /** `undefined` when the response names no scope (then the requested ones were granted, RFC 6749 §5.1). */
   scope?: string[]
   tokenType?: string
+  /** The values the connector saves from the response (`tokenResponse.values`), by field key; strings only. */
+  values?: Record<string, string>
+  /** The URL at `tokenResponse.baseUrl` (Salesforce's `instance_url`), unchecked: the caller checks its origin. */
+  baseUrl?: string
 }
 
-const DEFAULT_POINTERS: Required<OAuth2TokenResponse> = {
+type TokenPointers = Pick<OAuth2TokenResponse, 'accessToken' | 'refreshToken' | 'expiresIn' | 'scope'>
+
+const DEFAULT_POINTERS: Required<TokenPointers> = {
   accessToken: '/access_token',
   refreshToken: '/refresh_token',
   expiresIn: '/expires_in',
@@ -47,7 +53,7 @@ export function parseTokenResponse(
     const description = lookup(body, ['error_description'])
     return { error: error.slice(0, 100), ...(typeof description === 'string' ? { description: description.slice(0, 300) } : {}) }
   }
-  const at = (key: keyof OAuth2TokenResponse) => lookup(body, splitPointer(pointers[key] ?? DEFAULT_POINTERS[key]))
+  const at = (key: keyof TokenPointers) => lookup(body, splitPointer(pointers[key] ?? DEFAULT_POINTERS[key]))
   const accessToken = at('accessToken')
   if (typeof accessToken !== 'string' || accessToken === '') {
     return {
@@ -64,6 +70,12 @@ export function parseTokenResponse(
   if (scope) tokens.scope = scope
   const tokenType = lookup(body, ['token_type'])
   if (typeof tokenType === 'string') tokens.tokenType = tokenType
+  for (const [key, pointer] of Object.entries(pointers.values ?? {})) {
+    const value = pointer === undefined ? undefined : lookup(body, splitPointer(pointer))
+    if (typeof value === 'string' || typeof value === 'number') (tokens.values ??= {})[key] = String(value)
+  }
+  const baseUrl = pointers.baseUrl === undefined ? undefined : lookup(body, splitPointer(pointers.baseUrl))
+  if (typeof baseUrl === 'string' && baseUrl !== '') tokens.baseUrl = baseUrl
   return tokens
 }
 

@@ -21,6 +21,8 @@ interface TokenFailureRecord {
   count: number
   /** Epoch ms before which the provider is not asked again. */
   until: number
+  /** The IV of the credential's seal the failures were had with: credentials entered again are tried at once. */
+  seal?: string
 }
 
 /** Whose token: a loaded connection and the credential owner (`undefined` for shared credentials). */
@@ -111,7 +113,9 @@ export function createTokenEngine(options: TokenEngineOptions) {
     const current = await read(target, source, id)
     const held = current.token
     if (held && held.accessToken !== seen?.accessToken && usable(held, rejected) && !due(held)) return held.accessToken
-    const failure = await options.store.get<TokenFailureRecord>('tokenFailures', id)
+    const stored = await options.store.get<TokenFailureRecord>('tokenFailures', id)
+    // A JWT key or client secret entered again since the failures is worth trying now.
+    const failure = stored?.seal === undefined || stored.seal === current.record?.sealed.iv ? stored : undefined
     if (failure && now() < failure.until) {
       if (usable(held, rejected)) return held.accessToken
       const waitS = Math.ceil((failure.until - now()) / 1000)
@@ -141,21 +145,24 @@ export function createTokenEngine(options: TokenEngineOptions) {
       services: options.services,
     })
     if (outcome.ok) {
-      if (failure) await options.store.delete('tokenFailures', id)
+      if (stored) await options.store.delete('tokenFailures', id)
       return save(target, source, id, current.record, outcome.token)
     }
     if (outcome.kind === 'rejected' && outcome.revoked) return expire(target, source, id, held, outcome.message)
     const count = (failure?.count ?? 0) + 1
     const wait = backoffDelay(count, { baseMs: baseBackoff, maxMs: maxBackoff })
-    await options.store.put<TokenFailureRecord>('tokenFailures', { id, count, until: now() + wait })
-    const why = outcome.kind === 'rejected' ? `refused the request (${outcome.error})` : `did not answer usably (${outcome.reason})`
+    const seal = current.record?.sealed.iv
+    await options.store.put<TokenFailureRecord>('tokenFailures', { id, count, until: now() + wait, ...(seal ? { seal } : {}) })
+    // The provider's own words (masked where it was given) say what to fix: "Invalid JWT Signature.".
+    const said = outcome.kind === 'rejected' && outcome.description ? `: ${outcome.description}` : ''
+    const why = outcome.kind === 'rejected' ? `refused the request (${outcome.error}${said})` : `did not answer usably (${outcome.reason})`
     options.log(`tokens: token endpoint for credential ${id} ${why}; next attempt in ${wait} ms`)
     if (usable(held, rejected)) return held.accessToken
     throw new SwitchboardError(
       502,
       'token_refresh_failed',
       `The provider's token endpoint ${why}, so "${loaded.record.name}" has no fresh access token. Try again in a ` +
-        `while${outcome.kind === 'rejected' ? '; if it persists, check the client id and secret' : ''}.`,
+        `while${outcome.kind === 'rejected' ? "; if it persists, check the connection's credentials (client id and secret, or key)" : ''}.`,
       {
         details: { retryAfterMs: wait, ...(outcome.kind === 'rejected' ? { error: outcome.error } : { reason: outcome.reason }) },
       },

@@ -29,7 +29,10 @@ export function renderEndpoint(template: string, values: Readonly<Record<string,
 }
 
 /** `authorizeParams` / `tokenParams` rendered over the field values; empty results are left out. */
-export function renderParams(params: StringParams | undefined, values: Readonly<Record<string, FieldValue>>): Record<string, string> {
+export function renderParams(
+  params: StringParams | undefined,
+  values: Readonly<Record<string, FieldValue | undefined>>,
+): Record<string, string> {
   const out: Record<string, string> = {}
   for (const [name, template] of Object.entries(params ?? {})) {
     if (template === undefined) continue

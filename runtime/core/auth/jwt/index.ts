@@ -1,0 +1,2 @@
+export { jwt } from './auth-type.ts'
+export { signJwt } from './sign.ts'
