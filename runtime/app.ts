@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { Hono } from 'hono'
 import { createRunLog, type RunLog } from './core/actions/index.ts'
 import { createTokenEngine, type TokenEngineOptions } from './core/auth/index.ts'
+import { createOAuth1Flow } from './core/auth/oauth1/flow.ts'
 import { createOAuth2, createOAuthApps, type OAuth2Options, oauthServices } from './core/auth/oauth2/index.ts'
 import type { Catalogue } from './core/catalogue/index.ts'
 import { createConnectionTests } from './core/connection-tests/index.ts'
@@ -20,6 +21,7 @@ import { designerRoutes } from './inbound/routes/designer.ts'
 import { healthRoutes } from './inbound/routes/health.ts'
 import { memberRoutes } from './inbound/routes/members.ts'
 import { needsRoutes } from './inbound/routes/needs.ts'
+import { oauth1CallbackRoutes, oauth1Routes } from './inbound/routes/oauth1.ts'
 import { oauth2Routes, oauthAppRoutes, oauthCallbackRoutes } from './inbound/routes/oauth2.ts'
 import { type Log, onError } from './inbound/routes/on-error.ts'
 import { proxyRoutes } from './inbound/routes/proxy.ts'
@@ -114,6 +116,12 @@ export function createApp(options: AppOptions) {
     },
     apps,
   )
+  const oauth1 = createOAuth1Flow({
+    ...parts,
+    log,
+    ...(options.oauth2?.stateTtlMs === undefined ? {} : { stateTtlMs: options.oauth2.stateTtlMs }),
+    afterConnect: (appId, id, actor) => tests.run(appId, id, actor),
+  })
   const runs = options.runLog ?? createRunLog({ store: options.store, clock })
   const proxy = createProxy({ use, http: options.http, runs, retry: options.retry, options: options.proxy })
   // Each route declares who may call it where it is defined; the check at the end refuses to build an app
@@ -137,6 +145,7 @@ export function createApp(options: AppOptions) {
   app.route('/api/health', healthRoutes(options.version ?? '0.1.0', policy))
   app.route('/', sessionRoutes({ policy, store, clock, publicUrl }))
   app.route('/oauth', oauthCallbackRoutes(oauth2, store, policy))
+  app.route('/oauth1', oauth1CallbackRoutes(oauth1, store, policy))
   app.route('/api', userRoutes({ policy, store, clock, publicUrl }))
   app.route('/api/connectors/:id/oauth-app', oauthAppRoutes(oauth2, policy))
   app.route('/api/connectors', connectorRoutes({ policy, catalogue, tests }))
@@ -145,6 +154,7 @@ export function createApp(options: AppOptions) {
   app.route('/api/apps/:appId/needs', needsRoutes({ policy, catalogue, connections, publicUrl }))
   app.route('/api/apps/:appId/audit', auditRoutes({ policy, audit }))
   app.route('/api/apps/:appId/connections/:id/oauth', oauth2Routes(oauth2, policy))
+  app.route('/api/apps/:appId/connections/:id/oauth1', oauth1Routes(oauth1, policy))
   app.route('/api/apps/:appId/connections/:id/proxy', proxyRoutes(proxy, policy))
   app.route(
     '/api/apps/:appId/connections',

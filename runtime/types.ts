@@ -50,6 +50,8 @@ export interface CredentialSecrets {
   fields?: Record<string, FieldValue>
   /** OAuth2 tokens, for OAuth2 methods. */
   oauth?: OAuthTokens
+  /** OAuth 1.0a methods with the three-legged flow: the access token and its secret. */
+  oauth1?: { token: string; tokenSecret: string }
   /** JWT methods: the signed token in use, or the access token it was exchanged for. */
   jwt?: { accessToken: string; expiresAt?: number }
   /** Session methods: the values captured from the last login (JSON, as the token engine holds it) and when it ends. */

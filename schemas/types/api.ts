@@ -1233,6 +1233,19 @@ export interface Routes {
     response: OAuthAuthorization
   }
   /**
+   * Starts an OAuth 1.0a three-legged authorization: gets a request token and redirects to the provider, or answers its URL with `format=json`.
+   */
+  'GET /api/apps/:appId/connections/:id/oauth1/authorize'?: {
+    query?: AuthorizeQuery
+    response: {
+      /**
+       * The provider's authorize page, with the request token.
+       */
+      url: string
+      expiresAt: string
+    }
+  }
+  /**
    * Sends a request to the base URL itself with the credentials injected; answers what the upstream answered.
    */
   'ALL /api/apps/:appId/connections/:id/proxy'?: {

@@ -144,7 +144,7 @@ afterAll(async () => {
   await h.close()
 })
 
-async function connect(connectorId: string, values: Record<string, string>): Promise<string> {
+async function connect(connectorId: string, values: Record<string, string | undefined>): Promise<string> {
   const created = await h.call('POST', connections, { body: { connectorId, name: `${connectorId} ${Math.random()}`, values } })
   expect(created.status, created.text).toBe(201)
   return created.body.id

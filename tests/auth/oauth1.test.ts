@@ -61,6 +61,20 @@ beforeAll(async () => {
         },
         {
           type: 'oauth1',
+          id: 'signIn',
+          fields: [
+            { key: 'consumerKey', label: 'API key', type: 'text', required: true },
+            { key: 'consumerSecret', label: 'API key secret', type: 'secret', required: true },
+          ],
+          consumerKey: '{{consumerKey}}',
+          consumerSecret: '{{consumerSecret}}',
+          requestTokenUrl: `${server.origin}/oauth/request_token`,
+          authorizeUrl: `${server.origin}/oauth/authorize`,
+          accessTokenUrl: `${server.origin}/oauth/access_token`,
+          authorizeParams: { force_login: 'true' },
+        },
+        {
+          type: 'oauth1',
           id: 'app',
           fields: [
             { key: 'consumerKey', label: 'API key', type: 'text', required: true },
@@ -170,6 +184,46 @@ describe('an oauth1 connection', () => {
       expect(test.body).toMatchObject({ ok: false, status: 401 })
       expect((await h.call('GET', `${connections}/${id}/proxy/1.1/statuses/home_timeline.json`)).status).toBe(401)
     }
+  })
+
+  it('connects through the three-legged flow: request token, authorize, access token', async () => {
+    const id = await connect('mini-x', 'signIn', { consumerKey: CONSUMER.key, consumerSecret: CONSUMER.secret })
+    const before = await h.call('POST', `${connections}/${id}/test`)
+    expect(before.body).toMatchObject({ ok: false, problem: 'missing_credentials' })
+    const started = await h.call('GET', `${connections}/${id}/oauth1/authorize`)
+    expect(started.status).toBe(302)
+    const authorize = new URL(started.headers.get('location')!)
+    expect(authorize.origin + authorize.pathname).toBe(`${server.origin}/oauth/authorize`)
+    expect(authorize.searchParams.get('force_login')).toBe('true')
+    // The person approves at the provider, which sends them back with the verifier.
+    const approved = await fetch(authorize, { redirect: 'manual' })
+    const back = new URL(approved.headers.get('location')!)
+    expect(back.pathname).toBe('/oauth1/callback')
+    const callback = `${back.pathname}${back.search}`
+    const done = await h.call('GET', callback)
+    expect(done.status).toBe(302)
+    expect(done.headers.get('location')).toContain('oauth=success')
+    expect((await h.call('GET', `${connections}/${id}`)).body).toMatchObject({ status: 'connected', accountLabel: '@mk_screen_name' })
+    await exercise(id, 'mk_screen_name')
+    const replayed = await h.call('GET', callback)
+    expect(replayed.headers.get('location')).toContain('code=state_replayed')
+    expect(JSON.stringify(await h.storeText())).not.toContain([...provider.accessTokens.keys()].at(-1)!)
+  })
+
+  it('refuses a callback for another request token, and a consumer the provider does not know', async () => {
+    const id = await connect('mini-x', 'signIn', { consumerKey: CONSUMER.key, consumerSecret: CONSUMER.secret })
+    const started = await h.call('GET', `${connections}/${id}/oauth1/authorize`)
+    const approved = await fetch(new URL(started.headers.get('location')!), { redirect: 'manual' })
+    const back = new URL(approved.headers.get('location')!)
+    back.searchParams.set('oauth_token', 'rt-forged')
+    const done = await h.call('GET', `${back.pathname}${back.search}`)
+    expect(done.headers.get('location')).toContain('oauth=error')
+    expect((await h.call('POST', `${connections}/${id}/test`)).body).toMatchObject({ ok: false, problem: 'missing_credentials' })
+
+    const wrong = await connect('mini-x', 'signIn', { consumerKey: CONSUMER.key, consumerSecret: 'mk-wrong-consumer-secret' })
+    const refused = await h.call('GET', `${connections}/${wrong}/oauth1/authorize`)
+    expect(refused.status).toBe(400)
+    expect(refused.body.error.code).toBe('token_provider_error')
   })
 
   it('never shows a secret', () => {

@@ -142,6 +142,8 @@ export interface TokenSource<M extends AuthMethod = AuthMethod> {
   write(secrets: CredentialSecrets, token: HeldToken): CredentialSecrets
   /** Whether a new token can be had with nobody present (a refresh token, client credentials, a stored login). */
   renewable(method: M, current: HeldToken | undefined): boolean
+  /** Whether a method of the type holds a token at all (an OAuth 1.0a method with entered tokens does not); default yes. */
+  holds?(method: M): boolean
   /** Asks the provider for a new token. Never throws for what the provider answers. */
   renew(context: RenewContext<M>): Promise<RenewOutcome>
 }

@@ -160,7 +160,7 @@ interface UseContext {
 function createUse(deps: UseDeps, context: UseContext): ConnectionUse {
   const { connector, method, fields, values, target } = context
   const type = authTypeOf(method)
-  const source = target ? type.tokens : undefined
+  const source = target && type.tokens?.holds?.(method) !== false ? type.tokens : undefined
   // Secret field values, then every derived value and token the requests carried.
   const known = new Set<string>()
   for (const [key, value] of Object.entries(values))

@@ -17,6 +17,19 @@ export const oauth1: AuthType<OAuth1Auth> = {
   type: 'oauth1',
   signs: true,
   needsCredentials: (_method, fields) => hasSecretField(fields),
+  // The three-legged flow's access token is held in the sealed credential; OAuth 1.0a tokens do not expire
+  // and cannot be renewed: a token the API rejects needs the person to connect again.
+  tokens: {
+    what: 'OAuth 1.0a tokens',
+    holds: (method) => method.requestTokenUrl !== undefined,
+    read: (secrets) => (secrets.oauth1 ? { accessToken: JSON.stringify([secrets.oauth1.token, secrets.oauth1.tokenSecret]) } : undefined),
+    write: (secrets, token) => {
+      const { key, secret } = parseHeldToken(token.accessToken)
+      return { ...secrets, oauth1: { token: key, tokenSecret: secret } }
+    },
+    renewable: () => false,
+    renew: async () => ({ ok: false, kind: 'rejected', revoked: true, error: 'not_renewable' }),
+  },
   apply(method, input) {
     const signer = oauth1Signer(method, input)
     if (input.token !== undefined) signer.token = parseHeldToken(input.token)

@@ -1,7 +1,7 @@
 import type { Action, HttpMethod, InputProperty } from '../../../../schemas/types/connector.ts'
 import { isObject } from '../../../../schemas/validate/context.ts'
 import { type SchemaContext, toInputProperty } from './input-schema.ts'
-import { clip, humanize, operationKey, toKey, UniqueKeys } from './names.ts'
+import { clip, humanize, operationKey, put, toKey, UniqueKeys } from './names.ts'
 import type { Operation, Parameter } from './operations.ts'
 import { deref } from './refs.ts'
 import { jsonResponseSchema } from './responses.ts'
@@ -66,8 +66,7 @@ export function toAction(op: Operation, ctx: ActionContext): ActionResult {
     const property = parameterProperty(p, schema, notes)
     if (!property) continue
     const key = add(p.name, property, p.required)
-    if (p.in === 'query') query[p.name] = `{{input.${key}}}`
-    else headers[p.name] = `{{input.${key}}}`
+    put(p.in === 'query' ? query : headers, p.name, `{{input.${key}}}`)
   }
 
   const action: Action = { key: '', name: '', method: method as HttpMethod, path: route.path }
@@ -81,7 +80,7 @@ export function toAction(op: Operation, ctx: ActionContext): ActionResult {
         const body: Record<string, string> = {}
         const inner = new Set(converted.required ?? [])
         for (const [name, property] of Object.entries(converted.properties)) {
-          body[name] = `{{input.${add(name, property!, op.body.required && inner.has(name))}}}`
+          put(body, name, `{{input.${add(name, property!, op.body.required && inner.has(name))}}}`)
         }
         action.body = body
       } else if (converted) {
@@ -134,7 +133,7 @@ function pathTemplate(
   const query: Record<string, string> = {}
   if (literalQuery) {
     for (const [name, value] of new URLSearchParams(literalQuery)) {
-      if (name !== '' && name.length <= 128 && !value.includes('{') && !value.includes('}')) query[name] = value
+      if (name !== '' && name.length <= 128 && !value.includes('{') && !value.includes('}')) put(query, name, value)
     }
   }
   return { path, query }

@@ -1,7 +1,7 @@
 import { compilePattern } from '../../../../schemas/pattern/index.ts'
 import type { InputProperty } from '../../../../schemas/types/connector.ts'
 import { isObject } from '../../../../schemas/validate/context.ts'
-import { clip } from './names.ts'
+import { clip, put } from './names.ts'
 import { deref, refName } from './refs.ts'
 
 /** Nesting kept in an input schema; deeper parts accept any value of their type. */
@@ -80,7 +80,7 @@ function objectParts(s: Record<string, unknown>, ctx: SchemaContext, depth: numb
       break
     }
     const property = toInputProperty(value, ctx, depth + 1, seen)
-    if (property) properties[name] = property
+    if (property) put(properties, name, property)
   }
   out.properties = properties
   const required = Array.isArray(s.required)

@@ -157,7 +157,10 @@ function parseDocument(text: string, shown: string): unknown {
     throw error
   }
   const deep = tooDeep(value, MAX_NESTING)
-  if (deep !== undefined) throw new OpenApiProblem('spec_malformed', `${shown}: nested more than ${MAX_NESTING} levels deep at ${deep}`)
+  if (deep !== undefined) {
+    const where = deep.length > 120 ? `${deep.slice(0, 120)}…` : deep
+    throw new OpenApiProblem('spec_malformed', `${shown}: nested more than ${MAX_NESTING} levels deep at ${where}`)
+  }
   return value
 }
 

@@ -114,3 +114,8 @@ export function humanize(text: string): string {
     .toLowerCase()
   return spaced.charAt(0).toUpperCase() + spaced.slice(1)
 }
+
+/** An own property whatever its name: `__proto__` from a spec is a name like any other, never a prototype. */
+export function put<T>(target: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
+}
