@@ -73,7 +73,7 @@ function echo(request: SeenRequest): Reply {
       return {
         body: {
           login: `you sent ${said.authorization}`,
-          user: { name: said.url, email: said.authorization },
+          user: { id: 1, name: said.url, email: said.authorization },
           contact: { name: said.url, email: '' },
           valid: true,
           ...said,

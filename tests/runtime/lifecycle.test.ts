@@ -16,7 +16,7 @@ function zendesk(request: SeenRequest) {
   if (basic?.username !== `${expectedEmail}/token` || basic.password !== GOOD) {
     return { status: 401, body: { error: "Couldn't authenticate you" } }
   }
-  return { body: { user: { name: 'Agent Smith', email: expectedEmail } } }
+  return { body: { user: { id: 4211, name: 'Agent Smith', email: expectedEmail } } }
 }
 
 beforeAll(async () => {

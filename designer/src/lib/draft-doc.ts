@@ -22,6 +22,8 @@ export const AUTH_NAMES: Record<string, string> = {
   bearer: 'Bearer token',
   oauth2: 'OAuth2',
   none: 'No authentication',
+  jwt: 'Signed JWT',
+  session: 'Session (login call)',
 }
 
 /** Where the exported file finds the schema, as the built-in connectors do. */

@@ -6,6 +6,8 @@ const AUTH_TYPES: Record<string, string> = {
   bearer: 'Bearer token',
   oauth2: 'OAuth2',
   none: 'No authentication',
+  jwt: 'Signed JWT',
+  session: 'Session login',
 }
 
 /**
