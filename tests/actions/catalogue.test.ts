@@ -89,7 +89,8 @@ async function connectionFor(connector: Connector): Promise<{ id: string; values
     values,
     baseUrl: `${origin}${basePath(connector, values)}`,
   })
-  if (method.type === 'oauth2') await lab.putAccessToken(id, ACCESS_TOKEN)
+  // Token types get a token as if it had been obtained (a JWT method's exchanged token, OAuth2's access token).
+  if (method.type === 'oauth2' || method.type === 'jwt') await lab.putAccessToken(id, ACCESS_TOKEN)
   if (method.type === 'session') await lab.putSession(id, sessionFor(method))
   connections.set(connector.id, { id, values })
   return connections.get(connector.id)!

@@ -228,7 +228,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
           keyRing,
           record,
           undefined,
-          { values: {}, oauth: { accessToken, tokenType: 'Bearer' } },
+          { values: {}, oauth: { accessToken, tokenType: 'Bearer' }, jwt: { accessToken } },
           new Date().toISOString(),
         )
         await tx.put('connections', { ...record, status: 'connected' })

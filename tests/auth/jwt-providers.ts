@@ -129,7 +129,7 @@ export async function startGitHubApp(options: { appId: string; installationId: s
     if (until === undefined || until <= now)
       return { status: 401, body: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' } }
     if (req.path === '/installation/repositories')
-      return { status: 200, body: { total_count: 1, repositories: [{ full_name: 'acme/widgets' }] } }
+      return { status: 200, body: { total_count: 1, repositories: [{ full_name: 'acme/widgets', owner: { login: 'acme' } }] } }
     if (req.path === '/elsewhere') return { status: 302, body: '', headers: { location: `${req.query.get('to')}/stolen` } }
     return { status: 200, body: { path: req.path, query: Object.fromEntries(req.query) } }
   })

@@ -81,7 +81,7 @@ export async function startSalesforce(options: { clientId: string; clientSecret:
     if (!bearer || !live.has(bearer))
       return { status: 401, body: [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }] }
     if (req.path === '/services/oauth2/userinfo')
-      return { status: 200, body: { preferred_username: 'admin@acme.example', organization_id: '00D5g000004' } }
+      return { status: 200, body: { user_id: '0055g00000A', preferred_username: 'admin@acme.example', organization_id: '00D5g000004' } }
     return { status: 200, body: { path: req.path } }
   })
   const state = { instanceUrl: instance.origin, codes: new Set<string>() }
