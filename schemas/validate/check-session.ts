@@ -63,6 +63,26 @@ export function checkSession(check: Checker, method: Record<string, unknown>, at
   }
 }
 
+/**
+ * A literal login URL on another origin than a literal base URL needs the connector to declare its host in
+ * `allowedHosts` (the runtime checks the exact origin): the password goes nowhere else.
+ */
+export function checkLoginOrigins(check: Checker, doc: Record<string, unknown>): void {
+  const base = doc.baseUrl
+  if (typeof base !== 'string' || base.includes('{{') || !URL.canParse(base) || arrayOf(doc.allowedHosts).length > 0) return
+  arrayOf(doc.auth).forEach((method, i) => {
+    if (!isObject(method) || method.type !== 'session' || !isObject(method.login)) return
+    const url = method.login.url
+    if (typeof url !== 'string' || url.includes('{{') || !URL.canParse(url) || new URL(url).origin === new URL(base).origin) return
+    const path = pointer('auth', i, 'login', 'url')
+    check.error(
+      path,
+      'otherOrigin',
+      `${readablePath(path)} is on another origin than the base URL: list its host in allowedHosts, or use login.path under the base URL`,
+    )
+  })
+}
+
 /** A session method's captures by name, each with whether it is a secret (all are, unless marked `secret: false`). */
 export function sessionCapturesOf(method: Record<string, unknown>): Map<string, boolean> {
   const captures = new Map<string, boolean>()
@@ -77,7 +97,8 @@ export function sessionCapturesOf(method: Record<string, unknown>): Map<string, 
  * they all have (secret if any method keeps it secret); otherwise nothing.
  *
  * @example
- * requestSession([{ type: 'session', capture: { siteId: { from: 'body', pointer: '/site', secret: false } } }]) // Map { 'siteId' => false }
+ * requestSession([{ type: 'session', capture: { siteId: { from: 'body', pointer: '/site', secret: false } } }])
+ * // Map { 'siteId' => false }
  */
 export function requestSession(auth: unknown): Map<string, boolean> | undefined {
   const methods = arrayOf(auth).filter(isObject)

@@ -2,7 +2,7 @@ import { checkAuth } from './check-auth.ts'
 import { declareFields, warnUnused } from './check-fields.ts'
 import { checkBaseUrlFromToken } from './check-oauth2-extras.ts'
 import { checkActions, checkTest } from './check-requests.ts'
-import { requestSession } from './check-session.ts'
+import { checkLoginOrigins, requestSession } from './check-session.ts'
 import { validateConnectorSchema } from './compile.ts'
 import { Checker, type FieldInfo, isObject } from './context.ts'
 import { tooDeep } from './depth.ts'
@@ -57,8 +57,9 @@ function checkSemantics(check: Checker, doc: Record<string, unknown>): void {
   }
   check.templates(doc.headers, '/headers', { fields, secrets: true, what: 'a header' }, true)
   const scopes = checkAuth(check, doc.auth, fields)
-  checkBaseUrlFromToken(check, doc)
   check.session = requestSession(doc.auth)
+  checkLoginOrigins(check, doc)
+  checkBaseUrlFromToken(check, doc)
   checkTest(check, doc.test, fields, doc.baseUrl)
   checkActions(check, doc.actions, fields, scopes)
   if (doc.test === undefined) check.warn('', 'noTest', 'the connector has no test request: connections cannot be checked before use')

@@ -310,19 +310,58 @@ describe('a cookie session (form login, SID cookie, 200 "Fails." for a wrong pas
 })
 
 describe('where a login may go', () => {
-  it('refuses a login URL on another origin before sending the password', async () => {
+  it('refuses a login URL on another origin: when saved if it is literal, before sending the password if it is templated', async () => {
     const elsewhere = await startUpstream(() => ({ body: { token: 'x' } }))
     try {
+      const method = (url: string) => ({
+        type: 'session',
+        id: 'login',
+        fields: [{ key: 'password', label: 'Password', type: 'secret', required: true }],
+        login: { url, body: { password: '{{password}}' } },
+        capture: { token: { from: 'body', pointer: '/token' } },
+        expiry: { lifetimeSeconds: 600 },
+        placements: [{ in: 'header', name: 'X-Token', value: '{{session.token}}' }],
+      })
+      const base = { name: 'Elsewhere', baseUrl: tableau.origin, test: { path: '/me' } }
+      const literal = await h.call('POST', '/api/connectors', {
+        body: { ...base, id: 'session-elsewhere-literal', auth: [method(`${elsewhere.origin}/login`)] },
+      })
+      expect(literal.status).toBe(400)
+      expect(JSON.stringify(literal.body)).toContain('otherOrigin')
       const connector = {
+        ...base,
         id: 'session-elsewhere',
-        name: 'Elsewhere',
-        baseUrl: tableau.origin,
+        fields: [{ key: 'authPort', label: 'Auth port', type: 'text', required: true }],
+        auth: [method('http://127.0.0.1:{{authPort}}/login')],
+      }
+      expect((await h.call('POST', '/api/connectors', { body: connector })).status).toBe(201)
+      const id = await connect('session-elsewhere', { password, authPort: String(elsewhere.port) })
+      const test = await h.call('POST', `/api/apps/default/connections/${id}/test`)
+      expect(test.body.ok).toBe(false)
+      expect(test.body.diagnosis).toContain("must be on the connection's origin")
+      expect(elsewhere.requests).toEqual([])
+    } finally {
+      await elsewhere.close()
+    }
+  })
+
+  it('logs in at another origin the connector declares in allowedHosts', async () => {
+    const auth = await startUpstream((req) =>
+      JSON.parse(req.body || '{}').password === password ? { body: { token: 'AUTHHOSTTOKEN1' } } : { status: 401 },
+    )
+    const api = await startUpstream((req) => (req.headers['x-token'] === 'AUTHHOSTTOKEN1' ? { body: { me: 'ok' } } : { status: 401 }))
+    try {
+      const connector = {
+        id: 'session-auth-host',
+        name: 'Auth host',
+        baseUrl: api.origin,
+        allowedHosts: [auth.origin],
         auth: [
           {
             type: 'session',
             id: 'login',
             fields: [{ key: 'password', label: 'Password', type: 'secret', required: true }],
-            login: { url: `${elsewhere.origin}/login`, body: { password: '{{password}}' } },
+            login: { url: `${auth.origin}/login`, body: { password: '{{password}}' } },
             capture: { token: { from: 'body', pointer: '/token' } },
             expiry: { lifetimeSeconds: 600 },
             placements: [{ in: 'header', name: 'X-Token', value: '{{session.token}}' }],
@@ -330,14 +369,15 @@ describe('where a login may go', () => {
         ],
         test: { path: '/me' },
       }
-      expect((await h.call('POST', '/api/connectors', { body: connector })).status).toBe(201)
-      const id = await connect('session-elsewhere', { password })
-      const test = await h.call('POST', `/api/apps/default/connections/${id}/test`)
-      expect(test.body.ok).toBe(false)
-      expect(test.body.diagnosis).toContain("must be on the connection's origin")
-      expect(elsewhere.requests).toEqual([])
+      const saved = await h.call('POST', '/api/connectors', { body: connector })
+      expect(saved.status, saved.text).toBe(201)
+      const id = await connect('session-auth-host', { password })
+      expect((await h.call('POST', `/api/apps/default/connections/${id}/test`)).body).toMatchObject({ ok: true })
+      expect(auth.requests.map((r) => r.path)).toEqual(['/login'])
+      expect(api.requests.map((r) => r.headers['x-token'])).toEqual(['AUTHHOSTTOKEN1'])
     } finally {
-      await elsewhere.close()
+      await auth.close()
+      await api.close()
     }
   })
 

@@ -3,6 +3,7 @@ import { SwitchboardError } from '../../../errors.ts'
 import type { HttpClient, HttpResponse } from '../../../platform/http/index.ts'
 import type { FieldValue } from '../../../types.ts'
 import type { Loaded } from '../../connections/context.ts'
+import { originAllowed } from '../../connections/origin.ts'
 import { prepareRequest, renderUrlTemplate, ruleHolds } from '../../requests/index.ts'
 import { renderCredential } from '../material.ts'
 import type { RenewOutcome } from '../types.ts'
@@ -97,30 +98,17 @@ function judge(context: LoginContext, response: HttpResponse): RenewOutcome {
 
 /** An absolute login URL goes to the connection's origin, or to one its connector's `allowedHosts` admits. */
 function loginUrl(template: string, context: LoginContext, baseUrl: URL): URL {
-  const url = new URL(renderUrlTemplate(template, context.values, 'login URL'))
-  if (url.origin !== baseUrl.origin && !originAllowed(url, context.loaded.connector.allowedHosts ?? [])) {
+  const rendered = renderUrlTemplate(template, context.values, 'login URL')
+  if (!URL.canParse(rendered))
+    throw new SwitchboardError(400, 'invalid_url', 'The login URL is not a valid URL. Check the fields it is made from.')
+  const url = new URL(rendered)
+  if (url.origin !== baseUrl.origin && !originAllowed(url, context.loaded.connector.allowedHosts)) {
     throw new SwitchboardError(
       400,
       'other_origin',
-      `The login URL must be on the connection's origin (${baseUrl.origin}) or a host the connector allows: the password is only sent there.`,
+      `The login URL must be on the connection's origin (${baseUrl.origin}) or a host the connector allows: the password is ` +
+        'only sent there.',
     )
   }
   return url
-}
-
-const DEFAULT_PORT: Record<string, string> = { 'https:': '443', 'http:': '80' }
-
-/**
- * Whether an `allowedHosts` entry admits the URL's exact origin (`api.example.com`, `*.example.com`, with an
- * optional scheme, https by default, and port). The same reading as a base URL's move between hosts.
- */
-function originAllowed(url: URL, entries: readonly string[]): boolean {
-  const port = url.port || DEFAULT_PORT[url.protocol]
-  return entries.some((entry) => {
-    const parsed = /^(?:(https?):\/\/)?(\*\.)?([a-z0-9.-]+)(?::(\d{1,5}))?$/.exec(entry.toLowerCase())
-    if (!parsed) return false
-    const [, scheme = 'https', wildcard, host = '', entryPort] = parsed
-    if (url.protocol !== `${scheme}:` || port !== (entryPort ?? DEFAULT_PORT[`${scheme}:`])) return false
-    return wildcard ? url.hostname.endsWith(`.${host}`) : url.hostname === host
-  })
 }
