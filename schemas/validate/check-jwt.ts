@@ -3,6 +3,8 @@ import { type Checker, type FieldInfo, isObject, type Scope } from './context.ts
 import { readablePath } from './pointer.ts'
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+/** Claims the runtime sets itself on every token it signs. */
+const RESERVED_CLAIMS = ['iat', 'exp', 'nbf', 'jti']
 
 /**
  * The rules of a JWT method the schema cannot say: the signing key comes from a secret field; claims, the key
@@ -16,6 +18,13 @@ export function checkJwt(check: Checker, method: Record<string, unknown>, at: st
   checkKey(check, method.key, `${at}/key`, secretScope, fields)
   check.template(method.keyId, `${at}/keyId`, plain('a key id'))
   check.templates(method.claims, `${at}/claims`, plain('a claim'))
+  for (const claim of RESERVED_CLAIMS)
+    if (isObject(method.claims) && claim in method.claims)
+      check.error(
+        `${at}/claims/${claim}`,
+        'reservedClaim',
+        `${readablePath(`${at}/claims/${claim}`)} is set by the runtime: iat and exp come from lifetime and backdate, jti from jti — remove it`,
+      )
   checkPlacement(check, method.placement, `${at}/placement`)
   const exchange = method.exchange
   if (!isObject(exchange)) return
