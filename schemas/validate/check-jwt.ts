@@ -23,7 +23,7 @@ export function checkJwt(check: Checker, method: Record<string, unknown>, at: st
       check.error(
         `${at}/claims/${claim}`,
         'reservedClaim',
-        `${readablePath(`${at}/claims/${claim}`)} is set by the runtime: iat and exp come from lifetime and backdate, jti from jti — remove it`,
+        `${readablePath(`${at}/claims/${claim}`)} is set by the runtime (iat and exp from lifetime and backdate, jti from jti) — remove it`,
       )
   checkPlacement(check, method.placement, `${at}/placement`)
   const exchange = method.exchange
