@@ -179,4 +179,14 @@ describe('private_key_jwt, a JSON token request, a custom token header and a que
     expect(JSON.stringify(await test(id))).not.toContain(token)
     secrets.push(...m.issued)
   })
+
+  it('an hour on, the token is renewed with a new assertion (a fresh jti: the provider refuses a replayed one)', async () => {
+    const requests = () => m.server.seen.filter((r) => r.path === '/oauth/token').length
+    const before = requests()
+    h.now.ms += 60 * 60 * 1000
+    expect((await action(id, 'list')).body).toMatchObject({ ok: true, status: 200 })
+    expect(requests()).toBe(before + 1)
+    expect(m.jtis.size).toBe(requests() - 1)
+    secrets.push(...m.issued)
+  })
 })
