@@ -97,6 +97,36 @@ describe('Salesforce: instance_url becomes the base URL, within the allowed host
     secrets.push(...sf.issued)
   })
 
+  it('values of the token response fill declared fields of the connection (its identity URL), used in templates', async () => {
+    await h.addConnector({
+      id: 'sf-values',
+      name: 'Salesforce with identity (loopback)',
+      baseUrl: sf.login.origin,
+      allowedHosts: [`http://127.0.0.1:${sf.instance.port}`],
+      fields: [{ key: 'identityUrl', label: 'Identity URL', type: 'url', help: 'Filled in when you sign in.' }],
+      auth: [
+        {
+          type: 'oauth2',
+          id: 'oauth',
+          grant: 'authorization_code',
+          authorizeUrl: `${sf.login.origin}/services/oauth2/authorize`,
+          tokenUrl: `${sf.login.origin}/services/oauth2/token`,
+          tokenResponse: { baseUrl: '/instance_url', values: { identityUrl: '/id' } },
+        },
+      ],
+      test: { path: '/services/oauth2/userinfo', label: '{{body.preferred_username}}' },
+      actions: [{ key: 'whoami', name: 'Who am I', method: 'GET', path: '/whoami', query: { identity: '{{identityUrl}}' } }],
+    })
+    await h.call('PUT', '/api/connectors/sf-values/oauth-app', { body: { clientId: '3MVG9-consumer-key', clientSecret } })
+    const id = await addConnection(h, 'sf-values')
+    expect(outcome((await authorize(h, id)).final).oauth).toBe('success')
+    const identity = `${sf.login.origin}/id/00D5g000004/0055g00000A`
+    expect((await view(id)).fields).toMatchObject({ identityUrl: identity })
+    expect((await action(id, 'whoami')).body).toMatchObject({ ok: true, status: 200 })
+    expect(sf.instance.seen.at(-1)!.query.get('identity')).toBe(identity)
+    secrets.push(...sf.issued)
+  })
+
   it('an instance_url outside the allowed hosts is refused: nothing stored, no request goes there', async () => {
     const stranger = 'http://127.0.0.1:9'
     sf.state.instanceUrl = stranger
