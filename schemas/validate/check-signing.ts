@@ -63,10 +63,16 @@ function checkHmac(check: Checker, method: Record<string, unknown>, at: string, 
   templates(check, method, at, scope, ['key'])
   secretOnly(check, method, at, scope.fields, ['key'])
   const sign = Array.isArray(method.sign) ? method.sign : []
+  // A value placed in the query is signed with it (Binance's timestamp is part of the signed query).
+  const signsQuery = ['query', 'sortedQuery', 'pathWithQuery'].some((part) => sign.includes(part))
+  const isSigned = (generated: 'timestamp' | 'nonce') => {
+    const value = method[generated]
+    return sign.includes(generated) || (signsQuery && isObject(value) && value.in === 'query')
+  }
   for (const generated of ['timestamp', 'nonce'] as const) {
     const declared = isObject(method[generated])
-    const signed = sign.includes(generated)
-    if (signed && !declared) {
+    const signed = isSigned(generated)
+    if (sign.includes(generated) && !declared) {
       check.error(
         `${at}/sign`,
         'hmacPartUndeclared',
@@ -89,7 +95,7 @@ function checkHmac(check: Checker, method: Record<string, unknown>, at: string, 
       )
     }
   }
-  if (!sign.includes('timestamp') && !sign.includes('nonce')) {
+  if (!isSigned('timestamp') && !isSigned('nonce')) {
     check.warn(
       `${at}/sign`,
       'hmacReplayable',

@@ -3,7 +3,11 @@
  * independently of the runtime's renderer so that the catalogue tests check one against the other.
  */
 import fc from 'fast-check'
+import { expect } from 'vitest'
 import type { Action, AuthMethod, Connector, Field } from '../../schemas/types/connector.ts'
+import { makePki, oneLine, type TestPki } from '../auth/providers/certs.ts'
+
+let testPki: TestPki | undefined
 
 /** The parts of a JSON Schema the built-in action inputs use. */
 export interface InputSchema {
@@ -97,7 +101,25 @@ export function testMethod(connector: Connector): AuthMethod {
 export function fieldValues(connector: Connector, method: AuthMethod): Record<string, string> {
   const values: Record<string, string> = {}
   const fields: Field[] = [...(connector.fields ?? []), ...(method.fields ?? [])]
+  // A client certificate must be a real one whose key matches it: made with openssl, once.
+  if (method.type === 'mtls') {
+    const pki = (testPki ??= makePki())
+    const pem: Record<string, string> = {}
+    const made: Array<[string | undefined, string]> = [
+      [method.certificate, pki.clientB.cert],
+      [method.privateKey, pki.clientB.key],
+      [method.ca, pki.ca.cert],
+    ]
+    for (const [template, value] of made) {
+      const key_ = template === undefined ? undefined : /^\{\{\s*([A-Za-z0-9_-]+)\s*\}\}$/.exec(template)?.[1]
+      if (key_) pem[key_] = oneLine(value)
+    }
+    fields.forEach((field) => {
+      if (pem[field.key] !== undefined) values[field.key] = pem[field.key]!
+    })
+  }
   fields.forEach((field, index) => {
+    if (values[field.key] !== undefined) return
     const fits = (value: unknown): value is string =>
       typeof value === 'string' && value !== '' && !value.includes('…') && (!field.pattern || new RegExp(field.pattern).test(value))
     if (field.type === 'select') values[field.key] = String(field.default ?? field.options?.[0]?.value)
@@ -184,11 +206,24 @@ export function expectedAuth(
       if (cookies.length > 0) out.headers.cookie = cookies.join('; ')
       return out
     }
-    // Signatures change with every request (a timestamp, a nonce): their stand-ins verify them instead.
-    case 'awsSigV4':
+    // Signatures change with every request (a timestamp, a nonce): their stand-ins verify them
+    // (tests/auth/); here the values are expected where they go, the placements' exactly.
     case 'hmac':
+    case 'mtls': {
+      const out = { headers: {} as Record<string, string>, query: {} as Record<string, string> }
+      for (const placement of method.placements ?? []) {
+        if (placement.in === 'header') out.headers[placement.name.toLowerCase()] = fill(placement.value)
+        else out.query[placement.name] = fill(placement.value)
+      }
+      if (method.type === 'hmac') {
+        for (const generated of [method.timestamp, method.nonce, method.signature]) {
+          if (generated?.in === 'query' && generated.name) out.query[generated.name] = expect.any(String) as unknown as string
+        }
+      }
+      return out
+    }
+    case 'awsSigV4':
     case 'oauth1':
-    case 'mtls':
       return { headers: {}, query: {} }
     case 'apiKey': {
       const out = { headers: {} as Record<string, string>, query: {} as Record<string, string> }
