@@ -31,6 +31,7 @@ import { userRoutes } from './inbound/routes/users.ts'
 import type { KeyRing } from './platform/crypto/index.ts'
 import type { HttpClient } from './platform/http/index.ts'
 import type { Store } from './platform/store/index.ts'
+import { convertUpload } from './tooling/importers/openapi-upload.ts'
 
 /** The parts the runtime is built from; tests inject their own. */
 export interface AppOptions {
@@ -148,7 +149,7 @@ export function createApp(options: AppOptions) {
   app.route('/oauth1', oauth1CallbackRoutes(oauth1, store, policy))
   app.route('/api', userRoutes({ policy, store, clock, publicUrl }))
   app.route('/api/connectors/:id/oauth-app', oauthAppRoutes(oauth2, policy))
-  app.route('/api/connectors', connectorRoutes({ policy, catalogue, tests }))
+  app.route('/api/connectors', connectorRoutes({ policy, catalogue, tests, importOpenApi: convertUpload }))
   app.route('/api/apps', appRoutes({ policy, store, clock, newId, catalogue }))
   app.route('/api/apps/:appId/members', memberRoutes({ policy, store }))
   app.route('/api/apps/:appId/needs', needsRoutes({ policy, catalogue, connections, publicUrl }))

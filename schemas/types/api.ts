@@ -50,6 +50,7 @@ export type AppRole = 'admin' | 'member'
  * via the `definition` "ErrorCode".
  */
 export type ErrorCode =
+  | 'access_denied'
   | 'action_not_found'
   | 'app_exists'
   | 'app_not_found'
@@ -97,6 +98,7 @@ export type ErrorCode =
   | 'invalid_query'
   | 'invalid_request'
   | 'invalid_scope'
+  | 'invalid_spec'
   | 'invalid_token'
   | 'invalid_url'
   | 'invalid_value'
@@ -224,6 +226,114 @@ export interface FieldValues {
  * via the `definition` "ConnectorDocument".
  */
 export interface ConnectorDocument {}
+/**
+ * An OpenAPI 3.0/3.1 or Swagger 2.0 document (JSON or YAML text) to convert into a draft connector. Nothing is stored; `$ref`s to other files find nothing.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "ImportOpenApi".
+ */
+export interface ImportOpenApi {
+  /**
+   * The document's text.
+   */
+  spec: string
+  /**
+   * The uploaded file's name, used in messages.
+   */
+  fileName?: string
+  /**
+   * Globs of operations to import (operationId, `METHOD /path` or the path).
+   *
+   * @maxItems 50
+   */
+  include?: string[]
+  /**
+   * Globs of operations to leave out.
+   *
+   * @maxItems 50
+   */
+  exclude?: string[]
+}
+/**
+ * What an import made of a spec: operations and actions counted, security schemes and what became of them, the test request chosen and why, operations not mapped and why, actions with something left out.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "OpenApiImportReport".
+ */
+export interface OpenApiImportReport {
+  format: string
+  title: string
+  operations: number
+  selected?: number
+  actions: number
+  baseUrl?: string
+  fields?: string[]
+  schemes: {
+    name: string
+    type: string
+    methods: string[]
+    notMapped?: string
+  }[]
+  authMethods?: string[]
+  test: {
+    method?: string
+    path?: string
+    reason: string
+  }
+  notMapped: {
+    operation: string
+    reason: string
+  }[]
+  notMappedCount: number
+  partial: {
+    operation: string
+    action: string
+    notes: string[]
+  }[]
+  notes: string[]
+}
+/**
+ * The draft connector made from a spec, the validator's verdict on it, and the report of what could not be mapped.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "OpenApiImportResult".
+ */
+export interface OpenApiImportResult {
+  connector: ConnectorDocument
+  report: OpenApiImportReport
+  validation: ValidationResult
+}
+/**
+ * What a validator found in a connector definition: errors make it invalid, warnings do not.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "ValidationResult".
+ */
+export interface ValidationResult {
+  valid: boolean
+  errors: ValidationProblem[]
+  warnings: ValidationProblem[]
+}
+/**
+ * One problem found in a document or a request body: where (a JSON pointer), which rule, and what to fix. Never contains a secret.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "ValidationProblem".
+ */
+export interface ValidationProblem {
+  /**
+   * JSON pointer (RFC 6901) into the document; empty for the document itself.
+   */
+  path: string
+  /**
+   * The JSON Schema keyword that failed, or a rule name like `unknownPlaceholder`.
+   */
+  keyword: string
+  /**
+   * Plain words naming the place and what to fix.
+   */
+  message: string
+}
 /**
  * A new app; the person creating it becomes its admin. The id is generated when not given; only the workspace owner may choose one, so nobody else can probe which ids exist.
  *
@@ -566,26 +676,6 @@ export interface OAuthAuthorization {
   expiresAt?: string
 }
 /**
- * One problem found in a document or a request body: where (a JSON pointer), which rule, and what to fix. Never contains a secret.
- *
- * This interface was referenced by `Api`'s JSON-Schema
- * via the `definition` "ValidationProblem".
- */
-export interface ValidationProblem {
-  /**
-   * JSON pointer (RFC 6901) into the document; empty for the document itself.
-   */
-  path: string
-  /**
-   * The JSON Schema keyword that failed, or a rule name like `unknownPlaceholder`.
-   */
-  keyword: string
-  /**
-   * Plain words naming the place and what to fix.
-   */
-  message: string
-}
-/**
  * Every error answer: a stable code, a message in plain words, and details where there are some (validation problems in `details.errors`, a `connectUrl`, the role required).
  *
  * This interface was referenced by `Api`'s JSON-Schema
@@ -600,17 +690,6 @@ export interface ErrorEnvelope {
      */
     details?: unknown
   }
-}
-/**
- * What a validator found in a connector definition: errors make it invalid, warnings do not.
- *
- * This interface was referenced by `Api`'s JSON-Schema
- * via the `definition` "ValidationResult".
- */
-export interface ValidationResult {
-  valid: boolean
-  errors: ValidationProblem[]
-  warnings: ValidationProblem[]
 }
 /**
  * Liveness: the runtime answers, and which version it is.
@@ -1024,6 +1103,13 @@ export interface Routes {
     response: ValidationResult
   }
   /**
+   * Converts an OpenAPI or Swagger document into a draft connector, stores nothing (a spec that cannot be read: 400 `invalid_spec`).
+   */
+  'POST /api/connectors/import/openapi'?: {
+    body: ImportOpenApi
+    response: OpenApiImportResult
+  }
+  /**
    * Tests an unsaved draft with values that are never stored.
    */
   'POST /api/connectors/test'?: {
@@ -1242,6 +1328,9 @@ export interface Routes {
        * The provider's authorize page, with the request token.
        */
       url: string
+      /**
+       * When the started sign-in expires (ISO 8601).
+       */
       expiresAt: string
     }
   }

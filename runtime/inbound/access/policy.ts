@@ -49,17 +49,19 @@ export function createPolicy(deps: PolicyDeps): Policy {
   for (const key of ['store', 'catalogue', 'audit', 'clock'] as const) {
     if (!deps[key]) throw new TypeError(`createPolicy: deps.${key} is required`)
   }
-  const maxSize = deps.maxBodyBytes ?? 1024 * 1024
-  const limitBody = bodyLimit({
-    maxSize,
-    onError: () => {
-      throw new SwitchboardError(413, 'body_too_large', `The request body is larger than ${Math.round(maxSize / 1024)} KB. Send less.`)
-    },
-  })
+  const limitTo = (maxSize: number) =>
+    bodyLimit({
+      maxSize,
+      onError: () => {
+        throw new SwitchboardError(413, 'body_too_large', `The request body is larger than ${Math.round(maxSize / 1024)} KB. Send less.`)
+      },
+    })
+  const limitBody = limitTo(deps.maxBodyBytes ?? 1024 * 1024)
   const shared = { store: deps.store, catalogue: deps.catalogue, audit: deps.audit }
 
   return (declared) => {
     checkDeclaration(declared)
+    const limit = declared.maxBodyBytes === undefined ? limitBody : limitTo(declared.maxBodyBytes)
     const middleware: MiddlewareHandler<RouteEnv> = async (c, next) => {
       const run = async () => {
         const route: RouteState = { policy: declared, deps: shared }
@@ -73,7 +75,7 @@ export function createPolicy(deps: PolicyDeps): Policy {
       // Hono's limit reads a body without Content-Length whole before passing it on; the proxy streams
       // bodies and counts them itself, against its own limit.
       if (declared.streamsBody) await run()
-      else await limitBody(c, run)
+      else await limit(c, run)
     }
     DECLARED.set(middleware, declared)
     return middleware

@@ -30,6 +30,8 @@ export interface RoutePolicy {
   audit?: AuditEvent | readonly AuditEvent[]
   /** The route reads its body as a stream and limits it itself (the proxy): no buffered-body limit. */
   streamsBody?: true
+  /** A larger body limit than the app's, for the one route whose input is a whole document (a spec upload). */
+  maxBodyBytes?: number
 }
 
 /** What a route's policy found out about a request, shared with its handler so nothing is read twice. */

@@ -3,6 +3,8 @@ import type {
   ConnectorEntry,
   ConnectorList,
   ConnectorSummary,
+  ImportOpenApi,
+  OpenApiImportResult,
   TestDraft,
   TestResult,
   ValidationResult,
@@ -12,6 +14,9 @@ import type { Catalogue } from '../../core/catalogue/index.ts'
 import type { ConnectionTests } from '../../core/connection-tests/index.ts'
 import { idParam, type Policy, type RouteEnv } from '../access/index.ts'
 import { readBody } from './body.ts'
+
+/** A spec of 10 MB as a JSON string, escapes included. */
+const MAX_SPEC_BODY = 12 * 1024 * 1024
 
 /** What the catalogue list shows of a connector. */
 function summary(connector: Connector, builtIn: boolean): ConnectorSummary {
@@ -30,12 +35,18 @@ function summary(connector: Connector, builtIn: boolean): ConnectorSummary {
 /**
  * The catalogue routes: everyone signed in reads and validates; the workspace owner creates, updates and
  * deletes custom connectors; testing a draft, which sends requests to upstream hosts (allow-listed ones
- * included), needs a role in some app.
+ * included), needs a role in some app, and so does converting an OpenAPI spec into a draft (`importOpenApi`,
+ * given by the composition: the importer is tooling, which this layer does not import).
  *
  * @example
  * app.route('/api/connectors', connectorRoutes({ policy, catalogue, tests }))
  */
-export function connectorRoutes(deps: { policy: Policy; catalogue: Catalogue; tests: Pick<ConnectionTests, 'draft'> }) {
+export function connectorRoutes(deps: {
+  policy: Policy
+  catalogue: Catalogue
+  tests: Pick<ConnectionTests, 'draft'>
+  importOpenApi: (body: ImportOpenApi) => Promise<OpenApiImportResult>
+}) {
   const { catalogue, policy } = deps
   return new Hono<RouteEnv>()
     .get('/', policy({ role: 'signed-in', what: 'read the catalogue' }), async (c) => {
@@ -55,6 +66,9 @@ export function connectorRoutes(deps: { policy: Policy; catalogue: Catalogue; te
     .post('/test', policy({ role: 'member-anywhere', what: 'test draft connectors' }), async (c) =>
       c.json<TestResult>(await deps.tests.draft(await readBody<TestDraft>(c, 'TestDraft'))),
     )
+    .post('/import/openapi', policy({ role: 'member-anywhere', what: 'import OpenAPI specs', maxBodyBytes: MAX_SPEC_BODY }), async (c) => {
+      return c.json<OpenApiImportResult>(await deps.importOpenApi(await readBody<ImportOpenApi>(c, 'ImportOpenApi')))
+    })
     .get('/:id', policy({ role: 'signed-in', what: 'read connectors' }), async (c) =>
       c.json<ConnectorEntry>(await catalogue.get(idParam(c, 'id', 'connector'))),
     )
