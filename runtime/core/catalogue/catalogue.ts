@@ -16,6 +16,9 @@ export type { CatalogueEntry }
  * const catalogue = createCatalogue({ builtIns, store })
  * const { connector } = await catalogue.get('github')
  */
+/** Definitions are read on every call through a connection, and only read: shared, not copied. */
+const SHARED = { shared: true } as const
+
 export function createCatalogue(options: { builtIns: ReadonlyMap<string, Connector>; store: Store; clock?: () => Date }) {
   const { store } = options
   // Frozen once, handed out as they are: a definition is read on every request through a connection, and copying
@@ -26,7 +29,7 @@ export function createCatalogue(options: { builtIns: ReadonlyMap<string, Connect
   async function get(id: string): Promise<CatalogueEntry> {
     const builtIn = builtIns.get(id)
     if (builtIn) return { connector: builtIn, builtIn: true }
-    const record = await store.get<ConnectorRecord>('connectors', id)
+    const record = await store.get<ConnectorRecord>('connectors', id, SHARED)
     if (!record) throw new SwitchboardError(404, 'connector_not_found', `There is no connector "${id}". GET /api/connectors lists them.`)
     return { connector: record.definition, builtIn: false }
   }

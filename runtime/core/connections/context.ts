@@ -40,7 +40,7 @@ export interface Loaded {
  * const { record, connector, method } = await loadConnection(deps, 'default', 'c_123')
  */
 export async function loadConnection(deps: Pick<ConnectionDeps, 'store' | 'catalogue'>, appId: string, id: string): Promise<Loaded> {
-  const record = await deps.store.get<ConnectionRecord>('connections', id)
+  const record = await deps.store.get<ConnectionRecord>('connections', id, { shared: true })
   if (!record || record.appId !== appId) {
     throw new SwitchboardError(404, 'connection_not_found', `App "${appId}" has no connection "${id}".`)
   }

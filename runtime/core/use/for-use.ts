@@ -20,7 +20,7 @@ export async function readCredentials(
   actor: Actor,
 ): Promise<CredentialSecrets | undefined> {
   const owner = credentialOwner(loaded.record, actor.userId)
-  const record = await deps.store.get<CredentialRecord>('credentials', credentialId(loaded.record.id, owner))
+  const record = await deps.store.get<CredentialRecord>('credentials', credentialId(loaded.record.id, owner), { shared: true })
   if (!record) return undefined
   const secrets = openCredentials(deps.keyRing, record)
   return record.fields ? { ...secrets, fields: record.fields } : secrets

@@ -114,7 +114,7 @@ async function checkRole(c: Context<RouteEnv>, p: RoutePolicy, route: RouteState
     case 'member':
     case 'admin': {
       const appId = c.req.param('appId') ?? ''
-      const app = await store.get<AppRecord>('apps', appId)
+      const app = await store.get<AppRecord>('apps', appId, { shared: true })
       const role = app && roleIn(app, user)
       if (!app || !role) throw appNotFound(appId)
       route.app = app

@@ -52,7 +52,7 @@ export async function authenticateRequest<E extends { Variables: AuthVariables }
       'Sign in first: send "Authorization: Bearer <token>", or open the sign-in link the runtime printed.',
     )
   const record = await findToken(store, token)
-  const user = record && (await store.get<UserRecord>('users', record.userId))
+  const user = record && (await store.get<UserRecord>('users', record.userId, { shared: true }))
   if (!record || !user)
     throw new SwitchboardError(401, 'unauthenticated', 'The token is not valid or has been revoked. Ask the workspace owner for a new one.')
   if (viaCookie && !['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) {

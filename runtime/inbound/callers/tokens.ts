@@ -39,6 +39,6 @@ export async function issueToken(
  */
 export async function findToken(store: Store, token: string): Promise<TokenRecord | undefined> {
   if (!/^sb_[A-Za-z0-9_-]{20,100}$/.test(token)) return undefined
-  const record = await store.get<TokenRecord>('tokens', hashToken(token))
+  const record = await store.get<TokenRecord>('tokens', hashToken(token), { shared: true })
   return record && !record.revokedAt ? record : undefined
 }

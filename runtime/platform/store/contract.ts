@@ -51,6 +51,15 @@ export interface IndexQuery {
 }
 
 /**
+ * How a record is read. `shared`: the caller only reads it, never changes it, so the engine may hand out the
+ * record it holds instead of a copy (the embedded engine's are frozen: a change throws). For the reads every
+ * request makes (its token, app, connection, connector, credentials), where copying cost more than the rest.
+ */
+export interface ReadOptions {
+  shared?: boolean
+}
+
+/**
  * How long a write waits. `durable` (default): until it would survive a crash. `relaxed`: until it is visible
  * to every reader, while its durability follows shortly (a crash may lose the last relaxed writes). For what is
  * cheap to lose and costly to wait for: the result of a connection test, a token's last use.
@@ -95,7 +104,8 @@ export type StoreChange = { collection: CollectionName; id: string } | { collect
 export interface Store {
   /** Which engine this is, for messages and metrics. */
   readonly engine: 'embedded' | 'postgres'
-  get<T extends StoreRecord>(collection: CollectionName, id: string): Promise<T | undefined>
+  /** A copy of the record, or with `{ shared: true }` one that may be shared with other readers (see {@link ReadOptions}). */
+  get<T extends StoreRecord>(collection: CollectionName, id: string, options?: ReadOptions): Promise<T | undefined>
   /** Records by an index, in the index's order. */
   find<T extends StoreRecord = StoreRecord>(collection: CollectionName, index: AnyIndexName, query: IndexQuery): Promise<T[]>
   /** How many records an index query matches (`limit` ignored). */

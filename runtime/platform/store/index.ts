@@ -5,6 +5,7 @@ export type {
   IndexName,
   IndexQuery,
   IndexValue,
+  ReadOptions,
   Store,
   StoreChange,
   StoreRecord,

@@ -1,6 +1,16 @@
 import type { Low } from 'lowdb'
 import { SwitchboardError } from '../../../errors.ts'
-import type { AnyIndexName, CollectionName, IndexQuery, Store, StoreChange, StoreRecord, StoreTx, WriteOptions } from '../contract.ts'
+import type {
+  AnyIndexName,
+  CollectionName,
+  IndexQuery,
+  ReadOptions,
+  Store,
+  StoreChange,
+  StoreRecord,
+  StoreTx,
+  WriteOptions,
+} from '../contract.ts'
 import type { BackupKeeper } from '../internal/backup.ts'
 import { toStored } from '../internal/records.ts'
 import type { StoreFile, StoreLog } from '../types.ts'
@@ -101,10 +111,12 @@ export function createEmbeddedEngine(parts: EngineParts): Store {
   return {
     engine: 'embedded',
 
-    async get<T extends StoreRecord>(collection: CollectionName, id: string) {
+    async get<T extends StoreRecord>(collection: CollectionName, id: string, options?: ReadOptions) {
       ready(collection)
       const record = tables.get(collection, id)
-      return record && copyRecord<T>(record)
+      if (record === undefined) return undefined
+      // Stored records are deep-frozen: shared as they are with a reader that only reads.
+      return options?.shared === true ? (record as T) : copyRecord<T>(record)
     },
 
     async find<T extends StoreRecord = StoreRecord>(collection: CollectionName, index: AnyIndexName, query: IndexQuery) {
