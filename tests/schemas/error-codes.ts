@@ -41,6 +41,10 @@ export const COMPUTED: Record<string, { codes: (source: (file: string) => string
       'URL, never into an API answer',
     codes: () => [],
   },
+  'runtime/core/auth/oauth1/flow.ts: code': {
+    why: 'refuse(code, message) in the OAuth 1.0a callback: its literal codes are read where it is called, and go to the designer',
+    codes: () => [],
+  },
   'runtime/core/use/upstream-failure.ts: error.code': {
     why: 'passes an outbound client error on with its code and a masked message',
     codes: () => [],
