@@ -12,6 +12,20 @@ describe.each(useEngines())('$name store: reads', (engine) => {
     expect(await store.get('connections', 'c1')).toEqual(connection('c1', 'a1', { config: { scopes: ['repo'] } }))
   })
 
+  test('a shared read gives the record as stored; a later write replaces it without changing what was handed out', async () => {
+    const { store } = await engine.open()
+    expect(await store.get('connections', 'nope', { shared: true })).toBeUndefined()
+    await store.insert('connections', connection('c1', 'a1', { name: 'before' }))
+    const shared = await store.get<ReturnType<typeof connection> & { name: string }>('connections', 'c1', { shared: true })
+    expect(shared).toEqual(connection('c1', 'a1', { name: 'before' }))
+    await store.put('connections', connection('c1', 'a1', { name: 'after' }))
+    expect(shared!.name).toBe('before')
+    expect((await store.get<ReturnType<typeof connection> & { name: string }>('connections', 'c1', { shared: true }))!.name).toBe('after')
+    // Where the engine shares its own record, the record is frozen: a reader cannot change the store by accident.
+    if (engine.name === 'embedded') expect(() => Object.assign(shared!, { name: 'changed' })).toThrow(TypeError)
+    expect((await store.get<ReturnType<typeof connection> & { name: string }>('connections', 'c1'))!.name).toBe('after')
+  })
+
   test('find by an equals prefix: that prefix only, ordered by the next field, then id; desc reverses', async () => {
     const { store } = await engine.open()
     const at = (month: number) => `2025-0${month}-01T00:00:00.000Z`
