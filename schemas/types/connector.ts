@@ -630,7 +630,7 @@ export interface SessionCapture {
   required?: boolean
 }
 /**
- * When a session ends: read from the login answer's JSON body (`pointer`) or a header, in the given format, and/or a fixed lifetime (used when the answer says nothing). Without any, a session lasts until the API answers 401.
+ * When a session ends: read from the login answer's JSON body (`pointer`) or a header, in the given format, or from a cookie's own `Max-Age`/`Expires` (`cookie`), and/or a fixed lifetime (used when the answer says nothing). Without any, a session lasts until the API answers 401.
  *
  * This interface was referenced by `Connector`'s JSON-Schema
  * via the `definition` "SessionExpiry".
@@ -638,6 +638,10 @@ export interface SessionCapture {
 export interface SessionExpiry {
   pointer?: JsonPointer
   header?: string
+  /**
+   * The session cookie whose `Max-Age` (or else `Expires`, RFC 6265 §5.2) says when it ends.
+   */
+  cookie?: string
   /**
    * `seconds`/`milliseconds`: how long from now; `epoch…`: the moment it ends; `iso8601`: a date and time.
    */

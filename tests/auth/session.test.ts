@@ -204,8 +204,9 @@ describe('a cookie session (form login, SID cookie, 200 "Fails." for a wrong pas
   let logins = 0
   let rateLimited = false
   const sids = new Set<string>()
-  /** How long the login says a session lasts. */
+  /** How long the login says a session lasts, in its body and in the cookie's Max-Age. */
   let lifetime = 3600
+  let maxAge = 3600
 
   beforeAll(async () => {
     cookies = await startUpstream((req): Reply => {
@@ -217,7 +218,7 @@ describe('a cookie session (form login, SID cookie, 200 "Fails." for a wrong pas
         const sid = marker('SID')
         sids.add(sid)
         return {
-          headers: { 'set-cookie': `SID=${sid}; HttpOnly; SameSite=Strict; path=/`, 'content-type': 'application/json' },
+          headers: { 'set-cookie': `SID=${sid}; HttpOnly; SameSite=Strict; path=/; Max-Age=${maxAge}`, 'content-type': 'application/json' },
           body: { result: 'Ok.', expiresIn: lifetime },
         }
       }
@@ -286,6 +287,28 @@ describe('a cookie session (form login, SID cookie, 200 "Fails." for a wrong pas
       expect(cookies.requests.filter((r) => r.path === '/api/v2/app/version').every((r) => r.headers.cookie)).toBe(true)
     } finally {
       lifetime = 3600
+    }
+  })
+
+  it("reads when a session ends from the cookie's own Max-Age", async () => {
+    const { connector } = (await h.call('GET', '/api/connectors/cookie-stand-in')).body
+    const auth = connector.auth.map((m: Record<string, unknown>) => ({ ...m, expiry: { cookie: 'SID' } }))
+    const saved = await h.call('POST', '/api/connectors', { body: { ...connector, id: 'cookie-max-age', auth } })
+    expect(saved.status, saved.text).toBe(201)
+    const proxyThrice = async (id: string) => {
+      for (let i = 0; i < 3; i++)
+        expect((await h.call('GET', `/api/apps/default/connections/${id}/proxy/api/v2/app/version`)).status).toBe(200)
+    }
+    let before = logins
+    await proxyThrice(await connect('cookie-max-age', { username: 'admin', password }))
+    expect(logins - before).toBe(1)
+    maxAge = 30 // within the engine's one-minute margin: due at once
+    try {
+      before = logins
+      await proxyThrice(await connect('cookie-max-age', { username: 'admin', password }))
+      expect(logins - before).toBe(3)
+    } finally {
+      maxAge = 3600
     }
   })
 

@@ -5,14 +5,18 @@ import type { HttpResponse } from '../../../platform/http/index.ts'
 
 /**
  * When a session ends (epoch ms): what the login answer says at `pointer` or in `header`, read in `format`,
- * else `lifetimeSeconds` from now, else `undefined` (it lasts until the API answers 401). A value that does
- * not read as a time is ignored rather than trusted.
+ * or what the `cookie` it names says of itself, else `lifetimeSeconds` from now, else `undefined` (it lasts until the
+ * API answers 401). A value that does not read as a time is ignored rather than trusted.
  *
  * @example
  * expiresAt({ pointer: '/expires_in' }, response, now) // now + 3600 * 1000
  */
 export function expiresAt(expiry: SessionExpiry | undefined, response: HttpResponse, now: number): number | undefined {
   if (!expiry) return undefined
+  if (expiry.cookie !== undefined) {
+    const ends = cookieEnds(response.headers.getSetCookie(), expiry.cookie, now)
+    return ends ?? (expiry.lifetimeSeconds === undefined ? undefined : now + expiry.lifetimeSeconds * 1000)
+  }
   const said =
     expiry.pointer !== undefined
       ? lookup(response.body, splitPointer(expiry.pointer))
@@ -41,4 +45,27 @@ function readTime(value: unknown, format: NonNullable<SessionExpiry['format']>, 
     case 'epochMilliseconds':
       return n
   }
+}
+
+/**
+ * When a cookie the answer sets ends: its `Max-Age` in seconds, which wins over `Expires` (RFC 6265 §5.3 step 3),
+ * else its `Expires` date; `undefined` for a cookie that lasts the browser session or is not set.
+ */
+function cookieEnds(setCookies: string[], name: string, now: number): number | undefined {
+  let ends: number | undefined
+  for (const line of setCookies) {
+    const [pair = '', ...attributes] = line.split(';')
+    if (pair.slice(0, pair.indexOf('=')).trim() !== name) continue
+    let maxAge: number | undefined
+    let expires: number | undefined
+    for (const attribute of attributes) {
+      const eq = attribute.indexOf('=')
+      const key = (eq === -1 ? attribute : attribute.slice(0, eq)).trim().toLowerCase()
+      const value = eq === -1 ? '' : attribute.slice(eq + 1).trim()
+      if (key === 'max-age' && /^-?[0-9]+$/.test(value)) maxAge = Number(value)
+      else if (key === 'expires' && Number.isFinite(Date.parse(value))) expires = Date.parse(value)
+    }
+    ends = maxAge !== undefined ? now + maxAge * 1000 : expires
+  }
+  return ends
 }
