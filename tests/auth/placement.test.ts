@@ -7,7 +7,7 @@ import { tokenMaterial } from '../../runtime/core/auth/placement.ts'
 
 describe('tokenMaterial', () => {
   it('defaults to Authorization: Bearer', () => {
-    expect(tokenMaterial('tok-5f1e2d3c4b5a')).toMatchObject({
+    expect(tokenMaterial('tok-5f1e2d3c4b5a', undefined)).toMatchObject({
       headers: { Authorization: 'Bearer tok-5f1e2d3c4b5a' },
       credentialHeaders: ['Authorization'],
       secrets: expect.arrayContaining(['tok-5f1e2d3c4b5a']),
