@@ -110,10 +110,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         }
         const decodedBody = await decodeStream(response.raw, response.headers.get('content-encoding'))
         if (responseType === 'stream') {
-          // Pulled through the stream's async iterator: cancelling stops and destroys it. (Readable.toWeb in Node 20
-          // can push into a web stream already cancelled and throw outside any caller.)
-          const web = toWebStream(decodedBody)
-          const body = capStream(web, settings.maxResponseBytes, host, { mapError: fail, done: cleanup })
+          const body = capStream(decodedBody, settings.maxResponseBytes, host, { mapError: fail, done: cleanup })
           return { ...meta, body }
         }
         const bytes = await readCapped(decodedBody, settings.maxResponseBytes, host)
@@ -143,25 +140,6 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 function discard(readable: Readable): void {
   readable.on('error', () => {})
   readable.destroy()
-}
-
-/** A Node stream as a web stream that pulls one chunk per read and destroys the Node stream when cancelled. */
-function toWebStream(readable: Readable): ReadableStream<Uint8Array> {
-  const chunks = readable[Symbol.asyncIterator]()
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        const next = await chunks.next()
-        if (next.done) controller.close()
-        else controller.enqueue(next.value as Uint8Array)
-      },
-      async cancel() {
-        discard(readable)
-        await chunks.return?.()
-      },
-    },
-    { highWaterMark: 0 },
-  )
 }
 
 /** The answer to one hop, body not yet read. */

@@ -35,23 +35,21 @@ export async function readCapped(
 }
 
 /**
- * Wraps a body stream so that it errors with `response_too_large` once more than `limit` bytes went
- * through, pulling only as fast as the consumer reads (back-pressure is kept, nothing is buffered ahead).
+ * A Node body stream as a web stream that errors with `response_too_large` once more than `limit` bytes went
+ * through, pulling one chunk per read (back-pressure is kept, nothing is buffered ahead) through the stream's
+ * async iterator, and destroying it when the reader cancels. One web stream, not an adapter and a cap over it:
+ * every proxied answer goes through here.
  *
  * @example
- * const body = capStream(response.body, limit, 'api.example.com', { mapError: (e) => e, done: clearTimer })
+ * const body = capStream(response.raw, limit, 'api.example.com', { mapError: (e) => e, done: clearTimer })
  */
 export function capStream(
-  body: ReadableStream<Uint8Array> | null,
+  readable: NodeJS.ReadableStream & { destroy(): void; on(event: 'error', listener: () => void): unknown },
   limit: number,
   host: string,
   hooks: StreamHooks,
 ): ReadableStream<Uint8Array> {
-  if (!body) {
-    hooks.done()
-    return new ReadableStream({ start: (c) => c.close() })
-  }
-  const reader = body.getReader()
+  const chunks = readable[Symbol.asyncIterator]()
   let total = 0
   let finished = false
   const finish = () => {
@@ -59,31 +57,40 @@ export function capStream(
     finished = true
     hooks.done()
   }
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { done, value } = await reader.read()
-        if (done) {
+  const drop = () => {
+    // undici's body stream answers destroy with an 'error' event; with no listener it would be thrown.
+    readable.on('error', () => {})
+    readable.destroy()
+  }
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          const next = await chunks.next()
+          if (next.done) {
+            finish()
+            return controller.close()
+          }
+          const value = next.value as Uint8Array
+          total += value.byteLength
+          if (total > limit) {
+            drop()
+            finish()
+            return controller.error(responseTooLargeError(host, limit))
+          }
+          controller.enqueue(value)
+        } catch (err) {
           finish()
-          return controller.close()
+          controller.error(hooks.mapError(err))
         }
-        total += value.byteLength
-        if (total > limit) {
-          await reader.cancel().catch(() => {})
-          finish()
-          return controller.error(responseTooLargeError(host, limit))
-        }
-        controller.enqueue(value)
-      } catch (err) {
+      },
+      cancel() {
         finish()
-        controller.error(hooks.mapError(err))
-      }
+        drop()
+      },
     },
-    async cancel(reason) {
-      finish()
-      await reader.cancel(reason).catch(() => {})
-    },
-  })
+    { highWaterMark: 0 },
+  )
 }
 
 const JSON_TYPE = /^application\/(?:[\w!#$%&*.^`~-]*\+)?json\s*(?:;|$)/i
