@@ -35,7 +35,7 @@ beforeAll(async () => {
         id: 'certificate',
         fields: [
           { key: 'certificate', label: 'Client certificate (PEM)', type: 'text', required: true },
-          { key: 'privateKey', label: 'Private key (PEM)', type: 'secret', required: true },
+          { key: 'privateKey', label: 'Private key (PEM)', type: 'secret', required: true, multiline: true },
           { key: 'passphrase', label: 'Key passphrase', type: 'secret' },
           { key: 'ca', label: 'Server CA (PEM)', type: 'text' },
         ],
@@ -73,14 +73,14 @@ async function connect(values: Record<string, string>): Promise<string> {
 
 const valuesA = () => ({
   certificate: oneLine(pki.clientA.cert),
-  privateKey: oneLine(pki.clientA.key, 'spaces'),
+  privateKey: pki.clientA.key,
   passphrase: pki.clientA.passphrase,
   ca: oneLine(pki.ca.cert),
 })
 const valuesB = () => ({ certificate: oneLine(pki.clientB.cert), privateKey: oneLine(pki.clientB.key), ca: oneLine(pki.ca.cert) })
 
 describe('an mtls connection', () => {
-  it('tests, runs actions and proxies with its client certificate (encrypted key, entered on one line)', async () => {
+  it('tests, runs actions and proxies with its client certificate (on one line) and encrypted key (multiline)', async () => {
     const id = await connect(valuesA())
     const test = await h.call('POST', `${connections}/${id}/test`)
     expect(test.body, test.text).toMatchObject({ ok: true, label: 'client-a' })

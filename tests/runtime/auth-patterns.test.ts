@@ -50,7 +50,7 @@ const BY_PATTERN: Record<string, () => string> = {
   '^[A-Za-z0-9]{16,128}$': () => `MK${hex(10)}`,
   '^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$': () => `mk${hex(4)}`,
   '^[0-9]{1,5}$': () => String(1024 + parseInt(hex(1), 16)),
-  '^-----BEGIN [A-Z ]+-----.+-----END [A-Z ]+-----$': () => `-----BEGIN CERTIFICATE-----MK${hex(8)}-----END CERTIFICATE-----`,
+  '^-----BEGIN [A-Z ]+-----[\\s\\S]+-----END [A-Z ]+-----\\s*$': () => `-----BEGIN CERTIFICATE-----MK${hex(8)}-----END CERTIFICATE-----`,
   '^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$': () => `mk${hex(3)}.tableau.test`,
   '^[A-Za-z0-9_-]*$': () => `mk_${hex(3)}`,
 }

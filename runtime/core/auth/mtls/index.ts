@@ -2,7 +2,7 @@ import { createPrivateKey, X509Certificate } from 'node:crypto'
 import type { MtlsAuth } from '../../../../schemas/types/connector.ts'
 import { SwitchboardError } from '../../../errors.ts'
 import { emptyMaterial, hasSecretField, noteSecrets, renderCredential } from '../material.ts'
-import { readPem } from '../signing/pem.ts'
+import { renderPem } from '../signing/pem.ts'
 import type { AuthType, ClientTlsMaterial } from '../types.ts'
 
 /**
@@ -32,19 +32,14 @@ export const mtls: AuthType<MtlsAuth> = {
         material.credentialQuery.push(placement.name)
       }
     }
-    const certificate = renderCredential(method.certificate, input)
-    const privateKey = renderCredential(method.privateKey, input)
-    if (certificate === undefined || privateKey === undefined) {
+    const cert = renderPem(method.certificate, input, 'client certificate')
+    const key = renderPem(method.privateKey, input, 'private key')
+    if (cert === undefined || key === undefined) {
       throw new SwitchboardError(428, 'missing_credentials', 'The connection has no client certificate and key. Connect it and enter both.')
     }
     const passphrase = method.passphrase === undefined ? undefined : renderCredential(method.passphrase, input)
-    const ca = method.ca === undefined ? undefined : renderCredential(method.ca, input)
-    const tls: ClientTlsMaterial = {
-      cert: readPem(certificate, 'client certificate'),
-      key: readPem(privateKey, 'private key'),
-      ...(passphrase ? { passphrase } : {}),
-      ...(ca ? { ca: readPem(ca, 'CA certificate') } : {}),
-    }
+    const ca = method.ca === undefined ? undefined : renderPem(method.ca, input, 'CA certificate')
+    const tls: ClientTlsMaterial = { cert, key, ...(passphrase ? { passphrase } : {}), ...(ca ? { ca } : {}) }
     checkPair(tls)
     material.tls = tls
     noteSecrets(material, input, ...rendered)

@@ -1,7 +1,7 @@
 import type { OAuth1Auth } from '../../../../schemas/types/connector.ts'
 import { SwitchboardError } from '../../../errors.ts'
 import { emptyMaterial, hasSecretField, noteSecrets, renderCredential } from '../material.ts'
-import { readPem } from '../signing/pem.ts'
+import { renderPem } from '../signing/pem.ts'
 import type { AuthInput, AuthType } from '../types.ts'
 import { type OAuth1Signer, oauth1Header } from './sign.ts'
 
@@ -61,9 +61,9 @@ export function oauth1Signer(method: OAuth1Auth, input: AuthInput): OAuth1Signer
   const signatureMethod = method.signatureMethod ?? 'HMAC-SHA1'
   const signer: OAuth1Signer = { signatureMethod, consumerKey, ...(method.realm ? { realm: method.realm } : {}) }
   if (signatureMethod === 'RSA-SHA1') {
-    const key = method.privateKey === undefined ? undefined : renderCredential(method.privateKey, input)
+    const key = method.privateKey === undefined ? undefined : renderPem(method.privateKey, input, 'RSA private key')
     if (key === undefined) throw missing('RSA private key')
-    signer.privateKey = readPem(key, 'RSA private key')
+    signer.privateKey = key
   } else {
     const secret = method.consumerSecret === undefined ? undefined : renderCredential(method.consumerSecret, input)
     if (secret === undefined) throw missing('consumer secret')

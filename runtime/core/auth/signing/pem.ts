@@ -1,4 +1,7 @@
+import { placeholders, renderTemplate } from '../../../../schemas/template/index.ts'
 import { SwitchboardError } from '../../../errors.ts'
+import { isEmpty } from '../material.ts'
+import type { AuthInput } from '../types.ts'
 
 const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \1-----/gs
 
@@ -25,6 +28,35 @@ export function readPem(value: string, what: string): string {
   }
   if (blocks.length === 0) throw invalidPem(what, 'is not PEM: paste it with its -----BEGIN …----- and -----END …----- lines')
   return blocks.join('')
+}
+
+/**
+ * A PEM template rendered and read with {@link readPem}. Unlike other credentials, its value may keep line breaks
+ * (a `multiline` field): it goes into a TLS handshake or a signer, never into a header. A required field left empty
+ * is a 428 naming it; an optional one gives `undefined`.
+ *
+ * @example
+ * renderPem('{{privateKey}}', input, 'private key') // '-----BEGIN PRIVATE KEY-----\n…'
+ */
+export function renderPem(template: string, input: AuthInput, what: string): string | undefined {
+  for (const { path } of placeholders(template)) {
+    const key = path[0]!
+    if (!isEmpty(input.values[key])) continue
+    const field = input.fields.get(key)
+    if (!field?.required) return undefined
+    throw new SwitchboardError(
+      428,
+      'missing_credentials',
+      `The connection has no value for "${field.label}" (${key}). Connect it again and fill it in.`,
+      {
+        details: { field: key },
+      },
+    )
+  }
+  return readPem(
+    renderTemplate(template, ([key]) => input.values[key!]),
+    what,
+  )
 }
 
 function invalidPem(what: string, problem: string): SwitchboardError {
