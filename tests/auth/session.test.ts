@@ -332,6 +332,126 @@ describe('a cookie session (form login, SID cookie, 200 "Fails." for a wrong pas
   })
 })
 
+describe('a token in a header with an ISO expiry (OpenStack Keystone), and a Basic login checked by body rules', () => {
+  let keystone: Upstream
+  let keystoneLogins = 0
+  /** When the next token ends, in the runtime's clock (the harness starts at 2025-03-01T09:00Z). */
+  let expiresAt = '2025-03-01T21:00:00.000000Z'
+  const tokens = new Set<string>()
+
+  beforeAll(async () => {
+    keystone = await startUpstream((req): Reply => {
+      if (req.path === '/v3/auth/tokens' && req.method === 'POST') {
+        keystoneLogins++
+        const auth = JSON.parse(req.body || '{}').auth?.identity?.password?.user
+        if (auth?.name !== 'demo' || auth.password !== password)
+          return {
+            status: 401,
+            body: { error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' } },
+          }
+        const token = marker('gAAAAAB')
+        tokens.add(token)
+        return { status: 201, headers: { 'x-subject-token': token }, body: { token: { expires_at: expiresAt, user: { name: 'demo' } } } }
+      }
+      if (req.path === '/dna/system/api/v1/auth/token') {
+        // A Basic login (Cisco DNA Center's path and Token), answering a refusal with 200 and an error, as some appliances do.
+        const ok = req.headers.authorization === `Basic ${Buffer.from(`admin:${password}`).toString('base64')}`
+        return ok ? { body: { Token: 'DNA-TOKEN-7f3a9c1e' } } : { body: { error: 'Authentication has failed.', Token: null } }
+      }
+      if (req.path === '/dna/intent/api/v1/network-device')
+        return req.headers['x-auth-token'] === 'DNA-TOKEN-7f3a9c1e' ? { body: { response: [] } } : { status: 401 }
+      const token = String(req.headers['x-auth-token'] ?? '')
+      return tokens.has(token) ? { body: { servers: [] } } : { status: 401, body: { error: { code: 401 } } }
+    })
+    const login = {
+      path: '/v3/auth/tokens',
+      body: {
+        auth: {
+          identity: {
+            methods: ['password'],
+            password: { user: { name: '{{username}}', domain: { id: 'default' }, password: '{{password}}' } },
+          },
+        },
+      },
+    }
+    const fields = [
+      { key: 'username', label: 'Username', type: 'text', required: true },
+      { key: 'password', label: 'Password', type: 'secret', required: true },
+    ]
+    const connectors = [
+      {
+        id: 'keystone-stand-in',
+        name: 'Keystone',
+        baseUrl: keystone.origin,
+        auth: [
+          {
+            type: 'session',
+            id: 'password',
+            fields,
+            login: { ...login, successStatus: [201] },
+            capture: { token: { from: 'header', name: 'X-Subject-Token' } },
+            expiry: { pointer: '/token/expires_at', format: 'iso8601' },
+            placements: [{ in: 'header', name: 'X-Auth-Token', value: '{{session.token}}' }],
+          },
+        ],
+        test: { path: '/v2.1/servers' },
+      },
+      {
+        id: 'dna-stand-in',
+        name: 'DNA Center',
+        baseUrl: keystone.origin,
+        auth: [
+          {
+            type: 'session',
+            id: 'basic',
+            fields,
+            login: {
+              path: '/dna/system/api/v1/auth/token',
+              basic: { username: '{{username}}', password: '{{password}}' },
+              bodyRules: [{ pointer: '/error', exists: false }],
+            },
+            capture: { token: { from: 'body', pointer: '/Token' } },
+            expiry: { lifetimeSeconds: 3600 },
+            placements: [{ in: 'header', name: 'X-Auth-Token', value: '{{session.token}}' }],
+          },
+        ],
+        test: { path: '/dna/intent/api/v1/network-device' },
+      },
+    ]
+    for (const connector of connectors) {
+      const saved = await h.call('POST', '/api/connectors', { body: connector })
+      expect(saved.status, saved.text).toBe(201)
+    }
+  })
+
+  afterAll(() => keystone.close())
+
+  it('takes the token from X-Subject-Token and logs in again only when the ISO expiry comes near', async () => {
+    const id = await connect('keystone-stand-in', { username: 'demo', password })
+    const before = keystoneLogins
+    for (let i = 0; i < 3; i++) expect((await h.call('GET', `/api/apps/default/connections/${id}/proxy/v2.1/servers`)).status).toBe(200)
+    expect(keystoneLogins - before).toBe(1)
+    expiresAt = '2025-03-01T09:00:30.000000Z' // inside the one-minute margin from the start
+    try {
+      const soon = await connect('keystone-stand-in', { username: 'demo', password })
+      const again = keystoneLogins
+      for (let i = 0; i < 2; i++) expect((await h.call('GET', `/api/apps/default/connections/${soon}/proxy/v2.1/servers`)).status).toBe(200)
+      expect(keystoneLogins - again).toBe(2)
+    } finally {
+      expiresAt = '2025-03-01T21:00:00.000000Z'
+    }
+  })
+
+  it('logs in with Basic, and a 200 that says the login failed is a refusal', async () => {
+    const right = await connect('dna-stand-in', { username: 'admin', password })
+    expect((await h.call('POST', `/api/apps/default/connections/${right}/test`)).body).toMatchObject({ ok: true })
+    const wrong = await connect('dna-stand-in', { username: 'admin', password: marker('WRONG') })
+    const test = await h.call('POST', `/api/apps/default/connections/${wrong}/test`)
+    expect(test.body).toMatchObject({ ok: false, problem: 'credentials_rejected' })
+    expect(test.body.diagnosis).toContain('the answer did not say the login worked')
+  })
+})
+
 describe('where a login may go', () => {
   it('refuses a login URL on another origin: when saved if it is literal, before sending the password if it is templated', async () => {
     const elsewhere = await startUpstream(() => ({ body: { token: 'x' } }))
