@@ -367,6 +367,17 @@ describe('files, duplicates and the JSON view', () => {
     expect(await byPointer('/fields/0/key').inputValue()).toBe('subdomain')
   })
 
+  test('Import OpenAPI: a Swagger file becomes a draft with an action per operation; the notice names what was not mapped', async () => {
+    const { page } = env
+    await page.getByTestId('import-openapi').setInputFiles(join(repo, 'node_modules/@readme/oas-examples/2.0/json/petstore.json'))
+    await notice()
+      .getByText(/Imported "petstore\.json" \(Swagger 2\.0\): 20 of 20 operations became actions; not mapped: 1 security scheme\./)
+      .waitFor()
+    await notice().getByText('Test request: GET /store/inventory').waitFor()
+    expect(await byPointer('/name').inputValue()).toBe('Swagger Petstore')
+    await page.getByTestId('error-count').getByText('0 errors').waitFor()
+  })
+
   test('an export downloads a file the CLI validates, with "$schema" and no test values', async () => {
     const { page } = env
     await env.open('#/designer?template=generic-api-key')

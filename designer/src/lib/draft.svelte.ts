@@ -177,17 +177,56 @@ class Draft {
       return false
     }
     const doc = parsed.value
-    const keep = this.savedId !== undefined && doc.id === this.savedId
-    this.sync = { doc }
-    this.savedId = keep ? this.savedId : undefined
-    this.idTouched = true
-    if (!keep) this.source = 'import'
+    this.#adopt(doc)
     const errors = validateConnector(doc).errors.length
     this.notice =
       errors === 0
         ? { tone: 'ok', text: `Imported "${fileName}". Save to add it to the catalogue.` }
         : { tone: 'warn', text: `Imported "${fileName}" with ${errors} problem${errors === 1 ? '' : 's'}, marked at their places.` }
     return true
+  }
+
+  /**
+   * Converts an OpenAPI or Swagger file on the runtime (`POST /api/connectors/import/openapi`) and loads the
+   * connector it makes; the notice says how many operations became actions and what could not be mapped.
+   */
+  async importOpenApi(text: string, fileName: string): Promise<boolean> {
+    this.busy = true
+    try {
+      const { connector, report } = await call('POST /api/connectors/import/openapi', { body: { spec: text, fileName } })
+      this.#adopt(connector as Doc)
+      const schemes = report.schemes.filter((s) => s.methods.length === 0).length
+      const left = [
+        report.notMappedCount > 0 ? `${report.notMappedCount} operation${report.notMappedCount === 1 ? '' : 's'}` : '',
+        schemes > 0 ? `${schemes} security scheme${schemes === 1 ? '' : 's'}` : '',
+      ].filter(Boolean)
+      const made = `${report.actions} of ${report.operations} operations became actions`
+      this.notice = {
+        tone: left.length > 0 ? 'warn' : 'ok',
+        text:
+          `Imported "${fileName}" (${report.format}): ${made}` +
+          (left.length > 0 ? `; not mapped: ${left.join(' and ')}` : '') +
+          `. Test request: ${report.test.path ? `GET ${report.test.path}` : 'none'}. Save to add it to the catalogue.`,
+      }
+      return true
+    } catch (error) {
+      this.notice = {
+        tone: 'danger',
+        text: `"${fileName}" could not be imported: ${error instanceof Error ? error.message : String(error)}`,
+      }
+      return false
+    } finally {
+      this.busy = false
+    }
+  }
+
+  /** An imported document becomes the draft; it stays the saved connector only when its id is that one's. */
+  #adopt(doc: Doc): void {
+    const keep = this.savedId !== undefined && doc.id === this.savedId
+    this.sync = { doc }
+    this.savedId = keep ? this.savedId : undefined
+    this.idTouched = true
+    if (!keep) this.source = 'import'
   }
 }
 
