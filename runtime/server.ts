@@ -48,8 +48,9 @@ export async function startServer(
     const catalogue = createCatalogue({ builtIns, store })
     await options.prepare?.({ store, keyRing })
     // Listen first: with PORT=0 the public URL (links, redirect URI) needs the port the OS picked.
-    let fetch: (request: Request) => Response | Promise<Response> = () => new Response('starting', { status: 503 })
-    const server = await listen((request) => fetch(request), config)
+    let fetch: Fetch = () => new Response('starting', { status: 503 })
+    // The Node request and response go along (env): streaming routes read the body from the socket itself.
+    const server = await listen((request, env) => fetch(request, env), config)
     listening = server
     const port = (server.address() as { port: number }).port
     const url = `http://localhost:${port}`
@@ -103,7 +104,9 @@ function databaseHost(url: string): string {
   }
 }
 
-function listen(fetch: (request: Request) => Response | Promise<Response>, config: RuntimeConfig): Promise<ServerType> {
+type Fetch = (request: Request, env?: unknown) => Response | Promise<Response>
+
+function listen(fetch: Fetch, config: RuntimeConfig): Promise<ServerType> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch, port: config.port, hostname: config.host }, () => resolve(server))
     server.once('error', (error: NodeJS.ErrnoException) => {
