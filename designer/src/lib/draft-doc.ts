@@ -22,6 +22,10 @@ export const AUTH_NAMES: Record<string, string> = {
   bearer: 'Bearer token',
   oauth2: 'OAuth2',
   none: 'No authentication',
+  awsSigV4: 'AWS Signature V4',
+  hmac: 'HMAC signature',
+  oauth1: 'OAuth 1.0a',
+  mtls: 'Client certificate (mTLS)',
   jwt: 'Signed JWT',
   session: 'Session (login call)',
 }

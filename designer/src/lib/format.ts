@@ -6,6 +6,10 @@ const AUTH_TYPES: Record<string, string> = {
   bearer: 'Bearer token',
   oauth2: 'OAuth2',
   none: 'No authentication',
+  awsSigV4: 'AWS SigV4',
+  hmac: 'HMAC signature',
+  oauth1: 'OAuth 1.0a',
+  mtls: 'Client certificate',
   jwt: 'Signed JWT',
   session: 'Session login',
 }
