@@ -188,6 +188,22 @@ describe('a Tableau-style session (JSON login, token header, site id in paths)',
     expect(live.has(token)).toBe(false)
   })
 
+  it('tests an unsaved draft by logging in once, and says why a draft login fails', async () => {
+    const { connector } = (await h.call('GET', '/api/connectors/tableau-stand-in')).body
+    const draft = { ...connector, id: 'tableau-draft' }
+    const before = tableauLogins
+    const ok = await h.call('POST', '/api/connectors/test', { body: { connector: draft, values: right } })
+    expect(ok.status, ok.text).toBe(200)
+    expect(ok.body).toMatchObject({ ok: true, label: 'ada' })
+    expect(tableau.last().path).toBe(`/api/3.22/sites/${siteId}/users/user-7`)
+    const wrong = marker('DRAFTWRONG')
+    const refused = await h.call('POST', '/api/connectors/test', { body: { connector: draft, values: { ...right, password: wrong } } })
+    expect(refused.body).toMatchObject({ ok: false, problem: 'credentials_rejected' })
+    expect(refused.body.diagnosis).toBe('The login was refused (the API answered 401). Check the credentials and connect again.')
+    expect(refused.text).not.toContain(wrong)
+    expect(tableauLogins - before).toBe(2)
+  })
+
   it('keeps the password and every token out of API answers and the store file', async () => {
     const text = await h.storeText()
     expect(text).not.toContain(password)

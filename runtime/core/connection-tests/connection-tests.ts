@@ -8,6 +8,7 @@ import { credentialId } from '../connections/credentials.ts'
 import { checkValues } from '../connections/field-values.ts'
 import { effectiveValues, fieldDefinitions, pickAuthMethod } from '../requests/index.ts'
 import type { ConnectionUse, ConnectionUseCore } from '../use/index.ts'
+import { draftSession } from './draft-session.ts'
 import { runTest } from './run-test.ts'
 
 /**
@@ -19,7 +20,7 @@ import { runTest } from './run-test.ts'
  * const tests = createConnectionTests({ ...deps, use })
  * const result = await tests.run('default', 'c_123', actor)
  */
-export function createConnectionTests(deps: Pick<ConnectionDeps, 'store' | 'catalogue' | 'clock'> & { use: ConnectionUseCore }) {
+export function createConnectionTests(deps: Pick<ConnectionDeps, 'store' | 'catalogue' | 'clock' | 'http'> & { use: ConnectionUseCore }) {
   const elapsed = () => deps.clock().getTime()
 
   return {
@@ -70,7 +71,14 @@ export function createConnectionTests(deps: Pick<ConnectionDeps, 'store' | 'cata
       const fields = fieldDefinitions(connector, method)
       const split = checkValues(fields, body.values ?? {}, { require: 'all' })
       const values = effectiveValues(fields, split.plain, split.secrets)
-      return runTest(deps.use.draft({ connector, method, fields, values, baseUrl: body.baseUrl }), connector.test, elapsed)
+      // A session method logs in once for the draft; the session is used for this test only.
+      let token: string | undefined
+      if (method.type === 'session') {
+        const login = await draftSession(deps, { connector, method, fields, values, baseUrl: body.baseUrl })
+        if ('result' in login) return login.result
+        token = login.token
+      }
+      return runTest(deps.use.draft({ connector, method, fields, values, baseUrl: body.baseUrl, token }), connector.test, elapsed)
     },
   }
 

@@ -125,13 +125,17 @@ export function createConnectionUse(deps: UseDeps) {
       })
     },
 
-    /** A use of an unsaved draft with values given now and never stored (no token types). */
+    /**
+     * A use of an unsaved draft with values given now and never stored. A token type's token, when the caller
+     * obtained one for the draft (a session's login), is used as it is: never stored, never renewed.
+     */
     draft(draft: {
       connector: Connector
       method: AuthMethod
       fields: ReadonlyMap<string, Field>
       values: Record<string, FieldValue>
       baseUrl?: string | undefined
+      token?: string | undefined
     }): ConnectionUse {
       const secretValues = Object.fromEntries(
         Object.entries(draft.values)
@@ -155,6 +159,8 @@ interface UseContext {
   baseUrl?: string | undefined
   secrets: CredentialSecrets | undefined
   target: TokenTarget | undefined
+  /** A draft's token, obtained once for it. */
+  token?: string | undefined
 }
 
 function createUse(deps: UseDeps, context: UseContext): ConnectionUse {
@@ -204,7 +210,7 @@ function createUse(deps: UseDeps, context: UseContext): ConnectionUse {
 
   /** Calls `attempt` with a usable token (none for types without tokens); on a 401, renews once and calls again. */
   async function withToken<R>(attempt: (token: string | undefined) => Promise<R>, status: (result: R) => number | undefined): Promise<R> {
-    if (!source || !target) return attempt(undefined)
+    if (!source || !target) return attempt(context.token)
     const token = await deps.tokens.token(target, source)
     const first = await attempt(token)
     if (status(first) !== 401) return first

@@ -20,7 +20,9 @@ const tokens: TokenSource<SessionAuth> = {
   renew: (context) =>
     logIn({
       method: context.method,
-      loaded: context.loaded,
+      connector: context.connector,
+      fields: context.loaded.fields,
+      baseUrl: context.loaded.record.baseUrl,
       values: context.values,
       http: context.http,
       now: context.now,

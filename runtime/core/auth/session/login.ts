@@ -1,8 +1,7 @@
-import type { SessionAuth } from '../../../../schemas/types/connector.ts'
+import type { Connector, Field, SessionAuth } from '../../../../schemas/types/connector.ts'
 import { SwitchboardError } from '../../../errors.ts'
 import type { HttpClient, HttpResponse } from '../../../platform/http/index.ts'
 import type { FieldValue } from '../../../types.ts'
-import type { Loaded } from '../../connections/context.ts'
 import { originAllowed } from '../../connections/origin.ts'
 import { prepareRequest, renderUrlTemplate, ruleHolds } from '../../requests/index.ts'
 import { renderCredential } from '../material.ts'
@@ -11,10 +10,13 @@ import { captureAll } from './capture.ts'
 import { expiresAt } from './expiry.ts'
 import { encodeSession } from './held-session.ts'
 
-/** What a login needs: the connection, its values (secrets included), the client and the time. */
+/** What a login needs: the connector, the connection's base URL and values (secrets included), the client, the time. */
 export interface LoginContext {
   method: SessionAuth
-  loaded: Pick<Loaded, 'connector' | 'fields' | 'record'>
+  connector: Connector
+  fields: ReadonlyMap<string, Field>
+  /** The connection's own base URL, when it has one (else the connector's, rendered). */
+  baseUrl?: string | undefined
   values: Readonly<Record<string, FieldValue>>
   http: HttpClient
   now: number
@@ -32,13 +34,13 @@ export interface LoginContext {
  * if (outcome.ok) sessionValues(outcome.token.accessToken).token
  */
 export async function logIn(context: LoginContext): Promise<RenewOutcome> {
-  const { method, loaded } = context
+  const { method } = context
   const login = method.login
   const prepared = prepareRequest({
-    connector: loaded.connector,
-    fields: loaded.fields,
+    connector: context.connector,
+    fields: context.fields,
     values: context.values,
-    baseUrl: loaded.record.baseUrl,
+    baseUrl: context.baseUrl,
     spec: {
       method: login.method ?? 'POST',
       path: login.path ?? '/',
@@ -48,7 +50,7 @@ export async function logIn(context: LoginContext): Promise<RenewOutcome> {
   })
   const url = login.url === undefined ? prepared.url : loginUrl(login.url, context, prepared.baseUrl)
   if (login.basic) {
-    const input = { values: context.values, fields: loaded.fields }
+    const input = { values: context.values, fields: context.fields }
     const username = renderCredential(login.basic.username, input) ?? ''
     const password = renderCredential(login.basic.password, input) ?? ''
     prepared.headers.Authorization = `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`
@@ -102,7 +104,7 @@ function loginUrl(template: string, context: LoginContext, baseUrl: URL): URL {
   if (!URL.canParse(rendered))
     throw new SwitchboardError(400, 'invalid_url', 'The login URL is not a valid URL. Check the fields it is made from.')
   const url = new URL(rendered)
-  if (url.origin !== baseUrl.origin && !originAllowed(url, context.loaded.connector.allowedHosts)) {
+  if (url.origin !== baseUrl.origin && !originAllowed(url, context.connector.allowedHosts)) {
     throw new SwitchboardError(
       400,
       'other_origin',
