@@ -3,9 +3,12 @@
  * a loopback stand-in: each sample action must send what the spec describes — method, path under the
  * server's base path, query, headers, body — with the credentials its security scheme says.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
 import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { importOpenApi } from '../../runtime/tooling/importers/openapi.ts'
 import type { Connector } from '../../schemas/types/connector.ts'
@@ -123,6 +126,34 @@ describe('imported actions against a loopback stand-in', () => {
     )
     expect(sent).toMatchObject({ method: 'GET', path: '/api/v1/api-registry/f2c1-9ab0%20x' })
     expect(sent.headers.authorization).toBe(`Basic ${Buffer.from('key_51a0:pw-7f3a9e21').toString('base64')}`)
+  })
+
+  it('API keys the spec requires together (key and token) go out together from one method', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchboard-openapi-keys-'))
+    const file = join(dir, 'keys.yaml')
+    writeFileSync(
+      file,
+      [
+        'openapi: 3.0.0',
+        "info: { title: Keys Together, version: '1' }",
+        "servers: [{ url: 'https://api.keys.test/1' }]",
+        'security: [{ key: [], token: [] }]',
+        'components:',
+        '  securitySchemes:',
+        '    key: { type: apiKey, in: query, name: key }',
+        '    token: { type: apiKey, in: header, name: X-Token }',
+        'paths:',
+        "  /boards/{id}: { get: { operationId: getBoard, parameters: [{ name: id, in: path, required: true, schema: { type: string } }], responses: { '200': { description: ok } } } }",
+      ].join('\n'),
+    )
+    const { connector } = await importOpenApi(file)
+    rmSync(dir, { recursive: true, force: true })
+    expect(connector.auth[0]).toMatchObject({ type: 'apiKey', id: 'keyAndToken' })
+    const values = { key: 'app-key-51c7e0', xToken: 'user-token-9d22ab' }
+    const sent = await run(connector, { authMethod: 'keyAndToken', values, basePath: '/1' }, 'getBoard', { id: 'b1' })
+    expect(sent).toMatchObject({ method: 'GET', path: '/1/boards/b1' })
+    expect(sent.query.get('key')).toBe(values.key)
+    expect(sent.headers['x-token']).toBe(values.xToken)
   })
 
   it('USPTO 3.0: a form body, a server variable field, path parameters with their defaults', async () => {

@@ -1,4 +1,4 @@
-import type { AuthMethod, Field, OAuth2Auth, OAuth2Scope } from '../../../../schemas/types/connector.ts'
+import type { ApiKeyAuth, AuthMethod, Field, OAuth2Auth, OAuth2Scope } from '../../../../schemas/types/connector.ts'
 import { isObject } from '../../../../schemas/validate/context.ts'
 import { clip, toKey, UniqueKeys } from './names.ts'
 import { deref } from './refs.ts'
@@ -78,6 +78,7 @@ export function mapAuth(
     if (made.notMapped) report.notMapped = made.notMapped
     out.schemes.push(report)
   }
+  keysTogether(doc, out, ids)
   const labels = new Map<string, number>()
   for (const m of out.methods) labels.set(m.label ?? '', (labels.get(m.label ?? '') ?? 0) + 1)
   for (const m of out.methods) if ((labels.get(m.label ?? '') ?? 0) > 1) m.label = clip(`${m.label} – ${m.id}`, 80)!
@@ -88,6 +89,40 @@ function usableFlows(s: Record<string, unknown>): number {
   return isObject(s.flows)
     ? ['authorizationCode', 'clientCredentials'].filter((f) => isObject((s.flows as Record<string, unknown>)[f])).length
     : 1
+}
+
+/**
+ * API keys the spec requires together (`security: [{ key: [], token: [] }]`, Trello's key and token) become
+ * one more method that sends all of them, put first: it is the one the spec asks for.
+ */
+function keysTogether(doc: Record<string, unknown>, out: AuthMapping, ids: UniqueKeys): void {
+  const byScheme = new Map(out.schemes.map((s) => [s.name, s.methods]))
+  const requirements = Array.isArray(doc.security) ? doc.security.filter(isObject).slice(0, 20) : []
+  const made: AuthMethod[] = []
+  for (const requirement of requirements) {
+    const names = Object.keys(requirement)
+    if (names.length < 2 || out.methods.length + made.length >= MAX_METHODS) continue
+    const parts = names.map((name) => {
+      const [only, ...more] = byScheme.get(name) ?? []
+      const method = more.length === 0 ? out.methods.find((m) => m.id === only) : undefined
+      return method?.type === 'apiKey' ? method : undefined
+    })
+    if (parts.some((p) => p === undefined)) continue
+    const keys = parts.flatMap((p) => (p!.fields ?? []).map((f) => f.key))
+    const placements = parts.flatMap((p) => (p as ApiKeyAuth).placements)
+    const slots = placements.map((p) => `${p.in}:${p.in === 'header' ? p.name.toLowerCase() : p.name}`)
+    if (new Set(keys).size !== keys.length || new Set(slots).size !== slots.length) continue
+    const id = ids.take(toKey(names.join(' and '), 'keys'))
+    for (const s of out.schemes) if (names.includes(s.name)) s.methods.push(id)
+    made.push({
+      type: 'apiKey',
+      id,
+      label: clip(`API keys together (${names.join(' + ')})`, 80)!,
+      fields: parts.flatMap((p) => p!.fields ?? []),
+      placements: placements as ApiKeyAuth['placements'],
+    })
+  }
+  out.methods.unshift(...made)
 }
 
 interface SchemeContext {
@@ -163,7 +198,7 @@ function apiKey(
   const name = typeof s.name === 'string' ? s.name : ''
   const type = `apiKey (${clip(where, 20)} ${clip(name, 60)})`
   if (name === '' || name.length > 128) return { type, methods: [], notMapped: 'the API key has no usable name' }
-  const field = secret(name, 'API key')
+  const field = secret(name, /^[\w-]*api[\W_]?key$/i.test(name) ? 'API key' : (clip(name, 120) ?? 'API key'))
   const value = `{{${field.key}}}`
   if (where === 'query')
     return { type, methods: [{ type: 'apiKey', id: id(), ...common, fields: [field], placements: [{ in: 'query', name, value }] }] }
