@@ -143,7 +143,11 @@ describe('imported actions against a loopback stand-in', () => {
         '    key: { type: apiKey, in: query, name: key }',
         '    token: { type: apiKey, in: header, name: X-Token }',
         'paths:',
-        "  /boards/{id}: { get: { operationId: getBoard, parameters: [{ name: id, in: path, required: true, schema: { type: string } }], responses: { '200': { description: ok } } } }",
+        '  /boards/{id}:',
+        '    get:',
+        '      operationId: getBoard',
+        '      parameters: [{ name: id, in: path, required: true, schema: { type: string } }]',
+        "      responses: { '200': { description: ok } }",
       ].join('\n'),
     )
     const { connector } = await importOpenApi(file)
