@@ -60,8 +60,15 @@ export function parseTemplate(template: string): { parts: TemplatePart[]; errors
       continue
     }
     if (!template.startsWith('{{', i)) {
-      text += template[i]
-      i += 1
+      // Literal text runs to the next brace or backslash, the only characters that can start anything else.
+      let next = i + 1
+      while (next < template.length) {
+        const c = template.charCodeAt(next)
+        if (c === 0x7b || c === 0x7d || c === 0x5c) break
+        next++
+      }
+      text += template.slice(i, next)
+      i = next
       continue
     }
     const end = template.indexOf('}}', i + 2)

@@ -19,6 +19,9 @@ interface Entry {
  */
 export function tooDeep(doc: unknown, max: number): string | undefined {
   if (typeof doc !== 'object' || doc === null) return undefined
+  // Nearly every document is shallow enough: say so without making an entry per object. Only a document
+  // that is too deep is walked again, keeping keys, to name where.
+  if (!deeperThan(doc, max)) return undefined
   const stack: Entry[] = [{ value: doc, depth: 1 }]
   while (stack.length > 0) {
     const entry = stack.pop()!
@@ -28,6 +31,23 @@ export function tooDeep(doc: unknown, max: number): string | undefined {
     }
   }
   return undefined
+}
+
+function deeperThan(doc: object, max: number): boolean {
+  const values: object[] = [doc]
+  const depths: number[] = [1]
+  while (values.length > 0) {
+    const value = values.pop()!
+    const depth = depths.pop()!
+    if (depth > max) return true
+    for (const child of Object.values(value)) {
+      if (typeof child === 'object' && child !== null) {
+        values.push(child)
+        depths.push(depth + 1)
+      }
+    }
+  }
+  return false
 }
 
 function pointerOf(entry: Entry): string {

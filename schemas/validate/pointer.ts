@@ -9,7 +9,13 @@
  * pointer('auth', 1, 'placements') // '/auth/1/placements'
  */
 export function pointer(...segments: Array<string | number>): string {
-  return segments.map((s) => `/${String(s).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('')
+  let out = ''
+  for (const segment of segments) {
+    const text = String(segment)
+    // Escaping only what needs it: a pointer is built for every place checked, most have neither `~` nor `/`.
+    out += text.includes('~') || text.includes('/') ? `/${text.replace(/~/g, '~0').replace(/\//g, '~1')}` : `/${text}`
+  }
+  return out
 }
 
 /**
