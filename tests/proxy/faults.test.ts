@@ -189,6 +189,49 @@ describe('big bodies stream, in bounded memory', () => {
     expect(peak.peak).toBeLessThan(size)
   })
 
+  test('50 MiB down and 50 MiB up over a real socket: live memory stays bounded', async () => {
+    const size = 50 * MiB
+    const served = await roomy.serve()
+    const headers = { authorization: `Bearer ${roomy.token}` }
+    try {
+      const down = await measured(async (sample) => {
+        const res = await undiciRequest(`${served.origin}${await base('big', roomy)}${fresh()}?bytes=${size}`, { headers })
+        expect(res.statusCode).toBe(200)
+        let bytes = 0
+        let mark = 2 * MiB
+        for await (const chunk of res.body) {
+          bytes += (chunk as Buffer).byteLength
+          if (bytes >= mark) (mark += 2 * MiB), sample()
+        }
+        expect(bytes).toBe(size)
+      })
+      expect(down.samples).toBe(25)
+      expect(down.median).toBeLessThan(8 * MiB)
+      expect(down.peak).toBeLessThan(size / 2)
+
+      const chunk = Buffer.alloc(256 * 1024, 7)
+      const up = await measured(async (sample) => {
+        async function* body() {
+          for (let sent = chunk.byteLength; sent <= size; sent += chunk.byteLength) {
+            if (sent % (2 * MiB) === 0) sample()
+            yield chunk
+          }
+        }
+        const res = await undiciRequest(`${served.origin}${await base('sink', roomy)}${fresh()}`, {
+          method: 'POST',
+          headers: { ...headers, 'content-type': 'application/octet-stream' },
+          body: body(),
+        })
+        expect(res.statusCode).toBe(200)
+        expect(await res.body.json()).toEqual({ bytes: size })
+      })
+      expect(up.median).toBeLessThan(8 * MiB)
+      expect(up.peak).toBeLessThan(size / 2)
+    } finally {
+      await served.close()
+    }
+  }, 120_000)
+
   test('the first bytes reach the caller before the upstream has sent the rest', async () => {
     const res = await lab.raw(`${await base('trickle')}${fresh()}`)
     const reader = res.body!.getReader()
