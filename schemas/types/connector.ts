@@ -524,6 +524,13 @@ export interface SessionAuth {
    */
   placements: [SessionPlacement, ...SessionPlacement[]]
   logout?: SessionLogout
+  /**
+   * The answers that mean the session ended, after which the runtime logs in again once and resends: 401 by default; some APIs answer 403 (qBittorrent), 419 (Laravel) or 440 (IIS).
+   *
+   * @minItems 1
+   * @maxItems 5
+   */
+  renewOn?: [number, ...number[]]
 }
 /**
  * The login call: a path under the base URL (or an absolute URL on the connection's origin or a host `allowedHosts` admits), with a JSON or form body and headers templated over the fields, or HTTP Basic. Never follows redirects.

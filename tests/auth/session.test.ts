@@ -223,6 +223,8 @@ describe('a cookie session (form login, SID cookie, 200 "Fails." for a wrong pas
   /** How long the login says a session lasts, in its body and in the cookie's Max-Age. */
   let lifetime = 3600
   let maxAge = 3600
+  /** What the API answers a request whose session it ended (qBittorrent: 403). */
+  let endedStatus = 401
 
   beforeAll(async () => {
     cookies = await startUpstream((req): Reply => {
@@ -239,7 +241,7 @@ describe('a cookie session (form login, SID cookie, 200 "Fails." for a wrong pas
         }
       }
       const sid = /(?:^|;\s*)SID=([^;]+)/.exec(String(req.headers.cookie ?? ''))?.[1]
-      if (!sid || !sids.has(sid)) return { status: 401, body: 'Unauthorized' }
+      if (!sid || !sids.has(sid)) return { status: endedStatus, body: endedStatus === 403 ? 'Forbidden' : 'Unauthorized' }
       if (req.path === '/api/v2/app/version') return { body: { version: 'v4.6.4' } }
       if (req.path === '/api/v2/torrents/info') return { body: [{ name: 'ubuntu.iso', cookie: req.headers.cookie }] }
       return { status: 404, body: 'Not Found' }
@@ -325,6 +327,35 @@ describe('a cookie session (form login, SID cookie, 200 "Fails." for a wrong pas
       expect(logins - before).toBe(3)
     } finally {
       maxAge = 3600
+    }
+  })
+
+  it('logs in again after a 403 when the method says the API ends sessions that way, through actions and the proxy', async () => {
+    const { connector } = (await h.call('GET', '/api/connectors/cookie-stand-in')).body
+    const auth = connector.auth.map((m: Record<string, unknown>) => ({ ...m, renewOn: [401, 403] }))
+    expect((await h.call('POST', '/api/connectors', { body: { ...connector, id: 'cookie-403', auth } })).status).toBe(201)
+    endedStatus = 403
+    try {
+      const id = await connect('cookie-403', { username: 'admin', password })
+      expect((await h.call('POST', `/api/apps/default/connections/${id}/test`)).body.ok).toBe(true)
+      let before = logins
+      sids.clear()
+      const action = await h.call('POST', `/api/apps/default/connections/${id}/actions/torrents`, { body: { inputs: {} } })
+      expect(action.body).toMatchObject({ ok: true, status: 200 })
+      expect(logins - before).toBe(1)
+      before = logins
+      sids.clear()
+      expect((await h.call('GET', `/api/apps/default/connections/${id}/proxy/api/v2/app/version`)).status).toBe(200)
+      expect(logins - before).toBe(1)
+      // Without renewOn, a 403 is the API's answer, passed on as it is.
+      const plain = await connect('cookie-stand-in', { username: 'admin', password })
+      expect((await h.call('POST', `/api/apps/default/connections/${plain}/test`)).body.ok).toBe(true)
+      before = logins
+      sids.clear()
+      expect((await h.call('GET', `/api/apps/default/connections/${plain}/proxy/api/v2/app/version`)).status).toBe(403)
+      expect(logins).toBe(before)
+    } finally {
+      endedStatus = 401
     }
   })
 

@@ -79,6 +79,8 @@ export interface AuthType<M extends AuthMethod = AuthMethod> {
   readonly tokens?: TokenSource<M>
   /** What a token adds to the templates of the connector's requests: a session's `{{session.siteId}}` in a path. */
   templateValues?(token: string): Record<string, unknown>
+  /** The statuses after which the token is renewed once and the request sent again; without it, 401 only. */
+  renewOn?(method: M): readonly number[]
   /** Signs the request as sent (AWS SigV4, HMAC, OAuth 1.0a): `apply` needs its whole body and every header. */
   readonly signs?: boolean
 }

@@ -148,6 +148,8 @@ export function createConnectionUse(deps: UseDeps) {
   }
 }
 
+const ONLY_401: readonly number[] = [401]
+
 /** The connection-use core's type. */
 export type ConnectionUseCore = ReturnType<typeof createConnectionUse>
 
@@ -208,12 +210,16 @@ function createUse(deps: UseDeps, context: UseContext): ConnectionUse {
   const tlsOwner = target ? `${target.loaded.record.id}/${target.owner ?? ''}` : `draft/${randomUUID()}`
   const tlsOf = (material: AuthMaterial) => (material.tls ? { tls: { ...material.tls, owner: tlsOwner } } : {})
 
+  /** The answers that mean the API no longer takes the token: 401, or what the method says (a session ended with 403). */
+  const renewOn = type.renewOn?.(method) ?? ONLY_401
+
   /** Calls `attempt` with a usable token (none for types without tokens); on a 401, renews once and calls again. */
   async function withToken<R>(attempt: (token: string | undefined) => Promise<R>, status: (result: R) => number | undefined): Promise<R> {
     if (!source || !target) return attempt(context.token)
     const token = await deps.tokens.token(target, source)
     const first = await attempt(token)
-    if (status(first) !== 401) return first
+    const answered = status(first)
+    if (answered === undefined || !renewOn.includes(answered)) return first
     // Once: a token the API rejects right after a renewal is not going to get better by renewing again.
     return attempt(await deps.tokens.token(target, source, { rejected: token }))
   }
@@ -311,11 +317,11 @@ function createUse(deps: UseDeps, context: UseContext): ConnectionUse {
           }
         },
         (first) => {
-          if (first.response.status !== 401) return first.response.status
+          if (!renewOn.includes(first.response.status)) return first.response.status
           // A streamed body was consumed by the first try: the 401 is the answer.
           if (request.body) return undefined
           void first.response.body.cancel().catch(() => {})
-          return 401
+          return first.response.status
         },
       )
     },

@@ -75,4 +75,5 @@ export const session: AuthType<SessionAuth> = {
   },
   tokens,
   templateValues: (token) => ({ session: sessionValues(token) }),
+  renewOn: (method) => method.renewOn ?? [401],
 }
