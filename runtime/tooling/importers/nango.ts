@@ -2,10 +2,13 @@ import type { AuthMethod, Connector } from '../../../schemas/types/connector.ts'
 import { validateConnector } from '../../../schemas/validate/index.ts'
 import { resolveAliases } from './nango/aliases.ts'
 import { apiKeyAuth, basicAuth } from './nango/auth-basic-key.ts'
+import { appAuth, jwtAuth } from './nango/auth-jwt.ts'
 import { oauth2Auth } from './nango/auth-oauth2.ts'
+import { noAuth, notImported, oauth1Auth } from './nango/auth-other.ts'
+import { sessionAuth } from './nango/auth-session.ts'
 import { categoriesOf, connectorId } from './nango/catalogue.ts'
 import { Conversion, Unsupported } from './nango/conversion.ts'
-import { convertProxy } from './nango/proxy.ts'
+import { convertProxy, type ProxyParts } from './nango/proxy.ts'
 import { convertTest } from './nango/test-request.ts'
 import { IMPORTED_MODES, type ImportedMode, type NangoConversion, type NangoImportEntry, type NangoProvider } from './nango/types.ts'
 
@@ -31,16 +34,13 @@ export {
  */
 export function convertNangoProvider(name: string, provider: NangoProvider): NangoConversion {
   const mode = provider.auth_mode
-  if (!isImportedMode(mode)) return { skipped: { reason: 'auth mode not imported', detail: String(mode) } }
   try {
+    if (!isImportedMode(mode)) throw notImported(provider)
     const conv = new Conversion(provider, mode)
     const proxy = convertProxy(conv)
-    const auth: AuthMethod =
-      mode === 'API_KEY'
-        ? apiKeyAuth(conv, proxy.placements)
-        : mode === 'BASIC'
-          ? basicAuth(conv, proxy.basic)
-          : oauth2Auth(conv, mode === 'OAUTH2' ? 'authorization_code' : 'client_credentials')
+    const auth = authMethod(conv, proxy)
+    if (auth.type !== 'oauth2' && Object.keys(proxy.query).length > 0)
+      throw new Unsupported('query parameter on every request', Object.keys(proxy.query)[0])
     const test = conv.optional('test request', () => convertTest(conv, proxy.baseUrl))
     const docs = typeof provider.docs === 'string' && /^https:\/\/\S+$/.test(provider.docs) ? provider.docs : undefined
     const connector: Connector = {
@@ -49,6 +49,7 @@ export function convertNangoProvider(name: string, provider: NangoProvider): Nan
       ...(docs ? { docsUrl: docs } : {}),
       categories: categoriesOf(provider.categories),
       baseUrl: proxy.baseUrl,
+      ...(conv.allowedHosts.size > 0 ? { allowedHosts: [...conv.allowedHosts] } : {}),
       ...(conv.fields.size > 0 ? { fields: [...conv.fields.values()] } : {}),
       auth: [auth],
       ...(Object.keys(proxy.headers).length > 0 ? { headers: proxy.headers } : {}),
@@ -90,6 +91,41 @@ export function importNangoCatalogue(catalogue: Record<string, unknown>): NangoI
     entry.validation = validateConnector(connector)
     return entry
   })
+}
+
+/** The auth method for the provider's mode. */
+function authMethod(conv: Conversion, proxy: ProxyParts): AuthMethod {
+  const tokenless = () => {
+    if (proxy.token.length > 0) throw new Unsupported(`access token in a ${conv.mode} method`, proxy.token[0]!.name)
+  }
+  switch (conv.mode) {
+    case 'API_KEY':
+      tokenless()
+      return apiKeyAuth(conv, proxy.placements)
+    case 'BASIC':
+      tokenless()
+      return basicAuth(conv, proxy.basic)
+    case 'OAUTH2':
+      return oauth2Auth(conv, 'authorization_code', proxy)
+    case 'MCP_OAUTH2':
+      if (conv.provider.client_registration !== 'static')
+        throw new Unsupported('MCP server whose clients register themselves at connection time', String(conv.provider.client_registration))
+      return oauth2Auth(conv, 'authorization_code', proxy)
+    case 'OAUTH2_CC':
+      return oauth2Auth(conv, 'client_credentials', proxy)
+    case 'TWO_STEP':
+      return conv.provider.token !== undefined ? jwtAuth(conv, proxy) : sessionAuth(conv, proxy)
+    case 'JWT':
+      return jwtAuth(conv, proxy)
+    case 'APP':
+      return appAuth(conv, proxy)
+    case 'OAUTH1':
+      tokenless()
+      return oauth1Auth(conv)
+    case 'NONE':
+      tokenless()
+      return noAuth()
+  }
 }
 
 function isImportedMode(mode: unknown): mode is ImportedMode {

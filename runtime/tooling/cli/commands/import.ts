@@ -14,9 +14,11 @@ export const usage = `switchboard import nango|openapi <file> [options]
 
 switchboard import nango <file> [--out dir] [--json]
 
-Converts Nango's provider catalogue (providers.yaml) into connector definitions: providers of the
-auth modes API_KEY, BASIC, OAUTH2 and OAUTH2_CC, aliases followed. Validates every conversion and
-prints, per auth mode, how many converted and passed, and why the others did not.
+Converts Nango's provider catalogue (providers.yaml) into connector definitions, aliases followed:
+API_KEY, BASIC, OAUTH2 (and MCP_OAUTH2 with a registered client), OAUTH2_CC, TWO_STEP (a session
+login, or a signed JWT for a jwt-bearer grant), JWT, OAUTH1, APP (GitHub Apps) and NONE. Validates
+every conversion and prints, per auth mode, how many entries became valid connectors and why the
+others did not.
   --out dir   write each valid connector to <dir>/<id>.json
   --json      machine-readable output: { summary, providers }
 
@@ -111,13 +113,14 @@ function describe(entry: NangoImportEntry): Record<string, unknown> {
 function report(file: string, summary: NangoImportSummary, io: Io): void {
   const { overall } = summary
   io.out(`${file}: ${overall.valid} of ${overall.total} providers (${percent(overall.valid, overall.total)}) became valid connectors`)
-  io.out('(auth modes API_KEY, BASIC, OAUTH2, OAUTH2_CC; alias entries count as providers of the mode they resolve to)\n')
+  io.out('(alias entries count as providers of the mode they resolve to)\n')
   const rows = [
-    ['auth mode', 'converted / total', 'valid', 'valid %'],
+    ['auth mode', 'entries', 'imported', 'skipped', 'imported %'],
     ...[...summary.modes, overall].map((m) => [
-      m.mode === 'all' ? 'all' : m.mode,
-      `${m.converted} / ${m.total}`,
+      m.mode,
+      String(m.total),
       String(m.valid),
+      String(m.total - m.valid),
       percent(m.valid, m.total),
     ]),
   ]
@@ -128,7 +131,7 @@ function report(file: string, summary: NangoImportSummary, io: Io): void {
   section(io, 'Converted with differences from Nango', summary.differences)
   if (summary.otherModes.length > 0) {
     const count = summary.otherModes.reduce((n, t) => n + t.count, 0)
-    io.out(`\nOther auth modes, not imported (${count}): ${summary.otherModes.map((t) => `${t.key} ${t.count}`).join(', ')}`)
+    io.out(`\nAuth modes without a converter (${count}): ${summary.otherModes.map((t) => `${t.key} ${t.count}`).join(', ')}`)
   }
 }
 

@@ -1,6 +1,7 @@
-import type { OAuth2Auth, OAuth2TokenResponse } from '../../../../schemas/types/connector.ts'
+import type { OAuth2Auth, OAuth2TokenResponse, TokenPlacement } from '../../../../schemas/types/connector.ts'
 import { isObject } from '../../../../schemas/validate/context.ts'
 import { type Conversion, Unsupported } from './conversion.ts'
+import type { ProxyParts } from './proxy.ts'
 
 const URL_PLACE = { what: 'an OAuth2 URL' }
 const BASE_URL = /^(https?:\/\/[^\s]+|\{\{\s*[A-Za-z][A-Za-z0-9_]*\s*\}\}[^\s]*)$/
@@ -17,7 +18,7 @@ const STANDARD_TOKEN_HEADERS: Record<string, string> = { 'content-type': 'applic
  * @example
  * oauth2Auth(conversion, 'client_credentials').grant // 'client_credentials'
  */
-export function oauth2Auth(conv: Conversion, grant: OAuth2Auth['grant']): OAuth2Auth {
+export function oauth2Auth(conv: Conversion, grant: OAuth2Auth['grant'], proxy?: Pick<ProxyParts, 'token' | 'query'>): OAuth2Auth {
   const p = conv.provider
   refuseUnsupported(conv)
   if (typeof p.token_url !== 'string') throw new Unsupported('no token URL')
@@ -42,11 +43,47 @@ export function oauth2Auth(conv: Conversion, grant: OAuth2Auth['grant']): OAuth2
   }
   const tokenParams = params(conv, p.token_params, 'a token parameter', { grant_type: grant })
   if (tokenParams) method.tokenParams = tokenParams
+  const refreshParams = refreshOnly(conv)
+  if (refreshParams) method.refreshParams = refreshParams
   method.clientAuth =
     p.authorization_method === 'header' || p.token_request_auth_method === 'basic' ? 'client_secret_basic' : 'client_secret_post'
+  if (p.body_format === 'json') method.tokenBody = 'json'
+  const placement = tokenPlacement(proxy?.token ?? [])
+  if (placement) method.placement = placement
+  if (proxy && Object.keys(proxy.query).length > 0) method.query = proxy.query
   const tokenResponse = tokenPaths(p.token_response)
   if (tokenResponse) method.tokenResponse = tokenResponse
   return method
+}
+
+/**
+ * Where the token goes when it is not `Authorization: Bearer …`: one `<prefix>${accessToken}` header
+ * (Shopify's `X-Shopify-Access-Token`, Zoho's `Zoho-oauthtoken ` prefix) or query parameter.
+ *
+ * @example
+ * tokenPlacement([{ in: 'header', name: 'x-shopify-access-token', prefix: '' }]) // { in: 'header', name: 'x-shopify-access-token', prefix: '' }
+ */
+export function tokenPlacement(token: ProxyParts['token']): TokenPlacement | undefined {
+  if (token.length > 1) throw new Unsupported('access token in more than one header or parameter', token.map((t) => t.name).join(', '))
+  const [only] = token
+  if (!only || (only.in === 'header' && only.name.toLowerCase() === 'authorization' && only.prefix === 'Bearer ')) return undefined
+  return { in: only.in, name: only.name, prefix: only.prefix }
+}
+
+/** `refresh_params` that differ from what every token request carries: sent only when refreshing. */
+function refreshOnly(conv: Conversion): Record<string, string> | undefined {
+  const p = conv.provider
+  const token = isObject(p.token_params) ? p.token_params : {}
+  const out: Record<string, string> = {}
+  for (const [name, value] of Object.entries(isObject(p.refresh_params) ? p.refresh_params : {})) {
+    if (name === 'grant_type') {
+      if (value !== 'refresh_token') throw new Unsupported('refresh request with another grant_type', String(value))
+      continue
+    }
+    if (token[name] === value) continue
+    out[name] = conv.template(String(value), { what: 'a refresh parameter' })
+  }
+  return Object.keys(out).length > 0 ? out : undefined
 }
 
 /**
@@ -61,7 +98,6 @@ function clientFields(conv: Conversion): OAuth2Auth['fields'] {
 /** Provider options that change the protocol in ways our OAuth2 method has no words for. */
 function refuseUnsupported(conv: Conversion): void {
   const p = conv.provider
-  if (p.body_format === 'json') throw new Unsupported('token request sent as JSON')
   if (p.body_format === 'query') throw new Unsupported('token request parameters in the query string')
   if (p.require_client_certificate === true || conv.credentials.has('client_certificate') || conv.credentials.has('client_private_key')) {
     throw new Unsupported('client certificate or private key')
@@ -69,18 +105,16 @@ function refuseUnsupported(conv: Conversion): void {
   if (p.token_request_auth_method !== undefined && p.token_request_auth_method !== 'basic') {
     throw new Unsupported('client authentication the format cannot express', String(p.token_request_auth_method))
   }
+  const standard: Record<string, string> = {
+    ...STANDARD_TOKEN_HEADERS,
+    ...(p.body_format === 'json' ? { 'content-type': 'application/json' } : {}),
+  }
   for (const [name, value] of Object.entries(isObject(p.token_headers) ? p.token_headers : {})) {
-    if (STANDARD_TOKEN_HEADERS[name.toLowerCase()] !== String(value).toLowerCase())
-      throw new Unsupported('extra headers on the token request', name)
+    if (standard[name.toLowerCase()] !== String(value).toLowerCase()) throw new Unsupported('extra headers on the token request', name)
   }
   if (p.authorization_url_replacements !== undefined) throw new Unsupported('authorize request renames standard parameters')
   if (p.authorization_url_fragment !== undefined) throw new Unsupported('authorize URL with a fragment')
   if (p.authorization_code_param_in_callback !== undefined) throw new Unsupported('authorization code under another callback parameter')
-  const token = isObject(p.token_params) ? p.token_params : {}
-  for (const [name, value] of Object.entries(isObject(p.refresh_params) ? p.refresh_params : {})) {
-    if (name === 'grant_type' ? value !== 'refresh_token' : token[name] !== value)
-      throw new Unsupported('refresh request with its own parameters', name)
-  }
 }
 
 function url(conv: Conversion, text: string): string {
@@ -120,6 +154,8 @@ function params(conv: Conversion, map: unknown, what: string, standard: Record<s
       if (name === 'grant_type') throw new Unsupported('token request with another grant_type', value)
     }
     out[name] = conv.template(value, { what })
+    for (const field of conv.fields.values())
+      if (field.type === 'secret' && out[name]!.includes(`{{${field.key}}}`)) throw new Unsupported(`secret value in ${what}`, name)
   }
   return Object.keys(out).length > 0 ? out : undefined
 }

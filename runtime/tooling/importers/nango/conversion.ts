@@ -26,16 +26,19 @@ export interface Place {
   what: string
   /** Auth templates may use credentials; everything else only connection values. */
   credentials?: boolean
+  /** What `${accessToken}` becomes here (`{{session.token}}`); without it, the access token cannot be used. */
+  accessToken?: string
 }
 
 /** The credential keys each auth mode offers to `${apiKey}`, `${username}`, `${credentials.x}`. */
-const CREDENTIALS: Record<ImportedMode, Record<string, { key: string; label: string; secret: boolean }>> = {
+const CREDENTIALS: Partial<Record<ImportedMode, Record<string, { key: string; label: string; secret: boolean }>>> = {
   API_KEY: { apiKey: { key: 'apiKey', label: 'API key', secret: true } },
   BASIC: {
     username: { key: 'username', label: 'Username', secret: false },
     password: { key: 'password', label: 'Password', secret: true },
   },
   OAUTH2: {},
+  MCP_OAUTH2: {},
   OAUTH2_CC: {
     client_id: { key: 'clientId', label: 'Client ID', secret: false },
     client_secret: { key: 'clientSecret', label: 'Client secret', secret: true },
@@ -59,6 +62,8 @@ export class Conversion {
   readonly fields = new Map<string, Field>()
   /** Auth fields by Nango credential name. */
   readonly authFields = new Map<string, Field>()
+  /** Hosts besides the base URL's that the auth method calls (a login or token URL elsewhere). */
+  readonly allowedHosts = new Set<string>()
   /** Where the connector differs from the provider's behaviour in Nango, as stable phrases. */
   readonly notes = new Set<string>()
   private readonly note = (text: string) => void this.notes.add(text)
@@ -161,7 +166,8 @@ export class Conversion {
         if (!place.credentials) throw new Unsupported(`credential in ${place.what}`, ref.raw)
         return this.useCredential(ref)
       case 'accessToken':
-        throw new Unsupported('access token in a custom header', ref.raw)
+        if (place.accessToken === undefined) throw new Unsupported(`access token in ${place.what}`, ref.raw)
+        return place.accessToken
       default:
         throw new Unsupported(`unsupported placeholder ${refName(ref)}`)
     }
@@ -183,7 +189,7 @@ export class Conversion {
   }
 
   private useCredential(ref: NangoRef & { key: string }): string {
-    const spec = CREDENTIALS[this.mode][ref.key]
+    const spec = this.credentialSpec(ref.key)
     if (!spec) throw new Unsupported(`unsupported placeholder ${refName(ref)}`)
     const field = this.credentialField(ref.key)
     return field ? `{{${field.key}}}` : (this.constantCredential(ref.key) ?? '')
@@ -196,7 +202,7 @@ export class Conversion {
   credentialField(name: string): Field | undefined {
     const known = this.authFields.get(name)
     if (known) return known
-    const spec = CREDENTIALS[this.mode][name]
+    const spec = this.credentialSpec(name)
     if (!spec) throw new Unsupported(`unsupported credential ${name}`)
     const input = this.credentials.get(name) ?? {}
     if (input.hidden === true && typeof input.default_value === 'string') return undefined
@@ -207,6 +213,20 @@ export class Conversion {
     })
     this.authFields.set(name, field)
     return field
+  }
+
+  /**
+   * The auth field a credential becomes: fixed names for the modes Nango gives fixed credentials, and for
+   * the others (TWO_STEP, JWT, …) whatever the entry declares under `credentials`, secret when Nango says
+   * so or its name says it is a password, secret or key.
+   */
+  private credentialSpec(name: string): { key: string; label: string; secret: boolean } | undefined {
+    const fixed = CREDENTIALS[this.mode]
+    if (fixed) return fixed[name]
+    const input = this.credentials.get(name)
+    if (!input || input.automated === true) return undefined
+    const secret = input.secret === true || (/password|secret|private|token|apikey|api_key/i.test(name) && !/id$/i.test(name))
+    return { key: toKey(name), label: humanize(name), secret }
   }
 
   /** The constant a hidden credential stands for, if it is one. */

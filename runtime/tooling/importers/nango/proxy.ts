@@ -14,7 +14,17 @@ export interface ProxyParts {
   placements: ApiKeyPlacement[]
   /** Username and password templates of an `Authorization: Basic ${base64(user:password)}` header (BASIC mode). */
   basic?: { username: string; password: string }
+  /** Where the token goes: `<prefix>${accessToken}` headers and query parameters, for the modes that obtain a token. */
+  token: Array<{ in: 'header' | 'query'; name: string; prefix: string }>
+  /** Query parameters on every request that carry no credential (OAuth2 modes). */
+  query: Record<string, string>
 }
+
+/** The modes whose requests carry a token the runtime obtains (`${accessToken}`). */
+const TOKEN_MODES = new Set(['OAUTH2', 'OAUTH2_CC', 'MCP_OAUTH2', 'TWO_STEP', 'JWT', 'APP'])
+/** The modes whose auth method can carry credentials in headers and parameters besides its own. */
+const PLACEMENT_MODES = new Set(['API_KEY', 'TWO_STEP'])
+const TOKEN_VALUE = /^([^$]*)\$\{accessToken\}$/
 
 /**
  * Converts `proxy.base_url`, `proxy.headers` and `proxy.query`. Headers that carry a credential become
@@ -36,35 +46,45 @@ export function convertProxy(conv: Conversion): ProxyParts {
   }
   const headers: Record<string, string> = {}
   const placements: ApiKeyPlacement[] = []
+  const token: ProxyParts['token'] = []
+  const query: Record<string, string> = {}
+  const tokens = TOKEN_MODES.has(conv.mode)
   let basic: ProxyParts['basic']
   for (const [name, raw] of Object.entries(isObject(proxy.headers) ? proxy.headers : {})) {
     const value = String(raw)
     if (name.includes('${')) throw new Unsupported('interpolation the format cannot express: ${connectionConfig.x} inside a header name')
     if (!HEADER_NAME.test(name)) throw new Unsupported('header name the format cannot express', name)
-    if (name.toLowerCase() === 'authorization' && /^Bearer \$\{accessToken\}$/.test(value.trim()) && conv.mode.startsWith('OAUTH2'))
+    const prefix = tokens ? TOKEN_VALUE.exec(value.trim())?.[1] : undefined
+    if (prefix !== undefined && !prefix.includes('${')) {
+      token.push({ in: 'header', name, prefix })
       continue
+    }
     const pair = conv.mode === 'BASIC' && name.toLowerCase() === 'authorization' ? basicPair(value) : undefined
     if (pair) {
       const place = { what: 'the auth method', credentials: true }
       basic = { username: conv.template(pair[0], place), password: conv.template(pair[1], place) }
-    } else if (conv.mode === 'API_KEY' && carriesCredential(value)) {
+    } else if (PLACEMENT_MODES.has(conv.mode) && carriesCredential(value)) {
       placements.push({ in: 'header', name, value: conv.template(value, { what: 'an API key header', credentials: true }) })
     } else {
       headers[name] = conv.template(value, { what: 'an extra header' })
     }
   }
   for (const [name, raw] of Object.entries(isObject(proxy.query) ? proxy.query : {})) {
-    if (conv.mode !== 'API_KEY') throw new Unsupported('query parameter on every request', name)
-    placements.push({ in: 'query', name, value: conv.template(String(raw), { what: 'an API key parameter', credentials: true }) })
+    const value = String(raw)
+    if (tokens && value.trim() === '${accessToken}') token.push({ in: 'query', name, prefix: '' })
+    else if (PLACEMENT_MODES.has(conv.mode))
+      placements.push({ in: 'query', name, value: conv.template(value, { what: 'an API key parameter', credentials: true }) })
+    else if (tokens && !carriesCredential(value)) query[name] = conv.template(value, { what: 'a query parameter on every request' })
+    else throw new Unsupported(`query parameter on every request, which ${conv.mode} methods cannot send`, name)
   }
-  return { baseUrl, headers, placements, ...(basic ? { basic } : {}) }
+  return { baseUrl, headers, placements, token, query, ...(basic ? { basic } : {}) }
 }
 
 /**
  * `Basic ${base64(A:B)}` is HTTP Basic with username A and password B (Zendesk's `{{email}}/token`):
  * the two sides of the one `:` outside placeholders.
  */
-function basicPair(value: string): [string, string] | undefined {
+export function basicPair(value: string): [string, string] | undefined {
   const inner = /^Basic \$\{base64\((.*)\)\}$/.exec(value.trim())?.[1]
   if (!inner) return undefined
   const colons: number[] = []

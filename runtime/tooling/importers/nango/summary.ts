@@ -20,15 +20,17 @@ export interface Tally {
 
 /** What an import of the catalogue came to. */
 export interface NangoImportSummary {
+  /** Every auth mode of the catalogue: the imported ones first, then the others by size. */
   modes: ModeFigures[]
+  /** The whole catalogue. */
   overall: ModeFigures
-  /** Why providers of the imported modes were not converted, most frequent first. */
+  /** Why providers were not converted (those of modes without a converter included), most frequent first. */
   skipped: Tally[]
   /** Validator keywords of conversions that failed validation, most frequent first. */
   invalid: Tally[]
   /** Where converted providers behave differently from Nango, most frequent first. */
   differences: Tally[]
-  /** Providers of auth modes the importer does not convert, by mode. */
+  /** Providers of auth modes the importer has no converter for, by mode. */
   otherModes: Tally[]
 }
 
@@ -37,10 +39,10 @@ export interface NangoImportSummary {
  * connector.
  *
  * @example
- * summarizeNangoImport(importNangoCatalogue(catalogue)).overall // { mode: 'all', total: 873, converted: …, valid: … }
+ * summarizeNangoImport(importNangoCatalogue(catalogue)).overall // { mode: 'all', total: 981, converted: …, valid: … }
  */
 export function summarizeNangoImport(entries: readonly NangoImportEntry[]): NangoImportSummary {
-  const imported = entries.filter((e) => (IMPORTED_MODES as readonly string[]).includes(e.authMode))
+  const converted = (mode: string) => (IMPORTED_MODES as readonly string[]).includes(mode)
   const figures = (mode: string, list: readonly NangoImportEntry[]): ModeFigures => ({
     mode,
     total: list.length,
@@ -53,20 +55,21 @@ export function summarizeNangoImport(entries: readonly NangoImportEntry[]): Nang
   const differences = new Tallies()
   for (const entry of entries) {
     for (const note of entry.result.notes ?? []) differences.add(note, entry.name)
-    if (!imported.includes(entry)) other.add(entry.authMode, entry.name)
-    else if (entry.result.skipped) skipped.add(entry.result.skipped.reason, entry.name)
+    if (!converted(entry.authMode)) other.add(entry.authMode, entry.name)
+    if (entry.result.skipped) skipped.add(entry.result.skipped.reason, entry.name)
     else if (entry.validation && !entry.validation.valid) {
       for (const keyword of new Set(entry.validation.errors.map((e) => e.keyword))) invalid.add(keyword, entry.name)
     }
   }
+  const others = other.list().map((t) => t.key)
   return {
-    modes: IMPORTED_MODES.map((mode) =>
+    modes: [...IMPORTED_MODES, ...others].map((mode) =>
       figures(
         mode,
-        imported.filter((e) => e.authMode === mode),
+        entries.filter((e) => e.authMode === mode),
       ),
     ),
-    overall: figures('all', imported),
+    overall: figures('all', entries),
     skipped: skipped.list(),
     invalid: invalid.list(),
     differences: differences.list(),

@@ -76,8 +76,12 @@ export interface NangoImportEntry {
   validation?: ValidationResult
 }
 
-/** The auth modes the importer converts. */
-export const IMPORTED_MODES = ['API_KEY', 'BASIC', 'OAUTH2', 'OAUTH2_CC'] as const
+/**
+ * The auth modes the importer converts: the key and password modes, OAuth2 (MCP servers with a client
+ * registered beforehand included), two-step logins as sessions, signed JWTs, OAuth 1.0a and GitHub Apps,
+ * and NONE.
+ */
+export const IMPORTED_MODES = ['API_KEY', 'BASIC', 'OAUTH2', 'OAUTH2_CC', 'TWO_STEP', 'JWT', 'OAUTH1', 'MCP_OAUTH2', 'APP', 'NONE'] as const
 
 /** One of {@link IMPORTED_MODES}. */
 export type ImportedMode = (typeof IMPORTED_MODES)[number]
