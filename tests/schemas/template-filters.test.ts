@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { parseTemplate, renderTemplate } from '../../schemas/template/index.ts'
 import { validateConnector } from '../../schemas/validate/index.ts'
@@ -49,6 +50,30 @@ describe('template filters', () => {
   ])('%s is refused: %s', (template, message) => {
     const { errors } = parseTemplate(template)
     expect(errors.map((e) => e.message).join('\n')).toContain(message)
+  })
+
+  it('never throws, and text without braces or backslashes renders as it is', () => {
+    const pieces = fc.constantFrom('{{', '}}', '\\{{', '|', ':', '"', '\\', 'x', ' ', 'lower', 'after:"-"', 'a.b', '{', '}')
+    fc.assert(
+      fc.property(
+        fc.array(pieces, { maxLength: 30 }).map((parts) => parts.join('')),
+        (template) => {
+          const { parts } = parseTemplate(template)
+          expect(() => renderTemplate(template, () => 'v')).not.toThrow()
+          for (const part of parts) if (typeof part !== 'string') expect(part.raw.startsWith('{{')).toBe(true)
+        },
+      ),
+      { numRuns: 2000, seed: 14 },
+    )
+    fc.assert(
+      fc.property(
+        fc.string().filter((t) => !/[{}\\]/.test(t)),
+        (text) => {
+          expect(render(text, {})).toBe(text)
+        },
+      ),
+      { numRuns: 500, seed: 14 },
+    )
   })
 
   it('stays linear on hostile input', () => {
