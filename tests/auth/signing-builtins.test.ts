@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createHarness, type Harness } from '../runtime/harness.ts'
 import { makePki, oneLine } from './providers/certs.ts'
-import { binance } from './providers/exchange.ts'
+import { binance, coinbase } from './providers/exchange.ts'
 import { createOAuth1Provider } from './providers/oauth1.ts'
 import { type Served, serve } from './providers/serve.ts'
 import { s3Error, verifySigV4 } from './providers/sigv4.ts'
@@ -107,6 +107,29 @@ describe('binance', () => {
     })
     expect(order.body).toMatchObject({ ok: true, status: 200 })
     expect((await h.call('GET', `${connections}/${good}/proxy/api/v3/openOrders?symbol=BTCUSDT`)).status).toBe(200)
+  })
+})
+
+describe('coinbase-exchange', () => {
+  it('a wrong secret or passphrase never connects; the right key lists accounts and places an order', async () => {
+    const keys = {
+      apiKey: 'a1b2c3d4e5f60718293a4b5c6d7e8f90',
+      secret: Buffer.from('mk-builtin-coinbase-secret').toString('base64'),
+      passphrase: 'mk-cb-pass-31',
+    }
+    const server = await serve((raw) => coinbase(raw, keys) ?? { body: [{ id: 'acc-1', currency: 'BTC', echo: raw.body.toString() }] })
+    servers.push(server)
+    const id = await standIn('coinbase-exchange', [['https://api.exchange.coinbase.com', server.origin]])
+    const wrongSecret = { ...keys, secret: Buffer.from('mk-builtin-wrong-secret').toString('base64') }
+    expect(await testOf(await connect(id, wrongSecret))).toMatchObject({ ok: false, status: 401 })
+    expect(await testOf(await connect(id, { ...keys, passphrase: 'mk-cb-wrong-pass' }))).toMatchObject({ ok: false, status: 401 })
+    const good = await connect(id, keys)
+    expect(await testOf(good)).toMatchObject({ ok: true })
+    const order = await h.call('POST', `${connections}/${good}/actions/placeLimitOrder`, {
+      body: { inputs: { productId: 'BTC-USD', side: 'buy', price: '25000.00', size: '0.01' } },
+    })
+    expect(order.body).toMatchObject({ ok: true, status: 200 })
+    expect((await h.call('GET', `${connections}/${good}/proxy/fills?product_id=BTC-USD&limit=5`)).status).toBe(200)
   })
 })
 
