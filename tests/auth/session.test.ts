@@ -18,6 +18,10 @@ const siteId = 'site-9a1c'
 /** Tokens the Tableau stand-in issued, the valid ones in `live`. */
 const issued: string[] = []
 const live = new Set<string>()
+/** Who signed in with each token. */
+const tokenUser = new Map<string, string>()
+/** A second Tableau user, for personal connections. */
+const bobPassword = marker('PWBOB')
 let tableauLogins = 0
 /** Set by a test to hold every login for a moment (single flight). */
 let loginDelayMs = 0
@@ -30,16 +34,13 @@ beforeAll(async () => {
       if (loginDelayMs) await new Promise((done) => setTimeout(done, loginDelayMs))
       const body = JSON.parse(req.body || '{}') as { credentials?: { name?: string; password?: string; site?: { contentUrl?: string } } }
       const c = body.credentials
-      if (
-        req.headers['content-type'] !== 'application/json' ||
-        c?.name !== 'ada' ||
-        c.password !== password ||
-        c.site?.contentUrl !== 'acme'
-      )
+      const known = (c?.name === 'ada' && c.password === password) || (c?.name === 'bob' && c.password === bobPassword)
+      if (req.headers['content-type'] !== 'application/json' || !known || c?.site?.contentUrl !== 'acme')
         return { status: 401, body: { error: { summary: 'Signin Error', detail: 'Error signing in to Tableau Server', code: '401001' } } }
       const token = marker('TABTOKEN')
       issued.push(token)
       live.add(token)
+      tokenUser.set(token, c.name!)
       return { body: { credentials: { token, site: { id: siteId, contentUrl: 'acme' }, user: { id: 'user-7' } } } }
     }
     const token = String(req.headers['x-tableau-auth'] ?? '')
@@ -175,6 +176,37 @@ describe('a Tableau-style session (JSON login, token header, site id in paths)',
     expect((await h.call('POST', `/api/apps/default/connections/${id}/test`)).body.ok).toBe(true)
     for (const response of h.responses) expect(response.text).not.toContain(wrong)
     for (const line of h.log) expect(line).not.toContain(wrong)
+  })
+
+  it('gives each member of a personal connection a session of their own', async () => {
+    const created = await h.call('POST', '/api/apps/default/connections', {
+      body: { connectorId: 'tableau-stand-in', name: marker('personal'), sharing: 'personal', values: { site: 'acme' } },
+    })
+    expect(created.status, created.text).toBe(201)
+    const id = created.body.id as string
+    const members: Record<string, string> = {}
+    for (const [who, pw] of [
+      ['ada', password],
+      ['bob', bobPassword],
+    ] as const) {
+      const user = await h.call('POST', '/api/users', { body: { name: who, email: `${who}@acme.test` } })
+      expect((await h.call('PUT', `/api/apps/default/members/${user.body.id}`, { body: { role: 'member' } })).status).toBe(200)
+      const token = (await h.call('POST', `/api/users/${user.body.id}/tokens`, { body: { name: who } })).body.token as string
+      members[who] = token
+      const put = await h.call('PUT', `/api/apps/default/connections/${id}/credentials`, {
+        body: { values: { username: who, password: pw } },
+        token,
+      })
+      expect(put.status, put.text).toBe(200)
+    }
+    for (const who of ['ada', 'bob', 'ada']) {
+      const proxied = await h.call('GET', `/api/apps/default/connections/${id}/proxy/api/3.22/sites/${siteId}/projects`, {
+        token: members[who]!,
+      })
+      expect(proxied.status).toBe(200)
+      expect(tokenUser.get(String(tableau.last().headers['x-tableau-auth']))).toBe(who)
+    }
+    expect(JSON.stringify(h.responses.slice(-6))).not.toContain(bobPassword)
   })
 
   it('logs out on unauthorize, and the session is gone', async () => {
