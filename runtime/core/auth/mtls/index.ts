@@ -1,4 +1,4 @@
-import { createPrivateKey, X509Certificate } from 'node:crypto'
+import { createHash, createPrivateKey, X509Certificate } from 'node:crypto'
 import type { MtlsAuth } from '../../../../schemas/types/connector.ts'
 import { SwitchboardError } from '../../../errors.ts'
 import { emptyMaterial, hasSecretField, noteSecrets, renderCredential } from '../material.ts'
@@ -40,12 +40,26 @@ export const mtls: AuthType<MtlsAuth> = {
     const passphrase = method.passphrase === undefined ? undefined : renderCredential(method.passphrase, input)
     const ca = method.ca === undefined ? undefined : renderPem(method.ca, input, 'CA certificate')
     const tls: ClientTlsMaterial = { cert, key, ...(passphrase ? { passphrase } : {}), ...(ca ? { ca } : {}) }
-    checkPair(tls)
+    checked(tls)
     material.tls = tls
     noteSecrets(material, input, ...rendered)
     material.secrets.push(tls.key)
     return material
   },
+}
+
+/** Pairs already checked, by digest: opening a key (PBKDF2 for an encrypted one) costs milliseconds per request. */
+const CHECKED = new Set<string>()
+const MAX_CHECKED = 256
+
+function checked(tls: ClientTlsMaterial): void {
+  const id = createHash('sha256')
+    .update(JSON.stringify([tls.cert, tls.key, tls.passphrase ?? null]))
+    .digest('hex')
+  if (CHECKED.has(id)) return
+  checkPair(tls)
+  if (CHECKED.size >= MAX_CHECKED) CHECKED.delete(CHECKED.values().next().value as string)
+  CHECKED.add(id)
 }
 
 function checkPair(tls: ClientTlsMaterial): void {
