@@ -5,6 +5,7 @@
  * (newline-separated parts, SHA-512 body hash, hex). Each through connection tests, actions and the proxy, with
  * the right secret, a wrong one, and a clock the exchange finds stale.
  */
+import { createHmac } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createHarness, type Harness } from '../runtime/harness.ts'
 import { binance, coinbase, type ExchangeKeys, gate } from './providers/exchange.ts'
@@ -225,5 +226,65 @@ describe.each(cases)('hmac: $name', (c) => {
   it('never shows the secret', () => {
     for (const response of h.responses) for (const secret of c.secrets) expect(response.text).not.toContain(secret)
     for (const line of h.log) for (const secret of c.secrets) expect(line).not.toContain(secret)
+  })
+})
+
+describe('hmac: a nonce, the sorted query, a hex key, SHA-384 and base64url', () => {
+  const key = 'a3f1c07e9b2d4856e0f7a1b2c3d4e5f6'
+  const seen = new Set<string>()
+  let server: Served
+  let id: string
+
+  beforeAll(async () => {
+    // Signs METHOD \n sorted query \n nonce; refuses a nonce it has seen (a replay) and a bad signature.
+    server = await serve((raw) => {
+      const nonce = String(raw.headers['x-nonce'] ?? '')
+      const sorted = [...new URLSearchParams(raw.url.split('?')[1] ?? '')]
+        .sort(([a, x], [b, y]) => (a < b ? -1 : a > b ? 1 : x < y ? -1 : x > y ? 1 : 0))
+        .map(([n, v]) => `${encodeURIComponent(n)}=${encodeURIComponent(v)}`)
+        .join('&')
+      const expected = createHmac('sha384', Buffer.from(key, 'hex')).update(`${raw.method}\n${sorted}\n${nonce}`).digest('base64url')
+      if (raw.headers['x-signature'] !== `v1=${expected}`) return { status: 401, body: { error: 'bad signature' } }
+      if (!/^[0-9a-f]{32}$/.test(nonce) || seen.has(nonce)) return { status: 401, body: { error: 'nonce reused' } }
+      seen.add(nonce)
+      return { body: { ok: true, sorted } }
+    })
+    servers.push(server)
+    const connector = {
+      id: 'mini-nonce',
+      name: 'Mini nonce',
+      baseUrl: server.origin,
+      auth: [
+        {
+          type: 'hmac',
+          id: 'key',
+          fields: [secretField('key', 'Signing key (hex)')],
+          key: '{{key}}',
+          keyEncoding: 'hex',
+          algorithm: 'sha384',
+          sign: ['method', 'sortedQuery', 'nonce'],
+          separator: '\n',
+          nonce: { in: 'header', name: 'X-Nonce' },
+          signature: { in: 'header', name: 'X-Signature', encoding: 'base64url', prefix: 'v1=' },
+        },
+      ],
+      test: { path: '/ping', query: { z: 'last', a: 'first' } },
+    }
+    expect((await h.call('POST', '/api/connectors', { body: connector })).status).toBe(201)
+    id = await connect('mini-nonce', { key })
+  })
+
+  it('signs each request with a fresh nonce over the sorted query', async () => {
+    expect((await h.call('POST', `${connections}/${id}/test`)).body).toMatchObject({ ok: true })
+    const got = await h.call('GET', `${connections}/${id}/proxy/items?b=2&a=x%20y&a=0`)
+    expect(got.body).toMatchObject({ ok: true, sorted: 'a=0&a=x%20y&b=2' })
+    expect(seen.size).toBe(2)
+  })
+
+  it('says plainly when the key is not hexadecimal', async () => {
+    const bad = await connect('mini-nonce', { key: 'not-a-hex-key-zz' })
+    const test = await h.call('POST', `${connections}/${bad}/test`)
+    expect(test.text).toMatch(/not hexadecimal/)
+    expect(test.text).not.toContain('not-a-hex-key-zz')
   })
 })
