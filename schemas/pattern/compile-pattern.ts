@@ -1,4 +1,5 @@
 import { RE2JS, RE2JSSyntaxException } from 're2js'
+import { LinearDfa } from './dfa.ts'
 import { toRe2Syntax, unsupportedConstruct } from './js-syntax.ts'
 
 /**
@@ -102,11 +103,22 @@ function compile(source: string): ConnectorPattern | PatternRefusal {
   }
   // Too long a value for this program is refused as not matching: fail closed, never slow.
   const affordable = (value: string) => value.length * size <= MAX_MATCH_COST
+  // RE2's answers, from a table per character once built; RE2 itself answers what the tables cannot.
+  let exact: LinearDfa | undefined | null = null
+  let anywhere: LinearDfa | undefined | null = null
   return {
     ok: true,
     source,
-    matches: (value) => affordable(value) && re2.testExact(value),
-    test: (value) => affordable(value) && re2.test(value),
+    matches: (value) => {
+      if (!affordable(value)) return false
+      if (exact === null) exact = LinearDfa.of(re2, true)
+      return exact?.run(value) ?? re2.testExact(value)
+    },
+    test: (value) => {
+      if (!affordable(value)) return false
+      if (anywhere === null) anywhere = LinearDfa.of(re2, false)
+      return anywhere?.run(value) ?? re2.test(value)
+    },
   }
 }
 
