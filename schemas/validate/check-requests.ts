@@ -4,6 +4,8 @@ import { arrayOf, type Checker, type FieldInfo, isObject, type Scope } from './c
 import { pointer, readablePath } from './pointer.ts'
 
 const ENCODED_TRICKS = /%(2e|2f|5c|00|0a|0d)/i
+/** A `.` or `..` segment. */
+const DOT_SEGMENT = /(?:^|\/)\.\.?(?:\/|$)/
 
 /**
  * A path must stay under the base URL whatever the placeholders hold (those are encoded when sent),
@@ -11,18 +13,23 @@ const ENCODED_TRICKS = /%(2e|2f|5c|00|0a|0d)/i
  */
 export function checkPath(check: Checker, value: unknown, path: string): void {
   if (typeof value !== 'string') return
-  const literal = parseTemplate(value)
-    .parts.map((p) => (typeof p === 'string' ? p : 'x'))
-    .join('')
-  const where = readablePath(path)
-  const pathOnly = literal.split(/[?#]/)[0] ?? ''
-  if (pathOnly.split('/').some((segment) => segment === '.' || segment === '..')) {
-    check.error(path, 'pathTraversal', `${where} must not contain "." or ".." segments: it could leave the base URL's path`)
+  // Text without braces is all literal: nothing to parse.
+  const literal =
+    value.includes('{{') || value.includes('}}')
+      ? parseTemplate(value)
+          .parts.map((p) => (typeof p === 'string' ? p : 'x'))
+          .join('')
+      : value
+  const query = literal.search(/[?#]/)
+  const pathOnly = query === -1 ? literal : literal.slice(0, query)
+  if (DOT_SEGMENT.test(pathOnly)) {
+    check.error(path, 'pathTraversal', `${readablePath(path)} must not contain "." or ".." segments: it could leave the base URL's path`)
   }
-  if (literal.includes('://')) check.error(path, 'absolutePath', `${where} must be relative to the base URL, not contain another URL`)
+  if (literal.includes('://'))
+    check.error(path, 'absolutePath', `${readablePath(path)} must be relative to the base URL, not contain another URL`)
   if (ENCODED_TRICKS.test(literal))
-    check.error(path, 'encodedSeparator', `${where} must not contain encoded dots, slashes, backslashes or control characters`)
-  if (/[?#]/.test(literal)) check.error(path, 'queryInPath', `${where} must not contain "?" or "#": put query parameters in "query"`)
+    check.error(path, 'encodedSeparator', `${readablePath(path)} must not contain encoded dots, slashes, backslashes or control characters`)
+  if (query !== -1) check.error(path, 'queryInPath', `${readablePath(path)} must not contain "?" or "#": put query parameters in "query"`)
 }
 
 /** The connection test: path or url, query, headers, body, label. */

@@ -60,85 +60,97 @@ export class Checker {
     // Without braces there is nothing to parse; otherwise the readable path is made only for a message.
     if (!value.includes('{{') && !value.includes('}}')) return
     const { parts, errors } = parseTemplate(value)
-    let readable: string | undefined
-    const where = () => (readable ??= readablePath(path))
-    for (const e of errors) this.error(path, 'templateSyntax', `${where()} ${e.message}`)
+    for (const e of errors) this.error(path, 'templateSyntax', `${readablePath(path)} ${e.message}`)
     for (const part of parts) {
       if (typeof part === 'string') continue
       const [head, ...rest] = part.path as [string, ...string[]]
       const name = part.path.join('.')
       if (head === 'input') {
-        if (!scope.inputs) this.error(path, 'inputOutsideAction', `${where()} uses {{${name}}}, but inputs exist only in actions`)
-        else if (rest.length === 0) this.error(path, 'unknownInput', `${where()} uses {{input}} without a name: write {{input.<name>}}`)
+        if (!scope.inputs)
+          this.error(path, 'inputOutsideAction', `${readablePath(path)} uses {{${name}}}, but inputs exist only in actions`)
+        else if (rest.length === 0)
+          this.error(path, 'unknownInput', `${readablePath(path)} uses {{input}} without a name: write {{input.<name>}}`)
         else if (!scope.inputs.has(rest[0]!))
           this.error(
             path,
             'unknownInput',
-            `${where()} uses {{${name}}}, but the action declares no input "${rest[0]}" — add it to input.properties`,
+            `${readablePath(path)} uses {{${name}}}, but the action declares no input "${rest[0]}" — add it to input.properties`,
           )
         continue
       }
       if (head === 'session') {
-        this.sessionPlaceholder(path, where, rest, scope)
+        this.sessionPlaceholder(path, rest, scope)
         continue
       }
       if (head === 'body' || head === 'headers') {
         if (!scope.response)
-          this.error(path, 'responseOutsideLabel', `${where()} uses {{${name}}}, but the response is only available in test.label`)
+          this.error(
+            path,
+            'responseOutsideLabel',
+            `${readablePath(path)} uses {{${name}}}, but the response is only available in test.label`,
+          )
         continue
       }
       const field = scope.fields.get(head)
       if (!field) {
         const known = [...scope.fields.keys()]
         const hint = known.length > 0 ? ` Declared fields here: ${known.join(', ')}.` : ' No fields are declared here.'
-        this.error(path, 'unknownPlaceholder', `${where()} uses {{${name}}}, which is not a declared field.${hint}`)
+        this.error(path, 'unknownPlaceholder', `${readablePath(path)} uses {{${name}}}, which is not a declared field.${hint}`)
         continue
       }
       this.used.add(field)
       if (rest.length > 0)
-        this.error(path, 'unknownPlaceholder', `${where()} uses {{${name}}}, but field "${head}" has no parts: write {{${head}}}`)
+        this.error(
+          path,
+          'unknownPlaceholder',
+          `${readablePath(path)} uses {{${name}}}, but field "${head}" has no parts: write {{${head}}}`,
+        )
       if (field.type === 'secret' && scope.secrets && !scope.credential && part.filters.length > 0) {
         this.error(
           path,
           'secretFiltered',
-          `${where()} applies filters to secret field "${head}" in ${scope.what}; what they make of it could be shown unmasked — ` +
-            `filter secrets only in the auth method's own templates`,
+          `${readablePath(path)} applies filters to secret field "${head}" in ${scope.what}; what they make of it could be shown ` +
+            `unmasked — filter secrets only in the auth method's own templates`,
         )
       }
       if (field.type === 'secret' && !scope.secrets) {
         this.error(
           path,
           'secretExposed',
-          `${where()} uses secret field "${head}" in ${scope.what}, which is logged and shown — put secrets only in headers or auth ` +
-            `templates`,
+          `${readablePath(path)} uses secret field "${head}" in ${scope.what}, which is logged and shown — put secrets only in ` +
+            `headers or auth templates`,
         )
       }
     }
   }
 
   /** `{{session.<name>}}`: a capture the place can see; a secret one only where secrets may go. */
-  private sessionPlaceholder(path: string, where: () => string, rest: string[], scope: Scope): void {
+  private sessionPlaceholder(path: string, rest: string[], scope: Scope): void {
     const captures = scope.response ? undefined : (scope.session ?? this.session)
     const name = ['session', ...rest].join('.')
     if (!captures) {
       this.error(
         path,
         'sessionOutsideSession',
-        `${where()} uses {{${name}}}, but session values exist only in a session method's placements and, when every auth method ` +
-          `is a session capturing it, in the test and actions`,
+        `${readablePath(path)} uses {{${name}}}, but session values exist only in a session method's placements and, when every ` +
+          `auth method is a session capturing it, in the test and actions`,
       )
       return
     }
     const secret = rest.length === 1 ? captures.get(rest[0]!) : undefined
     if (secret === undefined) {
       const known = [...captures.keys()].map((k) => `{{session.${k}}}`).join(', ')
-      this.error(path, 'unknownCapture', `${where()} uses {{${name}}}, which is not captured at login. Captured: ${known || 'nothing'}.`)
+      this.error(
+        path,
+        'unknownCapture',
+        `${readablePath(path)} uses {{${name}}}, which is not captured at login. Captured: ${known || 'nothing'}.`,
+      )
     } else if (secret && !scope.secrets) {
       this.error(
         path,
         'secretExposed',
-        `${where()} uses the secret session value "${rest[0]}" in ${scope.what}, which is logged and shown — put it in a header, or ` +
-          `mark the capture "secret": false if it is an identifier that grants nothing`,
+        `${readablePath(path)} uses the secret session value "${rest[0]}" in ${scope.what}, which is logged and shown — put it in a ` +
+          `header, or mark the capture "secret": false if it is an identifier that grants nothing`,
       )
     }
   }
