@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream'
 import { request as undiciRequest } from 'undici'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { drain, type FaultServer, memoryProbe, startFaultServer, timed } from '../actions/faults.ts'
@@ -220,7 +221,7 @@ describe('big bodies stream, in bounded memory', () => {
         const res = await undiciRequest(`${served.origin}${await base('sink', roomy)}${fresh()}`, {
           method: 'POST',
           headers: { ...headers, 'content-type': 'application/octet-stream' },
-          body: body(),
+          body: Readable.from(body()),
         })
         expect(res.statusCode).toBe(200)
         expect(await res.body.json()).toEqual({ bytes: size })
