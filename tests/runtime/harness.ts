@@ -83,6 +83,8 @@ export interface HarnessOptions {
   /** Environment of the key ring; default: {@link MASTER_KEY}. */
   env?: Record<string, string | undefined>
   maxBodyBytes?: number
+  /** The proxy's limits (request and response sizes, timeout). */
+  proxy?: { maxRequestBytes?: number }
 }
 
 /**
@@ -115,6 +117,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     runLog: runs,
     log: (line) => void log.push(line),
     ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
+    ...(options.proxy === undefined ? {} : { proxy: options.proxy }),
   })
   const { ownerToken } = await bootstrapWorkspace(store, clock())
   if (!ownerToken) throw new Error('a fresh data directory must give an owner token')
