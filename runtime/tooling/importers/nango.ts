@@ -1,11 +1,12 @@
 import type { AuthMethod, Connector } from '../../../schemas/types/connector.ts'
+import { isObject } from '../../../schemas/validate/context.ts'
 import { validateConnector } from '../../../schemas/validate/index.ts'
 import { resolveAliases } from './nango/aliases.ts'
-import { apiKeyAuth, basicAuth } from './nango/auth-basic-key.ts'
-import { appAuth, jwtAuth } from './nango/auth-jwt.ts'
+import { apiKeyAuth, awsAuth, basicAuth } from './nango/auth-basic-key.ts'
+import { appAuth, clientAssertionAuth, jwtAuth } from './nango/auth-jwt.ts'
 import { oauth2Auth } from './nango/auth-oauth2.ts'
 import { noAuth, notImported, oauth1Auth } from './nango/auth-other.ts'
-import { sessionAuth } from './nango/auth-session.ts'
+import { grantLoginAuth, sessionAuth } from './nango/auth-session.ts'
 import { categoriesOf, connectorId } from './nango/catalogue.ts'
 import { Conversion, Unsupported } from './nango/conversion.ts'
 import { convertProxy, type ProxyParts } from './nango/proxy.ts'
@@ -104,17 +105,20 @@ function authMethod(conv: Conversion, proxy: ProxyParts): AuthMethod {
       return apiKeyAuth(conv, proxy.placements)
     case 'BASIC':
       tokenless()
-      return basicAuth(conv, proxy.basic)
+      return proxy.aws ? awsAuth(conv, proxy.aws) : basicAuth(conv, proxy.basic)
     case 'OAUTH2':
       return oauth2Auth(conv, 'authorization_code', proxy)
     case 'MCP_OAUTH2':
-      if (conv.provider.client_registration !== 'static')
-        throw new Unsupported('MCP server whose clients register themselves at connection time', String(conv.provider.client_registration))
-      return oauth2Auth(conv, 'authorization_code', proxy)
-    case 'OAUTH2_CC':
+      return mcpAuth(conv, proxy)
+    case 'OAUTH2_CC': {
+      const params = isObject(conv.provider.token_params) ? conv.provider.token_params : {}
+      if (params.grant_type !== undefined && params.grant_type !== 'client_credentials') return grantLoginAuth(conv, proxy)
       return oauth2Auth(conv, 'client_credentials', proxy)
+    }
     case 'TWO_STEP':
-      return conv.provider.token !== undefined ? jwtAuth(conv, proxy) : sessionAuth(conv, proxy)
+      if (conv.provider.token !== undefined) return jwtAuth(conv, proxy)
+      if (conv.provider.assertion !== undefined) return clientAssertionAuth(conv, proxy)
+      return sessionAuth(conv, proxy)
     case 'JWT':
       return jwtAuth(conv, proxy)
     case 'APP':
@@ -126,6 +130,22 @@ function authMethod(conv: Conversion, proxy: ProxyParts): AuthMethod {
       tokenless()
       return noAuth()
   }
+}
+
+/**
+ * An MCP server's OAuth2: with a client registered beforehand (`static`) it is any authorization-code
+ * provider; one that registers clients dynamically (RFC 7591) takes a client registered once at its
+ * registration URL, which the connector's OAuth2 app is then configured with.
+ */
+function mcpAuth(conv: Conversion, proxy: ProxyParts): AuthMethod {
+  const registration = conv.provider.client_registration
+  if (registration === 'dynamic') {
+    if (typeof conv.provider.registration_url !== 'string') throw new Unsupported('dynamic client registration without a registration URL')
+    conv.notes.add('the OAuth2 client is registered once at the registration URL, not for each connection')
+  } else if (registration !== 'static') {
+    throw new Unsupported('MCP client identified by a metadata document URL, which OAuth2 methods cannot name', String(registration))
+  }
+  return oauth2Auth(conv, 'authorization_code', proxy)
 }
 
 function isImportedMode(mode: unknown): mode is ImportedMode {

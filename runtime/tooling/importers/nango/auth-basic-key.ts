@@ -1,4 +1,4 @@
-import type { ApiKeyAuth, ApiKeyPlacement, BasicAuth, BearerAuth } from '../../../../schemas/types/connector.ts'
+import type { ApiKeyAuth, ApiKeyPlacement, AwsSigV4Auth, BasicAuth, BearerAuth } from '../../../../schemas/types/connector.ts'
 import { type Conversion, Unsupported } from './conversion.ts'
 
 const AUTH = { what: 'the auth method', credentials: true }
@@ -34,4 +34,17 @@ export function basicAuth(conv: Conversion, templates?: { username: string; pass
   const password = templates?.password ?? conv.template('${password}', AUTH)
   const fields = [...conv.authFields.values()]
   return { type: 'basic', id: 'basic', label: 'Username and password', ...(fields.length > 0 ? { fields } : {}), username, password }
+}
+
+/**
+ * Nango's BASIC entries whose proxy signs with `${awsSigV4(…)}`: the username is the access key id, the
+ * password the secret access key, and the region and service are the helper's arguments.
+ *
+ * @example
+ * awsAuth(conversion, { accessKeyId: '{{username}}', secretAccessKey: '{{password}}', region: 'us-east-1', service: 'iam' }).type // 'awsSigV4'
+ */
+export function awsAuth(conv: Conversion, aws: Pick<AwsSigV4Auth, 'accessKeyId' | 'secretAccessKey' | 'region' | 'service'>): AwsSigV4Auth {
+  const fields = [...conv.authFields.values()]
+  for (const field of fields) if (aws.secretAccessKey === `{{${field.key}}}`) field.type = 'secret'
+  return { type: 'awsSigV4', id: 'accessKey', label: 'AWS access key', ...(fields.length > 0 ? { fields } : {}), ...aws }
 }

@@ -1,6 +1,6 @@
-import type { Field, JwtAuth } from '../../../../schemas/types/connector.ts'
+import type { Field, JwtAuth, OAuth2Auth } from '../../../../schemas/types/connector.ts'
 import { isObject } from '../../../../schemas/validate/context.ts'
-import { tokenPlacement } from './auth-oauth2.ts'
+import { tokenPaths, tokenPlacement } from './auth-oauth2.ts'
 import { pointerOf } from './auth-session.ts'
 import { type Conversion, Unsupported } from './conversion.ts'
 import type { ProxyParts } from './proxy.ts'
@@ -156,4 +156,81 @@ function fieldsOf(conv: Conversion): Field[] {
 function reorder(method: JwtAuth): JwtAuth {
   const { type, id, label, fields, ...rest } = method
   return { type, id, ...(label ? { label } : {}), ...(fields && fields.length > 0 ? { fields } : {}), ...rest } as JwtAuth
+}
+
+const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
+
+/**
+ * TWO_STEP entries that sign a client assertion (`assertion:` with `client_assertion: ${credentials.assertion}`)
+ * for a client-credentials request: OAuth2 with `private_key_jwt` (RFC 7523 §2.2). The runtime's assertion
+ * says `iss` and `sub` the client id, `aud` the token URL and a random `jti`, so the entry's payload may
+ * say no more than that.
+ *
+ * @example
+ * clientAssertionAuth(conversion, proxy).clientAssertion // { algorithm: 'ES256', key: '{{privateKey}}', keyId: '{{keyId}}', lifetime: 600 }
+ */
+export function clientAssertionAuth(conv: Conversion, proxy: ProxyParts): OAuth2Auth {
+  const p = conv.provider
+  const assertion = isObject(p.assertion) ? p.assertion : {}
+  if (assertion.type !== 'jwt') throw new Unsupported('client assertion that is not a JWT (a SAML assertion)', String(assertion.type))
+  const header = isObject(assertion.header) ? assertion.header : {}
+  const algorithm = String(header.alg)
+  if (algorithm !== 'RS256' && algorithm !== 'ES256')
+    throw new Unsupported('client assertion signed with an algorithm private_key_jwt does not offer', algorithm)
+  const params = isObject(p.token_params) ? p.token_params : {}
+  if (params.grant_type !== 'client_credentials') throw new Unsupported('client assertion for a grant other than client credentials')
+  if (params.client_assertion_type !== ASSERTION_TYPE)
+    throw new Unsupported('client assertion of another type', String(params.client_assertion_type))
+  if (p.body_format !== undefined && p.body_format !== 'form') throw new Unsupported('token request sent as JSON')
+  if (typeof p.token_url !== 'string') throw new Unsupported('no token URL')
+  const tokenUrl = conv.template(p.token_url.trim(), { what: 'a token URL' })
+  if (!HTTP_URL.test(tokenUrl)) throw new Unsupported('token URL that is not an http(s) URL')
+  const payload = isObject(assertion.payload) ? assertion.payload : {}
+  for (const [name, value] of Object.entries(payload)) {
+    const standard =
+      name === 'iss' || name === 'sub'
+        ? value === '${credentials.clientId}'
+        : name === 'aud'
+          ? conv.template(String(value), { what: 'a claim' }) === tokenUrl
+          : name === 'jti'
+    if (!standard) throw new Unsupported('client assertion with claims besides the client id, the token URL and a jti', name)
+  }
+  const clientId = conv.credentialField('clientId')
+  if (!clientId) throw new Unsupported('client assertion without a client id')
+  clientId.key = 'clientId'
+  const keyInput = isObject(p.assertion_option) && isObject(p.assertion_option.privateKey) ? p.assertion_option.privateKey : {}
+  const keyField: Field = {
+    key: 'privateKey',
+    label: typeof keyInput.title === 'string' && keyInput.title.trim() !== '' ? keyInput.title.trim().slice(0, 120) : 'Private key',
+    ...(typeof keyInput.description === 'string' && keyInput.description.trim() !== ''
+      ? { help: keyInput.description.trim().slice(0, 1000) }
+      : {}),
+    type: 'secret',
+    required: true,
+    multiline: true,
+  }
+  const keyId = typeof header.kid === 'string' ? conv.template(header.kid, { what: 'a key id', credentials: true }) : undefined
+  const tokenParams: Record<string, string> = {}
+  for (const [name, value] of Object.entries(params)) {
+    if (['grant_type', 'client_id', 'client_assertion_type', 'client_assertion'].includes(name)) continue
+    tokenParams[name] = conv.template(String(value), { what: 'a token parameter' })
+  }
+  const requested = typeof assertion.lifetimeInSeconds === 'number' ? assertion.lifetimeInSeconds : 300
+  const lifetime = Math.min(600, Math.max(30, Math.round(requested)))
+  if (lifetime !== requested) conv.notes.add('client assertion lifetime brought within 30 seconds to 10 minutes')
+  const placement = tokenPlacement(proxy.token)
+  const response = tokenPaths(p.token_response)
+  return {
+    type: 'oauth2',
+    id: 'oauth2',
+    label: 'OAuth2 client credentials (private key JWT)',
+    fields: [...conv.authFields.values(), keyField],
+    grant: 'client_credentials',
+    tokenUrl,
+    ...(Object.keys(tokenParams).length > 0 ? { tokenParams } : {}),
+    clientAuth: 'private_key_jwt',
+    clientAssertion: { algorithm, key: '{{privateKey}}', ...(keyId ? { keyId } : {}), lifetime },
+    ...(placement ? { placement } : {}),
+    ...(response ? { tokenResponse: response } : {}),
+  }
 }

@@ -161,7 +161,7 @@ function params(conv: Conversion, map: unknown, what: string, standard: Record<s
 }
 
 /** `token_response` (dotted paths into the token response) as JSON pointers, where they differ from RFC 6749's. */
-function tokenPaths(map: unknown): OAuth2TokenResponse | undefined {
+export function tokenPaths(map: unknown): OAuth2TokenResponse | undefined {
   if (!isObject(map)) return undefined
   const pointer = (path: unknown, standard: string) => {
     if (typeof path !== 'string' || path === '' || path === standard) return undefined

@@ -2,6 +2,7 @@ import type { SessionAuth, SessionExpiry, SessionPlacement } from '../../../../s
 import { isObject } from '../../../../schemas/validate/context.ts'
 import { type Conversion, Unsupported } from './conversion.ts'
 import { basicPair, type ProxyParts } from './proxy.ts'
+import type { NangoProvider } from './types.ts'
 
 const LOGIN = { what: 'the login', credentials: true }
 const HTTP_URL = /^https?:\/\/\S+$/
@@ -17,8 +18,7 @@ const CONTENT_TYPES: Record<string, string> = { json: 'application/json', form: 
  * @example
  * sessionAuth(conversion, proxy).placements // [{ in: 'header', name: 'Authorization', value: 'Bearer {{session.token}}' }]
  */
-export function sessionAuth(conv: Conversion, proxy: ProxyParts): SessionAuth {
-  const p = conv.provider
+export function sessionAuth(conv: Conversion, proxy: ProxyParts, p: NangoProvider = conv.provider): SessionAuth {
   if (p.additional_steps !== undefined) throw new Unsupported('login in several requests, each using the answer of the one before')
   if (p.assertion !== undefined) throw new Unsupported('login with a client assertion the runtime would sign (assertion)')
   const format = typeof p.body_format === 'string' ? p.body_format : 'json'
@@ -102,10 +102,23 @@ function loginOrigin(conv: Conversion, login: string, base: string): void {
   const loginOrigin = originOf(login)
   const baseOrigin = originOf(base)
   if (!loginOrigin || loginOrigin === baseOrigin) return
-  if (loginOrigin.includes('{{')) throw new Unsupported('login on another host than the API, named by each connection')
-  const url = new URL(loginOrigin)
-  if (url.protocol !== 'https:') throw new Unsupported('login over plain http on another host than the API')
-  conv.allowedHosts.add(url.port ? `https://${url.host}` : url.hostname)
+  for (const origin of choices(conv, loginOrigin)) {
+    const url = URL.canParse(origin) ? new URL(origin) : undefined
+    if (!url || url.protocol !== 'https:') throw new Unsupported('login over plain http on another host than the API')
+    conv.allowedHosts.add(url.port ? `https://${url.host}` : url.hostname)
+  }
+}
+
+/**
+ * The origins a templated login origin can be: one placeholder over a select field gives one per option
+ * (Perimeter81's two regions); a host typed in by each connection cannot be declared beforehand.
+ */
+function choices(conv: Conversion, origin: string): string[] {
+  const keys = [...origin.matchAll(/\{\{\s*([A-Za-z][A-Za-z0-9_]*)\s*\}\}/g)].map((m) => m[1]!)
+  if (keys.length === 0) return [origin]
+  const field = [...conv.fields.values()].find((f) => f.key === keys[0])
+  if (keys.length > 1 || !field?.options) throw new Unsupported('login on another host than the API, named by each connection')
+  return field.options.map((o) => origin.replace(/\{\{[^}]*\}\}/, o.value))
 }
 
 function originOf(url: string): string | undefined {
@@ -117,4 +130,37 @@ function templated(conv: Conversion, value: unknown): unknown {
   if (Array.isArray(value)) return value.map((item) => templated(conv, item))
   if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, templated(conv, v)]))
   return value
+}
+
+/**
+ * OAUTH2_CC entries whose token request uses a grant of the provider's own (Zoom's
+ * `account_credentials`, SAP Ariba's `openapi_2lo`, a `password` grant): the token request is a login
+ * like any other, so it becomes a session whose login posts the same form, with the client
+ * authenticated in HTTP Basic or in the body as Nango does it.
+ *
+ * @example
+ * grantLoginAuth(conversion, proxy).login.body // { grant_type: 'account_credentials', account_id: '{{accountId}}' }
+ */
+export function grantLoginAuth(conv: Conversion, proxy: ProxyParts): SessionAuth {
+  const p = conv.provider
+  const basic = p.authorization_method === 'header' || p.token_request_auth_method === 'basic'
+  if (p.token_request_auth_method !== undefined && p.token_request_auth_method !== 'basic') {
+    throw new Unsupported('client authentication the format cannot express', String(p.token_request_auth_method))
+  }
+  const client = basic ? {} : { client_id: '${credentials.client_id}', client_secret: '${credentials.client_secret}' }
+  const headers = isObject(p.token_headers) ? p.token_headers : {}
+  const response = isObject(p.token_response)
+    ? p.token_response
+    : { token: 'access_token', token_expiration: 'expires_in', token_expiration_strategy: 'expireIn' }
+  conv.notes.add('token request with a grant of its own sent as a session login')
+  return sessionAuth(conv, proxy, {
+    ...p,
+    body_format: p.body_format ?? 'form',
+    token_params: { ...(isObject(p.token_params) ? p.token_params : {}), ...client },
+    token_headers: {
+      ...headers,
+      ...(basic ? { authorization: 'Basic ${base64(${credentials.client_id}:${credentials.client_secret})}' } : {}),
+    },
+    token_response: response,
+  })
 }

@@ -18,6 +18,8 @@ export interface ProxyParts {
   token: Array<{ in: 'header' | 'query'; name: string; prefix: string }>
   /** Query parameters on every request that carry no credential (OAuth2 modes). */
   query: Record<string, string>
+  /** The arguments of an `Authorization: ${awsSigV4(key id, secret, region, service[, host])}` header (BASIC mode). */
+  aws?: { accessKeyId: string; secretAccessKey: string; region: string; service: string }
 }
 
 /** The modes whose requests carry a token the runtime obtains (`${accessToken}`). */
@@ -50,8 +52,16 @@ export function convertProxy(conv: Conversion): ProxyParts {
   const query: Record<string, string> = {}
   const tokens = TOKEN_MODES.has(conv.mode)
   let basic: ProxyParts['basic']
-  for (const [name, raw] of Object.entries(isObject(proxy.headers) ? proxy.headers : {})) {
+  let aws: ProxyParts['aws']
+  const proxyHeaders = isObject(proxy.headers) ? proxy.headers : {}
+  const signed = Object.entries(proxyHeaders).find(([name, v]) => name.toLowerCase() === 'authorization' && AWS.test(String(v).trim()))
+  for (const [name, raw] of Object.entries(proxyHeaders)) {
     const value = String(raw)
+    if (signed && conv.mode === 'BASIC') {
+      // The signer writes Authorization and X-Amz-Date itself.
+      if (name === signed[0]) aws = awsArguments(conv, String(raw))
+      if (name === signed[0] || name.toLowerCase() === 'x-amz-date') continue
+    }
     if (name.includes('${')) throw new Unsupported('interpolation the format cannot express: ${connectionConfig.x} inside a header name')
     if (!HEADER_NAME.test(name)) throw new Unsupported('header name the format cannot express', name)
     const prefix = tokens ? TOKEN_VALUE.exec(value.trim())?.[1] : undefined
@@ -77,7 +87,38 @@ export function convertProxy(conv: Conversion): ProxyParts {
     else if (tokens && !carriesCredential(value)) query[name] = conv.template(value, { what: 'a query parameter on every request' })
     else throw new Unsupported(`query parameter on every request, which ${conv.mode} methods cannot send`, name)
   }
-  return { baseUrl, headers, placements, token, query, ...(basic ? { basic } : {}) }
+  return { baseUrl, headers, placements, token, query, ...(basic ? { basic } : {}), ...(aws ? { aws } : {}) }
+}
+
+const AWS = /^\$\{awsSigV4\((.*)\)\}$/
+
+/** `${awsSigV4(${credentials.username}, ${credentials.password}, us-east-1, iam)}`: templates for the awsSigV4 method. */
+function awsArguments(conv: Conversion, value: string): NonNullable<ProxyParts['aws']> {
+  const inner = AWS.exec(value.trim())![1]!
+  const args: string[] = []
+  let depth = 0
+  let start = 0
+  for (let i = 0; i < inner.length; i++) {
+    if (inner.startsWith('${', i)) depth++
+    else if (inner[i] === '}' && depth > 0) depth--
+    else if (inner[i] === ',' && depth === 0) {
+      args.push(inner.slice(start, i).trim())
+      start = i + 1
+    }
+  }
+  args.push(inner.slice(start).trim())
+  const [accessKeyId, secretAccessKey, region, service] = args
+  if (!accessKeyId || !secretAccessKey || !region || !service)
+    throw new Unsupported('AWS signature without key, secret, region and service')
+  if (!/^[a-z0-9-]{1,64}$/.test(service))
+    throw new Unsupported('AWS service chosen per connection, where awsSigV4 signs for one service', service)
+  const place = { what: 'the auth method', credentials: true }
+  return {
+    accessKeyId: conv.template(accessKeyId, place),
+    secretAccessKey: conv.template(secretAccessKey, place),
+    region: conv.template(region, { what: 'the AWS region' }),
+    service,
+  }
 }
 
 /**
