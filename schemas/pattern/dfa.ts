@@ -52,18 +52,19 @@ interface State {
   matchNow: boolean
   /** Whether a match is complete if the text ends here. */
   matchAtEnd: boolean
-  /** Next state per ASCII character: index into `states`, -1 when not built yet. */
-  next: Int32Array
+  /** Whether the answer is known here: a match found (anywhere) or no match possible (whole value). */
+  stop: boolean
+  /** Next state per ASCII character, null when not built yet. */
+  next: Array<State | null>
   /** Next state per other character seen so far. */
-  other?: Map<number, number>
+  other?: Map<number, State>
 }
 
 export class LinearDfa {
-  private readonly states: State[] = []
-  private readonly byKey = new Map<string, number>()
+  private readonly byKey = new Map<string, State>()
   private spent = 0
   private failed: boolean
-  private startState = -1
+  private start: State | undefined
 
   /**
    * @param anchored true for a whole-value match (`testExact`), false for a match anywhere (`test`).
@@ -85,52 +86,52 @@ export class LinearDfa {
   /** Whether the value matches, or undefined when this DFA cannot tell within its budget. */
   run(value: string): boolean | undefined {
     if (this.failed) return undefined
-    if (this.startState < 0) {
-      const start = this.state(this.closure([this.prog.start], BEGIN_TEXT), true)
-      if (start < 0) return undefined
-      this.startState = start
-    }
-    let at = this.startState
-    let state = this.states[at]!
-    if (!this.anchored && state.matchNow) return true
+    this.start ??= this.state(this.closure([this.prog.start], BEGIN_TEXT), true)
+    let state = this.start
+    if (!state) return undefined
+    if (state.stop) return !this.anchored
     const length = value.length
     for (let i = 0; i < length; ) {
       let rune = value.charCodeAt(i)
-      let width = 1
-      if (rune >= 0xd800 && rune <= 0xdbff && i + 1 < length) {
-        const low = value.charCodeAt(i + 1)
-        if (low >= 0xdc00 && low <= 0xdfff) {
-          rune = (rune - 0xd800) * 1024 + (low - 0xdc00) + 0x10000
-          width = 2
+      let next: State | null | undefined
+      if (rune < TABLE_SIZE) {
+        next = state.next[rune]
+        if (!next) {
+          next = this.step(state, rune)
+          if (!next) return undefined
+          state.next[rune] = next
         }
-      }
-      let next = rune < TABLE_SIZE ? state.next[rune]! : (state.other?.get(rune) ?? -1)
-      if (next < 0) {
-        next = this.step(state, rune)
-        if (next < 0) return undefined
-        if (rune < TABLE_SIZE) state.next[rune] = next
-        else {
+        i++
+      } else {
+        let width = 1
+        if (rune >= 0xd800 && rune <= 0xdbff && i + 1 < length) {
+          const low = value.charCodeAt(i + 1)
+          if (low >= 0xdc00 && low <= 0xdfff) {
+            rune = (rune - 0xd800) * 1024 + (low - 0xdc00) + 0x10000
+            width = 2
+          }
+        }
+        next = state.other?.get(rune)
+        if (!next) {
+          next = this.step(state, rune)
           // Counted against the budget like states, so that many distinct characters cannot grow it without end.
           this.spent += 2
-          if (this.spent > BUDGET) {
+          if (!next || this.spent > BUDGET) {
             this.failed = true
             return undefined
           }
           state.other ??= new Map()
           state.other.set(rune, next)
         }
+        i += width
       }
-      at = next
-      state = this.states[at]!
-      if (this.anchored) {
-        if (state.pcs.length === 0) return false
-      } else if (state.matchNow) return true
-      i += width
+      state = next
+      if (state.stop) return !this.anchored
     }
     return state.matchAtEnd
   }
 
-  private step(state: State, rune: number): number {
+  private step(state: State, rune: number): State | undefined {
     const seeds: number[] = []
     for (const pc of state.pcs) {
       const inst = this.prog.inst[pc]!
@@ -168,22 +169,23 @@ export class LinearDfa {
     return [...seen].sort((a, b) => a - b)
   }
 
-  /** The index of the state for `pcs`, built if new; -1 when the budget is spent. */
-  private state(pcs: number[], atStart: boolean): number {
+  /** The state for `pcs`, built if new; undefined when the budget is spent. */
+  private state(pcs: number[], atStart: boolean): State | undefined {
     const key = `${atStart ? 's' : ''}${pcs.join(',')}`
     const known = this.byKey.get(key)
-    if (known !== undefined) return known
+    if (known) return known
     this.spent += pcs.length + TABLE_SIZE / 4
     if (this.spent > BUDGET) {
       this.failed = true
-      return -1
+      return undefined
     }
     const hasMatch = (set: number[]) => set.some((pc) => this.prog.inst[pc]!.op === MATCH)
-    const atEnd = this.closure(pcs, END_TEXT | (atStart ? BEGIN_TEXT : 0))
-    const state: State = { pcs, matchNow: hasMatch(pcs), matchAtEnd: hasMatch(atEnd), next: new Int32Array(TABLE_SIZE).fill(-1) }
-    this.states.push(state)
-    this.byKey.set(key, this.states.length - 1)
-    return this.states.length - 1
+    const matchNow = hasMatch(pcs)
+    const matchAtEnd = hasMatch(this.closure(pcs, END_TEXT | (atStart ? BEGIN_TEXT : 0)))
+    const stop = this.anchored ? pcs.length === 0 : matchNow
+    const state: State = { pcs, matchNow, matchAtEnd, stop, next: new Array<State | null>(TABLE_SIZE).fill(null) }
+    this.byKey.set(key, state)
+    return state
   }
 }
 
