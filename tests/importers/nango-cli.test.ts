@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest'
 import { main } from '../../runtime/tooling/cli/main.ts'
 import { captureIo, useTempDir } from './helpers.ts'
 
-// A made-up catalogue: one provider per imported mode, one that cannot be converted, one other mode.
+// A made-up catalogue: one provider per key, password and OAuth2 mode, one that cannot be converted, one of a
+// mode without a converter.
 const CATALOGUE = `
 acme-key:
   display_name: Acme (API key)
@@ -34,6 +35,10 @@ acme-two-step:
   display_name: Acme (two step)
   categories: [crm]
   auth_mode: TWO_STEP
+acme-bill:
+  display_name: Acme (Bill)
+  auth_mode: BILL
+  proxy: { base_url: 'https://api.acme.test' }
 `
 
 describe('switchboard import nango', () => {
@@ -45,18 +50,21 @@ describe('switchboard import nango', () => {
     const io = captureIo()
     expect(await main(['import', 'nango', file], io)).toBe(0)
     const text = io.stdout.join('\n')
-    expect(text).toContain('3 of 4 providers (75.0 %) became valid connectors')
-    expect(text).toMatch(/OAUTH2\s+0 \/ 1\s+0\s+0\.0 %/)
-    expect(text).toMatch(/OAUTH2_CC\s+1 \/ 1\s+1\s+100\.0 %/)
-    expect(text).toContain('1  token request sent as JSON  (acme-json)')
-    expect(text).toContain('Other auth modes, not imported (1): TWO_STEP 1')
+    expect(text).toContain('4 of 6 providers (66.7 %) became valid connectors')
+    expect(text).toMatch(/auth mode\s+entries\s+imported\s+skipped\s+imported %/)
+    expect(text).toMatch(/OAUTH2\s+1\s+1\s+0\s+100\.0 %/)
+    expect(text).toMatch(/TWO_STEP\s+1\s+0\s+1\s+0\.0 %/)
+    expect(text).toMatch(/BILL\s+1\s+0\s+1\s+0\.0 %/)
+    expect(text).toMatch(/all\s+6\s+4\s+2\s+66\.7 %/)
+    expect(text).toContain('1  no base URL  (acme-two-step)')
+    expect(text).toContain('Auth modes without a converter (1): BILL 1')
   })
 
   it('writes valid connectors with a $schema relative to the output directory', async () => {
     const out = join(dir, 'nested', 'out')
     const io = captureIo()
     expect(await main(['import', 'nango', file, `--out=${out}`], io)).toBe(0)
-    expect(io.stdout.at(-1)).toBe(`\nWrote 3 connectors to ${out}`)
+    expect(io.stdout.at(-1)).toBe(`\nWrote 4 connectors to ${out}`)
     const written = JSON.parse(readFileSync(join(out, 'acme-cc.json'), 'utf8'))
     expect(resolve(out, written.$schema)).toBe(fileURLToPath(new URL('../../schemas/connector.schema.json', import.meta.url)))
     expect(written.$schema).toMatch(/^\.\.\/.*\/schemas\/connector\.schema\.json$/)
@@ -68,12 +76,13 @@ describe('switchboard import nango', () => {
     const io = captureIo()
     expect(await main(['import', 'nango', file, '--json'], io)).toBe(0)
     const { summary, providers } = JSON.parse(io.stdout.join('\n'))
-    expect(summary.overall).toEqual({ mode: 'all', total: 4, converted: 3, valid: 3 })
-    expect(providers.find((p: { name: string }) => p.name === 'acme-json')).toEqual({
-      name: 'acme-json',
-      authMode: 'OAUTH2',
+    expect(summary.overall).toEqual({ mode: 'all', total: 6, converted: 4, valid: 4 })
+    expect(summary.modes.find((m: { mode: string }) => m.mode === 'BILL')).toEqual({ mode: 'BILL', total: 1, converted: 0, valid: 0 })
+    expect(providers.find((p: { name: string }) => p.name === 'acme-two-step')).toEqual({
+      name: 'acme-two-step',
+      authMode: 'TWO_STEP',
       status: 'skipped',
-      reason: 'token request sent as JSON',
+      reason: 'no base URL',
     })
   })
 

@@ -316,7 +316,7 @@ token_params: { grant_type: authorization_code, audience: '\${connectionConfig.s
     expect(auth.tokenResponse).toEqual({ accessToken: '/data/auth/token', expiresIn: '/data/auth/ttl' })
   })
 
-  it('drops the Bearer header the method sends anyway, and skips a token in a custom header', () => {
+  it('drops the Bearer header the method sends anyway, and places a token in a custom header', () => {
     const withHeaders = (headers: string) =>
       convertYaml(`
 auth_mode: OAUTH2
@@ -325,15 +325,15 @@ token_url: https://acme.test/token
 proxy: { base_url: 'https://api.acme.test', headers: ${headers} }
 `)
     expect(withHeaders(`{ authorization: 'Bearer \${accessToken}' }`).connector!.headers).toBeUndefined()
-    expect(withHeaders(`{ x-token: '\${accessToken}' }`).skipped?.reason).toBe('access token in a custom header')
+    expect(withHeaders(`{ x-token: '\${accessToken}' }`).connector!.auth[0]).toMatchObject({
+      placement: { in: 'header', name: 'x-token', prefix: '' },
+    })
   })
 
   it('skips what the format cannot express, with a stable reason', () => {
-    expect(oauth('body_format: json').skipped?.reason).toBe('token request sent as JSON')
+    expect(oauth('body_format: query').skipped?.reason).toBe('token request parameters in the query string')
     expect(oauth('authorization_params: { nonce: "${random}" }').skipped?.reason).toBe('unsupported placeholder ${random}')
-    expect(oauth('refresh_params: { grant_type: refresh_token, resource: x }').skipped?.reason).toBe(
-      'refresh request with its own parameters',
-    )
+    expect(oauth('refresh_params: { grant_type: password }').skipped?.reason).toBe('refresh request with another grant_type')
   })
 })
 
@@ -364,15 +364,17 @@ credentials:
     })
   })
 
-  it('skips another grant type', () => {
-    expect(
-      convertYaml(`
+  it('sends a token request with another grant type as a session login', () => {
+    const { connector } = convertYaml(`
 auth_mode: OAUTH2_CC
 token_url: https://auth.acme.test/token
 token_params: { grant_type: password }
 proxy: { base_url: 'https://api.acme.test' }
-`).skipped,
-    ).toEqual({ reason: 'token request with another grant_type', detail: 'password' })
+`)
+    expect(connector!.auth[0]).toMatchObject({
+      type: 'session',
+      login: { url: 'https://auth.acme.test/token', bodyType: 'form', body: { grant_type: 'password' } },
+    })
   })
 })
 
@@ -432,7 +434,10 @@ proxy: { base_url: 'https://api.acme.test', headers: ${headers} }
     expect(skip(`{ 'x-\${connectionConfig.kind}-key': '\${apiKey}' }`)).toBe(
       'interpolation the format cannot express: ${connectionConfig.x} inside a header name',
     )
-    expect(convertYaml('auth_mode: TWO_STEP').skipped?.reason).toBe('auth mode not imported')
+    expect(convertYaml('auth_mode: CARRIER_PIGEON').skipped).toEqual({ reason: 'auth mode not imported', detail: 'CARRIER_PIGEON' })
+    expect(convertYaml('auth_mode: TBA').skipped?.reason).toBe(
+      'NetSuite token-based auth signs with HMAC-SHA256, which the oauth1 type does not offer',
+    )
   })
 
   it('enters by hand a value Nango fills in after connecting, and says so', () => {

@@ -41,7 +41,8 @@ export function basicAuth(conv: Conversion, templates?: { username: string; pass
  * password the secret access key, and the region and service are the helper's arguments.
  *
  * @example
- * awsAuth(conversion, { accessKeyId: '{{username}}', secretAccessKey: '{{password}}', region: 'us-east-1', service: 'iam' }).type // 'awsSigV4'
+ * awsAuth(conversion, { accessKeyId: '{{username}}', secretAccessKey: '{{password}}', region: 'us-east-1', service: 'iam' })
+ * // { type: 'awsSigV4', id: 'accessKey', … }
  */
 export function awsAuth(conv: Conversion, aws: Pick<AwsSigV4Auth, 'accessKeyId' | 'secretAccessKey' | 'region' | 'service'>): AwsSigV4Auth {
   const fields = [...conv.authFields.values()]

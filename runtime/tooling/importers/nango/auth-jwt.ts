@@ -54,7 +54,8 @@ export function jwtAuth(conv: Conversion, proxy: ProxyParts): JwtAuth {
  * integration; here each connection enters them.
  *
  * @example
- * appAuth(conversion, proxy).exchange // { via: 'request', method: 'POST', url: 'https://api.github.com/app/installations/{{installation_id}}/access_tokens', … }
+ * appAuth(conversion, proxy).exchange
+ * // { via: 'request', method: 'POST', url: 'https://api.github.com/app/installations/{{installation_id}}/access_tokens', … }
  */
 export function appAuth(conv: Conversion, proxy: ProxyParts): JwtAuth {
   const p = conv.provider
@@ -167,7 +168,8 @@ const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
  * say no more than that.
  *
  * @example
- * clientAssertionAuth(conversion, proxy).clientAssertion // { algorithm: 'ES256', key: '{{privateKey}}', keyId: '{{keyId}}', lifetime: 600 }
+ * clientAssertionAuth(conversion, proxy).clientAssertion
+ * // { algorithm: 'ES256', key: '{{privateKey}}', keyId: '{{keyId}}', lifetime: 600 }
  */
 export function clientAssertionAuth(conv: Conversion, proxy: ProxyParts): OAuth2Auth {
   const p = conv.provider

@@ -61,7 +61,8 @@ export function oauth2Auth(conv: Conversion, grant: OAuth2Auth['grant'], proxy?:
  * (Shopify's `X-Shopify-Access-Token`, Zoho's `Zoho-oauthtoken ` prefix) or query parameter.
  *
  * @example
- * tokenPlacement([{ in: 'header', name: 'x-shopify-access-token', prefix: '' }]) // { in: 'header', name: 'x-shopify-access-token', prefix: '' }
+ * tokenPlacement([{ in: 'header', name: 'x-shopify-access-token', prefix: '' }])
+ * // { in: 'header', name: 'x-shopify-access-token', prefix: '' }
  */
 export function tokenPlacement(token: ProxyParts['token']): TokenPlacement | undefined {
   if (token.length > 1) throw new Unsupported('access token in more than one header or parameter', token.map((t) => t.name).join(', '))

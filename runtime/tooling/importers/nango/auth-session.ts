@@ -104,7 +104,7 @@ function loginOrigin(conv: Conversion, login: string, base: string): void {
   if (!loginOrigin || loginOrigin === baseOrigin) return
   for (const origin of choices(conv, loginOrigin)) {
     const url = URL.canParse(origin) ? new URL(origin) : undefined
-    if (!url || url.protocol !== 'https:') throw new Unsupported('login over plain http on another host than the API')
+    if (url?.protocol !== 'https:') throw new Unsupported('login over plain http on another host than the API')
     conv.allowedHosts.add(url.port ? `https://${url.host}` : url.hostname)
   }
 }
