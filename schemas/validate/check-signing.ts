@@ -96,10 +96,12 @@ function checkHmac(check: Checker, method: Record<string, unknown>, at: string, 
     }
   }
   if (!isSigned('timestamp') && !isSigned('nonce')) {
+    // At the list of signed parts when there is one to point at, else at the method.
+    const where = Array.isArray(method.sign) ? `${at}/sign` : at
     check.warn(
-      `${at}/sign`,
+      where,
       'hmacReplayable',
-      `${readablePath(`${at}/sign`)} signs neither a timestamp nor a nonce, so a captured request can be replayed as it is`,
+      `${readablePath(where)} signs neither a timestamp nor a nonce, so a captured request can be replayed as it is`,
     )
   }
   // Every generated value and placement lands in one header or parameter; two of them in the same one lose one.
@@ -142,8 +144,9 @@ function checkOAuth1(check: Checker, method: Record<string, unknown>, at: string
   const need = rsa ? 'privateKey' : 'consumerSecret'
   const wrong = rsa ? 'consumerSecret' : 'privateKey'
   if (method[need] === undefined) {
+    // At the method: the missing key has no place in the document to point at.
     check.error(
-      `${at}/${need}`,
+      at,
       'oauth1KeyMissing',
       `${readablePath(at)} signs with ${rsa ? 'RSA-SHA1' : 'HMAC-SHA1'}, which needs ${need}`,
     )
