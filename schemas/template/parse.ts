@@ -27,7 +27,6 @@ export interface TemplateSyntaxError {
   message: string
 }
 
-const PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_$-]+)*$/
 const FILTER_NAME = /\s*([A-Za-z][A-Za-z0-9]*)\s*/y
 const ARGUMENT = /:\s*"((?:[^"\\]|\\["\\])*)"\s*/y
 
@@ -99,7 +98,8 @@ function parseInner(inner: string): { path: string[]; filters: Filter[] } | { er
   const bar = inner.indexOf('|')
   const name = (bar === -1 ? inner : inner.slice(0, bar)).trim()
   if (name === '') return { error: bar === -1 ? 'has an empty placeholder "{{}}"' : 'has a placeholder "%s" with filters but no name' }
-  if (!PATH.test(name)) {
+  const path = pathOf(name)
+  if (!path) {
     return {
       error:
         'has a placeholder "%s" that is not a name: use letters, digits and "_", with dots between parts, like ' +
@@ -129,7 +129,33 @@ function parseInner(inner: string): { path: string[]; filters: Filter[] } | { er
     if (problem) return { error: `has a placeholder "%s": ${problem}` }
     filters.push(filter)
   }
-  return { path: name.split('.'), filters }
+  return { path, filters }
+}
+
+/**
+ * The segments of a placeholder's name, or undefined when it is not one: what
+ * `/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_$-]+)*$/` accepts, split at the dots, read in one pass since every
+ * placeholder of every template goes through here.
+ */
+function pathOf(name: string): string[] | undefined {
+  const segments: string[] = []
+  let start = 0
+  for (let i = 0; i <= name.length; i++) {
+    const c = i < name.length ? name.charCodeAt(i) : 0x2e
+    const first = segments.length === 0
+    if (c === 0x2e) {
+      if (i === start) return undefined
+      segments.push(name.slice(start, i))
+      start = i + 1
+      continue
+    }
+    const letter = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f
+    const digit = c >= 0x30 && c <= 0x39
+    // The first segment is an identifier; later ones may also hold digits first, `$` and `-`.
+    const ok = first ? letter || (digit && i > start) : letter || digit || c === 0x24 || c === 0x2d
+    if (!ok) return undefined
+  }
+  return segments
 }
 
 /**

@@ -63,23 +63,23 @@ export class Checker {
     for (const e of errors) this.error(path, 'templateSyntax', `${readablePath(path)} ${e.message}`)
     for (const part of parts) {
       if (typeof part === 'string') continue
-      const [head, ...rest] = part.path as [string, ...string[]]
-      const name = part.path.join('.')
+      const head = part.path[0]!
       if (head === 'input') {
         if (!scope.inputs)
-          this.error(path, 'inputOutsideAction', `${readablePath(path)} uses {{${name}}}, but inputs exist only in actions`)
-        else if (rest.length === 0)
+          this.error(path, 'inputOutsideAction', `${readablePath(path)} uses {{${part.path.join('.')}}}, but inputs exist only in actions`)
+        else if (part.path.length === 1)
           this.error(path, 'unknownInput', `${readablePath(path)} uses {{input}} without a name: write {{input.<name>}}`)
-        else if (!scope.inputs.has(rest[0]!))
+        else if (!scope.inputs.has(part.path[1]!))
           this.error(
             path,
             'unknownInput',
-            `${readablePath(path)} uses {{${name}}}, but the action declares no input "${rest[0]}" — add it to input.properties`,
+            `${readablePath(path)} uses {{${part.path.join('.')}}}, but the action declares no input "${part.path[1]}" — add it to ` +
+              'input.properties',
           )
         continue
       }
       if (head === 'session') {
-        this.sessionPlaceholder(path, rest, scope)
+        this.sessionPlaceholder(path, part.path.slice(1), scope)
         continue
       }
       if (head === 'body' || head === 'headers') {
@@ -87,7 +87,7 @@ export class Checker {
           this.error(
             path,
             'responseOutsideLabel',
-            `${readablePath(path)} uses {{${name}}}, but the response is only available in test.label`,
+            `${readablePath(path)} uses {{${part.path.join('.')}}}, but the response is only available in test.label`,
           )
         continue
       }
@@ -95,15 +95,19 @@ export class Checker {
       if (!field) {
         const known = [...scope.fields.keys()]
         const hint = known.length > 0 ? ` Declared fields here: ${known.join(', ')}.` : ' No fields are declared here.'
-        this.error(path, 'unknownPlaceholder', `${readablePath(path)} uses {{${name}}}, which is not a declared field.${hint}`)
-        continue
-      }
-      this.used.add(field)
-      if (rest.length > 0)
         this.error(
           path,
           'unknownPlaceholder',
-          `${readablePath(path)} uses {{${name}}}, but field "${head}" has no parts: write {{${head}}}`,
+          `${readablePath(path)} uses {{${part.path.join('.')}}}, which is not a declared field.${hint}`,
+        )
+        continue
+      }
+      this.used.add(field)
+      if (part.path.length > 1)
+        this.error(
+          path,
+          'unknownPlaceholder',
+          `${readablePath(path)} uses {{${part.path.join('.')}}}, but field "${head}" has no parts: write {{${head}}}`,
         )
       if (field.type === 'secret' && scope.secrets && !scope.credential && part.filters.length > 0) {
         this.error(
