@@ -85,6 +85,24 @@ credentials:
     })
   })
 
+  it('captures a value of the login answer that requests carry besides the token', () => {
+    const { connector } = convertYaml(`
+auth_mode: TWO_STEP
+token_url: https://api.acme.test/login
+token_params: { user: '\${credentials.email}', password: '\${credentials.password}' }
+token_response: { token: authToken }
+proxy: { base_url: https://api.acme.test, query: { token: '\${accessToken}', account: '\${credentials.raw.account.id}' } }
+credentials: { email: { type: string, title: Email }, password: { type: string, title: Password, secret: true } }
+`)
+    expect(connector!.auth[0]).toMatchObject({
+      capture: { token: { from: 'body', pointer: '/authToken' }, account_id: { from: 'body', pointer: '/account/id' } },
+      placements: [
+        { in: 'query', name: 'token', value: '{{session.token}}' },
+        { in: 'query', name: 'account', value: '{{session.account_id}}' },
+      ],
+    })
+  })
+
   it('skips what a session cannot do, with a specific reason', () => {
     const skip = (extra: string) =>
       convertYaml(`
@@ -357,6 +375,30 @@ connection_config: { region: { type: string, title: Region } }
       ],
       headers: { accept: 'application/json' },
     })
+  })
+
+  it('BASIC whose credentials go in the query: an apiKey method with both as parameters', () => {
+    const { connector, notes } = convertYaml(`
+auth_mode: BASIC
+proxy: { base_url: https://api.acme.test, query: { login: '\${credentials.username}', pw: '\${credentials.password}' } }
+credentials: { username: { type: string, title: Login }, password: { type: string, title: Password, secret: true } }
+`)
+    expect(connector!.auth).toEqual([
+      {
+        type: 'apiKey',
+        id: 'basic',
+        label: 'Username and password',
+        fields: [
+          { key: 'username', label: 'Login', type: 'text', required: true },
+          { key: 'password', label: 'Password', type: 'secret', required: true },
+        ],
+        placements: [
+          { in: 'query', name: 'login', value: '{{username}}' },
+          { in: 'query', name: 'pw', value: '{{password}}' },
+        ],
+      },
+    ])
+    expect(notes).toEqual(['username and password sent where the proxy puts them, not as HTTP Basic'])
   })
 
   it('NONE: no credentials', () => {

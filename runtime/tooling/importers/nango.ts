@@ -105,7 +105,12 @@ function authMethod(conv: Conversion, proxy: ProxyParts): AuthMethod {
       return apiKeyAuth(conv, proxy.placements)
     case 'BASIC':
       tokenless()
-      return proxy.aws ? awsAuth(conv, proxy.aws) : basicAuth(conv, proxy.basic)
+      if (proxy.aws) return awsAuth(conv, proxy.aws)
+      if (proxy.placements.length > 0) {
+        conv.notes.add('username and password sent where the proxy puts them, not as HTTP Basic')
+        return { ...apiKeyAuth(conv, proxy.placements), id: 'basic', label: 'Username and password' }
+      }
+      return basicAuth(conv, proxy.basic)
     case 'OAUTH2':
       return oauth2Auth(conv, 'authorization_code', proxy)
     case 'MCP_OAUTH2':

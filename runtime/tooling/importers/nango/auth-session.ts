@@ -68,7 +68,10 @@ export function sessionAuth(conv: Conversion, proxy: ProxyParts, p: NangoProvide
     label: 'Login',
     ...(fields.length > 0 ? { fields } : {}),
     login,
-    capture: { token: { from: 'body', pointer: pointerOf(response.token) } },
+    capture: {
+      token: { from: 'body', pointer: pointerOf(response.token) },
+      ...Object.fromEntries([...conv.loginValues].map(([name, pointer]) => [name, { from: 'body' as const, pointer }])),
+    },
     ...(expiry ? { expiry } : {}),
     placements: placements as SessionAuth['placements'],
   }

@@ -28,6 +28,8 @@ export interface Place {
   credentials?: boolean
   /** What `${accessToken}` becomes here (`{{session.token}}`); without it, the access token cannot be used. */
   accessToken?: string
+  /** `${credentials.raw.x}` (a value of the login answer) becomes `{{session.x}}` here. */
+  loginValues?: boolean
 }
 
 /** The credential keys each auth mode offers to `${apiKey}`, `${username}`, `${credentials.x}`. */
@@ -62,6 +64,8 @@ export class Conversion {
   readonly fields = new Map<string, Field>()
   /** Auth fields by Nango credential name. */
   readonly authFields = new Map<string, Field>()
+  /** Values of the login answer that session placements use, by capture name: JSON pointers. */
+  readonly loginValues = new Map<string, string>()
   /** Hosts besides the base URL's that the auth method calls (a login or token URL elsewhere). */
   readonly allowedHosts = new Set<string>()
   /** Where the connector differs from the provider's behaviour in Nango, as stable phrases. */
@@ -168,8 +172,13 @@ export class Conversion {
       case 'accessToken':
         if (place.accessToken === undefined) throw new Unsupported(`access token in ${place.what}`, ref.raw)
         return place.accessToken
-      default:
-        throw new Unsupported(`unsupported placeholder ${refName(ref)}`)
+      default: {
+        const raw = /^\$\{\s*credentials\.raw\.([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)\s*\}$/.exec(ref.raw)?.[1]
+        if (!raw || !place.loginValues) throw new Unsupported(`unsupported placeholder ${refName(ref)}`)
+        const name = toKey(raw.replace(/\./g, '_'))
+        this.loginValues.set(name, `/${raw.split('.').join('/')}`)
+        return `{{session.${name}}}`
+      }
     }
   }
 

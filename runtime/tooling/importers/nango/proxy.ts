@@ -51,6 +51,8 @@ export function convertProxy(conv: Conversion): ProxyParts {
   const token: ProxyParts['token'] = []
   const query: Record<string, string> = {}
   const tokens = TOKEN_MODES.has(conv.mode)
+  // A session's placements may also carry values of the login answer (`${credentials.raw.accountID}`).
+  const login = conv.mode === 'TWO_STEP' ? { loginValues: true } : {}
   let basic: ProxyParts['basic']
   let aws: ProxyParts['aws']
   const proxyHeaders = isObject(proxy.headers) ? proxy.headers : {}
@@ -74,7 +76,7 @@ export function convertProxy(conv: Conversion): ProxyParts {
       const place = { what: 'the auth method', credentials: true }
       basic = { username: conv.template(pair[0], place), password: conv.template(pair[1], place) }
     } else if (PLACEMENT_MODES.has(conv.mode) && carriesCredential(value)) {
-      placements.push({ in: 'header', name, value: conv.template(value, { what: 'an API key header', credentials: true }) })
+      placements.push({ in: 'header', name, value: conv.template(value, { what: 'an API key header', credentials: true, ...login }) })
     } else {
       headers[name] = conv.template(value, { what: 'an extra header' })
     }
@@ -82,8 +84,8 @@ export function convertProxy(conv: Conversion): ProxyParts {
   for (const [name, raw] of Object.entries(isObject(proxy.query) ? proxy.query : {})) {
     const value = String(raw)
     if (tokens && value.trim() === '${accessToken}') token.push({ in: 'query', name, prefix: '' })
-    else if (PLACEMENT_MODES.has(conv.mode))
-      placements.push({ in: 'query', name, value: conv.template(value, { what: 'an API key parameter', credentials: true }) })
+    else if (PLACEMENT_MODES.has(conv.mode) || (conv.mode === 'BASIC' && carriesCredential(value)))
+      placements.push({ in: 'query', name, value: conv.template(value, { what: 'an API key parameter', credentials: true, ...login }) })
     else if (tokens && !carriesCredential(value)) query[name] = conv.template(value, { what: 'a query parameter on every request' })
     else throw new Unsupported(`query parameter on every request, which ${conv.mode} methods cannot send`, name)
   }
