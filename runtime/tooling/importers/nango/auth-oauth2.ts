@@ -100,8 +100,11 @@ function clientFields(conv: Conversion): OAuth2Auth['fields'] {
 function refuseUnsupported(conv: Conversion): void {
   const p = conv.provider
   if (p.body_format === 'query') throw new Unsupported('token request parameters in the query string')
-  if (p.require_client_certificate === true || conv.credentials.has('client_certificate') || conv.credentials.has('client_private_key')) {
-    throw new Unsupported('client certificate or private key')
+  if (p.require_client_certificate === true || conv.credentials.has('client_certificate')) {
+    throw new Unsupported('OAuth2 token request over mutual TLS: one auth method cannot be both oauth2 and mtls')
+  }
+  if (conv.credentials.has('client_private_key')) {
+    throw new Unsupported('private_key_jwt with the client key as a JWK, where clientAssertion takes a PEM key')
   }
   if (p.token_request_auth_method !== undefined && p.token_request_auth_method !== 'basic') {
     throw new Unsupported('client authentication the format cannot express', String(p.token_request_auth_method))
