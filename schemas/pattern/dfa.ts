@@ -40,7 +40,10 @@ const LB_CHECK = 13
 const BEGIN_TEXT = 4
 const END_TEXT = 8
 
-/** Instructions kept across all states of one DFA (a rough measure of its memory), before it gives up. */
+/**
+ * What one DFA may hold, in slots of about 8 bytes (a state's instructions and table, a map entry): about 128 kB,
+ * a hundred-odd states, two DFAs per pattern; re2js's own DFA may take 8 MB per pattern.
+ */
 const BUDGET = 1 << 14
 /** Characters below this move through a table; others through a map of those seen. */
 const TABLE_SIZE = 128
@@ -174,7 +177,7 @@ export class LinearDfa {
     const key = `${atStart ? 's' : ''}${pcs.join(',')}`
     const known = this.byKey.get(key)
     if (known) return known
-    this.spent += pcs.length + TABLE_SIZE / 4
+    this.spent += pcs.length + TABLE_SIZE
     if (this.spent > BUDGET) {
       this.failed = true
       return undefined
