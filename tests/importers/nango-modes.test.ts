@@ -85,6 +85,22 @@ credentials:
     })
   })
 
+  it('sends a form when the login headers say so, though body_format is absent', () => {
+    const { connector } = convertYaml(`
+auth_mode: TWO_STEP
+token_url: https://api.acme.test/login
+token_params: { user: '\${credentials.username}' }
+token_headers: { content-type: application/x-www-form-urlencoded }
+token_response: { token: token }
+proxy: { base_url: https://api.acme.test }
+credentials: { username: { type: string, title: User } }
+`)
+    expect(connector!.auth[0]).toMatchObject({
+      login: { url: 'https://api.acme.test/login', bodyType: 'form', body: { user: '{{username}}' } },
+    })
+    expect((connector!.auth[0] as { login: { headers?: unknown } }).login.headers).toBeUndefined()
+  })
+
   it('captures a value of the login answer that requests carry besides the token', () => {
     const { connector } = convertYaml(`
 auth_mode: TWO_STEP

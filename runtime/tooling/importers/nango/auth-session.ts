@@ -21,7 +21,11 @@ const CONTENT_TYPES: Record<string, string> = { json: 'application/json', form: 
 export function sessionAuth(conv: Conversion, proxy: ProxyParts, p: NangoProvider = conv.provider): SessionAuth {
   if (p.additional_steps !== undefined) throw new Unsupported('login in several requests, each using the answer of the one before')
   if (p.assertion !== undefined) throw new Unsupported('login with a client assertion the runtime would sign (assertion)')
-  const format = typeof p.body_format === 'string' ? p.body_format : 'json'
+  // Nango sends JSON unless told otherwise; a form content type in the headers tells it too.
+  const contentType = Object.entries(isObject(p.token_headers) ? p.token_headers : {}).find(
+    ([n]) => n.toLowerCase() === 'content-type',
+  )?.[1]
+  const format = typeof p.body_format === 'string' ? p.body_format : contentType === CONTENT_TYPES.form ? 'form' : 'json'
   if (format !== 'json' && format !== 'form') throw new Unsupported('login body the session type cannot send', format)
   const method = typeof p.token_request_method === 'string' ? p.token_request_method.toUpperCase() : 'POST'
   if (method !== 'POST' && method !== 'GET' && method !== 'PUT') throw new Unsupported('login method the session type cannot send', method)
