@@ -249,12 +249,15 @@ describe('big bodies stream, in bounded memory', () => {
     const chunk = new Uint8Array(256 * 1024).fill(7)
     let sent = 0
     let sentWhenUpstreamSawBytes = -1
-    void faults.nextUploadBytes().then(() => (sentWhenUpstreamSawBytes = sent))
+    const upstreamSaw = faults.nextUploadBytes().then(() => (sentWhenUpstreamSawBytes = sent))
     const path = `${await base('sink', roomy)}${fresh()}`
     const peak = await measured(async (sample) => {
       const body = new ReadableStream<Uint8Array>({
-        pull(controller) {
+        async pull(controller) {
           if (sent >= size) return controller.close()
+          // Halfway, wait for the upstream to have seen bytes (an event, not a deadline): a streaming proxy has
+          // passed them on by then; one that held the body would still be waiting when the wait gives up.
+          if (sent === size / 2) await Promise.race([upstreamSaw, new Promise((done) => setTimeout(done, 20_000))])
           sent += chunk.byteLength
           if (sent % (2 * MiB) === 0) sample()
           controller.enqueue(chunk)
