@@ -153,8 +153,17 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     },
     storeText: () => storeText(store, dir),
     async settle() {
-      await runs.flush()
-      for (const token of await readAll(store, 'tokens')) await store.update('tokens', token.id, (t) => t)
+      // Writes nobody waits for (a token's last use, buffered runs) land once each record's earlier writers are
+      // done; on PostgreSQL one may still be queued for a pooled connection, so settle until the store reads the
+      // same twice in a row.
+      let last: string | undefined
+      for (let round = 0; round < 50; round++) {
+        await runs.flush()
+        for (const token of await readAll(store, 'tokens')) await store.update('tokens', token.id, (t) => t)
+        const now = await storeText(store, dir)
+        if (now === last) return
+        last = now
+      }
     },
     async files() {
       const out = new Map<string, Buffer>()
