@@ -26,6 +26,18 @@ describe.each(useEngines())('$name store: reads', (engine) => {
     expect((await store.get<ReturnType<typeof connection> & { name: string }>('connections', 'c1'))!.name).toBe('after')
   })
 
+  test('a connector definition reads back with its keys in the order written (query parameters are sent in it)', async () => {
+    const { store } = await engine.open()
+    const definition = { id: 'k', name: 'K', query: { pageSize: '100', pageNumber: '1', sort: 'name:asc', a: '1' }, z: 1, b: 2 }
+    await store.put('connectors', { id: 'k', definition })
+    await store.update('connectors', 'k', (c) => c && { ...c, updatedAt: 'now' })
+    const read = await store.get<{ id: string; definition: typeof definition }>('connectors', 'k')
+    expect(Object.keys(read!.definition)).toEqual(['id', 'name', 'query', 'z', 'b'])
+    expect(Object.keys(read!.definition.query)).toEqual(['pageSize', 'pageNumber', 'sort', 'a'])
+    const [scanned] = await store.scan<{ id: string; definition: typeof definition }>('connectors', { limit: 10 })
+    expect(Object.keys(scanned!.definition.query)).toEqual(['pageSize', 'pageNumber', 'sort', 'a'])
+  })
+
   test('find by an equals prefix: that prefix only, ordered by the next field, then id; desc reverses', async () => {
     const { store } = await engine.open()
     const at = (month: number) => `2025-0${month}-01T00:00:00.000Z`

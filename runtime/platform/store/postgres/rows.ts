@@ -89,10 +89,10 @@ export async function readRow<T extends StoreRecord>(db: Queryable, table: Table
  * statement runs under a savepoint, so a transaction that catches the 409 can go on.
  */
 export async function insertRow(db: Queryable, table: Table, id: string, json: string, inTransaction: boolean): Promise<void> {
-  const insert = () => db.query(`INSERT INTO ${table.qualified} (id, data) VALUES ($1, $2::jsonb)`, [id, json])
+  const insert = () => db.query(`INSERT INTO ${table.qualified} (id, data) VALUES ($1, $2)`, [id, json])
   if (!inTransaction) return guard(db, false, table, insert)
   // The usual case costs one statement; only a clash pays for finding out which value clashed.
-  const { rowCount } = await db.query(`INSERT INTO ${table.qualified} (id, data) VALUES ($1, $2::jsonb) ON CONFLICT DO NOTHING`, [id, json])
+  const { rowCount } = await db.query(`INSERT INTO ${table.qualified} (id, data) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [id, json])
   if (rowCount === 1) return
   const taken = await db.query(`SELECT 1 FROM ${table.qualified} WHERE id = $1`, [id])
   if (taken.rowCount === 1) throw uniqueConflict(table, undefined)
@@ -121,7 +121,7 @@ export async function guard(db: Queryable, inTransaction: boolean, table: Table,
 export async function upsertRow(db: Queryable, table: Table, id: string, json: string, inTransaction: boolean): Promise<void> {
   const upsert = () =>
     db.query(
-      `INSERT INTO ${table.qualified} AS t (id, data) VALUES ($1, $2::jsonb)
+      `INSERT INTO ${table.qualified} AS t (id, data) VALUES ($1, $2)
        ON CONFLICT (id) DO UPDATE SET data = excluded.data, version = t.version + 1`,
       [id, json],
     )

@@ -46,8 +46,8 @@ export async function updateRecord<T extends StoreRecord>(
     json = recordJson(collection, next, id)
     write =
       current === undefined
-        ? `INSERT INTO ${table.qualified} (id, data) VALUES (${literal(id)}, ${literal(json)}::jsonb);`
-        : `UPDATE ${table.qualified} SET data = ${literal(json)}::jsonb, version = version + 1 WHERE id = ${literal(id)};`
+        ? `INSERT INTO ${table.qualified} (id, data) VALUES (${literal(id)}, ${literal(json)});`
+        : `UPDATE ${table.qualified} SET data = ${literal(json)}, version = version + 1 WHERE id = ${literal(id)};`
   } else if (current !== undefined) {
     write = `DELETE FROM ${table.qualified} WHERE id = ${literal(id)};`
   }

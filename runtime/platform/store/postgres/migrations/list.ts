@@ -1,4 +1,5 @@
 import { initial } from './0001-initial.ts'
+import { connectorsKeepKeyOrder } from './0002-connectors-keep-key-order.ts'
 import type { Migration } from './migration.ts'
 
 /**
@@ -7,4 +8,4 @@ import type { Migration } from './migration.ts'
  * @example
  * MIGRATIONS.at(-1)!.version // the schema version this code writes
  */
-export const MIGRATIONS: readonly Migration[] = [initial]
+export const MIGRATIONS: readonly Migration[] = [initial, connectorsKeepKeyOrder]
