@@ -145,11 +145,7 @@ function checkOAuth1(check: Checker, method: Record<string, unknown>, at: string
   const wrong = rsa ? 'consumerSecret' : 'privateKey'
   if (method[need] === undefined) {
     // At the method: the missing key has no place in the document to point at.
-    check.error(
-      at,
-      'oauth1KeyMissing',
-      `${readablePath(at)} signs with ${rsa ? 'RSA-SHA1' : 'HMAC-SHA1'}, which needs ${need}`,
-    )
+    check.error(at, 'oauth1KeyMissing', `${readablePath(at)} signs with ${rsa ? 'RSA-SHA1' : 'HMAC-SHA1'}, which needs ${need}`)
   }
   if (method[wrong] !== undefined) {
     check.error(
