@@ -81,3 +81,44 @@ export function hasSecretField(fields: ReadonlyMap<string, Field>): boolean {
   for (const field of fields.values()) if (field.type === 'secret') return true
   return false
 }
+
+/** Where a value goes on a request: a header or a query parameter, by name. */
+export interface Place {
+  in: 'header' | 'query'
+  name: string
+}
+
+/**
+ * Puts a credential value on a request: a header or a query parameter, marked as carrying a credential so
+ * previews show it masked.
+ *
+ * @example
+ * place(material, { in: 'header', name: 'X-Api-Key' }, key)
+ */
+export function place(material: AuthMaterial, where: Place, value: string): void {
+  if (where.in === 'header') {
+    material.headers[where.name] = value
+    material.credentialHeaders.push(where.name)
+  } else {
+    material.query.push([where.name, value])
+    material.credentialQuery.push(where.name)
+  }
+}
+
+/**
+ * Renders each placement's template over the credential's values and places it; a placement whose values are
+ * absent (optional fields left empty) is skipped. Answers the rendered values, to be noted as secrets.
+ *
+ * @example
+ * const rendered = placeAll(material, method.placements, input)
+ */
+export function placeAll(material: AuthMaterial, placements: ReadonlyArray<Place & { value: string }>, input: AuthInput): string[] {
+  const rendered: string[] = []
+  for (const placement of placements) {
+    const value = renderCredential(placement.value, input, material)
+    if (value === undefined) continue
+    rendered.push(value)
+    place(material, placement, value)
+  }
+  return rendered
+}

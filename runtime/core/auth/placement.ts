@@ -1,6 +1,6 @@
 import type { TokenPlacement } from '../../../schemas/types/connector.ts'
 import { bearerMaterial } from './bearer/index.ts'
-import { emptyMaterial, noteSecrets } from './material.ts'
+import { emptyMaterial, noteSecrets, place } from './material.ts'
 import type { AuthInput, AuthMaterial } from './types.ts'
 
 /**
@@ -18,13 +18,7 @@ export function tokenMaterial(token: string, placement: TokenPlacement | undefin
   const material = emptyMaterial()
   const prefix = placement.prefix ?? (placement.in === 'header' && placement.name.toLowerCase() === 'authorization' ? 'Bearer ' : '')
   const value = `${prefix}${token}`
-  if (placement.in === 'header') {
-    material.headers[placement.name] = value
-    material.credentialHeaders.push(placement.name)
-  } else {
-    material.query.push([placement.name, value])
-    material.credentialQuery.push(placement.name)
-  }
+  place(material, placement, value)
   if (input) noteSecrets(material, input)
   material.secrets.push(token)
   if (value !== token) material.secrets.push(value)

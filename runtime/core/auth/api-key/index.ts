@@ -1,6 +1,6 @@
 import type { ApiKeyAuth } from '../../../../schemas/types/connector.ts'
 import { SwitchboardError } from '../../../errors.ts'
-import { emptyMaterial, hasSecretField, noteSecrets, renderCredential } from '../material.ts'
+import { emptyMaterial, hasSecretField, noteSecrets, placeAll } from '../material.ts'
 import type { AuthType } from '../types.ts'
 
 /**
@@ -16,19 +16,7 @@ export const apiKey: AuthType<ApiKeyAuth> = {
   needsCredentials: (_method, fields) => hasSecretField(fields),
   apply(method, input) {
     const material = emptyMaterial()
-    const rendered: string[] = []
-    for (const placement of method.placements) {
-      const value = renderCredential(placement.value, input, material)
-      if (value === undefined) continue
-      rendered.push(value)
-      if (placement.in === 'header') {
-        material.headers[placement.name] = value
-        material.credentialHeaders.push(placement.name)
-      } else {
-        material.query.push([placement.name, value])
-        material.credentialQuery.push(placement.name)
-      }
-    }
+    const rendered = placeAll(material, method.placements, input)
     if (rendered.length === 0) {
       throw new SwitchboardError(428, 'missing_credentials', 'The connection has no API key to send. Connect it and enter the key.')
     }

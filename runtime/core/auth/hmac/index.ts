@@ -2,8 +2,8 @@ import { createHmac, randomBytes } from 'node:crypto'
 import type { HmacAuth } from '../../../../schemas/types/connector.ts'
 import { SwitchboardError } from '../../../errors.ts'
 import { withAuthQuery } from '../auth-query.ts'
-import { emptyMaterial, hasSecretField, noteSecrets, renderCredential } from '../material.ts'
-import type { AuthMaterial, AuthType } from '../types.ts'
+import { emptyMaterial, hasSecretField, noteSecrets, place, placeAll, renderCredential } from '../material.ts'
+import type { AuthType } from '../types.ts'
 import { stringToSign } from './string-to-sign.ts'
 
 /**
@@ -21,13 +21,7 @@ export const hmac: AuthType<HmacAuth> = {
   needsCredentials: (_method, fields) => hasSecretField(fields),
   apply(method, input) {
     const material = emptyMaterial()
-    const rendered: string[] = []
-    for (const placement of method.placements ?? []) {
-      const value = renderCredential(placement.value, input)
-      if (value === undefined) continue
-      rendered.push(value)
-      place(material, placement, value)
-    }
+    const rendered = placeAll(material, method.placements ?? [], input)
     const secret = renderCredential(method.key, input)
     if (secret === undefined) {
       throw new SwitchboardError(428, 'missing_credentials', 'The connection has no signing secret. Connect it and enter the secret.')
@@ -46,16 +40,6 @@ export const hmac: AuthType<HmacAuth> = {
     material.secrets.push(signature)
     return material
   },
-}
-
-function place(material: AuthMaterial, where: { in: 'header' | 'query'; name: string }, value: string): void {
-  if (where.in === 'header') {
-    material.headers[where.name] = value
-    material.credentialHeaders.push(where.name)
-  } else {
-    material.query.push([where.name, value])
-    material.credentialQuery.push(where.name)
-  }
 }
 
 function signingKey(secret: string, encoding: 'raw' | 'base64' | 'hex'): Buffer {

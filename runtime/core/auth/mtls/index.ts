@@ -1,7 +1,7 @@
 import { createHash, createPrivateKey, X509Certificate } from 'node:crypto'
 import type { MtlsAuth } from '../../../../schemas/types/connector.ts'
 import { SwitchboardError } from '../../../errors.ts'
-import { emptyMaterial, hasSecretField, noteSecrets, renderCredential } from '../material.ts'
+import { emptyMaterial, hasSecretField, noteSecrets, placeAll, renderCredential } from '../material.ts'
 import { renderPem } from '../signing/pem.ts'
 import type { AuthType, ClientTlsMaterial } from '../types.ts'
 
@@ -19,19 +19,7 @@ export const mtls: AuthType<MtlsAuth> = {
   needsCredentials: (_method, fields) => hasSecretField(fields),
   apply(method, input) {
     const material = emptyMaterial()
-    const rendered: string[] = []
-    for (const placement of method.placements ?? []) {
-      const value = renderCredential(placement.value, input)
-      if (value === undefined) continue
-      rendered.push(value)
-      if (placement.in === 'header') {
-        material.headers[placement.name] = value
-        material.credentialHeaders.push(placement.name)
-      } else {
-        material.query.push([placement.name, value])
-        material.credentialQuery.push(placement.name)
-      }
-    }
+    const rendered = placeAll(material, method.placements ?? [], input)
     const cert = renderPem(method.certificate, input, 'client certificate')
     const key = renderPem(method.privateKey, input, 'private key')
     if (cert === undefined || key === undefined) {
