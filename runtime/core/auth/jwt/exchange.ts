@@ -4,7 +4,8 @@ import { splitPointer } from '../../../../schemas/validate/index.ts'
 import { SwitchboardError } from '../../../errors.ts'
 import type { HttpClient, HttpResponse } from '../../../platform/http/index.ts'
 import type { FieldValue } from '../../../types.ts'
-import { createMasker, renderUrlTemplate } from '../../requests/index.ts'
+import { createMasker } from '../../requests/index.ts'
+import { renderEndpoint, renderParams } from '../endpoints.ts'
 import { requestToken } from '../oauth2/token-endpoint.ts'
 import type { HeldToken, RenewOutcome } from '../types.ts'
 
@@ -27,11 +28,11 @@ export interface ExchangeInput {
  */
 export async function exchangeAtTokenUrl(exchange: JwtBearerGrant, input: ExchangeInput): Promise<RenewOutcome> {
   const outcome = await requestToken(input.http, {
-    url: endpoint(exchange.tokenUrl, input.values, 'token URL'),
+    url: renderEndpoint(exchange.tokenUrl, input.values, 'token URL'),
     method: { ...(exchange.tokenResponse ? { tokenResponse: exchange.tokenResponse } : {}) },
     client: undefined,
     params: { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: input.assertion },
-    extra: rendered(exchange.params, input.values),
+    extra: renderParams(exchange.params, input.values),
     timeoutMs: input.timeoutMs,
   })
   if (!outcome.ok) {
@@ -60,14 +61,14 @@ export async function exchangeAtTokenUrl(exchange: JwtBearerGrant, input: Exchan
  */
 export async function exchangeByRequest(exchange: JwtTokenRequest, input: ExchangeInput): Promise<RenewOutcome> {
   const headers: Record<string, string> = { Accept: 'application/json' }
-  for (const [name, value] of Object.entries(rendered(exchange.headers, input.values))) headers[name] = value
+  for (const [name, value] of Object.entries(renderParams(exchange.headers, input.values))) headers[name] = value
   headers.Authorization = `Bearer ${input.assertion}`
   const body = exchange.body === undefined ? undefined : renderTemplate(exchange.body, ([key]) => input.values[key!], { encode: jsonText })
   if (body !== undefined) headers['Content-Type'] = 'application/json'
   let response: HttpResponse
   try {
     response = await input.http.request({
-      url: endpoint(exchange.url, input.values, 'token request URL'),
+      url: renderEndpoint(exchange.url, input.values, 'token request URL'),
       method: exchange.method ?? 'POST',
       headers,
       ...(body === undefined ? {} : { body }),
@@ -102,25 +103,6 @@ export async function exchangeByRequest(exchange: JwtTokenRequest, input: Exchan
   if (expiresAt !== undefined) held.expiresAt = expiresAt
   else if (expiresIn !== undefined && Number.isFinite(expiresIn) && expiresIn > 0) held.expiresAt = input.now + expiresIn * 1000
   return { ok: true, token: held }
-}
-
-/** An endpoint rendered from the connection's values; only http(s) URLs. */
-function endpoint(template: string, values: Readonly<Record<string, FieldValue>>, what: string): string {
-  const text = renderUrlTemplate(template, values, what)
-  const url = URL.canParse(text) ? new URL(text) : undefined
-  if (url?.protocol !== 'https:' && url?.protocol !== 'http:')
-    throw new SwitchboardError(400, 'invalid_url', `The ${what} is not a valid https URL. Check the fields it is made from.`)
-  return text
-}
-
-function rendered(params: Record<string, string | undefined> | undefined, values: Readonly<Record<string, FieldValue>>) {
-  const out: Record<string, string> = {}
-  for (const [name, template] of Object.entries(params ?? {})) {
-    if (template === undefined) continue
-    const value = renderTemplate(template, ([key]) => values[key!])
-    if (value !== '') out[name] = value
-  }
-  return out
 }
 
 /** A value inside a JSON string literal: a field holding `"` cannot change the body's shape. */

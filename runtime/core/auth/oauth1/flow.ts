@@ -14,8 +14,8 @@ import {
   putCredentials,
 } from '../../connections/index.ts'
 import { createMasker, effectiveValues } from '../../requests/index.ts'
+import { renderEndpoint, renderParams } from '../endpoints.ts'
 import { stateId } from '../oauth2/authorize.ts'
-import { renderEndpoint, renderParams } from '../oauth2/internal/endpoints.ts'
 import { designerReturn } from '../oauth2/internal/links.ts'
 import type { OAuthStateRecord } from '../oauth2/types.ts'
 import { oauth1Signer } from './index.ts'

@@ -1,9 +1,7 @@
-import { renderTemplate } from '../../../../../schemas/template/index.ts'
-import type { OAuth2Auth, StringParams } from '../../../../../schemas/types/connector.ts'
+import type { OAuth2Auth } from '../../../../../schemas/types/connector.ts'
 import { SwitchboardError } from '../../../../errors.ts'
 import type { FieldValue } from '../../../../types.ts'
 import type { Loaded } from '../../../connections/index.ts'
-import { renderUrlTemplate } from '../../../requests/index.ts'
 import type { ClientCredentials } from '../types.ts'
 
 /** The connection's OAuth2 method, or 409 when it uses another kind of auth. */
@@ -14,33 +12,7 @@ export function oauthMethod(loaded: Pick<Loaded, 'method' | 'record'>): OAuth2Au
   return loaded.method
 }
 
-/** An OAuth2 endpoint rendered from the connection's field values; only http(s) URLs. */
-export function renderEndpoint(template: string, values: Readonly<Record<string, FieldValue>>, what: string): string {
-  const text = renderUrlTemplate(template, values, what)
-  let url: URL
-  try {
-    url = new URL(text)
-  } catch {
-    throw new SwitchboardError(400, 'invalid_url', `The ${what} is not a valid URL. Check the fields it is made from.`)
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:')
-    throw new SwitchboardError(400, 'invalid_url', `The ${what} must start with https://.`)
-  return text
-}
-
-/** `authorizeParams` / `tokenParams` rendered over the field values; empty results are left out. */
-export function renderParams(
-  params: StringParams | undefined,
-  values: Readonly<Record<string, FieldValue | undefined>>,
-): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const [name, template] of Object.entries(params ?? {})) {
-    if (template === undefined) continue
-    const value = renderTemplate(template, ([key]) => values[key!])
-    if (value !== '') out[name] = value
-  }
-  return out
-}
+export { renderEndpoint, renderParams } from '../../endpoints.ts'
 
 /**
  * Which client authenticates a connection at the token endpoint. The rule: when the auth method declares a
