@@ -3,21 +3,14 @@ import type { OAuth1Auth } from '../../../../schemas/types/connector.ts'
 import { SwitchboardError } from '../../../errors.ts'
 import type { SealedSecret } from '../../../platform/crypto/index.ts'
 import type { HttpResponse } from '../../../platform/http/index.ts'
-import type { ConnectionRecord, CredentialRecord, CredentialSecrets } from '../../../types.ts'
-import {
-  type Actor,
-  type ConnectionDeps,
-  credentialId,
-  credentialOwner,
-  loadConnection,
-  openCredentials,
-  putCredentials,
-} from '../../connections/index.ts'
+import type { CredentialRecord, CredentialSecrets } from '../../../types.ts'
+import { type Actor, type ConnectionDeps, credentialId, credentialOwner, loadConnection, openCredentials } from '../../connections/index.ts'
 import { createMasker, effectiveValues } from '../../requests/index.ts'
 import { renderEndpoint, renderParams } from '../endpoints.ts'
 import { stateId } from '../oauth2/authorize.ts'
 import { designerReturn } from '../oauth2/internal/links.ts'
 import type { OAuthStateRecord } from '../oauth2/types.ts'
+import { saveSignIn } from '../sign-in.ts'
 import { oauth1Signer } from './index.ts'
 import { oauth1Header } from './sign.ts'
 
@@ -234,23 +227,8 @@ export function createOAuth1Flow(options: OAuth1FlowOptions) {
     return { state: found, replayed: found.usedAt !== undefined }
   }
 
-  async function save(state: OAuth1State, secrets: CredentialSecrets): Promise<string | undefined> {
-    const at = options.clock().toISOString()
-    return options.store.transaction(async (tx) => {
-      const current = await tx.get<ConnectionRecord>('connections', state.connectionId)
-      if (!current || current.appId !== state.appId || current.authMethod !== state.authMethod) {
-        throw refuse('flow_outdated', 'The connection changed while signing in. Start connecting again.')
-      }
-      const owner = credentialOwner(current, state.userId)
-      await putCredentials(tx, options.keyRing, current, owner, secrets, at)
-      const next: ConnectionRecord = { ...current, status: 'connected', updatedAt: at }
-      if (owner === undefined) {
-        delete next.accountLabel
-        delete next.lastTest
-      }
-      await tx.put('connections', next)
-      return owner
-    })
+  function save(state: OAuth1State, secrets: CredentialSecrets): Promise<string | undefined> {
+    return saveSignIn(options, state, () => secrets)
   }
 }
 

@@ -1,7 +1,8 @@
 import { SwitchboardError } from '../../../errors.ts'
-import type { ConnectionRecord, CredentialRecord, OAuthTokens } from '../../../types.ts'
-import { credentialId, credentialOwner, loadConnection, openCredentials, putCredentials } from '../../connections/index.ts'
+import type { CredentialRecord, OAuthTokens } from '../../../types.ts'
+import { credentialId, credentialOwner, loadConnection, openCredentials } from '../../connections/index.ts'
 import { createMasker, effectiveValues } from '../../requests/index.ts'
+import { saveSignIn } from '../sign-in.ts'
 import { stateId } from './authorize.ts'
 import { clientFor, oauthMethod, renderEndpoint, renderParams } from './internal/endpoints.ts'
 import { designerReturn } from './internal/links.ts'
@@ -174,29 +175,22 @@ async function consume(options: OAuth2Options, state: string): Promise<{ state: 
 }
 
 /** Seals the tokens for the flow's user (shared or personal) and marks the connection connected. */
-async function save(options: OAuth2Options, state: OAuthStateRecord, tokens: OAuthTokens, found: TokenValues): Promise<string | undefined> {
-  const at = options.clock().toISOString()
-  return options.store.transaction(async (tx) => {
-    const current = await tx.get<ConnectionRecord>('connections', state.connectionId)
-    if (!current || current.appId !== state.appId || current.authMethod !== state.authMethod) {
-      throw refuse('flow_outdated', 'The connection changed while signing in. Start connecting again.')
-    }
-    const owner = credentialOwner(current, state.userId)
-    const previous = await tx.get<CredentialRecord>('credentials', credentialId(current.id, owner))
-    const values = previous ? openCredentials(options.keyRing, previous).values : {}
-    await putCredentials(tx, options.keyRing, current, owner, { values, oauth: tokens }, at)
-    const next: ConnectionRecord = { ...current, status: 'connected', updatedAt: at }
-    if (owner === undefined) {
+function save(options: OAuth2Options, state: OAuthStateRecord, tokens: OAuthTokens, found: TokenValues): Promise<string | undefined> {
+  return saveSignIn(
+    options,
+    state,
+    async (tx, current, owner) => {
+      // The values entered with the credential (a client id of its own) stay beside the new tokens.
+      const previous = await tx.get<CredentialRecord>('credentials', credentialId(current.id, owner))
+      return { values: previous ? openCredentials(options.keyRing, previous).values : {}, oauth: tokens }
+    },
+    (next, current) => {
       // Values the token response brought (Salesforce's instance URL) belong to the shared connection.
       if (found.fields) next.fields = { ...current.fields, ...found.fields }
       if (found.baseUrl) next.baseUrl = found.baseUrl
       if (tokens.scope) next.grantedScopes = tokens.scope
-      delete next.accountLabel
-      delete next.lastTest
-    }
-    await tx.put('connections', next)
-    return owner
-  })
+    },
+  )
 }
 
 function refuse(code: string, message: string): SwitchboardError {
