@@ -3,6 +3,7 @@ import type { KeyRing } from '../../platform/crypto/index.ts'
 import type { Store, StoreTx } from '../../platform/store/index.ts'
 import type { ConnectionRecord, CredentialSecrets } from '../../types.ts'
 import { credentialOwner, putCredentials } from '../connections/index.ts'
+import { designerReturn } from './oauth2/internal/links.ts'
 
 /** Which connection and person a sign-in flow (OAuth2, OAuth 1.0a) was started for. */
 export interface SignInState {
@@ -45,4 +46,35 @@ export async function saveSignIn(
     await tx.put('connections', next)
     return owner
   })
+}
+
+/**
+ * Where the person goes after a sign-in saved its credential: the connection is tested first (when the
+ * connector has a test), and a failing test says so on the way back instead of a plain success.
+ *
+ * @example
+ * return testedReturn({ publicUrl, afterConnect }, state, loaded.connector.test !== undefined, target)
+ */
+export async function testedReturn(
+  options: {
+    publicUrl: string
+    afterConnect?:
+      | ((appId: string, id: string, actor: { userId: string }) => Promise<{ ok: boolean; diagnosis?: string } | undefined>)
+      | undefined
+  },
+  state: SignInState,
+  hasTest: boolean,
+  target: { appId: string; connectionId: string },
+): Promise<string> {
+  if (hasTest && options.afterConnect) {
+    const result = await options.afterConnect(state.appId, state.connectionId, { userId: state.userId }).catch(() => undefined)
+    if (result && !result.ok) {
+      return designerReturn(options.publicUrl, target, {
+        oauth: 'error',
+        code: 'test_failed',
+        message: `Authorized, but the connection test failed: ${result.diagnosis ?? ''}`,
+      })
+    }
+  }
+  return designerReturn(options.publicUrl, target, { oauth: 'success' })
 }

@@ -10,7 +10,7 @@ import { renderEndpoint, renderParams } from '../endpoints.ts'
 import { stateId } from '../oauth2/authorize.ts'
 import { designerReturn } from '../oauth2/internal/links.ts'
 import type { OAuthStateRecord } from '../oauth2/types.ts'
-import { saveSignIn } from '../sign-in.ts'
+import { saveSignIn, testedReturn } from '../sign-in.ts'
 import { oauth1Signer } from './index.ts'
 import { oauth1Header } from './sign.ts'
 
@@ -195,17 +195,7 @@ export function createOAuth1Flow(options: OAuth1FlowOptions) {
         const oauth1 = { token: answer.get('oauth_token')!, tokenSecret: answer.get('oauth_token_secret')! }
         const owner = await save(state, { ...(secrets ?? { values: {} }), ...(storedFields ? { fields: storedFields } : {}), oauth1 })
         options.log(`oauth1: connection ${state.connectionId} authorized${owner ? ` for user ${owner}` : ''}`)
-        if (loaded.connector.test && options.afterConnect) {
-          const result = await options.afterConnect(state.appId, state.connectionId, { userId: state.userId }).catch(() => undefined)
-          if (result && !result.ok) {
-            return designerReturn(options.publicUrl, target, {
-              oauth: 'error',
-              code: 'test_failed',
-              message: `Authorized, but the connection test failed: ${result.diagnosis ?? ''}`,
-            })
-          }
-        }
-        return designerReturn(options.publicUrl, target, { oauth: 'success' })
+        return await testedReturn(options, state, loaded.connector.test !== undefined, target)
       } catch (error) {
         if (!(error instanceof SwitchboardError)) throw error
         options.log(`oauth1: callback refused (${error.code})`)

@@ -2,7 +2,7 @@ import { SwitchboardError } from '../../../errors.ts'
 import type { CredentialRecord, OAuthTokens } from '../../../types.ts'
 import { credentialId, credentialOwner, loadConnection, openCredentials } from '../../connections/index.ts'
 import { createMasker, effectiveValues } from '../../requests/index.ts'
-import { saveSignIn } from '../sign-in.ts'
+import { saveSignIn, testedReturn } from '../sign-in.ts'
 import { stateId } from './authorize.ts'
 import { clientFor, oauthMethod, renderEndpoint, renderParams } from './internal/endpoints.ts'
 import { designerReturn } from './internal/links.ts'
@@ -135,17 +135,7 @@ export async function completeAuthorization(
       `oauth2: connection ${state.connectionId} authorized${owner ? ` for user ${owner}` : ''}; granted scopes: ` +
         `${tokens.scope?.join(' ') || '(none)'}`,
     )
-    if (loaded.connector.test && options.afterConnect) {
-      const result = await options.afterConnect(state.appId, state.connectionId, { userId: state.userId }).catch(() => undefined)
-      if (result && !result.ok) {
-        return designerReturn(options.publicUrl, target, {
-          oauth: 'error',
-          code: 'test_failed',
-          message: `Authorized, but the connection test failed: ${result.diagnosis}`,
-        })
-      }
-    }
-    return designerReturn(options.publicUrl, target, { oauth: 'success' })
+    return await testedReturn(options, state, loaded.connector.test !== undefined, target)
   } catch (error) {
     if (!(error instanceof SwitchboardError)) throw error
     options.log(`oauth2: callback refused (${error.code})`)
