@@ -10,9 +10,10 @@ import { createConnectionService } from './core/lifecycle/index.ts'
 import { createProxy, type ProxyOptions } from './core/proxy/index.ts'
 import { createConnectionUse, type RetryPolicy } from './core/use/index.ts'
 import { SwitchboardError } from './errors.ts'
-import { appWide, assertEveryRouteDeclared, createPolicy, type RouteEnv } from './inbound/access/index.ts'
+import { appWide, assertEveryRouteDeclared, createPolicy, declaredRoutes, type RouteEnv } from './inbound/access/index.ts'
 import { createAuditLog } from './inbound/audit/index.ts'
 import { accessLog } from './inbound/routes/access-log.ts'
+import { apiReferenceRoutes } from './inbound/routes/api-reference.ts'
 import { appRoutes } from './inbound/routes/apps.ts'
 import { auditRoutes } from './inbound/routes/audit.ts'
 import { connectionRoutes } from './inbound/routes/connections.ts'
@@ -144,6 +145,7 @@ export function createApp(options: AppOptions) {
   app.use(appWide(accessLog(log)))
   app.use(appWide(securityHeaders()))
   app.route('/api/health', healthRoutes(options.version ?? '0.1.0', policy))
+  app.route('/api', apiReferenceRoutes({ policy, routes: () => declaredRoutes(app), publicUrl, version: options.version ?? '0.1.0' }))
   app.route('/', sessionRoutes({ policy, store, clock, publicUrl }))
   app.route('/oauth', oauthCallbackRoutes(oauth2, store, policy))
   app.route('/oauth1', oauth1CallbackRoutes(oauth1, store, policy))

@@ -1059,7 +1059,7 @@ export interface AuthorizeQuery {
   format?: 'json'
 }
 /**
- * Every route of the HTTP API, as `METHOD /path` with Hono's path syntax: the query it reads, the body it accepts and what it answers on success. A route without `response` answers 204; errors answer an ErrorEnvelope. An example is an exchange: a body and its answer.
+ * Every route of the HTTP API, as `METHOD /path` with Hono's path syntax: the query it reads, the body it accepts and what it answers on success. A route without `response` answers 204, `status` names a success status other than 200; errors answer an ErrorEnvelope. `/api/openapi.json` is generated from these entries. An example is an exchange: a body and its answer.
  *
  * This interface was referenced by `Api`'s JSON-Schema
  * via the `definition` "Routes".
@@ -1070,6 +1070,57 @@ export interface Routes {
    */
   'GET /api/health'?: {
     response: Health
+  }
+  /**
+   * This API as an OpenAPI 3.1 document, generated from the routes and this schema.
+   */
+  'GET /api/openapi.json'?: {
+    response: {
+      openapi: '3.1.0'
+    }
+  }
+  /**
+   * The interactive API reference: route groups, schemas, and trying a request with a token.
+   */
+  'GET /api/docs'?: {
+    response: string
+  }
+  /**
+   * The printed sign-in link: redirects to the designer's sign-in page with the token in the fragment (303).
+   */
+  'GET /signin'?: {
+    query?: {
+      /**
+       * The sign-in token.
+       */
+      token?: string
+    }
+    status?: 303
+  }
+  /**
+   * Where OAuth2 providers send the person back: completes the authorization bound to `state` and redirects to the designer (302).
+   */
+  'GET /oauth/callback'?: {
+    query?: {
+      state?: string
+      code?: string
+      error?: string
+      error_description?: string
+      iss?: string
+    }
+    status?: 302
+  }
+  /**
+   * Where OAuth 1.0a providers send the person back: completes the authorization bound to `state` and redirects to the designer (302).
+   */
+  'GET /oauth1/callback'?: {
+    query?: {
+      state?: string
+      oauth_token?: string
+      oauth_verifier?: string
+      denied?: string
+    }
+    status?: 302
   }
   /**
    * Signs in the designer's page: sets the session cookie.
@@ -1128,6 +1179,7 @@ export interface Routes {
   'POST /api/connectors'?: {
     body: ConnectorDocument
     response: ConnectorEntry
+    status?: 201
   }
   /**
    * Replaces a custom connector.
@@ -1169,6 +1221,7 @@ export interface Routes {
   'POST /api/users'?: {
     body: CreateUser
     response: User
+    status?: 201
   }
   /**
    * A user's tokens and sessions.
@@ -1182,6 +1235,7 @@ export interface Routes {
   'POST /api/users/:userId/tokens'?: {
     body: IssueToken
     response: IssuedToken
+    status?: 201
   }
   /**
    * Revokes a token.
@@ -1201,6 +1255,7 @@ export interface Routes {
   'POST /api/apps'?: {
     body: CreateApp
     response: App
+    status?: 201
   }
   /**
    * One app with its members.
@@ -1254,6 +1309,7 @@ export interface Routes {
   'POST /api/apps/:appId/connections'?: {
     body: CreateConnection
     response: Connection
+    status?: 201
   }
   /**
    * One connection.
@@ -1291,6 +1347,7 @@ export interface Routes {
   'POST /api/apps/:appId/connections/:id/clone'?: {
     body: CloneConnection
     response: Connection
+    status?: 201
   }
   /**
    * Tests a connection.
@@ -1317,6 +1374,7 @@ export interface Routes {
   'GET /api/apps/:appId/connections/:id/oauth/authorize'?: {
     query?: AuthorizeQuery
     response: OAuthAuthorization
+    status?: 302 | 200
   }
   /**
    * Starts an OAuth 1.0a three-legged authorization: gets a request token and redirects to the provider, or answers its URL with `format=json`.
@@ -1333,6 +1391,7 @@ export interface Routes {
        */
       expiresAt: string
     }
+    status?: 302 | 200
   }
   /**
    * Sends a request to the base URL itself with the credentials injected; answers what the upstream answered.

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../runtime/app.ts'
 import { assertEveryRouteDeclared, createPolicy, declaredRoutes } from '../../runtime/inbound/access/index.ts'
 import { createAuditLog } from '../../runtime/inbound/audit/index.ts'
+import { HOW_TO_DESCRIBE, undescribedRoutes } from '../../runtime/inbound/openapi/index.ts'
 import type { Store } from '../../runtime/platform/store/index.ts'
 import { apiSchema } from '../../schemas/validate/index.ts'
 import { createHarness, type Harness, PUBLIC_URL, startUpstream } from '../runtime/harness.ts'
@@ -58,23 +59,28 @@ describe('the routes and the contract', () => {
     declaredRoutes(h.app).filter((r) => (r.path.startsWith('/api/') && !r.path.endsWith('/*')) || r.path.endsWith('/proxy/*'))
   const contract = Object.keys((apiSchema as unknown as { $defs: { Routes: { properties: object } } }).$defs.Routes.properties)
 
-  it('every API route the runtime registers is in api.schema.json, and every route there is registered', () => {
-    const registered = [...new Set(routes().map((r) => `${r.method} ${r.path}`))]
+  it('every route the runtime registers is in api.schema.json, and every route there is registered', () => {
+    const missing = undescribedRoutes(declaredRoutes(h.app))
+    expect(missing, `Served but not described: ${missing.join(', ')}.\n${HOW_TO_DESCRIBE}\n`).toEqual([])
+    const registered = new Set(declaredRoutes(h.app).map((r) => `${r.method} ${r.path}`))
     expect(
-      registered.filter((r) => !contract.includes(r)),
-      'add these to $defs/Routes',
-    ).toEqual([])
-    expect(
-      contract.filter((r) => !registered.includes(r)),
+      contract.filter((r) => !registered.has(r)),
       'registered nowhere',
     ).toEqual([])
   })
 
-  it('every API route but health and sign-in needs a sign-in', () => {
+  it('every API route but health, sign-in and the API reference needs a sign-in', () => {
     const open = routes()
       .filter((r) => r.policy.role === 'public')
       .map((r) => `${r.method} ${r.path}`)
-    expect(open.sort()).toEqual(['GET /api/health', 'POST /api/session', 'POST /api/session/signout'])
+    expect(open.sort()).toEqual([
+      'GET /api/docs',
+      'GET /api/docs/assets/:file',
+      'GET /api/health',
+      'GET /api/openapi.json',
+      'POST /api/session',
+      'POST /api/session/signout',
+    ])
   })
 
   it('only app routes record audit entries, and every connection change declares what it records', () => {

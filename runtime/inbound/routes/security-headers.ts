@@ -32,7 +32,25 @@ export const DESIGNER_CSP = [
 export const API_CSP = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; sandbox"
 
 /**
- * Security headers on every answer: the CSP for what it is (designer page or API), no framing, no MIME
+ * The API reference page (`/api/docs`): its own script and styles, and calls to the API it describes; nothing
+ * else is loaded, nothing frames it, and it has no form to post anywhere.
+ *
+ * @example
+ * res.headers.get('content-security-policy') === API_DOCS_CSP // on /api/docs and its files
+ */
+export const API_DOCS_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self' data:",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ')
+
+/**
+ * Security headers on every answer: the CSP for what it is (designer page, API, or the API's reference page), no framing, no MIME
  * sniffing (a proxied `text/plain` body stays text), and no Referer with the runtime's URLs in it.
  *
  * @example
@@ -41,9 +59,11 @@ export const API_CSP = "default-src 'none'; base-uri 'none'; form-action 'none';
 export function securityHeaders(): MiddlewareHandler {
   return async (c, next) => {
     await next()
-    const api = c.req.path === '/api' || c.req.path.startsWith('/api/')
+    const path = c.req.path
+    const api = path === '/api' || path.startsWith('/api/')
+    const docs = path === '/api/docs' || path.startsWith('/api/docs/')
     setHeaders(c, {
-      'Content-Security-Policy': api ? API_CSP : DESIGNER_CSP,
+      'Content-Security-Policy': docs ? API_DOCS_CSP : api ? API_CSP : DESIGNER_CSP,
       'X-Frame-Options': 'DENY',
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
