@@ -8,6 +8,7 @@ import type { Catalogue } from './core/catalogue/index.ts'
 import { createConnectionTests } from './core/connection-tests/index.ts'
 import { createConnectionService } from './core/lifecycle/index.ts'
 import { createProxy, type ProxyOptions } from './core/proxy/index.ts'
+import { createAppSetup } from './core/setup/index.ts'
 import { createConnectionUse, type RetryPolicy } from './core/use/index.ts'
 import { SwitchboardError } from './errors.ts'
 import { appWide, assertEveryRouteDeclared, createPolicy, declaredRoutes, type RouteEnv } from './inbound/access/index.ts'
@@ -28,6 +29,7 @@ import { type Log, onError } from './inbound/routes/on-error.ts'
 import { proxyRoutes } from './inbound/routes/proxy.ts'
 import { securityHeaders } from './inbound/routes/security-headers.ts'
 import { sessionRoutes } from './inbound/routes/session.ts'
+import { setupRoutes } from './inbound/routes/setup.ts'
 import { userRoutes } from './inbound/routes/users.ts'
 import type { KeyRing } from './platform/crypto/index.ts'
 import type { HttpClient } from './platform/http/index.ts'
@@ -156,6 +158,10 @@ export function createApp(options: AppOptions) {
   app.route('/api/apps/:appId/members', memberRoutes({ policy, store }))
   app.route('/api/apps/:appId/needs', needsRoutes({ policy, catalogue, connections, publicUrl }))
   app.route('/api/apps/:appId/audit', auditRoutes({ policy, audit }))
+  app.route(
+    '/api/apps/:appId',
+    setupRoutes({ ...parts, policy, use, runs, retry: options.retry, setup: createAppSetup({ ...parts, connections }) }),
+  )
   app.route('/api/apps/:appId/connections/:id/oauth', oauth2Routes(oauth2, policy))
   app.route('/api/apps/:appId/connections/:id/oauth1', oauth1Routes(oauth1, policy))
   app.route('/api/apps/:appId/connections/:id/proxy', proxyRoutes(proxy, policy))

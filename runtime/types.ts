@@ -131,5 +131,25 @@ export interface AppRecord {
   members: AppMember[]
   /** `<connectorId>.<actionKey>` of the actions the app's workflows run: their scopes are requested. */
   actions?: string[]
+  /** Connectors the app needs besides those of its actions. */
+  connectors?: string[]
   createdAt: string
+}
+
+/**
+ * Which connection an app uses for a connector: the app's binding (set by an app admin, for everyone), or a
+ * member's own pick among personal connections. Kept apart from the app record, so nobody reads another
+ * member's bindings by reading the app.
+ */
+export interface BindingRecord {
+  [k: string]: unknown
+  /** `<appId>~<connectorId>` for the app's binding, `<appId>~<connectorId>~<userId>` for a member's. */
+  id: string
+  appId: string
+  connectorId: string
+  connectionId: string
+  /** A member's own binding; absent on the app's. */
+  userId?: string
+  setBy: string
+  updatedAt: string
 }

@@ -55,6 +55,7 @@ export type ErrorCode =
   | 'app_exists'
   | 'app_not_found'
   | 'base_url_not_allowed'
+  | 'binding_required'
   | 'blocked_address'
   | 'body_too_deep'
   | 'body_too_large'
@@ -119,6 +120,7 @@ export type ErrorCode =
   | 'oauth2_values'
   | 'oauth_app_missing'
   | 'other_origin'
+  | 'personal_connection_required'
   | 'provider_unavailable'
   | 'request_aborted'
   | 'response_too_large'
@@ -163,6 +165,7 @@ export type ErrorCode =
   | 'unauthenticated'
   | 'unknown_action'
   | 'unknown_auth_method'
+  | 'unknown_connector'
   | 'unknown_key'
   | 'unknown_scope'
   | 'unmaskable_response'
@@ -171,6 +174,7 @@ export type ErrorCode =
   | 'upstream_timeout'
   | 'user_exists'
   | 'user_not_found'
+  | 'wrong_connector'
 /**
  * `api`: a bearer token for scripts and workflows; `session`: the token behind the designer's cookie, ended by signing out.
  *
@@ -196,6 +200,15 @@ export type AuditEvent =
   | 'action.run'
   | 'member.set'
   | 'member.removed'
+  | 'binding.set'
+  | 'binding.cleared'
+/**
+ * `app`: the app's binding, for everyone (app admins); `member`: the caller's own, to a personal connection.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "BindingScope".
+ */
+export type BindingScope = 'app' | 'member'
 /**
  * `user`: a person is present; `workflow`: a run with nobody present, which may only use a shared connection.
  *
@@ -395,6 +408,12 @@ export interface UpdateApp {
    * @maxItems 500
    */
   actions?: string[]
+  /**
+   * Connectors the app needs besides those of its actions (the proxy, actions not declared yet): listed on its setup page.
+   *
+   * @maxItems 200
+   */
+  connectors?: string[]
 }
 /**
  * A new connection; credentials may be given now or later with PUT …/credentials.
@@ -502,6 +521,10 @@ export interface ActionResult {
   body: unknown
   durationMs: number
   attempts: number
+  /**
+   * Runs by connector: the connection the action ran through.
+   */
+  connectionId?: string
   /**
    * The request sent, secrets masked.
    */
@@ -832,6 +855,10 @@ export interface App {
    * `<connectorId>.<actionKey>` of the actions the app's workflows run: their scopes are asked for.
    */
   actions?: string[]
+  /**
+   * Connectors the app needs besides those of its actions.
+   */
+  connectors?: string[]
   createdAt: string
 }
 /**
@@ -983,6 +1010,95 @@ export interface Needs {
   connected: boolean
   connectionId?: string
   connectUrl?: string
+}
+/**
+ * A connection as an app's setup shows it to the caller: its status is the caller's own for a personal connection.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "SetupConnection".
+ */
+export interface SetupConnection {
+  id: string
+  name: string
+  sharing: Sharing
+  status: 'not_connected' | 'connected' | 'expired' | 'error'
+  accountLabel?: string
+  /**
+   * Where the caller completes authentication, when it needs it.
+   */
+  connectUrl?: string
+}
+/**
+ * One connector an app needs, and its state for the caller. `connected`: the connection in use has usable credentials. `missing`: no connection yet (`connectUrl` adds one), or the one in use needs connecting (`connectUrl` is its connect page). `choose`: several connections and none bound: pick one. The connection in use is the caller's own binding (personal connections), else the app's binding, else the only connection there is.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "SetupTool".
+ */
+export interface SetupTool {
+  connectorId: string
+  /**
+   * The connector's name.
+   */
+  name: string
+  /**
+   * The keys of the app's actions on this connector.
+   */
+  actions: string[]
+  /**
+   * Whether the app lists the connector itself (`connectors`), not only through its actions.
+   */
+  declared: boolean
+  state: 'connected' | 'missing' | 'choose'
+  connection?: SetupConnection
+  /**
+   * How the connection in use was picked: the caller's own binding, the app's, or the only one there is.
+   */
+  chosenBy?: 'member' | 'app' | 'only'
+  /**
+   * Every connection of the app to this connector.
+   */
+  candidates: SetupConnection[]
+  /**
+   * The connection the app binds (set by an app admin).
+   */
+  appBinding?: string
+  /**
+   * The personal connection the caller binds for themselves.
+   */
+  myBinding?: string
+  /**
+   * `missing`: where to complete it.
+   */
+  connectUrl?: string
+}
+/**
+ * Every connector an app needs (from its actions, and the ones it lists itself), each with its state for the caller.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "AppSetup".
+ */
+export interface AppSetup {
+  appId: string
+  tools: SetupTool[]
+}
+/**
+ * Binds a connector of an app to one of its connections. `app` (an app admin): for everyone, shared or personal. `member`: the caller's own pick among personal connections. Default: `app` for a shared connection, `member` for a personal one.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "SetBinding".
+ */
+export interface SetBinding {
+  connectionId: Id
+  scope?: BindingScope
+}
+/**
+ * Which binding to clear: the app's (app admins) or the caller's own (default).
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "BindingQuery".
+ */
+export interface BindingQuery {
+  scope?: BindingScope
 }
 /**
  * One action run or proxied request through a connection: how it ended, never a body or a secret.
@@ -1264,7 +1380,7 @@ export interface Routes {
     response: App
   }
   /**
-   * Changes an app's name or the actions it uses.
+   * Changes an app's name, or the actions and connectors it uses.
    */
   'PATCH /api/apps/:appId'?: {
     body: UpdateApp
@@ -1289,6 +1405,33 @@ export interface Routes {
   'GET /api/apps/:appId/needs'?: {
     query: NeedsQuery
     response: Needs
+  }
+  /**
+   * Every connector the app needs, each with its state for the caller: connected, missing or several to choose from.
+   */
+  'GET /api/apps/:appId/setup'?: {
+    response: AppSetup
+  }
+  /**
+   * Binds a connector to a connection: for the app (app admins), or the caller's own personal one.
+   */
+  'PUT /api/apps/:appId/setup/:connectorId'?: {
+    body: SetBinding
+    response: SetupTool
+  }
+  /**
+   * Clears a binding: the caller's own, or with `scope=app` the app's (app admins).
+   */
+  'DELETE /api/apps/:appId/setup/:connectorId'?: {
+    query?: BindingQuery
+    response: SetupTool
+  }
+  /**
+   * Runs a connector's action through the connection the app binds to it (428 when there is none to use).
+   */
+  'POST /api/apps/:appId/run/:connectorId/:actionKey'?: {
+    body: RunAction
+    response: ActionResult
   }
   /**
    * A page of the app's audit trail.

@@ -135,6 +135,22 @@ const ROWS: Row[] = [
   },
   { name: 'read audit', request: async () => ({ method: 'GET', path: `${A}/audit` }), expect: [200, 200, 403, 404] },
   { name: 'needs', request: async () => ({ method: 'GET', path: `${A}/needs?connector=acl-lab` }), expect: [200, 200, 200, 404] },
+  { name: 'read setup', request: async () => ({ method: 'GET', path: `${A}/setup` }), expect: [200, 200, 200, 404] },
+  {
+    name: 'bind a shared connection for the app',
+    request: async () => ({ method: 'PUT', path: `${A}/setup/acl-lab`, body: { connectionId: S } }),
+    expect: [200, 200, 403, 404],
+  },
+  {
+    name: 'bind my own personal connection',
+    request: async () => ({ method: 'PUT', path: `${A}/setup/acl-lab`, body: { connectionId: P } }),
+    expect: [200, 200, 200, 404],
+  },
+  {
+    name: "clear the app's binding",
+    request: async () => ({ method: 'DELETE', path: `${A}/setup/acl-lab?scope=app` }),
+    expect: [200, 200, 403, 404],
+  },
   {
     name: 'unknown app route',
     request: async () => ({ method: 'POST', path: `${A}/connections/${S}/nothing-here` }),

@@ -1,2 +1,2 @@
-export { runAction } from './run-action.ts'
+export { actionOf, runAction } from './run-action.ts'
 export { createRunLog, type NewRun, type RunEntry, type RunLog, recordAction } from './run-log.ts'

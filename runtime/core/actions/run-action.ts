@@ -1,6 +1,6 @@
 import { lookup } from '../../../schemas/template/index.ts'
 import type { ActionResult, RunAction } from '../../../schemas/types/api.ts'
-import type { Action } from '../../../schemas/types/connector.ts'
+import type { Action, Connector } from '../../../schemas/types/connector.ts'
 import { inputValidator, splitPointer, toProblems } from '../../../schemas/validate/index.ts'
 import { SwitchboardError } from '../../errors.ts'
 import { assertScopes } from '../auth/oauth2/index.ts'
@@ -45,16 +45,7 @@ export async function runAction(
     mode: call.body.mode,
     afterwards: 'run the action again',
     check: ({ connector }) => {
-      const action = (connector.actions ?? []).find((a) => a.key === call.actionKey)
-      if (!action) {
-        const keys = (connector.actions ?? []).map((a) => a.key)
-        throw new SwitchboardError(
-          404,
-          'action_not_found',
-          `Connector "${connector.id}" has no action ` +
-            `"${call.actionKey}".${keys.length ? ` Its actions: ${keys.join(', ')}.` : ' It defines no actions.'}`,
-        )
-      }
+      const action = actionOf(connector, call.actionKey)
       checked.action = action
       checked.inputs = checkInputs(action, call.body.inputs ?? {})
     },
@@ -81,6 +72,20 @@ export async function runAction(
     attempts,
     request,
   }
+}
+
+/**
+ * A connector's action by key; 404 `action_not_found` naming the ones it has.
+ *
+ * @example
+ * const action = actionOf(connector, 'createIssue')
+ */
+export function actionOf(connector: Connector, actionKey: string): Action {
+  const action = (connector.actions ?? []).find((a) => a.key === actionKey)
+  if (action) return action
+  const keys = (connector.actions ?? []).map((a) => a.key)
+  const has = keys.length ? ` Its actions: ${keys.join(', ')}.` : ' It defines no actions.'
+  throw new SwitchboardError(404, 'action_not_found', `Connector "${connector.id}" has no action "${actionKey}".${has}`)
 }
 
 function checkInputs(action: Action, inputs: Record<string, unknown>): Record<string, unknown> {

@@ -83,7 +83,7 @@ export const connectionEvents = {
   },
 
   /** A run that got an answer (`ok`, `http_error`) or none (`failed`, with the error's code). */
-  actionRun(connection: ConnectionRecord, action: string, mode: RunMode, outcome: { status: number } | { code: string }): RouteEntry {
+  actionRun(connection: About, action: string, mode: RunMode, outcome: { status: number } | { code: string }): RouteEntry {
     const details: AuditDetails = { action, mode }
     if ('status' in outcome) Object.assign(details, { outcome: outcome.status < 400 ? 'ok' : 'http_error', status: outcome.status })
     else Object.assign(details, { outcome: 'failed', code: outcome.code })

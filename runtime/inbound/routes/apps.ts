@@ -8,7 +8,7 @@ import { appOf, forbidden, type Policy, type RouteEnv } from '../access/index.ts
 import { readBody } from './body.ts'
 
 /**
- * The apps routes: list, create, read, and change (name, the actions the app uses).
+ * The apps routes: list, create, read, and change (name, the actions and connectors the app uses).
  *
  * @example
  * app.route('/api/apps', appRoutes({ policy, store, clock, newId, catalogue }))
@@ -57,7 +57,7 @@ export function appRoutes(deps: {
       return c.json<App>(app, 201)
     })
     .get('/:appId', policy({ role: 'member', what: 'read the app' }), (c) => c.json<App>(appOf(c)))
-    .patch('/:appId', policy({ role: 'admin', what: "change the app's name or the actions it uses" }), async (c) => {
+    .patch('/:appId', policy({ role: 'admin', what: "change the app's name, or the actions and connectors it uses" }), async (c) => {
       const body = await readBody<UpdateApp>(c, 'UpdateApp')
       for (const [i, ref] of (body.actions ?? []).entries()) {
         const [connectorId, actionKey] = ref.split('.') as [string, string]
@@ -72,6 +72,19 @@ export function appRoutes(deps: {
           })
         }
       }
+      for (const [i, connectorId] of (body.connectors ?? []).entries()) {
+        if (
+          !(await deps.catalogue.get(connectorId).then(
+            () => true,
+            () => false,
+          ))
+        ) {
+          const message = `There is no connector "${connectorId}". GET /api/connectors lists them.`
+          throw new SwitchboardError(400, 'unknown_connector', `connectors[${i}]: ${message}`, {
+            details: { errors: [{ path: `/connectors/${i}`, keyword: 'unknownConnector', message }] },
+          })
+        }
+      }
       const updated = await store.update<AppRecord>(
         'apps',
         appOf(c).id,
@@ -80,6 +93,7 @@ export function appRoutes(deps: {
             ...app,
             ...(body.name === undefined ? {} : { name: body.name.trim() }),
             ...(body.actions === undefined ? {} : { actions: body.actions }),
+            ...(body.connectors === undefined ? {} : { connectors: body.connectors }),
           },
       )
       return c.json<App>(updated!)

@@ -5,20 +5,19 @@ import type {
   CreateConnection,
   RunAction,
   RunList,
-  RunMode,
   SetCredentials,
   UpdateConnection,
 } from '../../../schemas/types/api.ts'
-import { type RunLog, recordAction, runAction } from '../../core/actions/index.ts'
+import type { RunLog } from '../../core/actions/index.ts'
 import type { OAuth2 } from '../../core/auth/oauth2/index.ts'
 import type { ConnectionTests } from '../../core/connection-tests/index.ts'
 import type { ConnectionService } from '../../core/lifecycle/index.ts'
 import type { ConnectionUseCore, RetryPolicy } from '../../core/use/index.ts'
-import { SwitchboardError } from '../../errors.ts'
 import type { Store } from '../../platform/store/index.ts'
 import { appOf, assertOwnCredentialsOnly, audited, connectionOf, idParam, type Policy, type RouteEnv, roleOf } from '../access/index.ts'
 import { credentialCount, connectionEvents as events, hasCredentials } from '../audit/index.ts'
 import { readBody } from './body.ts'
+import { runRecorded } from './run-recorded.ts'
 
 type Ctx = Context<RouteEnv>
 
@@ -129,26 +128,7 @@ export function connectionRoutes(deps: {
     .post('/:id/actions/:actionKey', policy({ role: 'member', what: 'run actions', audit: 'action.run' }), async (c) => {
       const { record } = await connectionOf(c)
       const actionKey = idParam(c, 'actionKey', 'action')
-      let mode: RunMode = 'user'
-      try {
-        const body = await readBody<RunAction>(c, 'RunAction')
-        mode = body.mode ?? 'user'
-        const run = { appId: record.appId, connectionId: record.id, userId: actor(c).userId, mode, action: actionKey }
-        const result = await recordAction(deps.runs, run, () =>
-          runAction(deps, { appId: record.appId, id: record.id, actionKey, body, actor: actor(c), retry: deps.retry }),
-        )
-        await audited(c, events.actionRun(record, actionKey, mode, { status: result.status }))
-        return c.json(result)
-      } catch (error) {
-        // An action that does not exist ran nothing; every other failure is a run that failed.
-        if (!(error instanceof SwitchboardError && error.status === 404)) {
-          await audited(
-            c,
-            events.actionRun(record, actionKey, mode, { code: error instanceof SwitchboardError ? error.code : 'internal_error' }),
-          )
-        }
-        throw error
-      }
+      return c.json(await runRecorded(c, deps, record, actionKey, () => readBody<RunAction>(c, 'RunAction')))
     })
     .get('/:id/runs', policy({ role: 'member', what: 'list runs' }), async (c) => {
       const { record } = await connectionOf(c)

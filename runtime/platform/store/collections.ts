@@ -46,6 +46,8 @@ export const COLLECTIONS = {
   /** API and session tokens, kept under the SHA-256 of the token. */
   tokens: { indexes: { byUser: { fields: ['userId'] } } },
   apps: { indexes: { byMember: { fields: ['members[].userId'] } } },
+  /** Which connection an app uses for a connector: the app's binding, and members' own (core/setup/). */
+  bindings: { indexes: { byApp: { fields: ['appId'] } } },
   /** Started OAuth2 flows, under the SHA-256 of their state. */
   oauthStates: { indexes: { byExpiry: { fields: ['expiresAt'] } } },
   oauthApps: { indexes: {} },

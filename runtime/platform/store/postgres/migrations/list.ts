@@ -1,5 +1,6 @@
 import { initial } from './0001-initial.ts'
 import { connectorsKeepKeyOrder } from './0002-connectors-keep-key-order.ts'
+import { bindings } from './0003-bindings.ts'
 import type { Migration } from './migration.ts'
 
 /**
@@ -8,4 +9,4 @@ import type { Migration } from './migration.ts'
  * @example
  * MIGRATIONS.at(-1)!.version // the schema version this code writes
  */
-export const MIGRATIONS: readonly Migration[] = [initial, connectorsKeepKeyOrder]
+export const MIGRATIONS: readonly Migration[] = [initial, connectorsKeepKeyOrder, bindings]
