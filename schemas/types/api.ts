@@ -1098,7 +1098,10 @@ export interface SetBinding {
  * via the `definition` "BindingQuery".
  */
 export interface BindingQuery {
-  scope?: BindingScope
+  /**
+   * `app`: the app's binding (app admins); `member`: the caller's own.
+   */
+  scope?: 'app' | 'member'
 }
 /**
  * One action run or proxied request through a connection: how it ended, never a body or a secret.
