@@ -49,25 +49,38 @@ describe('placeOf', () => {
     ['/actions/0/input/required/0', '/actions/0/input/properties'],
     ['/actions/0/input/properties/title/type', '/actions/0/input/properties/title/type'],
     ['/categories/2', '/categories'],
-    ['/auth/1/authorizeUrl', '/auth/1'],
-    ['/auth/1/scopes/0/value', '/auth/1'],
+    ['/auth/1/authorizeUrl', '/auth/1/authorizeUrl'],
+    ['/auth/1/scopes/0/value', '/auth/1/scopes/0/value'],
+    ['/auth/1/defaultScopes/2', '/auth/1/defaultScopes'],
+    ['/auth/1/tokenResponse/values/account', '/auth/1/tokenResponse/values/account'],
+    ['/auth/1/authorizeParams/prompt', '/auth/1/authorizeParams/prompt'],
+    ['/auth/1/fields/0/key', '/auth/1/fields/0/key'],
+    ['/actions/0/input/properties/title/enum/1', '/actions/0/input/properties/title/enum'],
+    ['/actions/0/input/properties/tags/items/format', '/actions/0/input/properties/tags/items/format'],
+    ['/actions/0/input/properties/addr/properties/city/minLength', '/actions/0/input/properties/addr/properties/city/minLength'],
+    ['/actions/0/input/properties/addr/required/0', '/actions/0/input/properties/addr/properties'],
   ])('%s is shown at %s', (path, place) => {
     expect(placeOf(path, doc)).toBe(place)
   })
 
-  test.each(['/x-notes', '', '/fields/0/colour', '/auth/0/placements/0/extra', '/actions/0/input/properties/title/enum'])(
-    '%s has no place in the form',
-    (path) => {
-      expect(placeOf(path, doc)).toBeUndefined()
-    },
-  )
+  test.each([
+    '/x-notes',
+    '',
+    '/fields/0/colour',
+    '/auth/0/placements/0/extra',
+    '/auth/1/x-extra',
+    '/auth/1/tokenResponse/x-extra',
+    '/actions/0/input/properties/title/x-hint',
+  ])('%s has no place in the form', (path) => {
+    expect(placeOf(path, doc)).toBeUndefined()
+  })
 })
 
 describe('placeProblems with the real validator', () => {
   test('puts each error at its input, and the rest in the summary', () => {
     const placed = placeProblems(validateConnector(doc), doc)
     expect(placed.errors.get('/auth/0/placements/1/name')?.[0]?.message).toMatch(/not a valid header name/)
-    expect(placed.errors.get('/auth/1')?.[0]?.message).toMatch(/authorizeUrl/)
+    expect(placed.errors.get('/auth/1/authorizeUrl')?.[0]?.message).toMatch(/authorizeUrl is required/)
     expect(placed.errors.get('/test/successStatus')?.[0]?.message).toMatch(/≥ 100/)
     expect(placed.errors.get('/actions/0/body')?.[0]?.message).toMatch(/input "nope"/)
     expect(placed.errors.get('/actions/0/input/properties')?.[0]?.message).toMatch(/ghost/)

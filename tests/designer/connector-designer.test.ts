@@ -273,12 +273,12 @@ describe('using the connector on the connection pages', () => {
 })
 
 describe('files, duplicates and the JSON view', () => {
-  test('duplicating a built-in connector gives a new id and name, and OAuth2 stays as it was', async () => {
+  test('duplicating a built-in connector gives a new id and name, and its OAuth2 method opens as a form', async () => {
     const { page } = env
     await env.open('#/designer?from=github')
     await page.getByRole('heading', { name: 'GitHub (custom)', level: 1 }).waitFor()
     expect(await byPointer('/id').inputValue()).toBe('github-custom')
-    await page.getByText('OAuth2 · read-only').waitFor()
+    expect(await byPointer('/auth/1/tokenUrl').inputValue()).toBe('https://github.com/login/oauth/access_token')
     await page.getByTestId('error-count').getByText('0 errors').waitFor()
   })
 

@@ -3,6 +3,8 @@
  * changes only what it is about, so keys the form does not model stay where they are.
  */
 import { parseTemplate } from '../../../schemas/template/index.ts'
+import { settingsOf, skeleton } from './draft-auth.ts'
+import { authSchema, COMMON } from './draft-form.ts'
 import { type Doc, formatJson, isPlainObject } from './draft-sync.ts'
 
 /** A JSON object inside the document, edited in place. */
@@ -11,8 +13,20 @@ export type Obj = Record<string, unknown>
 /** The generic connectors a new connector can start from. */
 export const TEMPLATES = ['generic-basic', 'generic-api-key', 'generic-bearer'] as const
 
-/** The auth types the designer edits; OAuth2 methods are shown read-only. */
-export const EDITABLE_AUTH = ['basic', 'apiKey', 'bearer'] as const
+/** The auth types the designer edits: every one the schema has, the common ones first. */
+export const EDITABLE_AUTH = [
+  'basic',
+  'apiKey',
+  'bearer',
+  'oauth2',
+  'session',
+  'none',
+  'jwt',
+  'awsSigV4',
+  'hmac',
+  'oauth1',
+  'mtls',
+] as const
 export type EditableAuth = (typeof EDITABLE_AUTH)[number]
 
 /** What a person calls each auth type. */
@@ -127,8 +141,6 @@ export function setFieldType(field: Obj, type: string): void {
   if ('default' in field && type === 'boolean' && typeof field.default !== 'boolean') delete field.default
 }
 
-const SPECIFIC: Record<string, string[]> = { basic: ['username', 'password'], apiKey: ['placements'], bearer: ['token'] }
-
 /** The first secret field's placeholder, for new credential templates. */
 function secretPlaceholder(method: Obj): string {
   const fields = objects(method.fields)
@@ -141,6 +153,12 @@ export function newAuthMethod(type: EditableAuth, doc: Doc): Obj {
   const ids = objects(doc.auth).map((m) => String(m.id))
   const taken = fieldKeys(doc.fields)
   const secret = (key: string, label: string) => ({ key: uniqueKey(key, taken), label, type: 'secret', required: true })
+  const other = skeleton(
+    type,
+    (key) => uniqueKey(key, taken),
+    (id) => uniqueKey(id, ids),
+  )
+  if (other) return other
   if (type === 'basic') {
     const username = { key: uniqueKey('username', taken), label: 'Username', type: 'text', required: true }
     const password = secret('password', 'Password')
@@ -167,15 +185,27 @@ export function newAuthMethod(type: EditableAuth, doc: Doc): Obj {
   return { type, id: uniqueKey('token', ids), label: 'Bearer token', fields: [token], token: `{{${token.key}}}` }
 }
 
-/** Switches a method to another type: keeps id, label, description, fields and unknown keys. */
+/**
+ * Switches a method to another type: keeps id, label, description, fields and unknown keys, drops the old
+ * type's settings and starts the new type's over the fields there are.
+ */
 export function setAuthType(method: Obj, type: EditableAuth): void {
   if (method.type === type) return
-  for (const key of SPECIFIC[String(method.type)] ?? []) delete method[key]
+  const old = Object.keys(authSchema(method.type)?.properties ?? {}).filter((k) => !COMMON.includes(k))
+  for (const key of old) delete method[key]
   method.type = type
   const value = secretPlaceholder(method)
   if (type === 'basic') Object.assign(method, { username: '', password: value })
-  if (type === 'apiKey') method.placements = [{ in: 'header', name: 'X-Api-Key', value }]
-  if (type === 'bearer') method.token = value
+  else if (type === 'apiKey') method.placements = [{ in: 'header', name: 'X-Api-Key', value }]
+  else if (type === 'bearer') method.token = value
+  else {
+    // The new type's templates name its usual fields; those not declared show as missing, with a fix at hand.
+    const keys = fieldKeys(method.fields)
+    Object.assign(
+      method,
+      settingsOf(type, (key) => keys.find((k) => k.toLowerCase() === key.toLowerCase()) ?? key),
+    )
+  }
 }
 
 /** Moves an item of a list by `delta` places, in place; false when it cannot move. */

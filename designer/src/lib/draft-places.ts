@@ -1,12 +1,13 @@
 /**
  * Where the designer shows a validation problem: every input and list of the form has the JSON pointer
  * of what it edits, and a problem is shown at the place whose pointer it names. Problems about parts the
- * form does not model (unknown keys, OAuth2 settings, anything only the JSON view edits) have no place
+ * form does not model (unknown keys, anything only the JSON view edits) have no place
  * and go to the problems summary.
  */
 import { splitPointer, pointer as toPointer } from '../../../schemas/validate/pointer.ts'
 import type { ValidationProblem, ValidationResult } from '../../../schemas/validate/types.ts'
-import { type Doc, isPlainObject } from './draft-sync.ts'
+import { schemaPlace } from './draft-form.ts'
+import type { Doc } from './draft-sync.ts'
 
 const FIELD = ['key', 'label', 'help', 'type', 'required', 'default', 'placeholder', 'pattern', 'options']
 const fieldPlaces = (at: string) => [
@@ -91,11 +92,9 @@ function matches(pattern: string[], segments: string[]): boolean {
  */
 export function placeOf(path: string, doc: Doc): string | undefined {
   const segments = splitPointer(path)
-  // OAuth2 methods are shown read-only as one card, which lists the problems inside them.
-  if (segments[0] === 'auth' && segments.length > 2) {
-    const method = Array.isArray(doc.auth) ? doc.auth[Number(segments[1])] : undefined
-    if (isPlainObject(method) && method.type === 'oauth2') return toPointer('auth', segments[1]!)
-  }
+  // Auth methods drawn from the schema and typed action inputs know their own places.
+  const drawn = schemaPlace(segments, doc)
+  if (drawn !== null) return drawn
   if (PLACES.some((p) => matches(p, segments))) return path
   for (const [pattern, depth, then] of ROLLUPS) {
     if (matches(pattern, segments)) return toPointer(...segments.slice(0, depth), ...(then ? [then] : []))
