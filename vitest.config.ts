@@ -1,12 +1,13 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte'
 import { defineConfig } from 'vitest/config'
+import { precompiledValidators } from './designer/build/precompiled-validators.ts'
 
 /** The runtime's HTTP suites, which run a second time on PostgreSQL (the `postgres` project). */
 const HTTP_SUITES = ['runtime', 'access', 'actions', 'proxy', 'oauth2', 'security', 'auth'].map((dir) => `tests/${dir}/**/*.test.ts`)
 
 // Tests start real servers and a real browser: give them time, and keep the two cores for two workers.
 export default defineConfig({
-  plugins: [svelte({ configFile: false })],
+  plugins: [svelte({ configFile: false }), precompiledValidators()],
   test: {
     // A throwaway PostgreSQL for the store tests and the postgres project, started on first use and removed at the end.
     globalSetup: ['tests/support/postgres-global-setup.ts'],

@@ -3,24 +3,14 @@ import { Ajv2020 } from 'ajv/dist/2020.js'
 import apiSchema from '../api.schema.json' with { type: 'json' }
 import connectorSchema from '../connector.schema.json' with { type: 'json' }
 import { re2RegExp } from '../pattern/index.ts'
+import { DOC_KEYWORDS, SCHEMA_AJV_OPTIONS } from './ajv-options.ts'
 
 /**
- * The one ajv instance: every schema is compiled here, once, and shared by the runtime, the CLI and
- * the designer so that all three give the same answer.
+ * The one ajv instance: every schema is compiled here, once, and shared by the runtime and the CLI. The
+ * designer runs the connector schema compiled ahead of time with the same options (`standalone.ts`).
  */
-const ajv = new Ajv2020({
-  allErrors: true,
-  verbose: true,
-  discriminator: true,
-  strict: true,
-  // `required` inside if/then/oneOf names properties declared beside them, which is what we want.
-  strictRequired: false,
-  allowUnionTypes: true,
-  // Our schemas' patterns check what people send, so they run on RE2 like connectors' patterns do.
-  code: { regExp: re2RegExp },
-})
-// Documentation-only keyword: anti-examples are test data and docs, not validation rules.
-ajv.addKeyword({ keyword: 'x-anti-examples', schemaType: 'array' })
+const ajv = new Ajv2020(SCHEMA_AJV_OPTIONS)
+for (const keyword of DOC_KEYWORDS) ajv.addKeyword(keyword)
 
 /** Compiled validator of `connector.schema.json`. */
 export const validateConnectorSchema: ValidateFunction = ajv.compile(connectorSchema)

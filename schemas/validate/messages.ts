@@ -2,6 +2,12 @@ import type { ErrorObject } from 'ajv'
 import { pointer, readablePath } from './pointer.ts'
 import type { ValidationProblem } from './types.ts'
 
+/** A compiled schema check, at start or ahead of time: answers whether the value is valid, and why not in `errors`. */
+export interface SchemaCheck {
+  (value: unknown): boolean
+  errors?: readonly ErrorObject[] | null | undefined
+}
+
 const AUTH_TYPES = ['basic', 'apiKey', 'bearer', 'oauth2']
 
 /**

@@ -50,12 +50,17 @@ async function newest(dir: string): Promise<number> {
 async function isStale(): Promise<boolean> {
   const built = await stat(join(repo, 'dist/designer/index.html')).catch(() => undefined)
   if (!built) return true
-  const sources = Math.max(await newest(join(repo, 'designer')), (await stat(join(repo, 'vite.config.ts'))).mtimeMs)
+  // The bundle holds the schemas' validation code too (the connector check is compiled from the schema at build time).
+  const sources = Math.max(
+    await newest(join(repo, 'designer')),
+    await newest(join(repo, 'schemas')),
+    (await stat(join(repo, 'vite.config.ts'))).mtimeMs,
+  )
   return sources > built.mtimeMs
 }
 
 /**
- * Builds the designer with Vite when `dist/designer` is missing or older than `designer/` sources.
+ * Builds the designer with Vite when `dist/designer` is missing or older than its sources (`designer/`, `schemas/`).
  * Test files run in parallel workers, so a lock directory makes one of them build while the others
  * wait and then find the build fresh.
  *

@@ -2,7 +2,7 @@
  * What the connector schema says about a property — title, description, examples, enum — so that the
  * designer's labels, help, placeholders and choices come from the one contract.
  */
-import { connectorSchema } from '../../../schemas/validate/index.ts'
+import connectorSchema from '../../../schemas/connector.schema.json' with { type: 'json' }
 
 /** The documentation parts of a (sub-)schema. */
 export interface SchemaInfo {

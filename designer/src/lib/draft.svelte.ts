@@ -3,12 +3,13 @@
  * shows as text, validated live with the runtime's own validator. Saved custom connectors are
  * re-loaded by id; test values never live here.
  */
-import { validateConnector } from '../../../schemas/validate/index.ts'
+
 import type { ValidationProblem } from '../../../schemas/validate/types.ts'
 import { ApiError, call } from './api.ts'
 import { blankDraft, duplicateOf, exportText, fromTemplate, TEMPLATES } from './draft-doc.ts'
 import { placeProblems } from './draft-places.ts'
 import { canonical, type Doc, editJson, isPlainObject, jsonView, parseJson, pointerRange, type SyncState } from './draft-sync.ts'
+import { validateConnector } from './validate-connector.ts'
 
 /** What the page was opened for: a saved id, a copy, a template, a blank or an imported draft. */
 export type DraftSource = `id:${string}` | `from:${string}` | `template:${string}` | 'blank' | 'import' | ''
