@@ -34,6 +34,10 @@ const BENCHES: Record<string, { title: string; load: () => Promise<() => Promise
     title: 'OpenAPI import: 10 MB spec, 1,000 operations (≤ 10 s, ≤ 500 MB)',
     load: async () => (await import('./openapi-import.ts')).benchOpenApiImport,
   },
+  'designer-validation': {
+    title: 'Designer validation per keystroke, 50-field connector (≤ 2 ms)',
+    load: async () => (await import('./designer-validation.ts')).benchDesignerValidation,
+  },
   designer: { title: 'Designer bundle and first render', load: async () => (await import('./designer.ts')).benchDesigner },
   proxy: { title: 'Proxy vs direct', load: async () => (await import('./proxy.ts')).benchProxy },
 }
