@@ -6,10 +6,18 @@ import { createOAuth1Flow } from './core/auth/oauth1/flow.ts'
 import { createOAuth2, createOAuthApps, type OAuth2Options, oauthServices } from './core/auth/oauth2/index.ts'
 import type { Catalogue } from './core/catalogue/index.ts'
 import { createConnectionTests } from './core/connection-tests/index.ts'
+import { type ConnectionEvents, createConnectionEvents } from './core/events/index.ts'
+import { createHealthChecks, type HealthCheckOptions, type HealthChecks, refreshIfDue } from './core/health/index.ts'
 import { createConnectionService } from './core/lifecycle/index.ts'
 import { createProxy, type ProxyOptions } from './core/proxy/index.ts'
 import { createAppSetup } from './core/setup/index.ts'
 import { createConnectionUse, type RetryPolicy } from './core/use/index.ts'
+import {
+  createWebhookDeliveries,
+  createWebhookEndpoints,
+  type WebhookDeliveries,
+  type WebhookDeliveryOptions,
+} from './core/webhooks/index.ts'
 import { SwitchboardError } from './errors.ts'
 import { appWide, assertEveryRouteDeclared, createPolicy, declaredRoutes, type RouteEnv } from './inbound/access/index.ts'
 import { createAuditLog } from './inbound/audit/index.ts'
@@ -31,6 +39,7 @@ import { securityHeaders } from './inbound/routes/security-headers.ts'
 import { sessionRoutes } from './inbound/routes/session.ts'
 import { setupRoutes } from './inbound/routes/setup.ts'
 import { userRoutes } from './inbound/routes/users.ts'
+import { webhookRoutes } from './inbound/routes/webhooks.ts'
 import type { KeyRing } from './platform/crypto/index.ts'
 import type { HttpClient } from './platform/http/index.ts'
 import type { Store } from './platform/store/index.ts'
@@ -61,6 +70,21 @@ export interface AppOptions {
   /** Audit entries kept per app, newest first; older ones are dropped (default 1,000). */
   auditLimit?: number
   version?: string
+  /** Background health checks' timings (interval, jitter, concurrency, lease) and a hook per check. */
+  health?: Pick<HealthCheckOptions, 'intervalMs' | 'jitter' | 'concurrency' | 'leaseMs' | 'tickMs' | 'sweepMs' | 'random' | 'onCheck'>
+  /** Webhook deliveries' retries (backoff, how long), timeout, signature clock and a hook per attempt. */
+  webhooks?: Pick<WebhookDeliveryOptions, 'backoff' | 'maxAgeMs' | 'timeoutMs' | 'keep' | 'wallClock' | 'onDelivery'>
+}
+
+/** The app and what runs beside it: the connection events, the health checks and the webhook deliveries. */
+export interface Runtime {
+  app: Hono<RouteEnv>
+  /** Connection events (created, connected, failed, …): webhooks and the audit trail listen; so may metrics. */
+  events: ConnectionEvents
+  /** Not started: `start()` runs them on a timer (the server does, unless turned off), `tick()` once. */
+  health: HealthChecks
+  /** Sent as events come; `start()` retries failed ones on a timer, `tick()` once. */
+  webhooks: WebhookDeliveries
 }
 
 /**
@@ -71,7 +95,19 @@ export interface AppOptions {
  * const app = createApp({ store, catalogue, keyRing, http, publicUrl: 'http://localhost:8787' })
  * const res = await app.request('/api/health')
  */
-export function createApp(options: AppOptions) {
+export function createApp(options: AppOptions): Hono<RouteEnv> {
+  return createRuntime(options).app
+}
+
+/**
+ * {@link createApp}, with the parts that run beside the routes: the server starts and stops them, tests drive
+ * them with `tick()` on an injected clock.
+ *
+ * @example
+ * const { app, health, webhooks } = createRuntime({ store, catalogue, keyRing, http, publicUrl, clock })
+ * await health.tick()
+ */
+export function createRuntime(options: AppOptions): Runtime {
   for (const key of ['store', 'catalogue', 'keyRing', 'http'] as const) {
     if (!options[key]) throw new TypeError(`createApp: options.${key} is required`)
   }
@@ -91,12 +127,30 @@ export function createApp(options: AppOptions) {
     clock,
     publicUrl: options.publicUrl,
   }
+  const events = createConnectionEvents({ log })
   const audit = createAuditLog({ store: options.store, clock, ...(options.auditLimit === undefined ? {} : { limit: options.auditLimit }) })
   const apps = createOAuthApps(parts)
-  const tokens = createTokenEngine({ ...parts, log, services: oauthServices(apps), ...options.oauth2 })
+  const tokens = createTokenEngine({ ...parts, log, services: oauthServices(apps), events, ...options.oauth2 })
   const use = createConnectionUse({ ...parts, newId: () => newId('c'), tokens })
-  const tests = createConnectionTests({ ...parts, use })
-  const connections = createConnectionService({ ...parts, newId: () => newId('c') })
+  const tests = createConnectionTests({ ...parts, use, events })
+  const connections = createConnectionService({ ...parts, newId: () => newId('c'), events })
+  // A status the runtime found by itself (a check failed, a grant refused, a check passing again) goes in the
+  // audit trail as the runtime's own entry.
+  events.on((e) => {
+    if (e.type !== 'connection.failed' && e.type !== 'connection.expired' && e.type !== 'connection.recovered') return
+    const { appId, connectionId, connectorId, connectionName, ...outcome } = e.data
+    return audit.record(appId, { userId: 'system', event: e.type, connectionId, connectorId, connectionName, details: outcome })
+  })
+  const health = createHealthChecks({
+    ...parts,
+    log,
+    tests,
+    events,
+    refresh: (appId, id, actor, before) => refreshIfDue({ use, tokens }, appId, id, actor, before),
+    ...options.health,
+  })
+  const webhookEndpoints = createWebhookEndpoints({ ...parts, newId })
+  const webhooks = createWebhookDeliveries({ ...parts, log, endpoints: webhookEndpoints, events, ...options.webhooks })
   const oauth2 = createOAuth2(
     {
       ...parts,
@@ -105,15 +159,21 @@ export function createApp(options: AppOptions) {
       ...(options.oauth2?.tokenTimeoutMs === undefined ? {} : { tokenTimeoutMs: options.oauth2.tokenTimeoutMs }),
       // The callback is public and learns the app, the connection and the user only from the flow's state:
       // the flow reports what it authorized, and it is recorded here.
-      onAuthorized: (e) =>
-        audit.record(e.appId, {
+      onAuthorized: async (e) => {
+        await events.emit({
+          type: 'connection.connected',
+          at: clock().toISOString(),
+          data: { appId: e.appId, connectionId: e.connectionId, connectorId: e.connectorId, connectionName: e.connectionName },
+        })
+        return audit.record(e.appId, {
           userId: e.userId,
           event: e.reconnected ? 'connection.reconnected' : 'connection.connected',
           connectionId: e.connectionId,
           connectorId: e.connectorId,
           connectionName: e.connectionName,
           details: { via: 'oauth2', scopes: e.scopes },
-        }),
+        })
+      },
       afterConnect: (appId, id, actor) => tests.run(appId, id, actor),
       view: (appId, id, actor) => connections.get(appId, id, actor),
       forget: (credentialId) => tokens.forget(credentialId),
@@ -158,6 +218,7 @@ export function createApp(options: AppOptions) {
   app.route('/api/apps/:appId/members', memberRoutes({ policy, store }))
   app.route('/api/apps/:appId/needs', needsRoutes({ policy, catalogue, connections, publicUrl }))
   app.route('/api/apps/:appId/audit', auditRoutes({ policy, audit }))
+  app.route('/api/apps/:appId/webhooks', webhookRoutes({ policy, endpoints: webhookEndpoints, deliveries: webhooks }))
   app.route(
     '/api/apps/:appId',
     setupRoutes({ ...parts, policy, use, runs, retry: options.retry, setup: createAppSetup({ ...parts, connections }) }),
@@ -178,5 +239,5 @@ export function createApp(options: AppOptions) {
   app.all('/api/*', policy({ role: 'signed-in', what: 'call routes' }), unknownRoute)
   app.route('/', designerRoutes(options.designerDir, policy))
   assertEveryRouteDeclared(app)
-  return app
+  return { app, events, health, webhooks }
 }

@@ -14,6 +14,8 @@ export interface RuntimeConfig {
   databaseUrl?: string
   /** `SWITCHBOARD_DATABASE_POOL_MAX`, `…_IDLE_TIMEOUT_MS`, `…_CONNECT_TIMEOUT_MS`, `…_STATEMENT_TIMEOUT_MS`. */
   databasePool: { max?: number; idleTimeoutMs?: number; connectTimeoutMs?: number; statementTimeoutMs?: number }
+  /** `SWITCHBOARD_HEALTH_CHECKS=off` stops the background re-tests of connections (default on). */
+  healthChecks: boolean
 }
 
 /**
@@ -36,6 +38,10 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>, ro
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new Error('SWITCHBOARD_DATABASE_URL must be a PostgreSQL URL such as postgres://user:password@db.example.com:5432/switchboard')
   }
+  const health = (env.SWITCHBOARD_HEALTH_CHECKS ?? 'on').trim().toLowerCase()
+  if (!['on', 'off', 'true', 'false', '1', '0'].includes(health)) {
+    throw new Error(`SWITCHBOARD_HEALTH_CHECKS must be "on" or "off", got "${env.SWITCHBOARD_HEALTH_CHECKS}"`)
+  }
   return {
     port,
     host: env.HOST ?? '127.0.0.1',
@@ -51,6 +57,7 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>, ro
       ...positive(env, 'SWITCHBOARD_DATABASE_CONNECT_TIMEOUT_MS', 'connectTimeoutMs'),
       ...positive(env, 'SWITCHBOARD_DATABASE_STATEMENT_TIMEOUT_MS', 'statementTimeoutMs'),
     },
+    healthChecks: ['on', 'true', '1'].includes(health),
   }
 }
 

@@ -1,5 +1,5 @@
 import { type ServerType, serve } from '@hono/node-server'
-import { createApp } from './app.ts'
+import { createRuntime } from './app.ts'
 import { openConfiguredStore, type RuntimeConfig } from './config.ts'
 import { createCatalogue, loadBuiltIns } from './core/catalogue/index.ts'
 import { upgradeConnectionNames } from './core/lifecycle/index.ts'
@@ -55,7 +55,7 @@ export async function startServer(
     const port = (server.address() as { port: number }).port
     const url = `http://localhost:${port}`
     const publicUrl = config.publicUrl.endsWith(':0') ? config.publicUrl.replace(/:0$/, `:${port}`) : config.publicUrl
-    const app = createApp({
+    const runtime = createRuntime({
       store,
       catalogue,
       keyRing,
@@ -65,7 +65,7 @@ export async function startServer(
       designerDir: config.designerDir,
       proxy: { http: proxyHttp, maxResponseBytes: PROXY_MAX_BYTES },
     })
-    fetch = app.fetch
+    fetch = runtime.app.fetch
     await upgradeConnectionNames(store)
     const moved = await upgradeAuditTrails(store)
     if (moved > 0) log(`Moved ${moved} audit entries to one record each.`)
@@ -74,12 +74,16 @@ export async function startServer(
     log(`Switchboard is running on ${url} (data in ${where}, ${builtIns.size} built-in connectors)`)
     const signInUrl = ownerToken ? `${publicUrl}/signin?token=${ownerToken}` : undefined
     if (signInUrl) log(`Sign in: ${signInUrl}\n(Shown once. Keep it private: it signs in as the workspace owner.)`)
+    if (config.healthChecks) runtime.health.start()
+    runtime.webhooks.start()
     return {
       url,
       port,
       ...(signInUrl ? { signInUrl } : {}),
       async close() {
         await new Promise<void>((done) => server.close(() => done()))
+        await runtime.health.stop()
+        await runtime.webhooks.stop()
         await http.close()
         await proxyHttp.close()
         await store.close()

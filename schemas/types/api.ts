@@ -75,6 +75,7 @@ export type ErrorCode =
   | 'cross_origin'
   | 'current_key_from_env'
   | 'decryption_failed'
+  | 'delivery_not_found'
   | 'dns_failure'
   | 'flow_expired'
   | 'flow_outdated'
@@ -174,6 +175,7 @@ export type ErrorCode =
   | 'upstream_timeout'
   | 'user_exists'
   | 'user_not_found'
+  | 'webhook_not_found'
   | 'wrong_connector'
 /**
  * `api`: a bearer token for scripts and workflows; `session`: the token behind the designer's cookie, ended by signing out.
@@ -182,6 +184,20 @@ export type ErrorCode =
  * via the `definition` "TokenKind".
  */
 export type TokenKind = 'api' | 'session'
+/**
+ * An event an app's webhooks can be sent: a connection added, deleted or connected; a connection's check failing (`failed`), its grant refused by the provider (`expired`), a failing one passing again (`recovered`); a token refresh that failed.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "WebhookEvent".
+ */
+export type WebhookEvent =
+  | 'connection.created'
+  | 'connection.deleted'
+  | 'connection.connected'
+  | 'connection.failed'
+  | 'connection.expired'
+  | 'connection.recovered'
+  | 'refresh.failed'
 /**
  * What happened, as the audit trail names it.
  *
@@ -202,6 +218,12 @@ export type AuditEvent =
   | 'member.removed'
   | 'binding.set'
   | 'binding.cleared'
+  | 'connection.failed'
+  | 'connection.expired'
+  | 'connection.recovered'
+  | 'webhook.created'
+  | 'webhook.updated'
+  | 'webhook.deleted'
 /**
  * `app`: the app's binding, for everyone (app admins); `member`: the caller's own, to a personal connection.
  *
@@ -871,6 +893,143 @@ export interface AppList {
   apps: App[]
 }
 /**
+ * Where to send which events. The URL is held to the same address rules as every outbound request: a private or loopback address needs SWITCHBOARD_ALLOWED_HOSTS.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "CreateWebhook".
+ */
+export interface CreateWebhook {
+  url: HttpUrl
+  /**
+   * @minItems 1
+   * @maxItems 7
+   */
+  events: [WebhookEvent, ...WebhookEvent[]]
+  description?: string
+}
+/**
+ * What to change of a webhook; what is left out stays. `enabled: false` pauses deliveries without forgetting the endpoint.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "UpdateWebhook".
+ */
+export interface UpdateWebhook {
+  url?: HttpUrl
+  /**
+   * @minItems 1
+   * @maxItems 7
+   */
+  events?: [WebhookEvent, ...WebhookEvent[]]
+  description?: string
+  enabled?: boolean
+}
+/**
+ * An endpoint an app's events are sent to, signed per the Standard Webhooks spec. Its signing secret is shown once, when it is made.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "Webhook".
+ */
+export interface Webhook {
+  id: string
+  appId: string
+  url: string
+  events: WebhookEvent[]
+  description?: string
+  enabled: boolean
+  createdAt: string
+  updatedAt: string
+  createdBy: string
+}
+/**
+ * A webhook just made, with its signing secret: shown this once, never again (receivers verify deliveries with it).
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "CreatedWebhook".
+ */
+export interface CreatedWebhook {
+  webhook: Webhook
+  secret: string
+}
+/**
+ * An app's webhooks, oldest first.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "WebhookList".
+ */
+export interface WebhookList {
+  webhooks: Webhook[]
+}
+/**
+ * What a delivery's body holds (Standard Webhooks: `type`, `timestamp`, `data`): ids, names and outcome codes, never a credential, a header or a body of the API.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "WebhookPayload".
+ */
+export interface WebhookPayload {
+  type: WebhookEvent
+  timestamp: string
+  data: {
+    appId: string
+    connectionId: string
+    connectorId: string
+    connectionName: string
+    /**
+     * The connection's status after the event.
+     */
+    status?: string
+    /**
+     * What went wrong, as a stable code (`credentials_rejected`, `connection_refused`, `token_refresh_failed`).
+     */
+    problem?: string
+    /**
+     * The API's status in the check that failed, when it answered.
+     */
+    httpStatus?: number
+  }
+}
+/**
+ * One event sent (or being sent) to one webhook: `pending` while attempts remain, `delivered` once the receiver answered 2xx, `failed` when the retries ran out.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "WebhookDelivery".
+ */
+export interface WebhookDelivery {
+  id: string
+  webhookId: string
+  /**
+   * The `webhook-id` header: the same for every attempt and for replays, so a receiver can drop repeats.
+   */
+  messageId: string
+  event: WebhookEvent
+  status: 'pending' | 'delivered' | 'failed'
+  attempts: number
+  createdAt: string
+  lastAttemptAt?: string
+  nextAttemptAt?: string
+  /**
+   * The receiver's status at the last attempt, when it answered.
+   */
+  responseStatus?: number
+  /**
+   * Why the last attempt failed, in words (never the receiver's body).
+   */
+  lastError?: string
+  /**
+   * The delivery this one sends again.
+   */
+  replayOf?: string
+  payload: WebhookPayload
+}
+/**
+ * A webhook's deliveries, newest first (the most recent 100).
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "WebhookDeliveryList".
+ */
+export interface WebhookDeliveryList {
+  deliveries: WebhookDelivery[]
+}
+/**
  * Plain facts about an audited event (what changed, how many credentials were dropped, the outcome); never a secret, never a field value.
  *
  * This interface was referenced by `Api`'s JSON-Schema
@@ -1435,6 +1594,48 @@ export interface Routes {
   'POST /api/apps/:appId/run/:connectorId/:actionKey'?: {
     body: RunAction
     response: ActionResult
+  }
+  /**
+   * The app's webhooks (app admins).
+   */
+  'GET /api/apps/:appId/webhooks'?: {
+    response: WebhookList
+  }
+  /**
+   * Registers a webhook; answers its signing secret once (201).
+   */
+  'POST /api/apps/:appId/webhooks'?: {
+    body: CreateWebhook
+    response: CreatedWebhook
+  }
+  /**
+   * One webhook.
+   */
+  'GET /api/apps/:appId/webhooks/:webhookId'?: {
+    response: Webhook
+  }
+  /**
+   * Changes a webhook's URL, events, description or whether it is enabled.
+   */
+  'PATCH /api/apps/:appId/webhooks/:webhookId'?: {
+    body: UpdateWebhook
+    response: Webhook
+  }
+  /**
+   * Deletes a webhook, its secret and its deliveries (204).
+   */
+  'DELETE /api/apps/:appId/webhooks/:webhookId'?: {}
+  /**
+   * The webhook's recent deliveries, newest first.
+   */
+  'GET /api/apps/:appId/webhooks/:webhookId/deliveries'?: {
+    response: WebhookDeliveryList
+  }
+  /**
+   * Sends a delivery's event again, as a new delivery with the same message id (202).
+   */
+  'POST /api/apps/:appId/webhooks/:webhookId/deliveries/:deliveryId/replay'?: {
+    response: WebhookDelivery
   }
   /**
    * A page of the app's audit trail.

@@ -202,6 +202,7 @@ export interface Connector {
   auth: [AuthMethod, ...AuthMethod[]]
   headers?: HeaderTemplates
   test?: TestRequest
+  healthCheck?: HealthCheck
   /**
    * Named requests that workflows run through a connection.
    *
@@ -994,6 +995,18 @@ export interface AnswerDiagnosis {
    * What happened and what to do, in plain words.
    */
   message: string
+}
+/**
+ * How often the runtime re-tests this connector's connections in the background (its test request, or a token refresh for OAuth2 when the token would expire before the next check). Without it, every few hours; an API with a tight rate limit may ask for fewer checks, one whose credentials expire quickly for more.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "HealthCheck".
+ */
+export interface HealthCheck {
+  /**
+   * Minutes between two checks of one connection (5 to 10,080, a week); each is spread by ±10 % so connections added together are not checked together.
+   */
+  intervalMinutes: number
 }
 /**
  * A named request a workflow runs through a connection, templated over its inputs and the connection's fields.

@@ -9,7 +9,7 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { createApp } from '../../runtime/app.ts'
+import { type AppOptions, createRuntime, type Runtime } from '../../runtime/app.ts'
 import { createRunLog } from '../../runtime/core/actions/index.ts'
 import { type Catalogue, createCatalogue, loadBuiltIns } from '../../runtime/core/catalogue/index.ts'
 import { bootstrapWorkspace } from '../../runtime/inbound/callers/index.ts'
@@ -55,7 +55,11 @@ export interface CallOptions {
 }
 
 export interface Harness {
-  app: ReturnType<typeof createApp>
+  app: Runtime['app']
+  /** The parts beside the routes (events, health checks, webhook deliveries); nothing runs on a timer. */
+  runtime: Runtime
+  /** Moves the harness's clock forward (schedules, retries): no test waits for real time. */
+  advance(ms: number): void
   dir: string
   store: Store
   keyRing: KeyRing
@@ -85,6 +89,8 @@ export interface HarnessOptions {
   maxBodyBytes?: number
   /** The proxy's limits (request and response sizes, timeout). */
   proxy?: { maxRequestBytes?: number }
+  /** Health check and webhook delivery settings. */
+  runtime?: Pick<AppOptions, 'health' | 'webhooks'>
 }
 
 /**
@@ -107,7 +113,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const catalogue = createCatalogue({ builtIns: await builtIns(), store, clock })
   // The harness's own run log, so `settle` can write what it buffers.
   const runs = createRunLog({ store, clock })
-  const app = createApp({
+  const runtime = createRuntime({
     store,
     catalogue,
     keyRing,
@@ -118,13 +124,19 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     log: (line) => void log.push(line),
     ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
     ...(options.proxy === undefined ? {} : { proxy: options.proxy }),
+    ...options.runtime,
   })
+  const { app } = runtime
   const { ownerToken } = await bootstrapWorkspace(store, clock())
   if (!ownerToken) throw new Error('a fresh data directory must give an owner token')
   const responses: ApiResponse[] = []
 
   const harness: Harness = {
     app,
+    runtime,
+    advance(ms) {
+      tick += ms
+    },
     dir,
     store,
     keyRing,
@@ -175,6 +187,8 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       return out
     },
     async close() {
+      await runtime.health.stop()
+      await runtime.webhooks.stop()
       await client.close()
       await store.close()
       await rm(dir, { recursive: true, force: true })

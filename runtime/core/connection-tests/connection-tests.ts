@@ -6,6 +6,7 @@ import type { ConnectionRecord, CredentialRecord, LastTest } from '../../types.t
 import { type Actor, type ConnectionDeps, loadConnection } from '../connections/context.ts'
 import { credentialId } from '../connections/credentials.ts'
 import { checkValues } from '../connections/field-values.ts'
+import { aboutConnection, type ConnectionEvents } from '../events/index.ts'
 import { effectiveValues, fieldDefinitions, pickAuthMethod } from '../requests/index.ts'
 import type { ConnectionUse, ConnectionUseCore } from '../use/index.ts'
 import { draftSession } from './draft-session.ts'
@@ -20,7 +21,9 @@ import { runTest } from './run-test.ts'
  * const tests = createConnectionTests({ ...deps, use })
  * const result = await tests.run('default', 'c_123', actor)
  */
-export function createConnectionTests(deps: Pick<ConnectionDeps, 'store' | 'catalogue' | 'clock' | 'http'> & { use: ConnectionUseCore }) {
+export function createConnectionTests(
+  deps: Pick<ConnectionDeps, 'store' | 'catalogue' | 'clock' | 'http'> & { use: ConnectionUseCore; events?: ConnectionEvents },
+) {
   const elapsed = () => deps.clock().getTime()
 
   return {
@@ -82,7 +85,11 @@ export function createConnectionTests(deps: Pick<ConnectionDeps, 'store' | 'cata
     },
   }
 
-  /** Keeps the result: each member's test of a personal connection speaks of their own account. */
+  /**
+   * Keeps the result: each member's test of a personal connection speaks of their own account. A shared
+   * connection whose status changes with it is told to listeners: `connection.failed` when a connected one fails,
+   * `connection.recovered` when a failing one passes again.
+   */
   async function record(id: string, owner: string | undefined, result: TestResult): Promise<void> {
     const lastTest: LastTest = {
       at: deps.clock().toISOString(),
@@ -105,11 +112,13 @@ export function createConnectionTests(deps: Pick<ConnectionDeps, 'store' | 'cata
       )
       return
     }
-    await deps.store.update<ConnectionRecord>(
+    let before: ConnectionRecord['status'] | undefined
+    const after = await deps.store.update<ConnectionRecord>(
       'connections',
       id,
       (current) => {
         if (!current) return current
+        before = current.status
         const next: ConnectionRecord = { ...current, lastTest }
         if (current.status !== 'expired') next.status = result.ok ? 'connected' : 'error'
         if (result.ok && result.label) next.accountLabel = result.label
@@ -117,6 +126,18 @@ export function createConnectionTests(deps: Pick<ConnectionDeps, 'store' | 'cata
       },
       RELAXED,
     )
+    const type =
+      before === 'connected' && after?.status === 'error'
+        ? 'connection.failed'
+        : before === 'error' && after?.status === 'connected'
+          ? 'connection.recovered'
+          : undefined
+    if (!type || !after || !deps.events) return
+    const outcome = {
+      ...(result.problem ? { problem: result.problem } : {}),
+      ...(result.status === undefined ? {} : { httpStatus: result.status }),
+    }
+    await deps.events.emit({ type, at: lastTest.at, data: { ...aboutConnection(after), ...outcome } })
   }
 }
 

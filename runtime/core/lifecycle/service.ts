@@ -21,6 +21,7 @@ import {
   toView,
 } from '../connections/index.ts'
 import { keepsCredentials } from '../connections/origin.ts'
+import { aboutConnection, type ConnectionEvent, type ConnectionEvents } from '../events/index.ts'
 import { effectiveValues, fieldDefinitions, pickAuthMethod, resolveBaseUrl } from '../requests/index.ts'
 import { needsCredentials } from '../use/index.ts'
 import { assertTestUrlOnOrigin } from './test-url.ts'
@@ -33,8 +34,11 @@ import { assertTestUrlOnOrigin } from './test-url.ts'
  * const connections = createConnectionService(deps)
  * const view = await connections.create('default', { connectorId: 'github', name: 'Work', values: { token } }, actor)
  */
-export function createConnectionService(deps: ConnectionDeps) {
+export function createConnectionService(deps: ConnectionDeps & { events?: ConnectionEvents }) {
   const now = () => deps.clock().toISOString()
+  /** Tells listeners (webhooks) what happened; a connection's events carry its ids and name, never a value. */
+  const emit = (type: ConnectionEvent['type'], record: Parameters<typeof aboutConnection>[0]) =>
+    deps.events?.emit({ type, at: now(), data: aboutConnection(record) })
 
   /** The API view, with which secrets have a value for this actor. */
   async function view(loaded: Pick<Loaded, 'record' | 'connector'>, actor: Actor): Promise<Connection> {
@@ -119,6 +123,8 @@ export function createConnectionService(deps: ConnectionDeps) {
           await putCredentials(tx, deps.keyRing, record, credentialOwner(record, actor.userId), { values: split.secrets, fields: mine }, at)
         }
       })
+      await emit('connection.created', record)
+      if (connect) await emit('connection.connected', record)
       return view({ record, connector }, actor)
     },
 
@@ -188,6 +194,7 @@ export function createConnectionService(deps: ConnectionDeps) {
         await putCredentials(tx, deps.keyRing, next, owner, { values: split.secrets, fields: personal }, now())
         return next
       })
+      await emit('connection.connected', loaded.record)
       return view(loaded, actor)
     },
 
@@ -212,11 +219,12 @@ export function createConnectionService(deps: ConnectionDeps) {
     },
 
     async delete(appId: string, id: string): Promise<void> {
-      await loadConnection(deps, appId, id)
+      const { record } = await loadConnection(deps, appId, id)
       await deps.store.transaction(async (tx) => {
         await tx.delete('connections', id)
         await dropCredentials(tx, id)
       })
+      await emit('connection.deleted', { id, appId, connectorId: record.connectorId, name: record.name })
     },
 
     async clone(appId: string, id: string, body: CloneConnection, actor: Actor): Promise<Connection> {
@@ -238,6 +246,7 @@ export function createConnectionService(deps: ConnectionDeps) {
         await assertNameFree(tx, appId, record.connectorId, copy.name)
         await putConnection(tx, copy)
       })
+      await emit('connection.created', copy)
       return view({ record: copy, connector }, actor)
     },
   }

@@ -65,6 +65,17 @@ export const COLLECTIONS = {
       byTime: { fields: ['at'] },
     },
   },
+  /** When each connection is next checked in the background, and which replica holds the lease to check it now. */
+  healthChecks: { indexes: { byDue: { fields: ['dueAt'] } } },
+  /** An app's webhook endpoints; each one's signing secret is sealed in `credentials` (`webhook:<id>`). */
+  webhooks: { indexes: { byApp: { fields: ['appId', 'createdAt'] } } },
+  /** Events sent to webhooks: status, attempts, last error. `pendingAt` (while attempts remain) is when the next is due. */
+  webhookDeliveries: {
+    indexes: {
+      byWebhook: { fields: ['webhookId', 'seq'] },
+      byPending: { fields: ['pendingAt'] },
+    },
+  },
   /** A credential's recent token endpoint failures, so every replica backs off alike. */
   tokenFailures: { indexes: {} },
   /** Counters and the store's own bookkeeping. */

@@ -8,6 +8,7 @@ import type { ConnectionRecord, CredentialRecord, CredentialSecrets } from '../.
 import type { Loaded } from '../../connections/context.ts'
 import { credentialId, openCredentials, putCredentials } from '../../connections/credentials.ts'
 import { connectUrl } from '../../connections/view.ts'
+import { aboutConnection, type ConnectionEvents } from '../../events/index.ts'
 import { effectiveValues } from '../../requests/index.ts'
 import type { AuthServices, HeldToken, RenewOutcome, TokenSource } from '../types.ts'
 
@@ -47,6 +48,8 @@ export interface TokenEngineOptions {
   maxBackoffMs?: number | undefined
   /** Timeout of one renewal request (default 15 000 ms). */
   tokenTimeoutMs?: number | undefined
+  /** Told of `refresh.failed` and `connection.expired`, by the replica that had the failure. */
+  events?: ConnectionEvents | undefined
 }
 
 /**
@@ -157,6 +160,11 @@ export function createTokenEngine(options: TokenEngineOptions) {
     const said = outcome.kind === 'rejected' && outcome.description ? `: ${outcome.description}` : ''
     const why = outcome.kind === 'rejected' ? `refused the request (${outcome.error}${said})` : `did not answer usably (${outcome.reason})`
     options.log(`tokens: token endpoint for credential ${id} ${why}; next attempt in ${wait} ms`)
+    await options.events?.emit({
+      type: 'refresh.failed',
+      at: options.clock().toISOString(),
+      data: { ...aboutConnection(loaded.record), problem: refusalCode(outcome) },
+    })
     if (usable(held, rejected)) return held.accessToken
     throw new SwitchboardError(
       502,
@@ -221,6 +229,12 @@ export function createTokenEngine(options: TokenEngineOptions) {
     })
     if (replaced) return replaced.accessToken
     options.log(`tokens: the provider refused the grant of credential ${id}; connection ${target.loaded.record.id} needs authorizing again`)
+    const record = target.loaded.record
+    await options.events?.emit({
+      type: 'connection.expired',
+      at,
+      data: { ...aboutConnection(target.owner === undefined ? { ...record, status: 'expired' } : record), problem: 'connection_expired' },
+    })
     throw expiredError(target, why)
   }
 
@@ -276,4 +290,11 @@ function authorizeDetail(publicUrl: string, target: TokenTarget): { authorizeUrl
 
 function withFields(secrets: CredentialSecrets, record: CredentialRecord): CredentialSecrets {
   return record.fields ? { ...secrets, fields: record.fields } : secrets
+}
+
+/** The provider's RFC 6749 §5.2 code as `token_<code>` when it is one (a provider's free text never goes on). */
+function refusalCode(outcome: RenewOutcome): string {
+  return !outcome.ok && outcome.kind === 'rejected' && /^[a-z_]{1,40}$/.test(outcome.error)
+    ? `token_${outcome.error}`
+    : 'token_refresh_failed'
 }

@@ -1,0 +1,8 @@
+export {
+  aboutConnection,
+  type ConnectionEvent,
+  type ConnectionEvents,
+  type ConnectionEventType,
+  createConnectionEvents,
+  type EventListener,
+} from './events.ts'

@@ -1,0 +1,8 @@
+export {
+  createHealthChecks,
+  type HealthCheckOptions,
+  type HealthCheckOutcome,
+  type HealthCheckRecord,
+  type HealthChecks,
+} from './health-checks.ts'
+export { type RefreshOutcome, refreshIfDue } from './refresh.ts'
