@@ -118,11 +118,12 @@ export function uniqueKey(base: string, taken: Iterable<string>): string {
   return key
 }
 
-/** Keys of the fields in a list. */
+/** Keys of the fields in a list, each once: a draft may declare one twice while it is being edited. */
 export function fieldKeys(list: unknown): string[] {
-  return objects(list)
+  const keys = objects(list)
     .map((f) => f.key)
     .filter((k): k is string => typeof k === 'string' && k !== '')
+  return [...new Set(keys)]
 }
 
 /** A new field for a list, with a key no other field there has. */

@@ -1,0 +1,45 @@
+/**
+ * What a person building a Twilio-style connector by clicking ran into, each fixed with the step that broke:
+ * duplicate keys, the test path and its target, renaming a field, the template's leftovers, a credential in a
+ * path, connecting right after saving, a truthful connection status, and a quiet console before sign-in.
+ */
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import { domId } from '../../designer/src/lib/draft-places.ts'
+import { type DesignerEnv, startDesignerEnv } from './harness.ts'
+
+let env: DesignerEnv
+const pageErrors: string[] = []
+
+const byPointer = (pointer: string, suffix = '') => env.page.locator(`[id="${domId(pointer)}${suffix}"]`)
+const problemsAt = (pointer: string) => byPointer(pointer, '-problems')
+
+beforeAll(async () => {
+  env = await startDesignerEnv()
+  env.page.on('pageerror', (error) => void pageErrors.push(error.message))
+  env.page.on('dialog', (dialog) => void dialog.accept())
+})
+afterAll(() => env?.close())
+
+/** A new blank draft with a name and base URL. */
+async function blank(name: string): Promise<void> {
+  await env.open('#/designer?blank')
+  await env.page.getByRole('heading', { name: 'General' }).waitFor()
+  await byPointer('/name').fill(name)
+  await byPointer('/baseUrl').fill(env.upstream.origin)
+}
+
+test('two fields with the same key: an error at the second key, and the page keeps working', async () => {
+  const { page } = env
+  await blank('Duplicates')
+  await page.getByRole('button', { name: 'Add field', exact: true }).click()
+  await page.getByRole('button', { name: 'Add field', exact: true }).click()
+  await byPointer('/fields/0/key').fill('accountSid')
+  await byPointer('/fields/1/key').fill('accountSid')
+  await problemsAt('/fields/1/key')
+    .getByText(/"accountSid" is already declared/)
+    .waitFor()
+  // Still alive: the next edit shows.
+  await byPointer('/fields/1/key').fill('region')
+  await problemsAt('/fields/1/key').waitFor({ state: 'detached' })
+  expect(pageErrors).toEqual([])
+})
