@@ -43,3 +43,20 @@ test('two fields with the same key: an error at the second key, and the page kee
   await problemsAt('/fields/1/key').waitFor({ state: 'detached' })
   expect(pageErrors).toEqual([])
 })
+
+test('the test path starts empty, so typing "/Accounts" gives "/Accounts"; switching the target keeps both values', async () => {
+  const { page } = env
+  await blank('Paths')
+  const path = byPointer('/test/path')
+  await path.click()
+  await page.keyboard.press('End')
+  await page.keyboard.type('/Accounts')
+  expect(await path.inputValue()).toBe('/Accounts')
+  await page.getByLabel('An absolute URL').check()
+  await byPointer('/test/url').fill('https://api.example.com/me')
+  await page.getByLabel('A path under the base URL').check()
+  expect(await byPointer('/test/path').inputValue()).toBe('/Accounts')
+  await page.getByLabel('An absolute URL').check()
+  expect(await byPointer('/test/url').inputValue()).toBe('https://api.example.com/me')
+  expect(pageErrors).toEqual([])
+})

@@ -82,7 +82,8 @@ export function humanize(key: string): string {
 
 /** A new, empty connector. */
 export function blankDraft(): Doc {
-  return { id: '', name: '', baseUrl: '', auth: [], test: { method: 'GET', path: '/' } }
+  // The test path starts empty (its placeholder says "/me"): typed after a pre-filled "/", "/Accounts" became "//Accounts".
+  return { id: '', name: '', baseUrl: '', auth: [], test: { method: 'GET', path: '' } }
 }
 
 /** A new connector shaped like a generic template, with its own name and id still to choose. */
