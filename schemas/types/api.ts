@@ -770,6 +770,16 @@ export interface SignedIn {
   user: SessionUser
 }
 /**
+ * Whether the caller's browser session (the cookie) is signed in, and as whom. Not being signed in is an answer, not an error: the designer asks before it knows.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "Session".
+ */
+export interface Session {
+  signedIn: boolean
+  user?: SessionUser
+}
+/**
  * A person in the workspace. They act through app roles, or as the workspace owner.
  *
  * This interface was referenced by `Api`'s JSON-Schema
@@ -1406,6 +1416,12 @@ export interface Routes {
   'POST /api/session'?: {
     body: SignIn
     response: SignedIn
+  }
+  /**
+   * Whether this browser is signed in (200 either way), and as whom.
+   */
+  'GET /api/session'?: {
+    response: Session
   }
   /**
    * Ends the browser session (204).

@@ -69,7 +69,7 @@ describe('the routes and the contract', () => {
     ).toEqual([])
   })
 
-  it('every API route but health, sign-in and the API reference needs a sign-in', () => {
+  it('every API route but health, the session and the API reference needs a sign-in', () => {
     const open = routes()
       .filter((r) => r.policy.role === 'public')
       .map((r) => `${r.method} ${r.path}`)
@@ -78,6 +78,7 @@ describe('the routes and the contract', () => {
       'GET /api/docs/assets/:file',
       'GET /api/health',
       'GET /api/openapi.json',
+      'GET /api/session',
       'POST /api/session',
       'POST /api/session/signout',
     ])

@@ -60,3 +60,28 @@ test('the test path starts empty, so typing "/Accounts" gives "/Accounts"; switc
   expect(await byPointer('/test/url').inputValue()).toBe('https://api.example.com/me')
   expect(pageErrors).toEqual([])
 })
+
+test('before sign-in the console stays clean: asking whether anyone is signed in is not an error', async () => {
+  const context = await env.browser.newContext()
+  try {
+    const page = await context.newPage()
+    const problems: string[] = []
+    page.on('console', (message) => void (message.type() === 'error' && problems.push(message.text())))
+    page.on('response', (response) => void (response.status() >= 400 && problems.push(`${response.status()} ${response.url()}`)))
+    await page.goto(`${env.baseUrl}/#/connectors`)
+    await page
+      .getByRole('button', { name: /Sign in/ })
+      .first()
+      .waitFor()
+    expect(problems).toEqual([])
+    const session = await page.evaluate(() => fetch('/api/session').then(async (r) => [r.status, await r.json()]))
+    expect(session).toEqual([200, { signedIn: false }])
+  } finally {
+    await context.close()
+  }
+  // Signed in, the same question names who.
+  expect(await env.page.evaluate(() => fetch('/api/session').then((r) => r.json()))).toMatchObject({
+    signedIn: true,
+    user: { owner: true },
+  })
+})

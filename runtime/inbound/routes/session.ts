@@ -1,6 +1,6 @@
 import { type Context, Hono } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
-import type { SignedIn, SignIn } from '../../../schemas/types/api.ts'
+import type { Session, SignedIn, SignIn } from '../../../schemas/types/api.ts'
 import { SwitchboardError } from '../../errors.ts'
 import type { Store } from '../../platform/store/index.ts'
 import type { TokenRecord, UserRecord } from '../../types.ts'
@@ -21,48 +21,58 @@ import { readBody } from './body.ts'
 export function sessionRoutes(deps: { policy: Policy; store: Store; clock: () => Date; publicUrl?: string }) {
   const { policy } = deps
   // Public: these are how a person gets a session; each checks what it accepts itself.
-  return new Hono<RouteEnv>()
-    .get('/signin', policy({ role: 'public', what: 'open the sign-in link' }), (c) => {
-      // The token moves into the fragment, which the browser never sends to a server nor in a Referer.
-      const token = c.req.query('token') ?? ''
-      c.header('Referrer-Policy', 'no-referrer')
-      c.header('Cache-Control', 'no-store')
-      return c.redirect(`/#/signin?token=${encodeURIComponent(token)}`, 303)
-    })
-    .post('/api/session', policy({ role: 'public', what: 'sign in' }), async (c) => {
-      fromOwnPage(c, deps.publicUrl, 'sign you in')
-      const { token } = await readBody<SignIn>(c, 'SignIn')
-      const record = await findToken(deps.store, token)
-      const user = record && (await deps.store.get<UserRecord>('users', record.userId))
-      if (!record || !user)
-        throw new SwitchboardError(
-          401,
-          'invalid_token',
-          'That token is not valid or has been revoked. Ask the workspace owner for a new one.',
-        )
-      const session = await issueToken(deps.store, user.id, 'Browser session', { now: deps.clock().toISOString(), kind: 'session' })
-      setCookie(c, SESSION_COOKIE, session.token, {
-        httpOnly: true,
-        sameSite: 'Lax',
-        path: '/',
-        // Behind a TLS-terminating proxy the request itself is http: the public URL says what people use.
-        secure: (deps.publicUrl ?? c.req.url).startsWith('https:'),
-        maxAge: 60 * 60 * 24 * 30,
+  return (
+    new Hono<RouteEnv>()
+      .get('/signin', policy({ role: 'public', what: 'open the sign-in link' }), (c) => {
+        // The token moves into the fragment, which the browser never sends to a server nor in a Referer.
+        const token = c.req.query('token') ?? ''
+        c.header('Referrer-Policy', 'no-referrer')
+        c.header('Cache-Control', 'no-store')
+        return c.redirect(`/#/signin?token=${encodeURIComponent(token)}`, 303)
       })
-      c.header('Cache-Control', 'no-store')
-      return c.json<SignedIn>({ user: { id: user.id, name: user.name, owner: user.owner } })
-    })
-    .post('/api/session/signout', policy({ role: 'public', what: 'sign out' }), async (c) => {
-      fromOwnPage(c, deps.publicUrl, 'sign you out', { originOptional: true })
-      const token = getCookie(c, SESSION_COOKIE)
-      if (token) {
-        await deps.store.update<TokenRecord>('tokens', hashToken(token), (t) =>
-          t && t.kind === 'session' ? { ...t, revokedAt: deps.clock().toISOString() } : t,
-        )
-      }
-      deleteCookie(c, SESSION_COOKIE, { path: '/' })
-      return c.body(null, 204)
-    })
+      .post('/api/session', policy({ role: 'public', what: 'sign in' }), async (c) => {
+        fromOwnPage(c, deps.publicUrl, 'sign you in')
+        const { token } = await readBody<SignIn>(c, 'SignIn')
+        const record = await findToken(deps.store, token)
+        const user = record && (await deps.store.get<UserRecord>('users', record.userId))
+        if (!record || !user)
+          throw new SwitchboardError(
+            401,
+            'invalid_token',
+            'That token is not valid or has been revoked. Ask the workspace owner for a new one.',
+          )
+        const session = await issueToken(deps.store, user.id, 'Browser session', { now: deps.clock().toISOString(), kind: 'session' })
+        setCookie(c, SESSION_COOKIE, session.token, {
+          httpOnly: true,
+          sameSite: 'Lax',
+          path: '/',
+          // Behind a TLS-terminating proxy the request itself is http: the public URL says what people use.
+          secure: (deps.publicUrl ?? c.req.url).startsWith('https:'),
+          maxAge: 60 * 60 * 24 * 30,
+        })
+        c.header('Cache-Control', 'no-store')
+        return c.json<SignedIn>({ user: { id: user.id, name: user.name, owner: user.owner } })
+      })
+      // The designer asks this before it knows whether anyone is signed in: "no" is a 200, not a 401 in the console.
+      .get('/api/session', policy({ role: 'public', what: 'ask whether you are signed in' }), async (c) => {
+        c.header('Cache-Control', 'no-store')
+        const token = getCookie(c, SESSION_COOKIE)
+        const record = token ? await findToken(deps.store, token) : undefined
+        const user = record && (await deps.store.get<UserRecord>('users', record.userId))
+        return c.json<Session>(user ? { signedIn: true, user: { id: user.id, name: user.name, owner: user.owner } } : { signedIn: false })
+      })
+      .post('/api/session/signout', policy({ role: 'public', what: 'sign out' }), async (c) => {
+        fromOwnPage(c, deps.publicUrl, 'sign you out', { originOptional: true })
+        const token = getCookie(c, SESSION_COOKIE)
+        if (token) {
+          await deps.store.update<TokenRecord>('tokens', hashToken(token), (t) =>
+            t && t.kind === 'session' ? { ...t, revokedAt: deps.clock().toISOString() } : t,
+          )
+        }
+        deleteCookie(c, SESSION_COOKIE, { path: '/' })
+        return c.body(null, 204)
+      })
+  )
 }
 
 /**
