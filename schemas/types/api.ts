@@ -721,6 +721,32 @@ export interface OAuthAuthorization {
   expiresAt?: string
 }
 /**
+ * The `details` of a 428 `connection_required` answer: the connection has no usable credentials (of the caller's, for a personal one), and a person completes them at `connectUrl`.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "ConnectionRequiredDetails".
+ */
+export interface ConnectionRequiredDetails {
+  /**
+   * The designer's page that connects this connection.
+   */
+  connectUrl: string
+}
+/**
+ * The `details` of a 403 `scope_missing` answer: the OAuth2 scopes the action needs that the connection was not granted, and, for sign-in (authorization code) connections, the link that authorizes again asking for them.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "ScopeMissingDetails".
+ */
+export interface ScopeMissingDetails {
+  missing: string[]
+  granted: string[]
+  /**
+   * Starts the authorization again with the missing scopes.
+   */
+  reauthorizeUrl?: string
+}
+/**
  * Every error answer: a stable code, a message in plain words, and details where there are some (validation problems in `details.errors`, a `connectUrl`, the role required).
  *
  * This interface was referenced by `Api`'s JSON-Schema

@@ -50,8 +50,9 @@ export function upstreamHeaders(incoming: Headers, injected: Readonly<Record<str
 }
 
 /**
- * The headers to answer with: the upstream's, without hop-by-hop ones and cookies (they were set for
- * the upstream's site, and would land on Switchboard's), each value passed through `mask`. When the
+ * The headers to answer with: the upstream's, without hop-by-hop ones, cookies (they were set for
+ * the upstream's site, and would land on Switchboard's) and `X-Switchboard-*` (the runtime's own, such as
+ * `X-Switchboard-Error`, which an upstream must not fake), each value passed through `mask`. When the
  * client decoded the body on the way (see {@link decodedCodings}), its encoding and length no longer
  * apply and are dropped.
  *
@@ -63,7 +64,7 @@ export function downstreamHeaders(upstream: Headers, mask: (value: string) => st
   dropped.add('set-cookie')
   if (decoded) dropped.add('content-encoding')
   const out = new Headers()
-  for (const [name, value] of upstream) if (!dropped.has(name)) out.append(name, mask(value))
+  for (const [name, value] of upstream) if (!dropped.has(name) && !name.startsWith('x-switchboard-')) out.append(name, mask(value))
   if (upstream.has('content-length') && !decoded) out.set('content-length', upstream.get('content-length')!)
   return out
 }

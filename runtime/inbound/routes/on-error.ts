@@ -8,7 +8,7 @@ export type Log = (line: string) => void
 
 /**
  * The one error handler: a {@link SwitchboardError} becomes `{ error: { code, message, details? } }`
- * with its status; anything else is a 500 whose details stay in the log (name and stack, never the
+ * with its status and its code in `X-Switchboard-Error`; anything else is a 500 whose details stay in the log (name and stack, never the
  * request body).
  *
  * @example
@@ -19,7 +19,8 @@ export function onError(log: Log): ErrorHandler {
     const known = error instanceof SwitchboardError ? error : error instanceof HTTPException ? fromHono(error) : undefined
     if (!known) log(`error: unexpected ${error.name}: ${error.stack?.split('\n').slice(1, 6).join(' | ') ?? ''}`)
     const answer = known ?? new SwitchboardError(500, 'internal_error', 'Something went wrong inside the runtime. The log has the details.')
-    return c.json(answer.toJSON() as ErrorEnvelope, answer.status as 500)
+    // The header tells the runtime's own refusal from an upstream's answer passed through the proxy.
+    return c.json(answer.toJSON() as ErrorEnvelope, answer.status as 500, { 'X-Switchboard-Error': answer.code })
   }
 }
 
