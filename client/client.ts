@@ -1,18 +1,7 @@
 import type { ActionResult, Connection, Needs, RunMode } from '../schemas/types/api.ts'
+import { baseOf, type ClientOptions, createCall } from './call.ts'
 import { SwitchboardApiError } from './error.ts'
-import { type Args, type ResponseOf, type Route, urlOf } from './routes.ts'
-
-/** Where the runtime is and who is calling. */
-export interface ClientOptions {
-  /** The runtime's origin, e.g. `http://localhost:8787`; leave it out in a page the runtime serves (same origin). */
-  baseUrl?: string
-  /** An API token, sent as `Authorization: Bearer …`; without one a browser sends its session cookie. */
-  token?: string
-  /** The app the connection helpers work in (default `default`). */
-  app?: string
-  /** The fetch to use (default: the global one). */
-  fetch?: typeof fetch
-}
+import { type Args, type Route, urlOf } from './routes.ts'
 
 /** The fetch options of a proxied request, but `mode` is the run's (`X-Switchboard-Mode`): `workflow` runs only with shared credentials. */
 export type ProxyInit = Omit<RequestInit, 'mode'> & { mode?: RunMode }
@@ -29,28 +18,12 @@ export type ProxyInit = Omit<RequestInit, 'mode'> & { mode?: RunMode }
  * const me = await (await sb.proxy('c_8f3a2b', '/user')).json()
  */
 export function createClient(options: ClientOptions = {}) {
-  const base = (options.baseUrl ?? '').replace(/\/+$/, '')
-  if (base !== '' && !/^https?:\/\/[^/]+$/.test(base)) {
-    throw new TypeError(`createClient: baseUrl must be an origin like "http://localhost:8787", got ${JSON.stringify(options.baseUrl)}`)
-  }
+  const call = createCall(options)
+  const base = baseOf(options)
   const send = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init))
   const app = options.app ?? 'default'
   const auth: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {}
   const connectionPath = (id: string) => `${base}/api/apps/${encodeURIComponent(app)}/connections/${encodeURIComponent(id)}`
-
-  /** Calls a route: JSON in and out; a 204 answers `undefined`. */
-  async function call<K extends Route>(route: K, ...args: Args<K>): Promise<ResponseOf<K>> {
-    const body = args[0]?.body
-    const method = route.slice(0, route.indexOf(' '))
-    const response = await send(base + urlOf(route, ...args), {
-      method,
-      credentials: 'same-origin',
-      headers: body === undefined ? auth : { ...auth, 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    })
-    if (!response.ok) throw await SwitchboardApiError.from(response, method)
-    return (response.status === 204 ? undefined : await response.json()) as ResponseOf<K>
-  }
 
   return {
     call,

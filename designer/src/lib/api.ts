@@ -1,4 +1,4 @@
-import { createClient } from '../../../client/index.ts'
+import { createCall } from '../../../client/index.ts'
 
 /**
  * The designer's client for the runtime API: the `switchboard/client` module over the same origin and the
@@ -14,4 +14,4 @@ export { type CallOptions, type ResponseOf, type Route, SwitchboardApiError as A
  * const { connectors } = await call('GET /api/connectors')
  * const view = await call('PATCH /api/apps/:appId/connections/:id', { params: { appId, id }, body: { name: 'Work' } })
  */
-export const { call } = createClient()
+export const call = createCall()
