@@ -2,13 +2,15 @@
  * Every designer page checked with axe-core in a real Chromium: no serious or critical violation.
  * axe's own script is added to each page (the page's CSP allows only the designer's files, so this
  * browser context is the one that may add it). Run with SWITCHBOARD_AXE_REPORT=1 to print every page's
- * count by impact.
+ * count by impact. With SWITCHBOARD_SCREENSHOTS=1 it also writes the README's pictures of the catalogue,
+ * the builder, a connection and the app's home to docs/screenshots/.
  */
-import { readFile } from 'node:fs/promises'
+import { mkdir, readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
+import { join } from 'node:path'
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { type DesignerEnv, signInThroughLink, startDesignerEnv } from './harness.ts'
+import { type DesignerEnv, repo, signInThroughLink, startDesignerEnv } from './harness.ts'
 
 let env: DesignerEnv
 let context: BrowserContext
@@ -85,11 +87,31 @@ async function axe(on: Page = page): Promise<Violation[]> {
 
 const report: Record<string, Record<string, number>> = {}
 
+/** The pages pictured in the README, by the name of their check: the file, and what to scroll to. */
+const PICTURED: Record<string, [string, string?]> = {
+  catalogue: ['catalogue'],
+  builder: ['builder', '[id="d.auth.1"]'],
+  connection: ['connection'],
+  connections: ['app-home'],
+}
+
+/** Writes the README's picture of a page, when asked to (the files are committed, so not on every run). */
+async function picture(name: string): Promise<void> {
+  const [file, at] = PICTURED[name] ?? []
+  if (!process.env.SWITCHBOARD_SCREENSHOTS || !file) return
+  const dir = join(repo, 'docs', 'screenshots')
+  await mkdir(dir, { recursive: true })
+  if (at) await page.locator(at).evaluate((el) => el.scrollIntoView({ block: 'start' }))
+  else await page.evaluate(() => scrollTo(0, 0))
+  await page.screenshot({ path: join(dir, `${file}.png`) })
+}
+
 /** Opens a page, waits for it to settle, checks it and keeps its counts for the report. */
 async function check(name: string, hash: string, ready: (p: Page) => Promise<unknown>): Promise<void> {
   await page.goto(`${env.baseUrl}/${hash}`)
   await page.waitForLoadState('networkidle')
   await ready(page)
+  await picture(name)
   const violations = await axe()
   report[name] = Object.fromEntries(
     ['critical', 'serious', 'moderate', 'minor'].map((i) => [i, violations.filter((v) => v.impact === i).length]),

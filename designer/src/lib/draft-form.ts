@@ -159,6 +159,29 @@ const WHEN: Record<string, Record<string, (obj: Obj) => boolean>> = {
   },
 }
 
+/** Settings required only with another (`authorizeUrl` with the code grant), as the schema's `if`/`then` says. */
+const REQUIRED_WHEN: Record<string, Record<string, (obj: Obj) => boolean>> = {
+  oauth2: { authorizeUrl: (m) => m.grant === 'authorization_code' },
+}
+
+/** Whether a property is required now: always, or because of another's value. */
+export function requiredNow(type: unknown, name: string, obj: Obj, schema: SchemaNode): boolean {
+  return (schema.required?.includes(name) ?? false) || (REQUIRED_WHEN[String(type)]?.[name]?.(obj) ?? false)
+}
+
+/**
+ * Definitions whose description says what the kind of value is everywhere (a URL, a template): a property
+ * of that kind is helped by its own description only, not by the same paragraph under every input.
+ */
+const GENERIC = ['BaseUrl', 'Template', 'JsonPointer', 'RelativePath', 'HeaderName', 'Key']
+
+/** The help under a property's input: its own description, or its definition's when that is specific. */
+export function helpOf(schema: SchemaNode): string | undefined {
+  if (schema.description) return schema.description
+  const node = resolve(schema)
+  return node.def && GENERIC.includes(node.def) ? undefined : node.description
+}
+
 /** Whether a property of an auth method is shown now. */
 export function shown(type: unknown, name: string, obj: Obj): boolean {
   const rule = WHEN[String(type)]?.[name]
