@@ -35,6 +35,18 @@ export function auditWhat(entry: Pick<AuditEntry, 'event' | 'details'>, name: (u
       return `Made ${name(str(d.member))} ${d.role === 'admin' ? 'an admin' : 'a member'}`
     case 'member.removed':
       return `Removed ${name(str(d.member))} from the app`
+    case 'connection.failed':
+      return `Stopped working${d.problem ? ` (${str(d.problem)})` : ''}`
+    case 'connection.expired':
+      return 'Expired: the provider no longer accepts its grant'
+    case 'connection.recovered':
+      return 'Works again'
+    case 'webhook.created':
+      return `Added a webhook to ${str(d.url)}`
+    case 'webhook.updated':
+      return `Changed the webhook to ${str(d.url)}`
+    case 'webhook.deleted':
+      return `Deleted the webhook to ${str(d.url)}`
     default:
       return entry.event
   }
