@@ -1,10 +1,11 @@
-import { type ServerType, serve } from '@hono/node-server'
+import type { ServerType } from '@hono/node-server'
 import { createRuntime } from './app.ts'
 import { openConfiguredStore, type RuntimeConfig } from './config.ts'
 import { createCatalogue, loadBuiltIns } from './core/catalogue/index.ts'
 import { upgradeConnectionNames } from './core/lifecycle/index.ts'
 import { upgradeAuditTrails } from './inbound/audit/index.ts'
 import { bootstrapWorkspace } from './inbound/callers/index.ts'
+import { type Fetch, listenHttp } from './inbound/routes/listen.ts'
 import { createKeyRing, type KeyRing } from './platform/crypto/index.ts'
 import { createHttpClient } from './platform/http/index.ts'
 import type { Store } from './platform/store/index.ts'
@@ -108,15 +109,8 @@ function databaseHost(url: string): string {
   }
 }
 
-type Fetch = (request: Request, env?: unknown) => Response | Promise<Response>
-
 function listen(fetch: Fetch, config: RuntimeConfig): Promise<ServerType> {
-  return new Promise((resolve, reject) => {
-    const server = serve({ fetch, port: config.port, hostname: config.host }, () => resolve(server))
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(
-        error.code === 'EADDRINUSE' ? new Error(`Port ${config.port} is in use. Stop what uses it or set PORT to another port.`) : error,
-      )
-    })
+  return listenHttp(fetch, { port: config.port, host: config.host }).catch((error: NodeJS.ErrnoException) => {
+    throw error.code === 'EADDRINUSE' ? new Error(`Port ${config.port} is in use. Stop what uses it or set PORT to another port.`) : error
   })
 }

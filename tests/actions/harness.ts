@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { type ServerType, serve } from '@hono/node-server'
+import type { ServerType } from '@hono/node-server'
 import { createApp } from '../../runtime/app.ts'
 import { createRunLog, type RunLog } from '../../runtime/core/actions/index.ts'
 import { type Catalogue, createCatalogue, loadBuiltIns } from '../../runtime/core/catalogue/index.ts'
@@ -14,6 +14,7 @@ import { putCredentials } from '../../runtime/core/connections/index.ts'
 import type { ProxyOptions } from '../../runtime/core/proxy/index.ts'
 import type { RetryPolicy } from '../../runtime/core/use/index.ts'
 import { bootstrapWorkspace } from '../../runtime/inbound/callers/index.ts'
+import { listenHttp } from '../../runtime/inbound/routes/listen.ts'
 import { createKeyRing, type KeyRing } from '../../runtime/platform/crypto/index.ts'
 import { createHttpClient, type HttpClient, type HttpClientOptions } from '../../runtime/platform/http/index.ts'
 import type { Store } from '../../runtime/platform/store/index.ts'
@@ -244,9 +245,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
       })
     },
     async serve() {
-      const server = await new Promise<ServerType>((done) => {
-        const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => done(s))
-      })
+      const server = await listenHttp(app.fetch, { port: 0, host: '127.0.0.1' })
       servers.push(server)
       const { port } = server.address() as { port: number }
       return {

@@ -9,10 +9,11 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { type ServerType, serve } from '@hono/node-server'
+import type { ServerType } from '@hono/node-server'
 import { type AppOptions, createApp } from '../../runtime/app.ts'
 import { createCatalogue, loadBuiltIns } from '../../runtime/core/catalogue/index.ts'
 import { bootstrapWorkspace, issueToken } from '../../runtime/inbound/callers/index.ts'
+import { listenHttp } from '../../runtime/inbound/routes/listen.ts'
 import { createKeyRing, type KeyRing } from '../../runtime/platform/crypto/index.ts'
 import { createHttpClient, type HttpClient } from '../../runtime/platform/http/index.ts'
 import type { Store } from '../../runtime/platform/store/index.ts'
@@ -84,9 +85,7 @@ export async function createHarness(options: { oauth2?: AppOptions['oauth2'] } =
   const catalogue = createCatalogue({ builtIns: await loadBuiltIns(join(repo, 'connectors')), store, clock })
 
   let app: ReturnType<typeof createApp> | undefined
-  const server: ServerType = await new Promise((done) => {
-    const s = serve({ fetch: (request) => app!.fetch(request), port: 0, hostname: '127.0.0.1' }, () => done(s))
-  })
+  const server: ServerType = await listenHttp((request, env) => app!.fetch(request, env), { port: 0, host: '127.0.0.1' })
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   // A short audit trail: each request rewrites it, and these tests make thousands of requests.
   app = createApp({
