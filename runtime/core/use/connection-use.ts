@@ -99,6 +99,27 @@ export interface ConnectionUse {
  * const { response, masker } = await conn.send(action, { inputs })
  */
 export function createConnectionUse(deps: UseDeps) {
+  /**
+   * What a connection's uses derive from its stored state (the values templates see, the rendered base request),
+   * kept per state: keyed by the stored record, connector and opened credentials as objects. Reads of an
+   * unchanged connection give the same objects, and any change (a new record, connector or credential) gives new
+   * ones, so nothing derived from an older state is ever used; entries go with the objects they belong to.
+   */
+  const derivedStates = new WeakMap<object, WeakMap<object, Derived>>()
+  const derivedOf = (loaded: Loaded, secrets: CredentialSecrets | undefined): Derived => {
+    let bySecrets = derivedStates.get(loaded.record)
+    if (!bySecrets) derivedStates.set(loaded.record, (bySecrets = new WeakMap()))
+    const key = secrets ?? loaded.connector
+    let derived = bySecrets.get(key)
+    if (!derived || derived.connector !== loaded.connector) bySecrets.set(key, (derived = { connector: loaded.connector }))
+    return derived
+  }
+  const valuesOf = (loaded: Loaded, secrets: CredentialSecrets | undefined): Record<string, FieldValue> => {
+    const derived = derivedOf(loaded, secrets)
+    derived.values ??= Object.freeze(effectiveValues(loaded.fields, loaded.record.fields, secrets?.fields, secrets?.values))
+    return derived.values
+  }
+
   return {
     /**
      * Opens a stored connection for the actor. `check` runs once the connection is loaded and before its
@@ -118,10 +139,11 @@ export function createConnectionUse(deps: UseDeps) {
         connector: loaded.connector,
         method: loaded.method,
         fields: loaded.fields,
-        values: effectiveValues(loaded.fields, loaded.record.fields, secrets?.fields, secrets?.values),
+        values: valuesOf(loaded, secrets),
         baseUrl: loaded.record.baseUrl,
         secrets,
         target,
+        derived: derivedOf(loaded, secrets),
       })
     },
 
@@ -149,6 +171,7 @@ export function createConnectionUse(deps: UseDeps) {
 }
 
 const ONLY_401: readonly number[] = [401]
+const BASE_SPEC: RequestSpec = { method: 'GET', path: '' }
 
 /** The connection-use core's type. */
 export type ConnectionUseCore = ReturnType<typeof createConnectionUse>
@@ -163,6 +186,16 @@ interface UseContext {
   target: TokenTarget | undefined
   /** A draft's token, obtained once for it. */
   token?: string | undefined
+  /** What uses of the same stored state share (absent for drafts). */
+  derived?: Derived | undefined
+}
+
+/** What uses of one stored state of a connection share; filled as uses need it, read only. */
+interface Derived {
+  connector: Connector
+  values?: Record<string, FieldValue>
+  /** The base request rendered without a token (for auth types whose tokens add no template values). */
+  base?: PreparedRequest
 }
 
 function createUse(deps: UseDeps, context: UseContext): ConnectionUse {
@@ -224,6 +257,23 @@ function createUse(deps: UseDeps, context: UseContext): ConnectionUse {
     return attempt(await deps.tokens.token(target, source, { rejected: token }))
   }
 
+  /**
+   * Base URL and static headers for a request to the base URL itself (the proxy's starting point), rendered
+   * once per token: they depend only on the connection's values and what the token adds, and a use lives for
+   * one call (or the calls of one retry). Read only: what is sent is built from copies.
+   */
+  let base: { token: string | undefined; prepared: PreparedRequest } | undefined
+  const preparedBase = (token: string | undefined): PreparedRequest => {
+    const shared = context.derived
+    // Without template values from the token, the base request is the same for every use of this state.
+    if (shared && !type.templateValues) return (shared.base ??= frozen(render(undefined)))
+    if (base === undefined || base.token !== token) base = { token, prepared: render(token) }
+    return base.prepared
+  }
+  const frozen = (prepared: PreparedRequest) => Object.freeze({ ...prepared, headers: Object.freeze(prepared.headers) })
+  const render = (token: string | undefined) =>
+    prepareRequest({ connector, fields, values: valuesWith(token), baseUrl: context.baseUrl, spec: BASE_SPEC })
+
   return {
     connector,
     method,
@@ -278,13 +328,7 @@ function createUse(deps: UseDeps, context: UseContext): ConnectionUse {
         async (token) => {
           // Base URL, static headers and auth as for a request to the base URL itself; the caller's path is
           // joined afterwards and never rendered as a template.
-          const prepared = prepareRequest({
-            connector,
-            fields,
-            values: valuesWith(token),
-            baseUrl: context.baseUrl,
-            spec: { method: 'GET', path: '' },
-          })
+          const prepared = preparedBase(token)
           const unsigned = options.target(prepared.baseUrl, request.path, [])
           // A type that signs the request signs its whole body and the caller's headers as they will be sent.
           const body = type.signs && request.body ? await readWhole(request.body) : request.body
@@ -295,7 +339,8 @@ function createUse(deps: UseDeps, context: UseContext): ConnectionUse {
             body instanceof Uint8Array ? body : body ? 'stream' : undefined,
           )
           // The caller's query keeps its exact encoding; the auth method's parameters replace any of the same name.
-          const url = options.target(prepared.baseUrl, request.path, authenticated.material.query)
+          const query = authenticated.material.query
+          const url = query.length === 0 ? unsigned : options.target(prepared.baseUrl, request.path, query)
           const current = masker
           try {
             const sent = await streamWithRetries(
