@@ -5,7 +5,7 @@ import type { RunEntry, RunLog } from '../actions/index.ts'
 import { createByteMasker } from '../requests/index.ts'
 import { type ConnectionUseCore, type RetryPolicy, upstreamFailure } from '../use/index.ts'
 import { decodedCodings, downstreamHeaders, upstreamHeaders } from './headers.ts'
-import { bodyTooLarge, gather, limitBody, meter } from './streams.ts'
+import { bodyTooLarge, limitBody, masked, meter } from './streams.ts'
 import { proxiedPath, upstreamUrl } from './target.ts'
 
 /** Limits of the pass-through proxy. */
@@ -110,7 +110,7 @@ export function createProxy(deps: ProxyDeps) {
       const outcome = response.status < 400 ? 'ok' : 'http_error'
       if (!bodiless && length <= SMALL_BODY && (coding === null || /^\s*(identity)?\s*$/i.test(coding))) {
         // Small and declared: read whole, masked, and passed on in one write (a failure is a clean 502 here).
-        const bytes = await gather(response.body, { limit: maxResponseBytes, onLimit: tooLarge, filter: createByteMasker(secrets) })
+        const bytes = masked(await response.bytes(), maxResponseBytes, tooLarge, createByteMasker(secrets))
         headers.set('content-length', String(bytes.byteLength))
         await deps.runs.record({ ...run, outcome, status: response.status, durationMs: elapsed(), attempts, bytes: bytes.byteLength })
         return new Response(bytes as Uint8Array<ArrayBuffer>, { status: response.status, headers })

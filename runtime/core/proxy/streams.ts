@@ -108,31 +108,15 @@ export function meter(
 }
 
 /**
- * Reads a small body whole, through `filter`, failing with `onLimit()`'s error past `limit` bytes: for answers
- * whose declared length is small, passed on in one write instead of chunk by chunk.
+ * A small body read whole, passed through `filter` in one piece, failing with `onLimit()`'s error past `limit`
+ * bytes: for answers whose declared length is small, passed on in one write instead of chunk by chunk.
  *
  * @example
- * const bytes = await gather(response.body, { limit, onLimit: () => tooLarge, filter: createByteMasker(secrets) })
+ * const bytes = masked(await response.bytes(), limit, () => tooLarge, createByteMasker(secrets))
  */
-export async function gather(
-  body: ReadableStream<Uint8Array>,
-  options: { limit: number; onLimit: () => unknown; filter?: ChunkFilter },
-): Promise<Uint8Array> {
-  const { limit, onLimit, filter } = options
-  const reader = body.getReader()
-  const chunks: Uint8Array[] = []
-  let bytes = 0
-  for (;;) {
-    const next = await reader.read()
-    if (next.done) break
-    bytes += next.value.byteLength
-    if (bytes > limit) {
-      const error = onLimit()
-      await reader.cancel(error).catch(() => {})
-      throw error
-    }
-    chunks.push(filter ? filter.push(next.value) : next.value)
-  }
-  if (filter) chunks.push(filter.flush())
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)
+export function masked(body: Uint8Array, limit: number, onLimit: () => unknown, filter: ChunkFilter): Uint8Array {
+  if (body.byteLength > limit) throw onLimit()
+  const head = filter.push(body)
+  const tail = filter.flush()
+  return tail.byteLength === 0 ? head : Buffer.concat([head, tail])
 }

@@ -109,10 +109,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
           throw responseTooLargeError(host, settings.maxResponseBytes)
         }
         const decodedBody = await decodeStream(response.raw, response.headers.get('content-encoding'))
-        if (responseType === 'stream') {
-          const body = capStream(decodedBody, settings.maxResponseBytes, host, { mapError: fail, done: cleanup })
-          return { ...meta, body }
-        }
+        if (responseType === 'stream') return streamed(meta, decodedBody, host, fail, cleanup)
         const bytes = await readCapped(decodedBody, settings.maxResponseBytes, host)
         cleanup()
         const decoded = decodeBody(bytes, response.headers.get('content-type'), responseType)
@@ -121,6 +118,42 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     } catch (error) {
       cleanup()
       throw fail(error)
+    }
+  }
+
+  /**
+   * A streamed answer: its body as a web stream, made when first asked for, or read whole with `bytes()`
+   * without one (a small answer passed on in one write need not pay for a web stream). Either way within the
+   * size cap and the total timeout.
+   */
+  function streamed(
+    meta: HttpResponseMeta,
+    decoded: Readable,
+    host: string,
+    fail: (error: unknown) => unknown,
+    cleanup: () => void,
+  ): HttpStreamResponse {
+    let web: ReadableStream<Uint8Array> | undefined
+    let taken = false
+    return {
+      ...meta,
+      get body() {
+        if (taken && !web) throw new TypeError('The body was already read with bytes().')
+        taken = true
+        web ??= capStream(decoded, settings.maxResponseBytes, host, { mapError: fail, done: cleanup })
+        return web
+      },
+      async bytes() {
+        if (taken) throw new TypeError('The body was already taken.')
+        taken = true
+        try {
+          return await readCapped(decoded, settings.maxResponseBytes, host)
+        } catch (error) {
+          throw fail(error)
+        } finally {
+          cleanup()
+        }
+      },
     }
   }
 

@@ -144,7 +144,10 @@ export interface HttpResponse extends HttpResponseMeta {
 
 /** A response whose body is handed on as a stream; the size cap and total timeout apply while it is read. */
 export interface HttpStreamResponse extends HttpResponseMeta {
-  body: ReadableStream<Uint8Array>
+  /** The body as it arrives (made on first use; not after `bytes()`). */
+  readonly body: ReadableStream<Uint8Array>
+  /** The body read whole, without a web stream in between (not after `body` was taken). */
+  bytes(): Promise<Uint8Array>
 }
 
 /** The one outbound HTTP client of the runtime. */
