@@ -55,4 +55,4 @@ test(`${CALLS} concurrent proxied requests over one connection all complete, eac
   const runs = await lab.runs.list('default', id)
   expect(runs).toHaveLength(CALLS)
   expect(runs.every((r) => r.outcome === 'ok' && r.status === 200)).toBe(true)
-}, 40_000)
+}, 120_000)
