@@ -23,8 +23,8 @@ export const MASTER_KEY = Buffer.alloc(32, 11).toString('base64')
 /** Where screenshots go (gitignored). */
 export const SCREENSHOT_DIR = join(repo, 'test-results', 'designer')
 
-const CHROMIUM = process.env.SWITCHBOARD_CHROMIUM ?? '/usr/bin/chromium'
-const CHROMIUM_ARGS = [
+export const CHROMIUM = process.env.SWITCHBOARD_CHROMIUM ?? '/usr/bin/chromium'
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
