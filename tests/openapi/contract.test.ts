@@ -3,11 +3,13 @@
  * in it (or is one of the few that are not part of the API, with the reason), and what the runtime answers
  * along a representative flow — successes and refusals — validates against the document for its status.
  */
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import SwaggerParser from '@apidevtools/swagger-parser'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { declaredRoutes } from '../../runtime/inbound/access/index.ts'
 import { HOW_TO_DESCRIBE, NOT_IN_API, undescribedRoutes } from '../../runtime/inbound/openapi/index.ts'
-import { type CallOptions, createHarness, type Harness, PUBLIC_URL, startUpstream, type Upstream } from '../runtime/harness.ts'
+import { type CallOptions, createHarness, type Harness, PUBLIC_URL, repo, startUpstream, type Upstream } from '../runtime/harness.ts'
 import { createContract, type Exchange } from './contract.ts'
 
 let h: Harness
@@ -62,6 +64,13 @@ describe('the document', () => {
       }
     }
     expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['bearerToken', 'sessionCookie'])
+  })
+
+  it('every route group is in the README', async () => {
+    const readme = await readFile(join(repo, 'README.md'), 'utf8')
+    const listed = new Set(readme.split('\n').flatMap((line) => (line.startsWith('| ') ? line.split('|')[1]!.trim().split(', ') : [])))
+    const missing = doc.tags.map((t: { name: string }) => t.name).filter((name: string) => !listed.has(name))
+    expect(missing, 'Add these groups to the route-group table under README.md\'s "Using the API" (| group | routes |)').toEqual([])
   })
 
   it('is the same document on every request, and is served as JSON with the API security headers', async () => {

@@ -57,7 +57,8 @@ registered (Hono syntax, the mount prefix included, e.g. "GET /api/apps/:appId/w
 - "status": the success status when it is not 200 (or 204 without a response): { "const": 201 }, or { "enum": [302, 200] }.
 Name new bodies and answers in "$defs" with a "title", then run \`npm run generate\` (schemas/types/api.ts).
 /api/openapi.json and the typed client (client/) are generated from this entry. A route that is not part of the API
-(static files, catch-alls) goes in NOT_IN_API in runtime/inbound/openapi/document.ts with the reason.`
+(static files, catch-alls) goes in NOT_IN_API in runtime/inbound/openapi/document.ts with the reason. A route of a new group
+(its tag in /api/openapi.json) also goes in the route-group table of README.md. More: docs/api.md.`
 
 /**
  * The routes the app serves that neither the contract describes nor {@link NOT_IN_API} lists, as `METHOD /path`.

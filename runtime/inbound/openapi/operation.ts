@@ -100,6 +100,7 @@ export function groupOf(path: string): string {
     authorize: 'oauth',
     'openapi.json': 'reference',
     docs: 'reference',
+    run: 'actions',
   }
   const last = parts[0] === 'apps' ? (parts[1] === 'connections' ? (parts[2] ?? 'connections') : (parts[1] ?? 'apps')) : parts.at(-1)
   const group = fold[last ?? ''] ?? last ?? 'other'
