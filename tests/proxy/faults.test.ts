@@ -186,7 +186,8 @@ describe('big bodies stream, in bounded memory', () => {
       expect(await drain(res.body, sample)).toBe(size)
     })
     expect(peak.samples).toBe(16)
-    expect(peak.median).toBeLessThan(8 * MiB)
+    // Read-ahead grows when a busy machine slows the reader; holding the body would be 32 MiB.
+    expect(peak.median).toBeLessThan(12 * MiB)
     expect(peak.peak).toBeLessThan(size)
   })
 
@@ -207,7 +208,8 @@ describe('big bodies stream, in bounded memory', () => {
         expect(bytes).toBe(size)
       })
       expect(down.samples).toBe(25)
-      expect(down.median).toBeLessThan(8 * MiB)
+      // Read-ahead grows when a busy machine slows the reader; holding the body would be 50 MiB.
+      expect(down.median).toBeLessThan(16 * MiB)
       expect(down.peak).toBeLessThan(size / 2)
 
       const chunk = Buffer.alloc(256 * 1024, 7)
@@ -226,7 +228,7 @@ describe('big bodies stream, in bounded memory', () => {
         expect(res.statusCode).toBe(200)
         expect(await res.body.json()).toEqual({ bytes: size })
       })
-      expect(up.median).toBeLessThan(8 * MiB)
+      expect(up.median).toBeLessThan(16 * MiB)
       expect(up.peak).toBeLessThan(size / 2)
     } finally {
       await served.close()
