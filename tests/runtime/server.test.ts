@@ -108,7 +108,8 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true })
 })
 
-describe('switchboard serve', () => {
+// Each test starts runtime processes (TypeScript compiled on start): room for a machine busy with other work.
+describe('switchboard serve', { timeout: 120_000 }, () => {
   let ownerToken: string
   let connectionId: string
 
