@@ -3,7 +3,7 @@
  * axe's own script is added to each page (the page's CSP allows only the designer's files, so this
  * browser context is the one that may add it). Run with SWITCHBOARD_AXE_REPORT=1 to print every page's
  * count by impact. With SWITCHBOARD_SCREENSHOTS=1 it also writes the README's pictures of the catalogue,
- * the builder, a connection and the app's home to docs/screenshots/.
+ * the builder, a connection and an app's setup (its home) to docs/screenshots/.
  */
 import { mkdir, readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
@@ -92,7 +92,7 @@ const PICTURED: Record<string, [string, string?]> = {
   catalogue: ['catalogue'],
   builder: ['builder', '[id="d.auth.1"]'],
   connection: ['connection'],
-  connections: ['app-home'],
+  setup: ['app-setup'],
 }
 
 /** Writes the README's picture of a page, when asked to (the files are committed, so not on every run). */
@@ -146,6 +146,8 @@ beforeAll(async () => {
   })
   expect(created.status, JSON.stringify(created.body)).toBe(201)
   connectionId = created.body.id
+  // The app needs the connector (through an action) and one it has no connection to: its setup shows both states.
+  expect((await env.api('PATCH', '/api/apps/default', { actions: ['axe-api.create'], connectors: ['github'] })).status).toBe(200)
   ownerId = (await env.api('GET', '/api/users')).body.users[0].id
 })
 
@@ -180,6 +182,7 @@ describe('axe finds no serious or critical violation', { timeout: 60_000 }, () =
     ['builder start', '#/designer', () => page.getByRole('link', { name: /Start from scratch/ }).waitFor()],
     ['builder blank', '#/designer?blank', () => page.getByRole('heading', { name: 'General' }).waitFor()],
     ['builder', '#/designer/axe-api', () => page.locator('[id="d.auth.1.tokenUrl"]').waitFor()],
+    ['setup', '#/apps/default', () => page.locator('[data-testid="setup-tool"][data-state="connected"]').waitFor()],
     ['connections', '#/apps/default/connections', () => page.getByText('Axe (team)').first().waitFor()],
     ['new connection', '#/apps/default/connections/new', () => page.getByRole('heading', { level: 1 }).waitFor()],
     ['connection', () => `#/apps/default/connections/${connectionId}`, () => heading('Axe (team)')],
