@@ -47,6 +47,7 @@ async function startBlank(name: string, baseUrl: string): Promise<void> {
   await env.page.getByRole('heading', { name: 'General' }).waitFor()
   await byPointer('/name').fill(name)
   await byPointer('/baseUrl').fill(baseUrl)
+  await byPointer('/test/path').fill('/me')
 }
 
 async function save(id: string): Promise<Record<string, any>> {
