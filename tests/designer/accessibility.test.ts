@@ -10,6 +10,7 @@ import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { EDITABLE_AUTH, newAuthMethod } from '../../designer/src/lib/draft-doc.ts'
 import { type DesignerEnv, repo, signInThroughLink, startDesignerEnv } from './harness.ts'
 
 let env: DesignerEnv
@@ -61,6 +62,15 @@ const CONNECTOR = {
       },
     },
   ],
+}
+
+/** One method of every other auth type, as the builder starts them, so each type's form is checked too. */
+function everyAuth(): Record<string, unknown> {
+  const doc: Record<string, unknown> = { id: 'axe-every', name: 'Axe Every Auth', baseUrl: 'https://api.every.test', auth: [] }
+  for (const type of EDITABLE_AUTH.filter((t) => !['basic', 'apiKey', 'bearer', 'oauth2'].includes(t))) {
+    ;(doc.auth as unknown[]).push(newAuthMethod(type, doc))
+  }
+  return { ...doc, test: { method: 'GET', path: '/me' } }
 }
 
 interface Violation {
@@ -138,6 +148,8 @@ beforeAll(async () => {
   page = await context.newPage()
   page.setDefaultTimeout(10_000)
   expect((await env.api('POST', '/api/connectors', CONNECTOR)).status).toBe(201)
+  const every = await env.api('POST', '/api/connectors', everyAuth())
+  expect(every.status, JSON.stringify(every.body)).toBe(201)
   const created = await env.api('POST', '/api/apps/default/connections', {
     connectorId: CONNECTOR.id,
     name: 'Axe (team)',
@@ -182,6 +194,7 @@ describe('axe finds no serious or critical violation', { timeout: 60_000 }, () =
     ['builder start', '#/designer', () => page.getByRole('link', { name: /Start from scratch/ }).waitFor()],
     ['builder blank', '#/designer?blank', () => page.getByRole('heading', { name: 'General' }).waitFor()],
     ['builder', '#/designer/axe-api', () => page.locator('[id="d.auth.1.tokenUrl"]').waitFor()],
+    ['builder, every auth type', '#/designer/axe-every', () => page.locator('[id="d.auth.0.login.path"]').waitFor()],
     ['setup', '#/apps/default', () => page.locator('[data-testid="setup-tool"][data-state="connected"]').waitFor()],
     ['connections', '#/apps/default/connections', () => page.getByText('Axe (team)').first().waitFor()],
     ['new connection', '#/apps/default/connections/new', () => page.getByRole('heading', { level: 1 }).waitFor()],
