@@ -1,5 +1,5 @@
 import { checkAuth } from './check-auth.ts'
-import { declareFields, warnUnused } from './check-fields.ts'
+import { credentialFields, declareFields, warnUnused } from './check-fields.ts'
 import { checkBaseUrlFromToken } from './check-oauth2-extras.ts'
 import { checkActions, checkTest } from './check-requests.ts'
 import { checkLoginOrigins, requestSession } from './check-session.ts'
@@ -51,6 +51,7 @@ function checkSchema(schemaCheck: SchemaCheck, doc: unknown): ValidationProblem[
 function checkSemantics(check: Checker, doc: Record<string, unknown>): void {
   const fields = new Map<string, FieldInfo>()
   const declared = declareFields(check, doc.fields, '/fields', fields)
+  check.credentials = credentialFields(doc.auth)
   check.template(doc.baseUrl, '/baseUrl', { fields, secrets: false, what: 'the base URL' })
   if (typeof doc.baseUrl === 'string' && /^http:\/\//.test(doc.baseUrl)) {
     check.warn('/baseUrl', 'insecureUrl', 'baseUrl uses http: credentials would travel unencrypted — use https')

@@ -83,3 +83,21 @@ export function warnUnused(check: Checker, fields: Iterable<FieldInfo>): void {
     }
   }
 }
+
+/**
+ * The credential fields of every auth method by key, with where each is declared, so that a template outside
+ * its method using one is told what it is rather than that no such field exists.
+ *
+ * @example
+ * check.credentials = credentialFields(doc.auth) // Map { 'apiKey' => '/auth/0/fields/0' }
+ */
+export function credentialFields(auth: unknown): Map<string, string> {
+  const found = new Map<string, string>()
+  arrayOf(auth).forEach((method, i) => {
+    if (!isObject(method)) return
+    arrayOf(method.fields).forEach((field, j) => {
+      if (isObject(field) && typeof field.key === 'string' && !found.has(field.key)) found.set(field.key, pointer('auth', i, 'fields', j))
+    })
+  })
+  return found
+}

@@ -45,6 +45,8 @@ export class Checker {
    * checked, when every one of them is a session method, to the captures they all have.
    */
   session: ReadonlyMap<string, boolean> | undefined
+  /** Credential fields (an auth method's own) by key, and where each is declared: they mean nothing outside their method. */
+  credentials: ReadonlyMap<string, string> = new Map()
 
   error(path: string, keyword: string, message: string): void {
     this.errors.push({ path, keyword, message })
@@ -92,6 +94,17 @@ export class Checker {
         continue
       }
       const field = scope.fields.get(head)
+      const credential = field ? undefined : this.credentials.get(head)
+      if (credential !== undefined) {
+        this.error(
+          path,
+          'credentialField',
+          `${readablePath(path)} uses {{${head}}}, a credential field (${readablePath(credential)}): credential fields cannot go into ` +
+            `URLs and paths, nor anywhere but their own auth method — if it is not a secret (an account ID), move it to the ` +
+            `connection fields`,
+        )
+        continue
+      }
       if (!field) {
         const known = [...scope.fields.keys()]
         const hint = known.length > 0 ? ` Declared fields here: ${known.join(', ')}.` : ' No fields are declared here.'
