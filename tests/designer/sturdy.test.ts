@@ -85,3 +85,27 @@ test('before sign-in the console stays clean: asking whether anyone is signed in
     user: { owner: true },
   })
 })
+
+test('a credential field in the test path says what is wrong, and one click moves it to the connection fields', async () => {
+  const { page } = env
+  await blank('Twilio-like')
+  await page.getByRole('button', { name: /Username and password/ }).click()
+  await page.getByRole('button', { name: 'Add credential field' }).click()
+  const sid = '/auth/0/fields/2'
+  await byPointer(`${sid}/key`).fill('accountSid')
+  await page.locator(`[id="${domId(`${sid}/type`)}-type-secret"]`).uncheck()
+  await byPointer('/test/path').fill('/Accounts/{{accountSid}}.json')
+  const problem = problemsAt('/test/path')
+  await problem.getByText(/a credential field .*credential fields cannot go into URLs and paths/).waitFor()
+  expect(await problem.textContent()).not.toMatch(/No fields are declared here/)
+  await problem.getByRole('button', { name: /Move “accountSid” to the connection fields/ }).click()
+  await problem.waitFor({ state: 'detached' })
+  expect(await byPointer('/fields/0/key').inputValue()).toBe('accountSid')
+  // And back again, from the field's own row.
+  await byPointer('/fields/0').getByRole('button', { name: 'Move to credentials' }).click()
+  expect(await byPointer(`${sid}/key`).inputValue()).toBe('accountSid')
+  await problemsAt('/test/path')
+    .getByText(/credential field/)
+    .waitFor()
+  expect(pageErrors).toEqual([])
+})
