@@ -109,3 +109,25 @@ test('a credential field in the test path says what is wrong, and one click move
     .waitFor()
   expect(pageErrors).toEqual([])
 })
+
+test('renaming a field renames its uses in every template, and the person can keep the old ones instead', async () => {
+  const { page } = env
+  await blank('Renames')
+  await byPointer('/baseUrl').fill('https://{{sid}}.api.example.com')
+  await page.getByRole('button', { name: 'Create field sid' }).click()
+  expect(await byPointer('/fields/0/key').inputValue()).toBe('sid')
+  await byPointer('/test/path').fill('/Accounts/{{sid}}/{{ sid | upper }}.json')
+  await byPointer('/fields/0/key').fill('accountSid')
+  await byPointer('/fields/0/key').press('Tab')
+  const notice = byPointer('/fields/0').getByRole('status')
+  await notice.getByText(/Renamed 3 uses of \{\{sid\}\} to \{\{accountSid\}\}/).waitFor()
+  expect(await byPointer('/baseUrl').inputValue()).toBe('https://{{accountSid}}.api.example.com')
+  expect(await byPointer('/test/path').inputValue()).toBe('/Accounts/{{accountSid}}/{{ accountSid | upper }}.json')
+  // Declined: the templates say {{sid}} again, and the validator says no field has that key.
+  await notice.getByRole('button', { name: /Keep \{\{sid\}\}/ }).click()
+  expect(await byPointer('/test/path').inputValue()).toBe('/Accounts/{{sid}}/{{ sid | upper }}.json')
+  await problemsAt('/baseUrl')
+    .getByText(/\{\{sid\}\}/)
+    .waitFor()
+  expect(pageErrors).toEqual([])
+})
