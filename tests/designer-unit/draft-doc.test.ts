@@ -53,7 +53,10 @@ describe('ids and names', () => {
 
 describe('building a connector by parts', () => {
   test('a blank draft plus an API-key method with a header and a query placement is a valid connector', () => {
+    // The test path starts empty (typing "/me" after a pre-filled "/" made "//me"): the person fills it in.
+    expect(blankDraft().test).toEqual({ method: 'GET', path: '' })
     const doc: Record<string, unknown> = { ...blankDraft(), id: 'acme', name: 'Acme', baseUrl: 'https://api.acme.test' }
+    doc.test = { method: 'GET', path: '/me' }
     const method = newAuthMethod('apiKey', doc)
     ;(method.placements as unknown[]).push({ in: 'query', name: 'key', value: '{{apiKey}}' })
     ;(doc.auth as unknown[]).push(method)
