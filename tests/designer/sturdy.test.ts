@@ -16,12 +16,13 @@ const problemsAt = (pointer: string) => byPointer(pointer, '-problems')
 beforeAll(async () => {
   env = await startDesignerEnv()
   env.page.on('pageerror', (error) => void pageErrors.push(error.message))
-  env.page.on('dialog', (dialog) => void dialog.accept())
+  env.page.on('dialog', (dialog) => void dialog.accept().catch(() => {}))
 })
 afterAll(() => env?.close())
 
-/** A new blank draft with a name and base URL. */
+/** A new blank draft with a name and base URL, in a freshly loaded page (the last draft left unsaved). */
 async function blank(name: string): Promise<void> {
+  await env.page.goto('about:blank')
   await env.open('#/designer?blank')
   await env.page.getByRole('heading', { name: 'General' }).waitFor()
   await byPointer('/name').fill(name)
@@ -91,7 +92,9 @@ test('a credential field in the test path says what is wrong, and one click move
   await blank('Twilio-like')
   await page.getByRole('button', { name: /Username and password/ }).click()
   await page.getByRole('button', { name: 'Add credential field' }).click()
-  const sid = '/auth/0/fields/2'
+  let added = 0
+  while ((await byPointer(`/auth/0/fields/${added + 1}/key`).count()) > 0) added++
+  const sid = `/auth/0/fields/${added}`
   await byPointer(`${sid}/key`).fill('accountSid')
   await page.locator(`[id="${domId(`${sid}/type`)}-type-secret"]`).uncheck()
   await byPointer('/test/path').fill('/Accounts/{{accountSid}}.json')
