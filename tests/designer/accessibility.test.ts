@@ -201,6 +201,7 @@ describe('axe finds no serious or critical violation', { timeout: 60_000 }, () =
     ['connection', () => `#/apps/default/connections/${connectionId}`, () => heading('Axe (team)')],
     ['members', '#/apps/default/members', () => page.getByRole('heading', { level: 1 }).waitFor()],
     ['activity', '#/apps/default/audit', () => page.getByRole('heading', { level: 1 }).waitFor()],
+    ['webhooks', '#/apps/default/webhooks', () => page.getByRole('heading', { level: 1, name: 'Webhooks' }).waitFor()],
     ['users', '#/users', () => page.getByRole('heading', { level: 1 }).waitFor()],
     ['user', () => `#/users/${ownerId}`, () => page.getByRole('heading', { level: 1 }).waitFor()],
     ['my tokens', '#/me/tokens', () => page.getByRole('heading', { level: 1 }).waitFor()],

@@ -29,7 +29,10 @@ describe('webhooks page', () => {
 
     await page.getByLabel('Receiver URL').fill('http://10.0.0.1/hook')
     await page.getByRole('button', { name: 'Add webhook' }).click()
-    await page.getByRole('alert').getByText(/private|address|allow/i).waitFor()
+    await page
+      .getByRole('alert')
+      .getByText(/private|address|allow/i)
+      .waitFor()
 
     await page.getByLabel('Receiver URL').fill(`${receiver.origin}/hook`)
     await page.getByLabel(/A connection was added/).check()

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { ServerType } from '@hono/node-server'
-import { type AppOptions, createApp } from '../../runtime/app.ts'
+import { type AppOptions, createRuntime, type Runtime } from '../../runtime/app.ts'
 import { createCatalogue, loadBuiltIns } from '../../runtime/core/catalogue/index.ts'
 import { bootstrapWorkspace, issueToken } from '../../runtime/inbound/callers/index.ts'
 import { listenHttp } from '../../runtime/inbound/routes/listen.ts'
@@ -39,7 +39,9 @@ export interface CallOptions {
 }
 
 export interface Harness {
-  app: ReturnType<typeof createApp>
+  app: Runtime['app']
+  /** Events, health checks and webhook deliveries; nothing runs on a timer. */
+  runtime: Runtime
   store: Store
   keyRing: KeyRing
   http: HttpClient
@@ -71,7 +73,7 @@ export interface Harness {
  * @example
  * const h = await createHarness({ oauth2: { backoffMs: 1000 } })
  */
-export async function createHarness(options: { oauth2?: AppOptions['oauth2'] } = {}): Promise<Harness> {
+export async function createHarness(options: { oauth2?: AppOptions['oauth2']; health?: AppOptions['health'] } = {}): Promise<Harness> {
   // Every request writes the store durably (fsync); on tmpfs that costs microseconds instead of milliseconds,
   // which the thousand-call bursts need to stay quick on a shared machine.
   const dir = await mkdtemp(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'switchboard-oauth2-'))
@@ -84,11 +86,11 @@ export async function createHarness(options: { oauth2?: AppOptions['oauth2'] } =
   const http = createHttpClient({ allowedHosts: '127.0.0.1' })
   const catalogue = createCatalogue({ builtIns: await loadBuiltIns(join(repo, 'connectors')), store, clock })
 
-  let app: ReturnType<typeof createApp> | undefined
+  let app: Runtime['app'] | undefined
   const server: ServerType = await listenHttp((request, env) => app!.fetch(request, env), { port: 0, host: '127.0.0.1' })
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   // A short audit trail: each request rewrites it, and these tests make thousands of requests.
-  app = createApp({
+  const runtime = createRuntime({
     store,
     catalogue,
     keyRing,
@@ -98,12 +100,15 @@ export async function createHarness(options: { oauth2?: AppOptions['oauth2'] } =
     auditLimit: 20,
     log: (line) => void log.push(line),
     ...(options.oauth2 ? { oauth2: options.oauth2 } : {}),
+    ...(options.health ? { health: options.health } : {}),
   })
+  app = runtime.app
   const { ownerToken } = await bootstrapWorkspace(store, clock())
   if (!ownerToken) throw new Error('a fresh data directory must give an owner token')
 
   const harness: Harness = {
     app,
+    runtime,
     store,
     keyRing,
     http,
@@ -146,6 +151,8 @@ export async function createHarness(options: { oauth2?: AppOptions['oauth2'] } =
       if (res.status !== 201) throw new Error(`a connector was refused: ${res.text}`)
     },
     async close() {
+      await runtime.health.stop()
+      await runtime.webhooks.stop()
       await new Promise<void>((done) => server.close(() => done()))
       await http.close()
       await store.close()
