@@ -177,6 +177,7 @@ export function createRuntime(options: AppOptions): Runtime {
       afterConnect: (appId, id, actor) => tests.run(appId, id, actor),
       view: (appId, id, actor) => connections.get(appId, id, actor),
       forget: (credentialId) => tokens.forget(credentialId),
+      events,
     },
     apps,
   )

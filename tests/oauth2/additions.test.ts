@@ -189,8 +189,13 @@ describe('private_key_jwt, a JSON token request, a custom token header and a que
   })
 
   it('the right key: a signed, single-use assertion in a JSON body; the token goes in X-Auth-Token with api_version', async () => {
+    const connected: string[] = []
+    const off = h.runtime.events.on((e) => void (e.type === 'connection.connected' && connected.push(e.data.connectionId)))
     const res = await h.call('PUT', `${base(id)}/credentials`, { body: { values: { clientId: 'machine-7', privateKey: pem } } })
+    off()
     expect(res.status, res.text).toBe(200)
+    // Connected by the grant: told to listeners (webhooks) like any other way of connecting.
+    expect(connected).toEqual([id])
     expect(await test(id)).toMatchObject({ ok: true, label: 'Acme Machines' })
     expect((await action(id, 'list')).body).toMatchObject({ ok: true, status: 200 })
     expect((await proxy(id, '/machines?page=2')).status).toBe(200)

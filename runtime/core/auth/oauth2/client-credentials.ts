@@ -10,6 +10,7 @@ import {
   loadConnection,
   putCredentials,
 } from '../../connections/index.ts'
+import { aboutConnection } from '../../events/index.ts'
 import { effectiveValues, fieldDefinitions, pickAuthMethod } from '../../requests/index.ts'
 import { clientAssertionFor } from './client-assertion.ts'
 import { clientFor, renderEndpoint, renderParams } from './internal/endpoints.ts'
@@ -90,6 +91,7 @@ export async function connectClientCredentials(
     await tx.put('connections', next)
   })
   await options.forget(credentialId(id, owner))
+  await options.events?.emit({ type: 'connection.connected', at, data: aboutConnection({ ...loaded.record, status: 'connected' }) })
   if (loaded.connector.test) await options.afterConnect?.(appId, id, actor).catch(() => undefined)
   return options.view(appId, id, actor)
 }

@@ -5,6 +5,7 @@
 import type { Connection, TestResult } from '../../../../schemas/types/api.ts'
 import type { SealedSecret } from '../../../platform/crypto/index.ts'
 import type { Actor, ConnectionDeps } from '../../connections/index.ts'
+import type { ConnectionEvents } from '../../events/index.ts'
 
 /**
  * One started authorization-code flow, kept under the SHA-256 of its `state` (so the store file alone cannot
@@ -64,6 +65,8 @@ export interface OAuth2Options extends Omit<ConnectionDeps, 'newId'> {
   view: (appId: string, id: string, actor: Actor) => Promise<Connection>
   /** Forgets a credential's past token endpoint failures once it was connected again. */
   forget: (credentialId: string) => Promise<void>
+  /** Told `connection.connected` when the client-credentials grant connected a connection. */
+  events?: ConnectionEvents | undefined
 }
 
 /** A completed authorization: who connected which connection, and what was granted (never a token). */
