@@ -35,7 +35,7 @@ beforeAll(async () => {
   env.page.on('pageerror', (error) => void pageErrors.push(error.message))
   expect((await env.api('POST', '/api/connectors', tool('acme-setup', 'Acme Setup'))).status).toBe(201)
   expect((await env.api('POST', '/api/connectors', tool('acme-mine', 'Acme Mine'))).status).toBe(201)
-  const needs = await env.api('PATCH', '/api/apps/default', { actions: ['acme-setup.whoami'], connectors: ['acme-mine'] })
+  const needs = await env.api('PATCH', '/api/apps/default', { actions: ['acme-setup.whoami'] })
   expect(needs.status).toBe(200)
 })
 afterAll(async () => {
@@ -52,7 +52,13 @@ describe('app setup', () => {
     await env.open('#/apps/default')
     await card(page, 'acme-setup').waitFor()
     expect(await stateOf(page, 'acme-setup')).toBe('missing')
+    // An admin adds a tool that no declared action names.
+    expect(await card(page, 'acme-mine').count()).toBe(0)
+    await page.getByLabel('Another tool this app needs').selectOption({ label: 'Acme Mine' })
+    await page.getByRole('button', { name: 'Add', exact: true }).click()
+    await card(page, 'acme-mine').waitFor()
     expect(await stateOf(page, 'acme-mine')).toBe('missing')
+    expect((await env.api('GET', '/api/apps/default')).body.connectors).toEqual(['acme-mine'])
     expect(await card(page, 'acme-setup').textContent()).toContain('No connection to Acme Setup in this app yet.')
     await screenshot(page, 'app-setup-missing')
 

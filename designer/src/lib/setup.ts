@@ -17,6 +17,8 @@ export const setup = {
     }),
   clear: (appId: string, connectorId: string, scope: BindingScope = 'member') =>
     call('DELETE /api/apps/:appId/setup/:connectorId', { params: { appId, connectorId }, query: { scope } }),
+  /** Sets the connectors the app lists itself (app admins); those of its actions are needed anyway. */
+  declare: (appId: string, connectors: string[]) => call('PATCH /api/apps/:appId', { params: { appId }, body: { connectors } }),
 }
 
 /**
