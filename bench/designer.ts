@@ -7,6 +7,7 @@ import { promisify } from 'node:util'
 import { gzipSync } from 'node:zlib'
 import { chromium } from 'playwright-core'
 import { readConfig } from '../runtime/config.ts'
+import { createLogger } from '../runtime/platform/log/index.ts'
 import { startServer } from '../runtime/server.ts'
 import { isMain, percentile, printTable, type Row } from './table.ts'
 
@@ -52,7 +53,7 @@ export async function benchDesigner(runs = 15): Promise<Row[]> {
   const dir = await mkdtemp(join(tmpdir(), 'sb-bench-designer-'))
   const server = await startServer(
     readConfig({ PORT: '0', SWITCHBOARD_DATA_DIR: dir, SWITCHBOARD_MASTER_KEY: Buffer.alloc(32, 3).toString('base64') }),
-    { log: () => {} },
+    { log: () => {}, logger: createLogger({ level: 'silent' }) },
   )
   const browser = await chromium.launch({ executablePath: process.env.SWITCHBOARD_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS })
   try {

@@ -3,6 +3,7 @@ import { createCatalogue, loadBuiltIns } from '../runtime/core/catalogue/index.t
 import { bootstrapWorkspace, issueToken, OWNER_ID } from '../runtime/inbound/callers/index.ts'
 import { createKeyRing, type KeyRing } from '../runtime/platform/crypto/index.ts'
 import { createHttpClient } from '../runtime/platform/http/index.ts'
+import { createLogger } from '../runtime/platform/log/index.ts'
 import type { Store } from '../runtime/platform/store/index.ts'
 
 /** The runtime in-process over a store the benchmark opened (either engine), loopback upstreams allowed. */
@@ -36,7 +37,7 @@ export async function runtimeOver(store: Store, dir: string): Promise<StoreRunti
     keyRing,
     http,
     publicUrl: 'http://localhost:8787',
-    log: () => {},
+    logger: createLogger({ level: 'silent' }),
   })
   const created = (await bootstrapWorkspace(store, new Date())).ownerToken
   // A store opened again has its owner already: the benchmark gets a token of its own for them.

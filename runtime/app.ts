@@ -30,11 +30,13 @@ import { connectorRoutes } from './inbound/routes/connectors.ts'
 import { designerRoutes } from './inbound/routes/designer.ts'
 import { healthRoutes } from './inbound/routes/health.ts'
 import { memberRoutes } from './inbound/routes/members.ts'
+import { metricsRoutes } from './inbound/routes/metrics.ts'
 import { needsRoutes } from './inbound/routes/needs.ts'
 import { oauth1CallbackRoutes, oauth1Routes } from './inbound/routes/oauth1.ts'
 import { oauth2Routes, oauthAppRoutes, oauthCallbackRoutes } from './inbound/routes/oauth2.ts'
-import { type Log, onError } from './inbound/routes/on-error.ts'
+import { envelope, onError } from './inbound/routes/on-error.ts'
 import { proxyRoutes } from './inbound/routes/proxy.ts'
+import { runRoutes } from './inbound/routes/runs.ts'
 import { securityHeaders } from './inbound/routes/security-headers.ts'
 import { sessionRoutes } from './inbound/routes/session.ts'
 import { setupRoutes } from './inbound/routes/setup.ts'
@@ -42,6 +44,8 @@ import { userRoutes } from './inbound/routes/users.ts'
 import { webhookRoutes } from './inbound/routes/webhooks.ts'
 import type { KeyRing } from './platform/crypto/index.ts'
 import type { HttpClient } from './platform/http/index.ts'
+import { createLogger, type Logger } from './platform/log/index.ts'
+import { createMetrics, instrumentStore, type Metrics } from './platform/metrics/index.ts'
 import type { Store } from './platform/store/index.ts'
 import { convertUpload } from './tooling/importers/openapi-upload.ts'
 
@@ -54,7 +58,15 @@ export interface AppOptions {
   /** Public base URL, for links people open (`connectUrl`, OAuth2 redirect URI). */
   publicUrl: string
   clock?: () => Date
-  log?: Log
+  /** Where the runtime logs, one JSON object per line (default: stderr, readable in a terminal). */
+  logger?: Logger
+  /**
+   * The runtime's metrics (default: a registry of its own, without the process's own Node metrics, which the server
+   * adds); features count into its named instruments.
+   */
+  metrics?: Metrics
+  /** The bearer token `GET /metrics` asks for (`SWITCHBOARD_METRICS_TOKEN`); without one, metrics are not served. */
+  metricsToken?: string | undefined
   /** Directory of the built designer; omitted, `/` says how to build it. */
   designerDir?: string
   /** Largest accepted request body in bytes (default 1 MiB); the proxy has its own limit. */
@@ -85,6 +97,8 @@ export interface Runtime {
   health: HealthChecks
   /** Sent as events come; `start()` retries failed ones on a timer, `tick()` once. */
   webhooks: WebhookDeliveries
+  /** The runtime's metrics, served at `/metrics`: features count into its named instruments. */
+  metrics: Metrics
 }
 
 /**
@@ -117,10 +131,14 @@ export function createRuntime(options: AppOptions): Runtime {
     )
   }
   const clock = options.clock ?? (() => new Date())
-  const log = options.log ?? ((line: string) => console.log(line))
+  const logger = options.logger ?? createLogger()
+  const log = (line: string) => logger.info(line)
+  const metrics = options.metrics ?? createMetrics({ defaultMetrics: false })
+  // Every store operation is timed; the parts below get the timed store.
+  const store = instrumentStore(options.store, metrics.store)
   const newId = (prefix: string) => `${prefix}_${randomBytes(9).toString('base64url').replace(/[-_]/g, 'x')}`
   const parts = {
-    store: options.store,
+    store,
     catalogue: options.catalogue,
     keyRing: options.keyRing,
     http: options.http,
@@ -128,10 +146,17 @@ export function createRuntime(options: AppOptions): Runtime {
     publicUrl: options.publicUrl,
   }
   const events = createConnectionEvents({ log })
-  const audit = createAuditLog({ store: options.store, clock, ...(options.auditLimit === undefined ? {} : { limit: options.auditLimit }) })
+  const audit = createAuditLog({ store, clock, ...(options.auditLimit === undefined ? {} : { limit: options.auditLimit }) })
   const apps = createOAuthApps(parts)
-  const tokens = createTokenEngine({ ...parts, log, services: oauthServices(apps), events, ...options.oauth2 })
-  const use = createConnectionUse({ ...parts, newId: () => newId('c'), tokens })
+  const tokens = createTokenEngine({
+    ...parts,
+    log,
+    services: oauthServices(apps),
+    events,
+    ...options.oauth2,
+    onRenewal: metrics.tokenRenewal,
+  })
+  const use = createConnectionUse({ ...parts, newId: () => newId('c'), tokens, observeUpstream: metrics.upstream })
   const tests = createConnectionTests({ ...parts, use, events })
   const connections = createConnectionService({ ...parts, newId: () => newId('c'), events })
   // A status the runtime found by itself (a check failed, a grant refused, a check passing again) goes in the
@@ -148,9 +173,23 @@ export function createRuntime(options: AppOptions): Runtime {
     events,
     refresh: (appId, id, actor, before) => refreshIfDue({ use, tokens }, appId, id, actor, before),
     ...options.health,
+    onCheck: (outcome) => {
+      metrics.healthChecks.inc({ kind: outcome.kind, result: outcome.ok ? 'ok' : 'failed' })
+      options.health?.onCheck?.(outcome)
+    },
   })
   const webhookEndpoints = createWebhookEndpoints({ ...parts, newId })
-  const webhooks = createWebhookDeliveries({ ...parts, log, endpoints: webhookEndpoints, events, ...options.webhooks })
+  const webhooks = createWebhookDeliveries({
+    ...parts,
+    log,
+    endpoints: webhookEndpoints,
+    events,
+    ...options.webhooks,
+    onDelivery: (outcome) => {
+      metrics.webhookDeliveries.inc({ event: outcome.event, result: outcome.outcome })
+      options.webhooks?.onDelivery?.(outcome)
+    },
+  })
   const oauth2 = createOAuth2(
     {
       ...parts,
@@ -187,28 +226,29 @@ export function createRuntime(options: AppOptions): Runtime {
     ...(options.oauth2?.stateTtlMs === undefined ? {} : { stateTtlMs: options.oauth2.stateTtlMs }),
     afterConnect: (appId, id, actor) => tests.run(appId, id, actor),
   })
-  const runs = options.runLog ?? createRunLog({ store: options.store, clock })
+  const runs = options.runLog ?? createRunLog({ store, clock })
   const proxy = createProxy({ use, http: options.http, runs, retry: options.retry, options: options.proxy })
   // Each route declares who may call it where it is defined; the check at the end refuses to build an app
   // with a route that does not.
   const policy = createPolicy({
-    store: options.store,
+    store,
     catalogue: options.catalogue,
     audit,
     clock,
     ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
   })
-  const { store, catalogue, publicUrl } = options
+  const { catalogue, publicUrl } = options
 
   const app = new Hono<RouteEnv>()
-  app.onError(onError(log))
+  app.onError(onError(logger))
   app.notFound((c) =>
-    c.json(new SwitchboardError(404, 'route_not_found', `There is no route ${c.req.method} ${c.req.path}.`).toJSON(), 404),
+    c.json(envelope(new SwitchboardError(404, 'route_not_found', `There is no route ${c.req.method} ${c.req.path}.`), c), 404),
   )
-  app.use(appWide(accessLog(log)))
+  app.use(appWide(accessLog(logger, metrics.http)))
   app.use(appWide(securityHeaders()))
   app.route('/api/health', healthRoutes(options.version ?? '0.1.0', policy))
   app.route('/api', apiReferenceRoutes({ policy, routes: () => declaredRoutes(app), publicUrl, version: options.version ?? '0.1.0' }))
+  app.route('/metrics', metricsRoutes({ policy, metrics, token: options.metricsToken }))
   app.route('/', sessionRoutes({ policy, store, clock, publicUrl }))
   app.route('/oauth', oauthCallbackRoutes(oauth2, store, policy))
   app.route('/oauth1', oauth1CallbackRoutes(oauth1, store, policy))
@@ -226,6 +266,7 @@ export function createRuntime(options: AppOptions): Runtime {
   )
   app.route('/api/apps/:appId/connections/:id/oauth', oauth2Routes(oauth2, policy))
   app.route('/api/apps/:appId/connections/:id/oauth1', oauth1Routes(oauth1, policy))
+  app.route('/api/apps/:appId/runs', runRoutes({ policy, runs }))
   app.route('/api/apps/:appId/connections/:id/proxy', proxyRoutes(proxy, policy))
   app.route(
     '/api/apps/:appId/connections',
@@ -240,5 +281,5 @@ export function createRuntime(options: AppOptions): Runtime {
   app.all('/api/*', policy({ role: 'signed-in', what: 'call routes' }), unknownRoute)
   app.route('/', designerRoutes(options.designerDir, policy))
   assertEveryRouteDeclared(app)
-  return { app, events, health, webhooks }
+  return { app, events, health, webhooks, metrics }
 }

@@ -16,6 +16,10 @@ export interface RuntimeConfig {
   databasePool: { max?: number; idleTimeoutMs?: number; connectTimeoutMs?: number; statementTimeoutMs?: number }
   /** `SWITCHBOARD_HEALTH_CHECKS=off` stops the background re-tests of connections (default on). */
   healthChecks: boolean
+  /** `SWITCHBOARD_LOG_LEVEL`: trace, debug, info (default), warn, error, fatal or silent. */
+  logLevel: string
+  /** `SWITCHBOARD_METRICS_TOKEN`: the bearer token `GET /metrics` asks for; unset, metrics are not served. */
+  metricsToken?: string
 }
 
 /**
@@ -34,6 +38,14 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>, ro
       `SWITCHBOARD_PUBLIC_URL must be an origin such as https://switchboard.example.com (no path), got "${env.SWITCHBOARD_PUBLIC_URL}"`,
     )
   }
+  const metricsToken = env.SWITCHBOARD_METRICS_TOKEN?.trim() || undefined
+  if (metricsToken !== undefined && metricsToken.length < 16) {
+    throw new Error('SWITCHBOARD_METRICS_TOKEN must be at least 16 characters (a random one: openssl rand -hex 24)')
+  }
+  const logLevel = env.SWITCHBOARD_LOG_LEVEL?.trim() || 'info'
+  if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(logLevel)) {
+    throw new Error(`SWITCHBOARD_LOG_LEVEL must be trace, debug, info, warn, error, fatal or silent, got "${env.SWITCHBOARD_LOG_LEVEL}"`)
+  }
   const databaseUrl = env.SWITCHBOARD_DATABASE_URL?.trim() || undefined
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new Error('SWITCHBOARD_DATABASE_URL must be a PostgreSQL URL such as postgres://user:password@db.example.com:5432/switchboard')
@@ -51,6 +63,8 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>, ro
     connectorsDir: resolve(root, env.SWITCHBOARD_CONNECTORS_DIR ?? 'connectors'),
     designerDir: resolve(root, env.SWITCHBOARD_DESIGNER_DIR ?? 'dist/designer'),
     ...(databaseUrl ? { databaseUrl } : {}),
+    logLevel,
+    ...(metricsToken ? { metricsToken } : {}),
     databasePool: {
       ...positive(env, 'SWITCHBOARD_DATABASE_POOL_MAX', 'max'),
       ...positive(env, 'SWITCHBOARD_DATABASE_IDLE_TIMEOUT_MS', 'idleTimeoutMs'),

@@ -112,6 +112,7 @@ export type ErrorCode =
   | 'key_in_use'
   | 'last_admin'
   | 'member_not_found'
+  | 'metrics_disabled'
   | 'missing_credentials'
   | 'missing_field'
   | 'no_test'
@@ -760,6 +761,10 @@ export interface ErrorEnvelope {
      * Extra data for the caller; never a secret.
      */
     details?: unknown
+    /**
+     * The request's id, as in the `X-Request-Id` response header and the log: quote it when reporting a problem.
+     */
+    requestId?: string
   }
 }
 /**
@@ -1306,7 +1311,7 @@ export interface BindingQuery {
  */
 export interface RunEntry {
   /**
-   * Increasing within a process.
+   * Increasing within the store (across replicas, in blocks: order by `at`).
    */
   seq: number
   at: string
@@ -1350,7 +1355,34 @@ export interface RunEntry {
   bytes?: number
 }
 /**
- * A connection's recent runs, newest first, from a bounded log of the last runs of the process.
+ * Which runs to read: one connection's (app-wide only), one kind, one outcome, a time window, a page size, and the `next` of the page before.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "RunQuery".
+ */
+export interface RunQuery {
+  /**
+   * A connection's id (on `GET /api/apps/:appId/runs`).
+   */
+  connection?: string
+  kind?: 'action' | 'proxy'
+  outcome?: 'ok' | 'http_error' | 'failed'
+  /**
+   * Runs at or after this time (ISO 8601).
+   */
+  since?: string
+  /**
+   * Runs before this time (ISO 8601).
+   */
+  until?: string
+  /**
+   * The `next` of the previous page.
+   */
+  before?: string
+  limit?: number
+}
+/**
+ * A page of runs, newest first, from the durable run history: each connection keeps its newest `capacity` runs, for at most `maxAgeDays`.
  *
  * This interface was referenced by `Api`'s JSON-Schema
  * via the `definition` "RunList".
@@ -1358,9 +1390,17 @@ export interface RunEntry {
 export interface RunList {
   runs: RunEntry[]
   /**
-   * How many runs the log keeps over every connection.
+   * Pass as `before` for the following page; absent on the last one. A page read with `kind` or `outcome` may hold fewer runs than `limit` and still have a `next`.
+   */
+  next?: string
+  /**
+   * How many runs each connection keeps.
    */
   capacity: number
+  /**
+   * How long runs are kept.
+   */
+  maxAgeDays?: number
 }
 /**
  * Starting an OAuth2 authorization: extra scopes on top of the defaults and those granted (comma-separated), and `format=json` to get the provider's URL instead of a redirect.
@@ -1435,6 +1475,15 @@ export interface Routes {
       denied?: string
     }
     status?: 302
+  }
+  /**
+   * The Prometheus text exposition (format 0.0.4), for a scraper sending `Authorization: Bearer <SWITCHBOARD_METRICS_TOKEN>`; 404 `metrics_disabled` when no token is set.
+   */
+  'GET /metrics'?: {
+    /**
+     * `text/plain; version=0.0.4`: `# HELP`, `# TYPE` and one sample per line.
+     */
+    response: string
   }
   /**
    * Signs in the designer's page: sets the session cookie.
@@ -1687,6 +1736,13 @@ export interface Routes {
     response: AuditPage
   }
   /**
+   * A page of the app's run history across its connections, newest first. App admins only.
+   */
+  'GET /api/apps/:appId/runs'?: {
+    query?: RunQuery
+    response: RunList
+  }
+  /**
    * The app's connections.
    */
   'GET /api/apps/:appId/connections'?: {
@@ -1752,9 +1808,10 @@ export interface Routes {
     response: ActionResult
   }
   /**
-   * A connection's recent runs.
+   * A page of a connection's run history, newest first (`connection` is not read here).
    */
   'GET /api/apps/:appId/connections/:id/runs'?: {
+    query?: RunQuery
     response: RunList
   }
   /**

@@ -9,6 +9,7 @@ import { createApp } from '../../runtime/app.ts'
 import { assertEveryRouteDeclared, createPolicy, declaredRoutes } from '../../runtime/inbound/access/index.ts'
 import { createAuditLog } from '../../runtime/inbound/audit/index.ts'
 import { HOW_TO_DESCRIBE, undescribedRoutes } from '../../runtime/inbound/openapi/index.ts'
+import { createLogger } from '../../runtime/platform/log/index.ts'
 import type { Store } from '../../runtime/platform/store/index.ts'
 import { apiSchema } from '../../schemas/validate/index.ts'
 import { createHarness, type Harness, PUBLIC_URL, startUpstream } from '../runtime/harness.ts'
@@ -56,7 +57,9 @@ describe('the start-up check', () => {
 
 describe('the routes and the contract', () => {
   const routes = () =>
-    declaredRoutes(h.app).filter((r) => (r.path.startsWith('/api/') && !r.path.endsWith('/*')) || r.path.endsWith('/proxy/*'))
+    declaredRoutes(h.app).filter(
+      (r) => (r.path.startsWith('/api/') && !r.path.endsWith('/*')) || r.path.endsWith('/proxy/*') || r.path === '/metrics',
+    )
   const contract = Object.keys((apiSchema as unknown as { $defs: { Routes: { properties: object } } }).$defs.Routes.properties)
 
   it('every route the runtime registers is in api.schema.json, and every route there is registered', () => {
@@ -69,7 +72,7 @@ describe('the routes and the contract', () => {
     ).toEqual([])
   })
 
-  it('every API route but health, the session and the API reference needs a sign-in', () => {
+  it('every API route but health, the session and the API reference needs a sign-in (metrics ask for their own token)', () => {
     const open = routes()
       .filter((r) => r.policy.role === 'public')
       .map((r) => `${r.method} ${r.path}`)
@@ -79,6 +82,7 @@ describe('the routes and the contract', () => {
       'GET /api/health',
       'GET /api/openapi.json',
       'GET /api/session',
+      'GET /metrics',
       'POST /api/session',
       'POST /api/session/signout',
     ])
@@ -118,7 +122,7 @@ describe('what the policy read, the route uses', () => {
       keyRing: h.keyRing,
       http: h.http,
       publicUrl: PUBLIC_URL,
-      log: () => {},
+      logger: createLogger({ level: 'silent' }),
     })
     const res = await app.request(`/api/apps/default/connections/${created.body.id}/test`, {
       method: 'POST',

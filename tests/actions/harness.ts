@@ -17,6 +17,7 @@ import { bootstrapWorkspace } from '../../runtime/inbound/callers/index.ts'
 import { listenHttp } from '../../runtime/inbound/routes/listen.ts'
 import { createKeyRing, type KeyRing } from '../../runtime/platform/crypto/index.ts'
 import { createHttpClient, type HttpClient, type HttpClientOptions } from '../../runtime/platform/http/index.ts'
+import { createLogger } from '../../runtime/platform/log/index.ts'
 import type { Store } from '../../runtime/platform/store/index.ts'
 import type { ConnectionRecord, Connector } from '../../runtime/types.ts'
 import { openTestStore } from '../support/store.ts'
@@ -162,7 +163,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     keyRing,
     http,
     publicUrl: PUBLIC_URL,
-    log: (line) => void log.push(line),
+    logger: createLogger({ level: 'debug', destination: { write: (line: string) => void log.push(line) } }),
     retry: { baseDelayMs: 20, maxRetryAfterMs: 2000, ...options.retry },
     runLog: runs,
     ...(options.proxy ? { proxy: options.proxy } : {}),

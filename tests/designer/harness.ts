@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
 import { readConfig } from '../../runtime/config.ts'
+import { createLogger } from '../../runtime/platform/log/index.ts'
 import { type RunningServer, startServer } from '../../runtime/server.ts'
 import { startUpstream, type Upstream, type UpstreamHandler } from '../runtime/harness.ts'
 
@@ -182,7 +183,11 @@ export async function startDesignerEnv(options: DesignerEnvOptions = {}): Promis
     const log: string[] = []
     const env = { SWITCHBOARD_MASTER_KEY: MASTER_KEY }
     const config = readConfig({ PORT: '0', SWITCHBOARD_DATA_DIR: dataDir, SWITCHBOARD_ALLOWED_HOSTS: '127.0.0.1', ...env }, repo)
-    const server = await startServer(config, { log: (line) => void log.push(line), env })
+    const server = await startServer(config, {
+      log: (line) => void log.push(line),
+      logger: createLogger({ destination: { write: (line: string) => void log.push(line) } }),
+      env,
+    })
     cleanups.push(() => server.close())
     if (!server.signInUrl) throw new Error('a fresh data directory must print a sign-in link')
     const ownerToken = new URL(server.signInUrl).searchParams.get('token')!

@@ -16,6 +16,7 @@ import { bootstrapWorkspace, issueToken } from '../../runtime/inbound/callers/in
 import { listenHttp } from '../../runtime/inbound/routes/listen.ts'
 import { createKeyRing, type KeyRing } from '../../runtime/platform/crypto/index.ts'
 import { createHttpClient, type HttpClient } from '../../runtime/platform/http/index.ts'
+import { createLogger } from '../../runtime/platform/log/index.ts'
 import type { Store } from '../../runtime/platform/store/index.ts'
 import type { UserRecord } from '../../runtime/types.ts'
 import { openTestStore, storeText } from '../support/store.ts'
@@ -98,7 +99,7 @@ export async function createHarness(options: { oauth2?: AppOptions['oauth2']; he
     publicUrl: origin,
     clock,
     auditLimit: 20,
-    log: (line) => void log.push(line),
+    logger: createLogger({ level: 'debug', destination: { write: (line: string) => void log.push(line) } }),
     ...(options.oauth2 ? { oauth2: options.oauth2 } : {}),
     ...(options.health ? { health: options.health } : {}),
   })

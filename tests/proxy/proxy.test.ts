@@ -161,7 +161,9 @@ describe('what comes back', () => {
     const res = await lab.raw(`/api/apps/default/connections/${other}/proxy/teapot`)
     expect(res.status).toBe(418)
     expect(await res.text()).toBe('short and stout')
-    expect(res.headers.get('x-request-id')).toBe('r-1')
+    // The upstream's own request id, beside the runtime's.
+    expect(res.headers.get('x-upstream-request-id')).toBe('r-1')
+    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/)
     expect(res.headers.get('etag')).toBe('"v1"')
     expect(res.headers.get('content-length')).toBe('15')
     for (const name of ['set-cookie', 'connection', 'x-hop', 'keep-alive', 'transfer-encoding'])

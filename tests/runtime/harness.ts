@@ -15,6 +15,8 @@ import { type Catalogue, createCatalogue, loadBuiltIns } from '../../runtime/cor
 import { bootstrapWorkspace } from '../../runtime/inbound/callers/index.ts'
 import { createKeyRing, type KeyRing } from '../../runtime/platform/crypto/index.ts'
 import { createHttpClient, type HttpClient, type HttpClientOptions } from '../../runtime/platform/http/index.ts'
+import { createLogger } from '../../runtime/platform/log/index.ts'
+import { createMetrics, type Metrics } from '../../runtime/platform/metrics/index.ts'
 import { readAll, type Store } from '../../runtime/platform/store/index.ts'
 import type { Connector } from '../../runtime/types.ts'
 import { openTestStore, storeText } from '../support/store.ts'
@@ -67,8 +69,10 @@ export interface Harness {
   catalogue: Catalogue
   /** The owner's API token. */
   token: string
-  /** Every line the app logged. */
+  /** Every line the app logged (JSON, one entry each). */
   log: string[]
+  /** The app's metrics. */
+  metrics: Metrics
   /** Every response an API call answered, for leak sweeps. */
   responses: ApiResponse[]
   call(method: string, path: string, options?: CallOptions): Promise<ApiResponse>
@@ -91,6 +95,8 @@ export interface HarnessOptions {
   proxy?: { maxRequestBytes?: number }
   /** Health check and webhook delivery settings. */
   runtime?: Pick<AppOptions, 'health' | 'webhooks'>
+  /** The token `GET /metrics` asks for; none: metrics are off. */
+  metricsToken?: string
 }
 
 /**
@@ -113,6 +119,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const catalogue = createCatalogue({ builtIns: await builtIns(), store, clock })
   // The harness's own run log, so `settle` can write what it buffers.
   const runs = createRunLog({ store, clock })
+  const metrics = createMetrics({ defaultMetrics: false })
   const runtime = createRuntime({
     store,
     catalogue,
@@ -121,7 +128,9 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     publicUrl: PUBLIC_URL,
     clock,
     runLog: runs,
-    log: (line) => void log.push(line),
+    logger: createLogger({ level: 'debug', destination: { write: (line: string) => void log.push(line) } }),
+    metrics,
+    ...(options.metricsToken === undefined ? {} : { metricsToken: options.metricsToken }),
     ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
     ...(options.proxy === undefined ? {} : { proxy: options.proxy }),
     ...options.runtime,
@@ -144,6 +153,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     catalogue,
     token: ownerToken,
     log,
+    metrics,
     responses,
     async call(method, path, call = {}) {
       const headers: Record<string, string> = {}

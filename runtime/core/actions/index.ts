@@ -1,2 +1,3 @@
 export { actionOf, runAction } from './run-action.ts'
-export { createRunLog, type NewRun, type RunEntry, type RunLog, recordAction } from './run-log.ts'
+export { createRunLog, type NewRun, type RunEntry, type RunLog, type RunPage, type RunQuery, recordAction } from './run-log.ts'
+export { CURSOR } from './run-query.ts'

@@ -1,22 +1,17 @@
 import type { ActionResult, RunEntry } from '../../../schemas/types/api.ts'
 import { SwitchboardError } from '../../errors.ts'
 import { createSequence, type Store } from '../../platform/store/index.ts'
+import { entryOf, queryRuns, type RunPage, type RunQuery, type RunRecord, sortKeyOf } from './run-query.ts'
 
-export type { RunEntry }
+export type { RunEntry, RunPage, RunQuery }
 
 /** What a caller records; the log adds `seq` and `at`. */
 export type NewRun = Omit<RunEntry, 'seq' | 'at'>
 
-/** A run as stored: the entry and a record id of its own. */
-interface RunRecord extends RunEntry {
-  [k: string]: unknown
-  id: string
-}
-
 /**
  * The durable run history: every action run and proxied call (method, path, status, duration, attempts, who,
  * which connection — never bodies or secrets), in the store's `runs` collection, read newest first per
- * connection. Writing a run never holds up the call it describes: runs are buffered and written together
+ * connection or app, by time. Writing a run never holds up the call it describes: runs are buffered and written together
  * every `flushMs` (with relaxed durability: a crash may lose the last few), and read back after a flush.
  * Bounded: each connection keeps its newest `capacity` runs, and runs older than `maxAgeMs` are dropped.
  *
@@ -25,6 +20,7 @@ interface RunRecord extends RunEntry {
  * const run = { kind: 'action', appId, connectionId, userId, mode: 'user', action: 'createIssue', outcome: 'ok', durationMs: 84 }
  * const entry = await runs.record(run)
  * await runs.list(appId, connectionId) // newest first
+ * await runs.query(appId, { outcome: 'failed', since: '2026-11-22T00:00:00.000Z' }) // { runs, next? }
  */
 const RELAXED = { durability: 'relaxed' } as const
 
@@ -93,22 +89,30 @@ export function createRunLog(options: { store: Store; capacity?: number; maxAgeM
     /** Records a run; its entry can change afterwards (a streamed answer ends) and be recorded again with `update`. */
     async record(run: NewRun): Promise<RunEntry> {
       const seq = await sequence.next()
-      const entry: RunRecord = { id: `r_${seq}`, seq, at: clock().toISOString(), ...run }
+      const at = clock().toISOString()
+      const entry: RunRecord = { id: `r_${seq}`, seq, at, sortKey: sortKeyOf(at, seq), ...run }
       pending.set(entry.id, entry)
       schedule()
       return entry
     },
     /** Records an entry again after it changed. */
     update(entry: RunEntry): void {
-      pending.set(`r_${entry.seq}`, { ...(entry as RunRecord), id: `r_${entry.seq}` })
+      pending.set(`r_${entry.seq}`, { ...entry, id: `r_${entry.seq}`, sortKey: sortKeyOf(entry.at, entry.seq) })
       schedule()
     },
     /** The runs of one connection, newest first. */
     async list(appId: string, connectionId: string, limit = capacity): Promise<RunEntry[]> {
       await flush()
       const records = await store.find<RunRecord>('runs', 'byConnection', { equals: [appId, connectionId], order: 'desc', limit })
-      return records.map(({ id: _id, ...entry }) => entry as RunEntry)
+      return records.map(entryOf)
     },
+    /** A page of an app's runs (or one connection's), newest first, filtered by kind, outcome and time. */
+    async query(appId: string, query: RunQuery = {}): Promise<RunPage> {
+      await flush()
+      return queryRuns(store, appId, query)
+    },
+    /** How long runs are kept, in ms. */
+    maxAgeMs,
     /** Writes what is buffered (at shutdown). */
     flush,
   }

@@ -13,6 +13,8 @@ import { upstreamFailure } from './upstream-failure.ts'
 /** What the connection-use core is built from. */
 export interface UseDeps extends ConnectionDeps {
   tokens: TokenEngine
+  /** Told how long each upstream exchange took (retries included, to the headers of a streamed answer), for metrics. */
+  observeUpstream?: ((connectorId: string, seconds: number) => void) | undefined
 }
 
 /** A request as it went out, with secrets masked: what callers may show. */
@@ -309,6 +311,7 @@ function createUse(deps: UseDeps, context: UseContext): ConnectionUse {
             ...(prepared.body === undefined ? {} : { body: prepared.body }),
             ...tlsOf(material),
           }
+          const started = performance.now()
           try {
             const sent =
               options.retry === false
@@ -317,6 +320,8 @@ function createUse(deps: UseDeps, context: UseContext): ConnectionUse {
             return { request, url, response: sent.response, attempts: sent.attempts, masker: current }
           } catch (error) {
             throw upstreamFailure(error, current.text)
+          } finally {
+            deps.observeUpstream?.(connector.id, (performance.now() - started) / 1000)
           }
         },
         (sent) => sent.response.status,
@@ -342,6 +347,7 @@ function createUse(deps: UseDeps, context: UseContext): ConnectionUse {
           const query = authenticated.material.query
           const url = query.length === 0 ? unsigned : options.target(prepared.baseUrl, request.path, query)
           const current = masker
+          const started = performance.now()
           try {
             const sent = await streamWithRetries(
               options.http,
@@ -359,6 +365,8 @@ function createUse(deps: UseDeps, context: UseContext): ConnectionUse {
             return { url, response: sent.response, attempts: sent.attempts, masker: current, secrets: [...known] }
           } catch (error) {
             throw upstreamFailure(error, current.text)
+          } finally {
+            deps.observeUpstream?.(connector.id, (performance.now() - started) / 1000)
           }
         },
         (first) => {

@@ -48,5 +48,5 @@ export interface RouteState {
 
 /** The Hono environment of every route: the caller (authentication) and the route's state (its policy). */
 export interface RouteEnv {
-  Variables: AuthVariables & { route: RouteState }
+  Variables: AuthVariables & { route: RouteState /** Set for every request by the access log. */; requestId: string }
 }

@@ -18,6 +18,7 @@ import { appOf, assertOwnCredentialsOnly, audited, connectionOf, idParam, type P
 import { credentialCount, connectionEvents as events, hasCredentials } from '../audit/index.ts'
 import { readBody } from './body.ts'
 import { runRecorded } from './run-recorded.ts'
+import { readRunQuery, runPage } from './runs.ts'
 
 type Ctx = Context<RouteEnv>
 
@@ -132,6 +133,6 @@ export function connectionRoutes(deps: {
     })
     .get('/:id/runs', policy({ role: 'member', what: 'list runs' }), async (c) => {
       const { record } = await connectionOf(c)
-      return c.json<RunList>({ runs: await deps.runs.list(record.appId, record.id), capacity: deps.runs.capacity })
+      return c.json<RunList>(await runPage(deps.runs, record.appId, { ...readRunQuery(c), connectionId: record.id }))
     })
 }

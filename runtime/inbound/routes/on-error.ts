@@ -1,27 +1,49 @@
-import type { ErrorHandler } from 'hono'
+import type { Context, ErrorHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ErrorEnvelope } from '../../../schemas/types/api.ts'
 import { SwitchboardError } from '../../errors.ts'
-
-/** Where the runtime writes log lines. */
-export type Log = (line: string) => void
+import type { Logger } from '../../platform/log/index.ts'
 
 /**
- * The one error handler: a {@link SwitchboardError} becomes `{ error: { code, message, details? } }`
- * with its status and its code in `X-Switchboard-Error`; anything else is a 500 whose details stay in the log (name and stack, never the
- * request body).
+ * The one error handler: a {@link SwitchboardError} becomes `{ error: { code, message, details?, requestId } }`
+ * with its status and its code in `X-Switchboard-Error`; anything else is a 500 whose details stay in the log (name
+ * and stack frames, never the message, which may quote what it choked on, and never the request body).
  *
  * @example
- * app.onError(onError(console.error))
+ * app.onError(onError(logger))
  */
-export function onError(log: Log): ErrorHandler {
+export function onError(logger: Logger): ErrorHandler {
   return (error, c) => {
     const known = error instanceof SwitchboardError ? error : error instanceof HTTPException ? fromHono(error) : undefined
-    if (!known) log(`error: unexpected ${error.name}: ${error.stack?.split('\n').slice(1, 6).join(' | ') ?? ''}`)
+    if (!known) {
+      const stack =
+        error.stack
+          ?.split('\n')
+          .slice(1, 6)
+          .map((frame) => frame.trim()) ?? []
+      logger.error({ requestId: requestIdOf(c), error: error.name, stack }, 'unexpected error')
+    }
     const answer = known ?? new SwitchboardError(500, 'internal_error', 'Something went wrong inside the runtime. The log has the details.')
     // The header tells the runtime's own refusal from an upstream's answer passed through the proxy.
-    return c.json(answer.toJSON() as ErrorEnvelope, answer.status as 500, { 'X-Switchboard-Error': answer.code })
+    return c.json(envelope(answer, c), answer.status as 500, { 'X-Switchboard-Error': answer.code })
   }
+}
+
+/**
+ * An error's JSON body with the request's id, so what a caller reports can be found in the log.
+ *
+ * @example
+ * return c.json(envelope(new SwitchboardError(404, 'route_not_found', '…'), c), 404)
+ */
+export function envelope(error: SwitchboardError, c: Context): ErrorEnvelope {
+  const body = error.toJSON() as ErrorEnvelope
+  const requestId = requestIdOf(c)
+  if (requestId !== undefined) body.error.requestId = requestId
+  return body
+}
+
+function requestIdOf(c: Context): string | undefined {
+  return c.get('requestId' as never) as string | undefined
 }
 
 function fromHono(error: HTTPException): SwitchboardError {

@@ -63,6 +63,9 @@ export const COLLECTIONS = {
     indexes: {
       byConnection: { fields: ['appId', 'connectionId', 'seq'] },
       byTime: { fields: ['at'] },
+      /** The history pages, newest first: `sortKey` is the time, then the sequence number. */
+      byAppTime: { fields: ['appId', 'sortKey'] },
+      byConnectionTime: { fields: ['appId', 'connectionId', 'sortKey'] },
     },
   },
   /** When each connection is next checked in the background, and which replica holds the lease to check it now. */

@@ -50,6 +50,8 @@ export interface TokenEngineOptions {
   tokenTimeoutMs?: number | undefined
   /** Told of `refresh.failed` and `connection.expired`, by the replica that had the failure. */
   events?: ConnectionEvents | undefined
+  /** Told of every renewal the provider was asked for and how it ended, for metrics. */
+  onRenewal?: ((connectorId: string, result: 'ok' | 'failed' | 'rejected') => void) | undefined
 }
 
 /**
@@ -147,6 +149,7 @@ export function createTokenEngine(options: TokenEngineOptions) {
       timeoutMs: options.tokenTimeoutMs ?? 15_000,
       services: options.services,
     })
+    options.onRenewal?.(loaded.connector.id, outcome.ok ? 'ok' : outcome.kind === 'rejected' ? 'rejected' : 'failed')
     if (outcome.ok) {
       if (stored) await options.store.delete('tokenFailures', id)
       return save(target, source, id, current.record, outcome.token)

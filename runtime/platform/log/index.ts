@@ -1,0 +1,2 @@
+export { createLogger, type LogDestination, type Logger, type LoggerOptions, REDACTED_KEYS } from './create-logger.ts'
+export { prettyLine } from './pretty.ts'
