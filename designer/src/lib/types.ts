@@ -19,6 +19,8 @@ export type {
   OAuthApp,
   OAuthAuthorization,
   Routes,
+  RunEntry,
+  RunQuery,
   SessionUser,
   SetCredentials,
   SetOAuthApp,
