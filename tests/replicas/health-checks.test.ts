@@ -14,6 +14,7 @@ import { createCatalogue } from '../../runtime/core/catalogue/index.ts'
 import { bootstrapWorkspace } from '../../runtime/inbound/callers/index.ts'
 import { createKeyRing } from '../../runtime/platform/crypto/index.ts'
 import { createHttpClient, type HttpClient } from '../../runtime/platform/http/index.ts'
+import { createLogger } from '../../runtime/platform/log/index.ts'
 import { createPostgresStore, type Store } from '../../runtime/platform/store/index.ts'
 import { basicOf, builtIns, MASTER_KEY, PUBLIC_URL, startUpstream, type Upstream } from '../runtime/harness.ts'
 import { freshDatabase } from '../support/postgres.ts'
@@ -55,7 +56,7 @@ beforeAll(async () => {
         keyRing: createKeyRing({ dataDir: dir, env: { SWITCHBOARD_MASTER_KEY: MASTER_KEY } }),
         publicUrl: PUBLIC_URL,
         clock,
-        log: () => {},
+        logger: createLogger({ level: 'silent' }),
         health: { intervalMs: INTERVAL, random: () => 0.5, concurrency: 3 },
       }),
     )
