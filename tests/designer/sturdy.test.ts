@@ -134,3 +134,18 @@ test('renaming a field renames its uses in every template, and the person can ke
     .waitFor()
   expect(pageErrors).toEqual([])
 })
+
+test('after saving a connector, "Connect" is right there and opens a new connection with it', async () => {
+  const { page } = env
+  await blank('Connect Me')
+  await page.getByRole('button', { name: 'Bearer token', exact: true }).click()
+  await byPointer('/test/path').fill('/me')
+  await page.getByTestId('error-count').getByText('0 errors').waitFor()
+  await page.getByRole('button', { name: 'Save connector' }).click()
+  const notice = page.getByTestId('designer-notice')
+  await notice.getByText('Saved "Connect Me".').waitFor()
+  await notice.getByRole('link', { name: 'Connect' }).click()
+  await page.getByRole('heading', { name: 'Add a connection' }).waitFor()
+  expect(await page.evaluate(() => location.hash)).toBe('#/apps/default/connections/new?connector=connect-me')
+  expect(pageErrors).toEqual([])
+})
