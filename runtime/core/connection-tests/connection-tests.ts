@@ -81,7 +81,8 @@ export function createConnectionTests(
         if ('result' in login) return login.result
         token = login.token
       }
-      return runTest(deps.use.draft({ connector, method, fields, values, baseUrl: body.baseUrl, token }), connector.test, elapsed)
+      const draft = deps.use.draft({ connector, method, fields, values, baseUrl: body.baseUrl, token })
+      return runTest(draft, connector.test, elapsed, 'draft')
     },
   }
 

@@ -29,6 +29,7 @@ export function statusDiagnosis(
   statusText: string,
   expected: readonly number[],
   url: string,
+  of: 'connection' | 'draft' = 'connection',
 ): { problem: Problem; diagnosis: string } {
   const answer = `${status}${statusText ? ` ${statusText}` : ''}`
   if (status === 401 || status === 403) {
@@ -36,7 +37,7 @@ export function statusDiagnosis(
       problem: 'credentials_rejected',
       diagnosis:
         `The API rejected the credentials (${answer}). Check that the key or password is right, not expired or revoked, and ` +
-        `has access; then connect again.`,
+        `has access; then ${of === 'draft' ? 'test again' : 'connect again'}.`,
     }
   }
   if (status === 404) {

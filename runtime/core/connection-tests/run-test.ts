@@ -17,7 +17,13 @@ const EXCERPT_BYTES = 2048
  * const result = await runTest(await use.open(appId, id, actor, { afterwards: 'test it' }), connector.test!)
  * result.ok // true
  */
-export async function runTest(conn: ConnectionUse, test: TestRequest, clock: () => number = Date.now): Promise<TestResult> {
+export async function runTest(
+  conn: ConnectionUse,
+  test: TestRequest,
+  clock: () => number = Date.now,
+  /** A draft's test has no connection to connect again: its values are typed in the test panel. */
+  of: 'connection' | 'draft' = 'connection',
+): Promise<TestResult> {
   const started = clock()
   let request: RequestPreview = { method: test.method ?? 'GET', url: '', headers: {} }
   let sent: Sent
@@ -53,7 +59,7 @@ export async function runTest(conn: ConnectionUse, test: TestRequest, clock: () 
   if (known) return { ok: false, ...base, problem: known.problem, diagnosis: masker.text(known.message) }
   const expected = test.successStatus ?? [200]
   if (!expected.includes(response.status)) {
-    return { ok: false, ...base, ...statusDiagnosis(response.status, response.statusText, expected, request.url) }
+    return { ok: false, ...base, ...statusDiagnosis(response.status, response.statusText, expected, request.url, of) }
   }
   for (const rule of test.bodyRules ?? []) {
     const failure = checkRule(rule, response, masker)
