@@ -149,3 +149,31 @@ test('after saving a connector, "Connect" is right there and opens a new connect
   expect(await page.evaluate(() => location.hash)).toBe('#/apps/default/connections/new?connector=connect-me')
   expect(pageErrors).toEqual([])
 })
+
+test('a connection whose credentials were never tested does not say "Connected": they are tested on connect', async () => {
+  const { page } = env
+  await page.locator('#new-name').fill('Wrong token')
+  await page.getByLabel('Token').fill('not-the-key')
+  await page.getByRole('button', { name: 'Save connection' }).click()
+  await page.waitForURL(/#\/apps\/default\/connections\/c_/)
+  await page
+    .getByText(/rejected the credentials/)
+    .first()
+    .waitFor()
+  expect(await page.getByText('Never tested').count()).toBe(0)
+  const id = decodeURIComponent(new URL(page.url()).hash.split('/')[4]!)
+  const view = (await env.api('GET', `/api/apps/default/connections/${id}`)).body
+  expect(view).toMatchObject({ status: 'error', lastTest: { ok: false, problem: 'credentials_rejected' } })
+})
+
+test('a failing draft test says to test again, not to connect again: a draft has no connection', async () => {
+  const { page } = env
+  await env.open('#/designer/connect-me')
+  await page.getByRole('tab', { name: 'Test' }).click()
+  await page.locator('#drafttest-token').fill('not-the-key')
+  await page.getByRole('button', { name: 'Run test' }).click()
+  await page.getByText('Failed', { exact: true }).waitFor()
+  const diagnosis = await page.getByTestId('diagnosis').textContent()
+  expect(diagnosis).toMatch(/rejected the credentials.*test again/)
+  expect(diagnosis).not.toMatch(/connect again/)
+})

@@ -1,5 +1,5 @@
 import { ApiError, call, urlOf } from './api.ts'
-import type { Connector, CreateConnection, FieldValue, FieldValues, SetCredentials, UpdateConnection } from './types.ts'
+import type { Connection, Connector, CreateConnection, FieldValue, FieldValues, SetCredentials, UpdateConnection } from './types.ts'
 
 /**
  * The connections API, typed from the contract. Every call throws {@link ApiError} on failure.
@@ -20,6 +20,19 @@ export const connections = {
   clone: (appId: string, id: string, name: string) =>
     call('POST /api/apps/:appId/connections/:id/clone', { params: { appId, id }, body: { name } }),
   test: (appId: string, id: string) => call('POST /api/apps/:appId/connections/:id/test', { params: { appId, id } }),
+  /**
+   * Tests a connection whose credentials were just entered, so that its status says whether they work instead
+   * of "Connected" beside "Never tested"; answers the connection as it is then (unchanged when it cannot be tested).
+   */
+  async testOnConnect(connection: Connection, connector: Connector): Promise<Connection> {
+    if (connection.status !== 'connected' || !connector.test) return connection
+    try {
+      await connections.test(connection.appId, connection.id)
+      return await connections.get(connection.appId, connection.id)
+    } catch {
+      return connection
+    }
+  },
   /** Runs one of the connector's actions as the signed-in person. */
   runAction: (appId: string, id: string, actionKey: string, inputs: Record<string, unknown>) =>
     call('POST /api/apps/:appId/connections/:id/actions/:actionKey', { params: { appId, id, actionKey }, body: { inputs } }),
