@@ -11,7 +11,8 @@ export default defineConfig({
   test: {
     // A throwaway PostgreSQL for the store tests and the postgres project, started on first use and removed at the end.
     globalSetup: ['tests/support/postgres-global-setup.ts'],
-    testTimeout: 30_000,
+    // Room for tests that start runtime processes on a machine busy with other work; a hang still fails.
+    testTimeout: 90_000,
     hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: 2,
