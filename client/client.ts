@@ -1,4 +1,4 @@
-import type { ActionResult, Connection, Needs, RunMode } from '../schemas/types/api.ts'
+import type { ActionResult, AppSetup, Connection, Needs, RunMode } from '../schemas/types/api.ts'
 import { baseOf, type ClientOptions, createCall } from './call.ts'
 import { SwitchboardApiError } from './error.ts'
 import { type Args, type Route, urlOf } from './routes.ts'
@@ -15,6 +15,7 @@ export type ProxyInit = Omit<RequestInit, 'mode'> & { mode?: RunMode }
  * import { createClient } from 'switchboard/client'
  * const sb = createClient({ baseUrl: 'http://localhost:8787', token: process.env.SWITCHBOARD_TOKEN })
  * const result = await sb.runAction('c_8f3a2b', 'createIssue', { owner: 'octocat', repo: 'hello-world', title: 'Bug' })
+ * const same = await sb.run('github', 'createIssue', { owner: 'octocat', repo: 'hello-world', title: 'Bug' }, { mode: 'workflow' })
  * const me = await (await sb.proxy('c_8f3a2b', '/user')).json()
  */
 export function createClient(options: ClientOptions = {}) {
@@ -41,6 +42,22 @@ export function createClient(options: ClientOptions = {}) {
     runAction: (id: string, actionKey: string, inputs: Record<string, unknown> = {}, run: { mode?: RunMode } = {}): Promise<ActionResult> =>
       call('POST /api/apps/:appId/connections/:id/actions/:actionKey', {
         params: { appId: app, id, actionKey },
+        body: { inputs, ...(run.mode ? { mode: run.mode } : {}) },
+      }),
+    /** Every tool the app needs, with its state for the caller (connected, missing, several to choose from). */
+    setup: (): Promise<AppSetup> => call('GET /api/apps/:appId/setup', { params: { appId: app } }),
+    /**
+     * Runs a connector's action through the connection the app uses for it (its binding, or the only one): a
+     * workflow names the tool, not a connection. The answer's `connectionId` says which one ran it.
+     */
+    run: (
+      connectorId: string,
+      actionKey: string,
+      inputs: Record<string, unknown> = {},
+      run: { mode?: RunMode } = {},
+    ): Promise<ActionResult> =>
+      call('POST /api/apps/:appId/run/:connectorId/:actionKey', {
+        params: { appId: app, connectorId, actionKey },
         body: { inputs, ...(run.mode ? { mode: run.mode } : {}) },
       }),
     /**

@@ -5,6 +5,7 @@
  * link as a run by connection when there is nothing to use. Upstream: a real server on 127.0.0.1.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { createClient, SwitchboardApiError } from '../../client/index.ts'
 import { canary, createWorld, type World } from '../access/fixture.ts'
 
 const A = '/api/apps/default'
@@ -192,6 +193,22 @@ describe('app setup', () => {
     expect((await w.as('admin', 'DELETE', `${A}/connections/${gone}`)).status).toBe(204)
     expect((await tool('admin')).state).toBe('choose')
     expect((await run('admin')).body.error.code).toBe('binding_required')
+  })
+
+  test('the typed client runs by connector and reads the setup; a missing connection is its typed error with the link', async () => {
+    const sb = createClient({
+      baseUrl: 'http://localhost:8787',
+      token: w.tokens.admin!,
+      fetch: async (input, init) => w.h.app.request(String(input), init),
+    })
+    expect((await sb.setup()).tools.map((t) => t.connectorId)).toEqual(['github', 'acl-lab'])
+    expect((await w.as('admin', 'PUT', `${A}/setup/acl-lab`, { body: { connectionId: S } })).status).toBe(200)
+    const result = await sb.run('acl-lab', 'ping', {}, { mode: 'workflow' })
+    expect(result).toMatchObject({ ok: true, connectionId: S })
+    const missing = await sb.run('github', 'listRepos').catch((error: unknown) => error)
+    expect(missing).toBeInstanceOf(SwitchboardApiError)
+    expect(missing).toMatchObject({ code: 'connection_required' })
+    expect((missing as SwitchboardApiError).connectUrl).toBe('http://localhost:8787/#/apps/default/connections/new?connector=github')
   })
 
   test('no answer carries a credential', () => {
