@@ -2,8 +2,8 @@
  * A workspace with a record in every collection, made through the API of a runtime in-process on the
  * embedded store: people in every role (tokens, one revoked), two apps, custom connectors, a shared connection
  * with the admin's credentials and a personal one with a member's, a workspace OAuth app (a sealed client
- * secret), a started OAuth flow (its state), an action run, a failed token renewal (the backoff record), and
- * the audit trail with its sequences.
+ * secret), a started OAuth flow (its state), an action run, a failed token renewal (the backoff record), a webhook
+ * with its deliveries, the health schedule, and the audit trail with its sequences.
  */
 import { expect } from 'vitest'
 import { COLLECTIONS, type CollectionName, readAll } from '../../runtime/platform/store/index.ts'
@@ -72,11 +72,19 @@ export async function createStoreWorld(): Promise<StoreWorld> {
     return res as { status: number; text: string; body: any }
   }
 
+  // A webhook first: the connections below are events it is sent (deliveries), and each is put on the health schedule.
+  await ok(
+    h.call('POST', '/api/apps/default/webhooks', { body: { url: `${w.upstream.origin}/hook`, events: ['connection.created'] } }),
+    201,
+  )
   const shared = await w.connection('shared', 'Shared lab')
   const personal = await w.connection('personal', 'Personal lab')
   const own = { body: { values: { token: canary('member') } } }
   await ok(w.as('member', 'PUT', `/api/apps/default/connections/${personal}/credentials`, own))
   await ok(w.as('admin', 'POST', `/api/apps/default/connections/${shared}/actions/ping`, { body: {} }))
+  // The app's binding of a connector to its shared connection.
+  const sharedConnector = (await ok(h.call('GET', `/api/apps/default/connections/${shared}`))).body.connectorId
+  await ok(h.call('PUT', `/api/apps/default/setup/${sharedConnector}`, { body: { connectionId: shared } }))
 
   await ok(h.call('POST', '/api/connectors', { body: codeConnector(auth.origin) }), 201)
   await ok(h.call('PUT', '/api/connectors/code-lab/oauth-app', { body: { clientId: 'lab-client', clientSecret: 'lab-client-secret' } }))
@@ -96,6 +104,7 @@ export async function createStoreWorld(): Promise<StoreWorld> {
   await ok(h.call('POST', `/api/apps/default/connections/${m2m.body.id}/actions/ping`, { body: {} }))
 
   const listed = (await ok(h.call('GET', '/api/apps/default/connections'))).body
+  await h.runtime.webhooks.idle()
   await h.settle()
   for (const collection of Object.keys(COLLECTIONS) as CollectionName[]) {
     expect((await readAll(h.store, collection)).length, `${collection} holds a record`).toBeGreaterThan(0)
