@@ -177,3 +177,21 @@ test('a failing draft test says to test again, not to connect again: a draft has
   expect(diagnosis).toMatch(/rejected the credentials.*test again/)
   expect(diagnosis).not.toMatch(/connect again/)
 })
+
+test("a template's leftovers do not get saved: the icon follows the name, categories start empty, a method's label and help go on its first edit", async () => {
+  const { page } = env
+  await page.goto('about:blank')
+  await env.open('#/designer?template=generic-api-key')
+  await page.getByRole('heading', { name: 'General' }).waitFor()
+  await byPointer('/name').fill('Twilio')
+  await byPointer('/auth/0/placements/0/name').fill('X-Twilio-Key')
+  await page.getByRole('tab', { name: 'JSON' }).click()
+  const doc = JSON.parse(await page.getByLabel('Connector JSON').inputValue())
+  expect(decodeURIComponent(doc.icon)).toContain('>T</text>')
+  expect(doc.categories).toBeUndefined()
+  expect(doc.auth[0].label).toBeUndefined()
+  expect(doc.auth[0].description).toBeUndefined()
+  // A method not edited yet keeps them until it is.
+  expect(doc.auth[1].label).toBe('Authorization header')
+  expect(pageErrors).toEqual([])
+})

@@ -92,6 +92,8 @@ export function fromTemplate(template: Doc): Doc {
   delete doc.$schema
   delete doc.description
   delete doc.docsUrl
+  // The template's own catalogue places say nothing about the tool being built.
+  delete doc.categories
   return { ...doc, id: '', name: '' }
 }
 

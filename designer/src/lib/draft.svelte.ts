@@ -31,6 +31,11 @@ class Draft {
   notice = $state<Notice | undefined>()
   /** Which side panel is open. */
   panel = $state<'preview' | 'test' | 'json'>('preview')
+  /**
+   * What a template left that describes the template, not the new connector: its letter icon follows the name
+   * until the person picks another, and its methods' labels and help go on the first edit of each method.
+   */
+  leftovers = $state<{ icon?: unknown; methods: string[] }>({ methods: [] })
   /** A range for the JSON view to select (set by "show in JSON"). */
   jsonSelection = $state<{ start: number; end: number } | undefined>()
 
@@ -59,6 +64,7 @@ class Draft {
     this.idTouched = options.idTouched ?? false
     this.source = options.source
     this.notice = undefined
+    this.leftovers = { methods: [] }
   }
 
   /** Opens what a route asks for (see {@link DraftSource}); a later call wins over one still loading. */
@@ -94,6 +100,11 @@ class Draft {
       if (run !== this.#opening) return
       this.load(...next)
       this.notice = notice
+      if (source.startsWith('template:')) {
+        const [doc] = next
+        const methods = Array.isArray(doc.auth) ? doc.auth.map((m) => String((m as { id?: unknown }).id)) : []
+        this.leftovers = { icon: doc.icon, methods }
+      }
     } catch (error) {
       if (run !== this.#opening) return
       this.load(blankDraft(), { source })
