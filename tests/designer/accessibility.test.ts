@@ -251,6 +251,21 @@ describe('the main flows by keyboard alone', { timeout: 120_000 }, () => {
       await tabTo(kb, kb.getByRole('button', { name: 'API key', exact: true }))
       await kb.keyboard.press('Enter')
       await kb.locator('[id="d.auth.0.placements.0.name"]').waitFor()
+      // An OAuth2 method as a form, by keys: its URLs, a scope with what it allows, asked by default.
+      await tabTo(kb, kb.getByRole('button', { name: 'OAuth2', exact: true }), 200)
+      await kb.keyboard.press('Enter')
+      await tabTo(kb, kb.locator('[id="d.auth.1.authorizeUrl"]'))
+      await kb.keyboard.type('https://keyboard.test/authorize')
+      await tabTo(kb, kb.locator('[id="d.auth.1.tokenUrl"]'))
+      await kb.keyboard.type('https://keyboard.test/token')
+      await tabTo(kb, kb.getByRole('button', { name: 'Add scope' }))
+      await kb.keyboard.press('Enter')
+      // The new scope's value has the focus.
+      await kb.keyboard.type('read')
+      await tabTo(kb, kb.locator('[id="d.auth.1.scopes.0.description"]'))
+      await kb.keyboard.type('Read your things')
+      await kb.keyboard.press('Tab')
+      await kb.keyboard.press('Space')
       await tabTo(kb, kb.locator('[id="d.test.path"]'))
       await kb.keyboard.press('ControlOrMeta+A')
       await kb.keyboard.type('/me')
@@ -258,6 +273,13 @@ describe('the main flows by keyboard alone', { timeout: 120_000 }, () => {
       await tabTo(kb, kb.getByRole('button', { name: 'Save connector' }), 200)
       await kb.keyboard.press('Enter')
       await kb.getByTestId('designer-notice').getByText('Saved "Keyboard API".').waitFor()
+      expect((await env.api('GET', '/api/connectors/keyboard-api')).body.connector.auth[1]).toMatchObject({
+        type: 'oauth2',
+        authorizeUrl: 'https://keyboard.test/authorize',
+        tokenUrl: 'https://keyboard.test/token',
+        scopes: [{ value: 'read', description: 'Read your things' }],
+        defaultScopes: ['read'],
+      })
 
       // Connect it: from the catalogue to its page, then the connection form.
       await tabTo(kb, nav.getByRole('link', { name: 'Catalogue' }), 200)
@@ -266,7 +288,7 @@ describe('the main flows by keyboard alone', { timeout: 120_000 }, () => {
       await kb.keyboard.press('Enter')
       await tabTo(kb, kb.getByRole('link', { name: 'Add connection' }))
       await kb.keyboard.press('Enter')
-      await tabTo(kb, kb.getByLabel('API key'))
+      await tabTo(kb, kb.getByRole('textbox', { name: 'API key' }))
       await kb.keyboard.type(env.upstreamKey)
       await tabTo(kb, kb.getByRole('button', { name: 'Save connection' }))
       await kb.keyboard.press('Enter')
