@@ -202,6 +202,7 @@ describe('axe finds no serious or critical violation', { timeout: 60_000 }, () =
     ['members', '#/apps/default/members', () => page.getByRole('heading', { level: 1 }).waitFor()],
     ['activity', '#/apps/default/audit', () => page.getByRole('heading', { level: 1 }).waitFor()],
     ['webhooks', '#/apps/default/webhooks', () => page.getByRole('heading', { level: 1, name: 'Webhooks' }).waitFor()],
+    ['runs', '#/apps/default/runs', () => page.getByRole('heading', { level: 1, name: 'Run history' }).waitFor()],
     ['users', '#/users', () => page.getByRole('heading', { level: 1 }).waitFor()],
     ['user', () => `#/users/${ownerId}`, () => page.getByRole('heading', { level: 1 }).waitFor()],
     ['my tokens', '#/me/tokens', () => page.getByRole('heading', { level: 1 }).waitFor()],
