@@ -6,10 +6,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises'
 import { Session } from 'node:inspector'
 import { devNull, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { destination } from 'pino'
 import { readConfig } from '../../runtime/config.ts'
 import { putCredentials } from '../../runtime/core/connections/index.ts'
-import { createLogger } from '../../runtime/platform/log/index.ts'
+import { batchedDestination, createLogger } from '../../runtime/platform/log/index.ts'
 import { startServer } from '../../runtime/server.ts'
 import type { ConnectionRecord, ConnectorRecord } from '../../runtime/types.ts'
 
@@ -38,7 +37,7 @@ const OAUTH_CONNECTOR = {
 const server = await startServer(readConfig(env), {
   log: () => {},
   // The log as in production (an entry per request, written asynchronously), to a sink that costs nothing itself.
-  logger: createLogger({ destination: destination({ dest: devNull, sync: false }) }),
+  logger: createLogger({ destination: batchedDestination(devNull) }),
   env,
   async prepare({ store, keyRing }) {
     await store.put<ConnectorRecord>('connectors', {

@@ -44,8 +44,8 @@ export interface LoggerOptions {
   /** `trace` … `fatal`, or `silent` (default `info`). */
   level?: string | undefined
   /**
-   * Where lines go. Default: stderr, written asynchronously (a line never waits for the terminal or a pipe;
-   * what is buffered is written at exit).
+   * Where lines go. Default: stderr, written asynchronously in batches of up to 4 KiB, at least every 250 ms (a
+   * line never waits for the terminal or a pipe; what is buffered is written at exit).
    */
   destination?: LogDestination | undefined
   /** Readable lines instead of JSON (default: when the default destination, stderr, is a terminal). */
@@ -66,7 +66,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     throw new TypeError(`The log level must be one of ${LEVELS.join(', ')} (got "${options.level}").`)
   }
   const pretty = options.pretty ?? (options.destination === undefined && process.stderr.isTTY === true)
-  const out = options.destination ?? pino.destination({ dest: 2, sync: false })
+  const out = options.destination ?? batchedDestination(2)
   const destination: LogDestination = pretty ? { write: (line: string) => void out.write(prettyLine(line, process.stderr.isTTY)) } : out
   return pino(
     {
@@ -76,6 +76,17 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     },
     destination,
   )
+}
+
+/**
+ * Where the runtime writes log lines by default: a file descriptor or path, written asynchronously, lines
+ * gathered up to 4 KiB or a quarter second per write (a write per line was a system call per request).
+ *
+ * @example
+ * createLogger({ destination: batchedDestination('/dev/null') }) // as in production, to a sink that costs nothing
+ */
+export function batchedDestination(dest: number | string): LogDestination {
+  return pino.destination({ dest, sync: false, minLength: 4096, periodicFlush: 250 })
 }
 
 /** A path segment as pino's redaction reads it: bracketed when it is not an identifier. */

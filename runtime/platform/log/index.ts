@@ -1,2 +1,2 @@
-export { createLogger, type LogDestination, type Logger, type LoggerOptions, REDACTED_KEYS } from './create-logger.ts'
+export { batchedDestination, createLogger, type LogDestination, type Logger, type LoggerOptions, REDACTED_KEYS } from './create-logger.ts'
 export { prettyLine } from './pretty.ts'
