@@ -1368,11 +1368,11 @@ export interface RunQuery {
   kind?: 'action' | 'proxy'
   outcome?: 'ok' | 'http_error' | 'failed'
   /**
-   * Runs at or after this time (ISO 8601).
+   * Runs at or after this time (ISO 8601; the route checks it).
    */
   since?: string
   /**
-   * Runs before this time (ISO 8601).
+   * Runs before this time (ISO 8601; the route checks it).
    */
   until?: string
   /**
