@@ -151,12 +151,13 @@ describe('no secret in the log', () => {
     expect(entries().some((e) => e.path === `${connections}/${id}/proxy/repos/o/r/issues`)).toBe(true)
   })
 
-  it('redacts secret-ish keys of whatever is logged, at the top and one level down', () => {
+  it('redacts secret-ish keys of whatever is logged, at the top and in headers, errors, details and values', () => {
     const lines: string[] = []
     const logger = createLogger({ destination: { write: (line: string) => void lines.push(line) } })
     const secret = canary()
     logger.info({ authorization: `Bearer ${secret}`, headers: { cookie: secret, 'x-api-key': secret, accept: 'json' } }, 'x')
     logger.warn({ error: { token: secret, password: secret, clientSecret: secret, refresh_token: secret } }, 'y')
+    logger.error({ details: { apiKey: secret }, values: { client_secret: secret }, request: { headers: 1, cookie: secret } }, 'z')
     expect(lines.join('')).not.toContain(secret)
     expect(JSON.parse(lines[0]!)).toMatchObject({ authorization: '[redacted]', headers: { cookie: '[redacted]', accept: 'json' } })
   })
