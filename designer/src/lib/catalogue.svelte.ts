@@ -14,13 +14,21 @@ class CatalogueState {
   /** The catalogue's search and filters, kept while a person visits a connector and comes back. */
   filters = $state({ q: '', category: '', auth: '' })
 
-  async load(): Promise<void> {
-    try {
-      this.connectors = (await call('GET /api/connectors')).connectors
-      this.error = ''
-    } catch (error) {
-      this.error = (error as Error).message
-    }
+  #loading: Promise<void> | undefined
+
+  /** Loads the list; a call while a load is under way shares it (the first page starts one before it shows). */
+  load(): Promise<void> {
+    this.#loading ??= (async () => {
+      try {
+        this.connectors = (await call('GET /api/connectors')).connectors
+        this.error = ''
+      } catch (error) {
+        this.error = (error as Error).message
+      } finally {
+        this.#loading = undefined
+      }
+    })()
+    return this.#loading
   }
 
   /** The summary of a connector, once the list has loaded. */
