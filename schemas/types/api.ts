@@ -124,6 +124,7 @@ export type ErrorCode =
   | 'other_origin'
   | 'personal_connection_required'
   | 'provider_unavailable'
+  | 'rate_limited'
   | 'request_aborted'
   | 'response_too_large'
   | 'route_not_found'
@@ -521,6 +522,21 @@ export interface RunAction {
   mode?: 'user' | 'workflow'
 }
 /**
+ * How a paginated action's reading went: pages read, items gathered, and why it stopped — `end` (the last page), `max_pages` or `max_items` (the caps), `other_origin` (a next link to another origin, not followed; `next` shows it, secrets masked), `repeated` (the API gave the same cursor again), `failed` (a page did not answer 2xx: the answer is that page's).
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "ActionPagination".
+ */
+export interface ActionPagination {
+  pages: number
+  items: number
+  stopped: 'end' | 'max_pages' | 'max_items' | 'other_origin' | 'repeated' | 'failed'
+  /**
+   * The next link that was not followed (another origin).
+   */
+  next?: string
+}
+/**
  * What the upstream answered to an action, with the action's output selection applied.
  *
  * This interface was referenced by `Api`'s JSON-Schema
@@ -543,7 +559,11 @@ export interface ActionResult {
    */
   body: unknown
   durationMs: number
+  /**
+   * Requests sent in all (retries and every page included).
+   */
   attempts: number
+  pagination?: ActionPagination
   /**
    * Runs by connector: the connection the action ran through.
    */

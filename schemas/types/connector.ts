@@ -108,6 +108,9 @@ export type Template = string
  *
  * This interface was referenced by `Connector`'s JSON-Schema
  * via the `definition` "JsonPointer".
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "PageItems".
  */
 export type JsonPointer = string
 /**
@@ -146,6 +149,27 @@ export type HmacPart =
  * via the `definition` "HttpMethod".
  */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD'
+/**
+ * How an action reads every page of a list: each page is sent like the first (credentials, masking, retries, rate limits), its items (at `items`) gathered into one array, which becomes the action's output. Stops at the last page, at `maxPages` or `maxItems`, and never follows a next link to another origin.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "Pagination".
+ */
+export type Pagination = LinkPagination | CursorPagination | OffsetPagination | PagePagination
+/**
+ * Pages read at most.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "MaxPages".
+ */
+export type MaxPages = number
+/**
+ * Items gathered at most; the rest of the last page is dropped.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "MaxItems".
+ */
+export type MaxItems = number
 /**
  * An HTTP header name (RFC 9110 token).
  *
@@ -203,6 +227,7 @@ export interface Connector {
   headers?: HeaderTemplates
   test?: TestRequest
   healthCheck?: HealthCheck
+  rateLimits?: RateLimits
   /**
    * Named requests that workflows run through a connection.
    *
@@ -1009,6 +1034,39 @@ export interface HealthCheck {
   intervalMinutes: number
 }
 /**
+ * How fast and how many at once the API takes requests, so workflows never get the account refused or banned. Every request through a connection of this connector (actions, the proxy, retries included) waits for its turn, at most `maxWaitMs`, then is answered 429 `rate_limited` with `Retry-After`. Requests are spread evenly: `requests` per `intervalMs` lets one through every `intervalMs / requests` ms (a `burst` lets that many through at once after a quiet spell). Shared by every replica on PostgreSQL.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "RateLimits".
+ */
+export interface RateLimits {
+  /**
+   * Requests allowed per `intervalMs`.
+   */
+  requests?: number
+  /**
+   * The interval `requests` counts over, in milliseconds (default one second).
+   */
+  intervalMs?: number
+  /**
+   * Requests let through at once after a quiet spell (default 1: evenly spaced). Any one interval then sees at most `requests + burst - 1`.
+   */
+  burst?: number
+  /**
+   * Requests in flight at once, responses still streaming included.
+   */
+  concurrency?: number
+  /**
+   * `connection`: each connection's credential has its own budget (on a personal connection, each person's). `account`: connections naming the same account (`account`) share one, as the API counts per account.
+   */
+  scope?: 'connection' | 'account'
+  account?: Template
+  /**
+   * The longest a request waits for its turn before it is answered 429 `rate_limited`.
+   */
+  maxWaitMs?: number
+}
+/**
  * A named request a workflow runs through a connection, templated over its inputs and the connection's fields.
  *
  * This interface was referenced by `Connector`'s JSON-Schema
@@ -1036,6 +1094,7 @@ export interface Action {
    * OAuth scopes the action needs.
    */
   scopes?: string[]
+  pagination?: Pagination
 }
 /**
  * The inputs of an action: an object schema whose properties are `{{input.name}}` in templates.
@@ -1081,6 +1140,82 @@ export interface InputProperty {
   }
   required?: string[]
   additionalProperties?: boolean
+}
+/**
+ * The next page is the response's `Link` header `rel="next"` (RFC 8288), followed only on the same origin.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "LinkPagination".
+ */
+export interface LinkPagination {
+  type: 'link'
+  items: JsonPointer
+  maxPages?: MaxPages
+  maxItems?: MaxItems
+}
+/**
+ * The next page is asked for with a cursor read from the body (`cursor`), sent as the query parameter `param` or at `field` in the JSON body. Ends when the cursor is missing or empty, or a page has no items.
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "CursorPagination".
+ */
+export interface CursorPagination {
+  type: 'cursor'
+  items: JsonPointer
+  maxPages?: MaxPages
+  maxItems?: MaxItems
+  cursor: JsonPointer
+  /**
+   * The query parameter the cursor goes in.
+   */
+  param?: string
+  field?: JsonPointer
+}
+/**
+ * Pages by item offset: `offsetParam` starts at 0 and grows by the items each page had. Ends at a page with fewer items than `limit` (or none).
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "OffsetPagination".
+ */
+export interface OffsetPagination {
+  type: 'offset'
+  items: JsonPointer
+  maxPages?: MaxPages
+  maxItems?: MaxItems
+  offsetParam?: string
+  /**
+   * The query parameter sent with `limit`, when the API takes one.
+   */
+  limitParam?: string
+  /**
+   * Items per page.
+   */
+  limit?: number
+}
+/**
+ * Pages by number: `pageParam` starts at `start` and grows by one. Ends at a page with fewer items than `size` (or none).
+ *
+ * This interface was referenced by `Connector`'s JSON-Schema
+ * via the `definition` "PagePagination".
+ */
+export interface PagePagination {
+  type: 'page'
+  items: JsonPointer
+  maxPages?: MaxPages
+  maxItems?: MaxItems
+  pageParam?: string
+  /**
+   * The first page's number.
+   */
+  start?: number
+  /**
+   * The query parameter sent with `size`, when the API takes one.
+   */
+  sizeParam?: string
+  /**
+   * Items per page.
+   */
+  size?: number
 }
 /**
  * Where a generated value (the signature, the timestamp, the nonce) goes: a header or a query parameter.

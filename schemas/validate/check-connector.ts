@@ -1,6 +1,7 @@
 import { checkAuth } from './check-auth.ts'
 import { credentialFields, declareFields, warnUnused } from './check-fields.ts'
 import { checkBaseUrlFromToken } from './check-oauth2-extras.ts'
+import { checkPagination, checkRateLimits } from './check-limits.ts'
 import { checkActions, checkTest } from './check-requests.ts'
 import { checkLoginOrigins, requestSession } from './check-session.ts'
 import { Checker, type FieldInfo, isObject } from './context.ts'
@@ -63,6 +64,8 @@ function checkSemantics(check: Checker, doc: Record<string, unknown>): void {
   checkBaseUrlFromToken(check, doc)
   checkTest(check, doc.test, fields, doc.baseUrl)
   checkActions(check, doc.actions, fields, scopes)
+  checkPagination(check, doc.actions)
+  checkRateLimits(check, doc.rateLimits, fields)
   if (doc.test === undefined) check.warn('', 'noTest', 'the connector has no test request: connections cannot be checked before use')
   warnUnused(check, declared)
 }

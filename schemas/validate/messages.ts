@@ -9,6 +9,7 @@ export interface SchemaCheck {
 }
 
 const AUTH_TYPES = ['basic', 'apiKey', 'bearer', 'oauth2']
+const PAGINATION_TYPES = ['link', 'cursor', 'offset', 'page']
 
 /**
  * Turns ajv's errors into problems a person can act on: the place in readable form, what is expected,
@@ -55,11 +56,12 @@ function toProblem(error: ErrorObject): ValidationProblem {
     }
     case 'discriminator': {
       const tag = String(params.tag)
+      const types = /\/pagination$/.test(error.instancePath) ? PAGINATION_TYPES : AUTH_TYPES
       // ajv reports a missing tag and a tag that is not a string alike ('tag'); only the first is "required".
       const message =
         params.error === 'mapping' || params.tagValue !== undefined
-          ? `${where}.${tag} must be ${oneOf(AUTH_TYPES)}`
-          : `${where}.${tag} is required: one of ${oneOf(AUTH_TYPES)}`
+          ? `${where}.${tag} must be ${oneOf(types)}`
+          : `${where}.${tag} is required: one of ${oneOf(types)}`
       return { path: at + pointer(tag), keyword: 'discriminator', message }
     }
     case 'enum':
