@@ -9,6 +9,7 @@ import { createConnectionTests } from './core/connection-tests/index.ts'
 import { type ConnectionEvents, createConnectionEvents } from './core/events/index.ts'
 import { createHealthChecks, type HealthCheckOptions, type HealthChecks, refreshIfDue } from './core/health/index.ts'
 import { createConnectionService } from './core/lifecycle/index.ts'
+import { createRateLimits, type RateLimitWait } from './core/limits/index.ts'
 import { createProxy, type ProxyOptions } from './core/proxy/index.ts'
 import { createAppSetup } from './core/setup/index.ts'
 import { createConnectionUse, type RetryPolicy } from './core/use/index.ts'
@@ -79,6 +80,8 @@ export interface AppOptions {
   runLog?: RunLog
   /** OAuth2 timings: refresh margin, flow lifetime, backoff after token endpoint failures, token timeout. */
   oauth2?: Pick<OAuth2Options, 'stateTtlMs' | 'tokenTimeoutMs'> & Pick<TokenEngineOptions, 'refreshMarginMs' | 'backoffMs' | 'maxBackoffMs'>
+  /** Told of every request that waited for its turn, or was refused, under a rate limit (for metrics). */
+  onRateLimitWait?: (wait: RateLimitWait) => void
   /** Audit entries kept per app, newest first; older ones are dropped (default 1,000). */
   auditLimit?: number
   version?: string
@@ -156,7 +159,15 @@ export function createRuntime(options: AppOptions): Runtime {
     ...options.oauth2,
     onRenewal: metrics.tokenRenewal,
   })
-  const use = createConnectionUse({ ...parts, newId: () => newId('c'), tokens, observeUpstream: metrics.upstream })
+  const limits = createRateLimits({
+    shared: options.store.limits,
+    onWait: (wait) => {
+      if (wait.refused) metrics.rateLimited.inc({ connector: wait.connectorId })
+      else metrics.rateLimitWaits.observe({ connector: wait.connectorId }, wait.waitedMs / 1000)
+      options.onRateLimitWait?.(wait)
+    },
+  })
+  const use = createConnectionUse({ ...parts, newId: () => newId('c'), tokens, limits, observeUpstream: metrics.upstream })
   const tests = createConnectionTests({ ...parts, use, events })
   const connections = createConnectionService({ ...parts, newId: () => newId('c'), events })
   // A status the runtime found by itself (a check failed, a grant refused, a check passing again) goes in the

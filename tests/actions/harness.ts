@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { ServerType } from '@hono/node-server'
-import { createApp } from '../../runtime/app.ts'
+import { type AppOptions, createApp } from '../../runtime/app.ts'
 import { createRunLog, type RunLog } from '../../runtime/core/actions/index.ts'
 import { type Catalogue, createCatalogue, loadBuiltIns } from '../../runtime/core/catalogue/index.ts'
 import { putCredentials } from '../../runtime/core/connections/index.ts'
@@ -101,6 +101,7 @@ export interface LabOptions {
   proxy?: ProxyOptions
   maxBodyBytes?: number
   runCapacity?: number
+  onRateLimitWait?: AppOptions['onRateLimitWait']
 }
 
 export interface ConnectSpec {
@@ -168,6 +169,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     runLog: runs,
     ...(options.proxy ? { proxy: options.proxy } : {}),
     ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
+    ...(options.onRateLimitWait ? { onRateLimitWait: options.onRateLimitWait } : {}),
   })
   const { ownerToken } = await bootstrapWorkspace(store, new Date())
   if (!ownerToken) throw new Error('a fresh data directory must give an owner token')

@@ -5,6 +5,7 @@ import type { CredentialSecrets, FieldValue } from '../../types.ts'
 import { type AuthMaterial, authTypeOf, type TokenEngine, type TokenTarget, withAuthQuery } from '../auth/index.ts'
 import { type Actor, type ConnectionDeps, type Loaded, loadConnection } from '../connections/context.ts'
 import { credentialOwner } from '../connections/credentials.ts'
+import { gatedHttp, type RateLimitsCore } from '../limits/index.ts'
 import { createMasker, effectiveValues, type Masker, type PreparedRequest, prepareRequest, type RequestSpec } from '../requests/index.ts'
 import { assertMaskable, credentialsForUse } from './for-use.ts'
 import { type RetryPolicy, sendWithRetries, streamWithRetries } from './retries.ts'
@@ -15,6 +16,8 @@ export interface UseDeps extends ConnectionDeps {
   tokens: TokenEngine
   /** Told how long each upstream exchange took (retries included, to the headers of a streamed answer), for metrics. */
   observeUpstream?: ((connectorId: string, seconds: number) => void) | undefined
+  /** Rate limits (declared by connectors, and asked for by APIs' headers); without them nothing is limited. */
+  limits?: RateLimitsCore | undefined
 }
 
 /** A request as it went out, with secrets masked: what callers may show. */
@@ -209,6 +212,10 @@ function createUse(deps: UseDeps, context: UseContext): ConnectionUse {
   for (const [key, value] of Object.entries(values))
     if (fields.get(key)?.type === 'secret' && typeof value === 'string' && value !== '') known.add(value)
   let masker = createMasker(known)
+  // Rate limits: requests go through a gate when the connector declares limits or the API asked to hold back;
+  // otherwise the answers are only watched for that.
+  const gate = deps.limits?.gate(connector, target, values)
+  const http = gate ? gatedHttp(deps.http, gate) : deps.http
   const learn = (material: AuthMaterial) => {
     const before = known.size
     for (const secret of material.secrets) if (secret !== '') known.add(secret)
@@ -315,8 +322,9 @@ function createUse(deps: UseDeps, context: UseContext): ConnectionUse {
           try {
             const sent =
               options.retry === false
-                ? { response: await deps.http.request({ ...outgoing, responseType: 'auto' }), attempts: 1 }
-                : await sendWithRetries(deps.http, outgoing, options.retry)
+                ? { response: await http.request({ ...outgoing, responseType: 'auto' }), attempts: 1 }
+                : await sendWithRetries(http, outgoing, options.retry)
+            if (!gate) deps.limits?.watch(connector, target, sent.response.status, sent.response.headers)
             return { request, url, response: sent.response, attempts: sent.attempts, masker: current }
           } catch (error) {
             throw upstreamFailure(error, current.text)
@@ -350,7 +358,7 @@ function createUse(deps: UseDeps, context: UseContext): ConnectionUse {
           const started = performance.now()
           try {
             const sent = await streamWithRetries(
-              options.http,
+              gate ? gatedHttp(options.http, gate) : options.http,
               {
                 url,
                 method: request.method,
@@ -362,6 +370,7 @@ function createUse(deps: UseDeps, context: UseContext): ConnectionUse {
               },
               options.retry,
             )
+            if (!gate) deps.limits?.watch(connector, target, sent.response.status, sent.response.headers)
             return { url, response: sent.response, attempts: sent.attempts, masker: current, secrets: [...known] }
           } catch (error) {
             throw upstreamFailure(error, current.text)

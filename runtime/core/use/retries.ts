@@ -1,6 +1,9 @@
 import { SwitchboardError } from '../../errors.ts'
 import { backoffDelay } from '../../platform/backoff/index.ts'
 import type { HttpClient, HttpRequestOptions, HttpResponse, HttpStreamResponse } from '../../platform/http/index.ts'
+import { retryAfterMs } from '../../platform/limits/index.ts'
+
+export { retryAfterMs }
 
 /** How hard to try. */
 export interface RetryPolicy {
@@ -112,18 +115,4 @@ function noteAttempts(error: unknown, attempts: number): unknown {
     error.details = { ...(error.details as object | undefined), attempts }
   }
   return error
-}
-
-/**
- * `Retry-After` (RFC 9110 §10.2.3) in milliseconds: delay-seconds or an HTTP date.
- *
- * @example
- * retryAfterMs('2', Date.now()) // 2000
- */
-export function retryAfterMs(value: string | null, now: number): number | undefined {
-  if (value === null) return undefined
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000
-  // An HTTP date names its weekday and month; without letters, `Date.parse` reads "-1" as a year.
-  const at = /[a-z]/i.test(value) ? Date.parse(value) : NaN
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now)
 }

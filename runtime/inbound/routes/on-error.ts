@@ -24,6 +24,9 @@ export function onError(logger: Logger): ErrorHandler {
       logger.error({ requestId: requestIdOf(c), error: error.name, stack }, 'unexpected error')
     }
     const answer = known ?? new SwitchboardError(500, 'internal_error', 'Something went wrong inside the runtime. The log has the details.')
+    // An answer that knows when to come back says so (429 `rate_limited`): RFC 9110 §10.2.3.
+    const retryAfter = (answer.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds
+    if (typeof retryAfter === 'number') c.header('Retry-After', String(retryAfter))
     // The header tells the runtime's own refusal from an upstream's answer passed through the proxy.
     return c.json(envelope(answer, c), answer.status as 500, { 'X-Switchboard-Error': answer.code })
   }

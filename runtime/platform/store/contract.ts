@@ -8,6 +8,7 @@
  * Records are JSON objects with a string `id`, unique in their collection. What is read back is a copy: a
  * caller may change it freely. Values must survive `JSON.stringify` (no `Date`, `Map`, `undefined` in arrays).
  */
+import type { LimitState } from '../limits/index.ts'
 import type { COLLECTIONS } from './collections.ts'
 
 /** A collection the runtime keeps; a closed list, so a typo is a type error rather than a new table. */
@@ -138,6 +139,11 @@ export interface Store {
    * renewing one credential's token.
    */
   lock<R>(name: string, fn: () => Promise<R>): Promise<R>
+  /**
+   * Rate-limit state every process using the store shares (PostgreSQL); absent when there is one process (the
+   * embedded engine), which keeps it in memory.
+   */
+  readonly limits?: LimitState
   /** Told of every committed change, by any process using the store; returns a function that stops it. */
   subscribe(listener: (change: StoreChange) => void): () => void
   /** Waits for pending writes and releases what the store holds. Later calls fail with 503 `store_closed`. */

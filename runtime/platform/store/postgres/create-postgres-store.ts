@@ -4,6 +4,7 @@ import type { Store, StoreChange, StoreRecord, WriteOptions } from '../contract.
 import { startChangeFeed } from './change-feed.ts'
 import { isConnectionError, startError, storeError } from './errors.ts'
 import { indexOf, indexSql } from './index-query.ts'
+import { createPostgresLimits } from './limits.ts'
 import { migrate } from './migrate.ts'
 import { createNamedLocks } from './named-locks.ts'
 import { type CheckedOptions, checkOptions, type PostgresStoreOptions } from './options.ts'
@@ -164,6 +165,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
         true,
       ),
     lock: (name, fn) => run(`lock "${name}"`, () => lock(name, fn)),
+    limits: createPostgresLimits(pool, run),
     subscribe(listen) {
       if (closing !== undefined) throw new SwitchboardError(503, 'store_closed', 'The store is closed.')
       const own = (change: StoreChange) => listen(change)
