@@ -6,6 +6,7 @@ import { SwitchboardError } from '../../errors.ts'
 import { assertScopes } from '../auth/oauth2/index.ts'
 import type { Actor } from '../connections/index.ts'
 import type { ConnectionUseCore, RetryPolicy } from '../use/index.ts'
+import { readPages } from './paginate.ts'
 
 /** Response headers worth passing on; everything else (cookies, hop-by-hop, server internals) is dropped. */
 const SAFE_HEADERS = [
@@ -55,12 +56,24 @@ export async function runAction(
   // Least privilege: refused before any token refresh or upstream request.
   if (conn.target) assertScopes(deps.publicUrl, conn.target, action.scopes, conn.secrets)
   const started = deps.clock().getTime()
-  const { request, response, attempts, masker } = await conn.send(action, { inputs, ...(call.retry ? { retry: call.retry } : {}) })
-  const headers: Record<string, string> = {}
-  for (const name of SAFE_HEADERS) {
-    const value = response.headers.get(name)
-    if (value !== null) headers[name] = masker.text(value)
+  if (action.pagination) {
+    // Every page, its items gathered: the answer is the last page's, its body the items (or a failed page's body).
+    const pages = await readPages(conn, action, action.pagination, inputs, call.retry)
+    const { response, masker } = pages.last
+    const ok = response.status >= 200 && response.status < 300
+    return {
+      ok,
+      status: response.status,
+      headers: safeHeaders(response.headers, masker.text),
+      body: masker.value(ok ? pages.items : response.body),
+      durationMs: deps.clock().getTime() - started,
+      attempts: pages.attempts,
+      pagination: pages.report,
+      request: pages.first.request,
+    }
   }
+  const { request, response, attempts, masker } = await conn.send(action, { inputs, ...(call.retry ? { retry: call.retry } : {}) })
+  const headers = safeHeaders(response.headers, masker.text)
   const ok = response.status >= 200 && response.status < 300
   const selected = ok && action.output ? lookup(response.body, splitPointer(action.output)) : response.body
   return {
@@ -86,6 +99,15 @@ export function actionOf(connector: Connector, actionKey: string): Action {
   const keys = (connector.actions ?? []).map((a) => a.key)
   const has = keys.length ? ` Its actions: ${keys.join(', ')}.` : ' It defines no actions.'
   throw new SwitchboardError(404, 'action_not_found', `Connector "${connector.id}" has no action "${actionKey}".${has}`)
+}
+
+function safeHeaders(from: Headers, mask: (text: string) => string): Record<string, string> {
+  const headers: Record<string, string> = {}
+  for (const name of SAFE_HEADERS) {
+    const value = from.get(name)
+    if (value !== null) headers[name] = mask(value)
+  }
+  return headers
 }
 
 function checkInputs(action: Action, inputs: Record<string, unknown>): Record<string, unknown> {

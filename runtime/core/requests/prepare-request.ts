@@ -10,6 +10,8 @@ export interface RequestSpec {
   method?: string
   path?: string
   url?: string
+  /** A URL as it is, no template (an API's next-page link): must be on the base URL's origin; `path`, `url` and `query` are then unused. */
+  href?: URL
   query?: Record<string, string | undefined>
   headers?: Record<string, string | undefined>
   body?: unknown
@@ -48,9 +50,14 @@ export function prepareRequest(input: PrepareInput): PreparedRequest {
   // `{{input.…}}` is an action's input; `{{session.…}}` what a token type adds (a session's captured values).
   const resolve: Resolve = ([head, ...rest]) =>
     head === 'input' ? lookup(input.inputs ?? {}, rest) : rest.length > 0 ? lookup(values[head!], rest) : values[head!]
-  const url = spec.url !== undefined ? absoluteUrl(spec.url, values, baseUrl) : pathUrl(spec.path ?? '/', resolve, baseUrl)
+  const url =
+    spec.href !== undefined
+      ? sameOrigin(new URL(spec.href), baseUrl, 'A next-page link')
+      : spec.url !== undefined
+        ? absoluteUrl(spec.url, values, baseUrl)
+        : pathUrl(spec.path ?? '/', resolve, baseUrl)
 
-  for (const [name, template] of Object.entries(spec.query ?? {})) {
+  for (const [name, template] of Object.entries(spec.href === undefined ? (spec.query ?? {}) : {})) {
     if (template === undefined) continue
     const value = renderTemplate(template, resolve)
     if (value !== '') url.searchParams.append(name, value)
@@ -98,11 +105,15 @@ function absoluteUrl(template: string, values: Readonly<Record<string, FieldValu
     if (error instanceof SwitchboardError) throw error
     throw new SwitchboardError(400, 'invalid_url', 'The test URL is not a valid URL.')
   }
+  return sameOrigin(url, baseUrl, 'The test URL')
+}
+
+function sameOrigin(url: URL, baseUrl: URL, what: string): URL {
   if (url.origin !== baseUrl.origin || url.username || url.password) {
     throw new SwitchboardError(
       400,
       'other_origin',
-      `The test URL must be on the base URL's origin (${baseUrl.origin}): credentials are only sent there.`,
+      `${what} must be on the base URL's origin (${baseUrl.origin}): credentials are only sent there.`,
     )
   }
   return url
