@@ -1,7 +1,7 @@
 import { checkAuth } from './check-auth.ts'
 import { credentialFields, declareFields, warnUnused } from './check-fields.ts'
-import { checkBaseUrlFromToken } from './check-oauth2-extras.ts'
 import { checkPagination, checkRateLimits } from './check-limits.ts'
+import { checkBaseUrlFromToken } from './check-oauth2-extras.ts'
 import { checkActions, checkTest } from './check-requests.ts'
 import { checkLoginOrigins, requestSession } from './check-session.ts'
 import { Checker, type FieldInfo, isObject } from './context.ts'
