@@ -164,12 +164,17 @@ function checkOAuth1(check: Checker, method: Record<string, unknown>, at: string
   }
   if (flow.length === 3 && (method.token !== undefined || method.tokenSecret !== undefined)) {
     check.error(
-      `${at}/token`,
+      // Where the entered token is: `token`, or `tokenSecret` when only that one is there.
+      `${at}/${method.token !== undefined ? 'token' : 'tokenSecret'}`,
       'oauth1TokenTwice',
       `${readablePath(at)} gets its token from the three-legged flow, so token and tokenSecret cannot be entered too — keep one`,
     )
   }
   if ((method.token === undefined) !== (method.tokenSecret === undefined) && !(rsa && method.tokenSecret === undefined)) {
-    check.error(`${at}/token`, 'oauth1TokenIncomplete', `${readablePath(at)} needs both token and tokenSecret, or neither`)
+    check.error(
+      `${at}/${method.token !== undefined ? 'token' : 'tokenSecret'}`,
+      'oauth1TokenIncomplete',
+      `${readablePath(at)} needs both token and tokenSecret, or neither`,
+    )
   }
 }
