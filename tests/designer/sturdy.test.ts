@@ -178,7 +178,7 @@ test('a failing draft test says to test again, not to connect again: a draft has
   expect(diagnosis).not.toMatch(/connect again/)
 })
 
-test("a template's leftovers do not get saved: the icon follows the name, categories start empty, a method's label and help go on its first edit", async () => {
+test("a template's leftovers are not saved: icon follows the name, no categories, a method's label and help go once edited", async () => {
   const { page } = env
   await page.goto('about:blank')
   await env.open('#/designer?template=generic-api-key')
