@@ -148,3 +148,20 @@ describe('the draft store', () => {
     expect(canonical({ ...JSON.parse(file.text), $schema: undefined })).toBe(canonical(doc()))
   })
 })
+
+describe('blocks no form edits', () => {
+  test("an action's pagination and the connector's rate limits are shown in the JSON view and kept", () => {
+    const pagination = { type: 'cursor', items: '/data', cursor: '/meta/next', param: 'cursor', maxPages: 20 }
+    const rateLimits = { requests: 10, intervalMs: 1000, concurrency: 2 }
+    const actions = [{ key: 'list', name: 'List', method: 'GET', path: '/items', pagination }]
+    const state: SyncState = { doc: {} }
+    editJson(state, JSON.stringify({ id: 'acme', rateLimits, actions }))
+    expect(state.doc.rateLimits).toEqual(rateLimits)
+    expect((state.doc.actions as Array<{ pagination: unknown }>)[0]!.pagination).toEqual(pagination)
+    // The form changed something else: the text shown is the document, blocks included.
+    state.doc = { ...state.doc, name: 'Acme' }
+    const shown = JSON.parse(jsonView(state).text)
+    expect(shown.actions[0].pagination).toEqual(pagination)
+    expect(shown.rateLimits).toEqual(rateLimits)
+  })
+})
