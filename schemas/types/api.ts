@@ -624,6 +624,10 @@ export interface TestResult {
     headers: {
       [k: string]: string | undefined
     }
+    /**
+     * The body sent, secrets masked (a test request or login with a body).
+     */
+    body?: string
   }
   response?: {
     status: number
@@ -1718,6 +1722,7 @@ export interface Routes {
   'POST /api/apps/:appId/webhooks'?: {
     body: CreateWebhook
     response: CreatedWebhook
+    status?: 201
   }
   /**
    * One webhook.
@@ -1747,6 +1752,7 @@ export interface Routes {
    */
   'POST /api/apps/:appId/webhooks/:webhookId/deliveries/:deliveryId/replay'?: {
     response: WebhookDelivery
+    status?: 202
   }
   /**
    * A page of the app's audit trail.

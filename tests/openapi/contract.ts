@@ -3,6 +3,8 @@
  * whether a status, media type and body are what the document says for that status.
  */
 import { Ajv2020 } from 'ajv/dist/2020.js'
+import { declaredRoutes } from '../../runtime/inbound/access/index.ts'
+import { openApiDocument } from '../../runtime/inbound/openapi/index.ts'
 import { re2RegExp } from '../../schemas/pattern/index.ts'
 
 type Doc = any
@@ -56,12 +58,15 @@ export function createContract(doc: Doc) {
     const found = operation(x.method, x.path)
     const where = `${x.method} ${x.path} → ${x.status}`
     if (!found) {
-      // A route the document does not have: the runtime's 404 `route_not_found`, as the error envelope.
+      // Outside /api with no operation: the designer's page and files, which are not the API.
+      if (!x.path.startsWith('/api/')) return []
+      // A route the document does not have: the runtime's refusal (401/403 before it says 404 `route_not_found`).
       const envelope = ajv.getSchema('openapi#/components/schemas/ErrorEnvelope')!
-      return x.status === 404 && envelope(x.body) ? [] : [`${where}: no operation in /api/openapi.json`]
+      return x.status >= 400 && envelope(x.body) ? [] : [`${where}: no operation in /api/openapi.json`]
     }
     const { template, op } = found
-    const key = op.responses[String(x.status)] ? String(x.status) : x.status >= 400 ? 'default' : undefined
+    const range = `${String(x.status)[0]}XX`
+    const key = op.responses[String(x.status)] ? String(x.status) : op.responses[range] ? range : x.status >= 400 ? 'default' : undefined
     if (!key) return [`${where}: status ${x.status} is not documented (documented: ${Object.keys(op.responses).join(', ')})`]
     const content = op.responses[key].content as Record<string, unknown> | undefined
     if (!content) return x.body === '' || x.body === undefined ? [] : [`${where}: the document says no body, got one`]
@@ -77,4 +82,21 @@ export function createContract(doc: Doc) {
   }
 
   return { operation, problems }
+}
+
+const byDocument = new Map<string, ReturnType<typeof createContract>>()
+
+/**
+ * The checker of an app's own document (what it serves at /api/openapi.json), compiled once per process for
+ * every app with the same routes.
+ *
+ * @example
+ * contractOf(h.app).problems(exchange)
+ */
+export function contractOf(app: Parameters<typeof declaredRoutes>[0]): ReturnType<typeof createContract> {
+  const doc = openApiDocument({ routes: declaredRoutes(app), publicUrl: 'http://localhost:8787', version: '0' })
+  const key = JSON.stringify(doc)
+  let contract = byDocument.get(key)
+  if (!contract) byDocument.set(key, (contract = createContract(JSON.parse(key))))
+  return contract
 }

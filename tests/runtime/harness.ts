@@ -19,6 +19,7 @@ import { createLogger } from '../../runtime/platform/log/index.ts'
 import { createMetrics, type Metrics } from '../../runtime/platform/metrics/index.ts'
 import { readAll, type Store } from '../../runtime/platform/store/index.ts'
 import type { Connector } from '../../runtime/types.ts'
+import { contractOf } from '../openapi/contract.ts'
 import { openTestStore, storeText } from '../support/store.ts'
 
 export const repo = resolve(import.meta.dirname, '../..')
@@ -139,6 +140,8 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const { ownerToken } = await bootstrapWorkspace(store, clock())
   if (!ownerToken) throw new Error('a fresh data directory must give an owner token')
   const responses: ApiResponse[] = []
+  // Every answer is checked against the app's /api/openapi.json for its status; closing fails on a mismatch.
+  const mismatches: string[] = []
 
   const harness: Harness = {
     app,
@@ -171,6 +174,8 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       if ((res.headers.get('content-type') ?? '').includes('json') && text !== '') parsed = JSON.parse(text)
       const response: ApiResponse = { status: res.status, headers: res.headers, text, body: parsed }
       responses.push(response)
+      const exchange = { method, path, status: res.status, contentType: res.headers.get('content-type') ?? '', body: parsed }
+      mismatches.push(...contractOf(app).problems(exchange))
       return response
     },
     storeText: () => storeText(store, dir),
@@ -202,6 +207,13 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       await client.close()
       await store.close()
       await rm(dir, { recursive: true, force: true })
+      if (mismatches.length > 0) {
+        const list = [...new Set(mismatches)].slice(0, 20).join('\n')
+        throw new Error(
+          `${mismatches.length} answer(s) do not match /api/openapi.json for their status:\n${list}\nFix the route, or its entry ` +
+            'in $defs/Routes of schemas/api.schema.json (a success status other than 200: "status": { "const": 201 }); see docs/api.md.',
+        )
+      }
     },
   }
   // The first authenticated request records the token's use; do it now so that later requests write nothing.

@@ -38,19 +38,10 @@ export function operationOf(
   const { query, body, response, status } = entry.properties ?? {}
   const params = pathParams(path)
   const statuses = status?.enum ?? (status?.const === undefined ? [response ? 200 : 204] : [status.const])
-  const responses: Record<string, unknown> = {}
-  for (const code of statuses) responses[String(code)] = successAnswer(code, response)
   const publicRoute = policy.role === 'public'
-  if (body || query) responses['400'] = errorAnswer('The body or query is not valid (`invalid_body`, `invalid_json`, `invalid_query`, …).')
-  if (!publicRoute) {
-    responses['401'] = errorAnswer('No valid token or session (`unauthenticated`, `invalid_token`).')
-    responses['403'] = errorAnswer('The caller lacks the role this route needs (`forbidden`), or another refusal.')
-  }
-  if (params.length > 0) responses['404'] = errorAnswer('What the path names does not exist, or is not visible to the caller.')
-  if (body) {
-    responses['413'] = errorAnswer('The body is larger than the limit (`body_too_large`).')
-    responses['415'] = errorAnswer('The body is not JSON (`unsupported_media_type`).')
-  }
+  // The proxy passes the upstream's answer on, any status; the runtime's own refusals carry X-Switchboard-Error.
+  const passthrough = response !== undefined && Object.keys(response).length === 0
+  const responses = passthrough ? upstreamAnswers() : refusals(statuses, response, { body, query, publicRoute, params: params.length })
   responses.default = errorAnswer('Any other error, as the error envelope with its stable code.')
   const who = WHO[policy.role] + (policy.shared ? ` On a shared connection: an app ${policy.shared}.` : '')
   const description = entry.description ?? ''
@@ -153,6 +144,38 @@ function queryParams(query: Schema | undefined, schemas: Record<string, Schema>)
     ...(typeof schema.description === 'string' ? { description: schema.description } : {}),
     schema: rewriteRefs(schema),
   }))
+}
+
+/** The success answers the contract names, and the error envelope for what the policy and inputs can refuse. */
+function refusals(
+  statuses: number[],
+  response: Schema | undefined,
+  has: { body: unknown; query: unknown; publicRoute: boolean; params: number },
+): Record<string, unknown> {
+  const responses: Record<string, unknown> = {}
+  for (const code of statuses) responses[String(code)] = successAnswer(code, response)
+  if (has.body || has.query)
+    responses['400'] = errorAnswer('The body or query is not valid (`invalid_body`, `invalid_json`, `invalid_query`, …).')
+  if (!has.publicRoute) {
+    responses['401'] = errorAnswer('No valid token or session (`unauthenticated`, `invalid_token`).')
+    responses['403'] = errorAnswer('The caller lacks the role this route needs (`forbidden`), or another refusal.')
+  }
+  if (has.params > 0) responses['404'] = errorAnswer('What the path names does not exist, or is not visible to the caller.')
+  if (has.body) {
+    responses['413'] = errorAnswer('The body is larger than the limit (`body_too_large`).')
+    responses['415'] = errorAnswer('The body is not JSON (`unsupported_media_type`).')
+  }
+  return responses
+}
+
+/** A route that passes the upstream's answer on (the proxy): any status, any body. */
+function upstreamAnswers(): Record<string, unknown> {
+  const answer = (range: string) => ({
+    description: `The upstream's ${range} answer as it came (secrets masked); a refusal of the runtime is the error envelope.`,
+    headers: { 'X-Switchboard-Error': { description: "The runtime's error code, on its own refusals only.", schema: { type: 'string' } } },
+    content: { '*/*': { schema: {} } },
+  })
+  return Object.fromEntries(['2XX', '3XX', '4XX', '5XX'].map((range) => [range, answer(range)]))
 }
 
 function successAnswer(code: number, response: Schema | undefined): Schema {
