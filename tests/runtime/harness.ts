@@ -211,7 +211,8 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
         const list = [...new Set(mismatches)].slice(0, 20).join('\n')
         throw new Error(
           `${mismatches.length} answer(s) do not match /api/openapi.json for their status:\n${list}\nFix the route, or its entry ` +
-            'in $defs/Routes of schemas/api.schema.json (a success status other than 200: "status": { "const": 201 }); see docs/api.md.',
+            'in $defs/Routes of schemas/api.schema.json ("status": { "const": 201 } for a success other than 200; ' +
+            '"contentMediaType": "text/plain" on a response that is not JSON); see docs/api.md.',
         )
       }
     },
