@@ -177,6 +177,7 @@ export function createRuntime(options: AppOptions): Runtime {
     const { appId, connectionId, connectorId, connectionName, ...outcome } = e.data
     return audit.record(appId, { userId: 'system', event: e.type, connectionId, connectorId, connectionName, details: outcome })
   })
+  const runs = options.runLog ?? createRunLog({ store, clock })
   const health = createHealthChecks({
     ...parts,
     log,
@@ -186,6 +187,20 @@ export function createRuntime(options: AppOptions): Runtime {
     ...options.health,
     onCheck: (outcome) => {
       metrics.healthChecks.inc({ kind: outcome.kind, result: outcome.ok ? 'ok' : 'failed' })
+      // Each check is in the run history too, so a status change shows beside the runs that met it.
+      void runs
+        .record({
+          kind: 'check',
+          appId: outcome.appId,
+          connectionId: outcome.connectionId,
+          userId: 'system',
+          mode: 'workflow',
+          action: outcome.kind,
+          outcome: outcome.ok ? 'ok' : 'failed',
+          ...(outcome.problem === undefined ? {} : { code: outcome.problem }),
+          durationMs: outcome.durationMs,
+        })
+        .catch(() => {})
       options.health?.onCheck?.(outcome)
     },
   })
@@ -237,7 +252,6 @@ export function createRuntime(options: AppOptions): Runtime {
     ...(options.oauth2?.stateTtlMs === undefined ? {} : { stateTtlMs: options.oauth2.stateTtlMs }),
     afterConnect: (appId, id, actor) => tests.run(appId, id, actor),
   })
-  const runs = options.runLog ?? createRunLog({ store, clock })
   const proxy = createProxy({ use, http: options.http, runs, retry: options.retry, options: options.proxy })
   // Each route declares who may call it where it is defined; the check at the end refuses to build an app
   // with a route that does not.

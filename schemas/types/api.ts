@@ -1328,7 +1328,7 @@ export interface BindingQuery {
   scope?: 'app' | 'member'
 }
 /**
- * One action run or proxied request through a connection: how it ended, never a body or a secret.
+ * One action run, proxied request or health check of a connection: how it ended, never a body or a secret.
  *
  * This interface was referenced by `Api`'s JSON-Schema
  * via the `definition` "RunEntry".
@@ -1339,13 +1339,16 @@ export interface RunEntry {
    */
   seq: number
   at: string
-  kind: 'action' | 'proxy'
+  /**
+   * `check`: a scheduled health check by the runtime itself (`userId` system; `action` says test or refresh).
+   */
+  kind: 'action' | 'proxy' | 'check'
   appId: string
   connectionId: string
   userId: string
   mode: RunMode
   /**
-   * The action's key (`kind: action`).
+   * The action's key (`kind: action`); `test` or `refresh` for a health check (`kind: check`).
    */
   action?: string
   /**
@@ -1389,7 +1392,7 @@ export interface RunQuery {
    * A connection's id (on `GET /api/apps/:appId/runs`).
    */
   connection?: string
-  kind?: 'action' | 'proxy'
+  kind?: 'action' | 'proxy' | 'check'
   outcome?: 'ok' | 'http_error' | 'failed'
   /**
    * Runs at or after this time (ISO 8601; the route checks it).

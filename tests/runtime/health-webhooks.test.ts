@@ -151,6 +151,11 @@ describe('a connection checked on a schedule', () => {
     await h.runtime.webhooks.idle()
     expect(received('connection.recovered')).toHaveLength(1)
     expect((await h.call('GET', `/api/apps/default/connections/${connectionId}`)).body.status).toBe('connected')
+    // Both checks are in the run history, newest first, as the runtime's own: the failure with its problem.
+    const history = await h.call('GET', `/api/apps/default/runs?kind=check&connection=${connectionId}`)
+    const checks = history.body.runs as Array<Record<string, unknown>>
+    expect(checks.map((r) => r.outcome)).toEqual(['ok', 'failed'])
+    expect(checks[1]).toMatchObject({ kind: 'check', action: 'test', userId: 'system', code: 'credentials_rejected' })
   })
 
   it('lists deliveries with their status and attempts, and replays one under the same message id', async () => {

@@ -4,7 +4,7 @@ import type { RunEntry, RunQuery } from './types.ts'
 /** The filters a person sets; empty strings mean "any". */
 export interface RunFilters {
   connection: string
-  kind: '' | 'action' | 'proxy'
+  kind: '' | 'action' | 'proxy' | 'check'
   outcome: '' | 'ok' | 'http_error' | 'failed'
   /** `datetime-local` values, in the browser's time zone. */
   since: string

@@ -4,7 +4,7 @@ import { CURSOR, type RunLog, type RunQuery } from '../../core/actions/index.ts'
 import { SwitchboardError } from '../../errors.ts'
 import { appOf, type Policy, type RouteEnv } from '../access/index.ts'
 
-const KINDS = ['action', 'proxy'] as const
+const KINDS = ['action', 'proxy', 'check'] as const
 const OUTCOMES = ['ok', 'http_error', 'failed'] as const
 
 /**
