@@ -87,6 +87,11 @@ export interface CredentialRecord {
   accountLabel?: string
   /** Set when the provider refused to refresh this credential's grant. */
   oauthExpiredAt?: string
+  /**
+   * Personal credentials typed in by their owner and not yet checked by a test (the member's `untested` status);
+   * the next test result replaces it. Credentials a provider issued (OAuth) never carry it.
+   */
+  untested?: boolean
 }
 
 /** A custom connector kept in the store. */

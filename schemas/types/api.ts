@@ -651,7 +651,10 @@ export interface Connection {
   name: string
   authMethod: string
   sharing: Sharing
-  status: 'not_connected' | 'connected' | 'expired' | 'error'
+  /**
+   * `not_connected`: no credentials yet. `untested`: credentials were typed in and are usable, but no test has checked them yet. `connected`: a test passed, or the provider issued the credentials itself (OAuth). `expired`: the provider refused to renew the grant: connect again. `error`: the last test failed.
+   */
+  status: 'not_connected' | 'untested' | 'connected' | 'expired' | 'error'
   /**
    * Values of the fields that are not secret.
    */
@@ -1245,7 +1248,10 @@ export interface SetupConnection {
   id: string
   name: string
   sharing: Sharing
-  status: 'not_connected' | 'connected' | 'expired' | 'error'
+  /**
+   * The caller's own for a personal connection; see Connection.
+   */
+  status: 'not_connected' | 'untested' | 'connected' | 'expired' | 'error'
   accountLabel?: string
   /**
    * Where the caller completes authentication, when it needs it.
@@ -1253,7 +1259,7 @@ export interface SetupConnection {
   connectUrl?: string
 }
 /**
- * One connector an app needs, and its state for the caller. `connected`: the connection in use has usable credentials. `missing`: no connection yet (`connectUrl` adds one), or the one in use needs connecting (`connectUrl` is its connect page). `choose`: several connections and none bound: pick one. The connection in use is the caller's own binding (personal connections), else the app's binding, else the only connection there is.
+ * One connector an app needs, and its state for the caller. `connected`: the connection in use has usable credentials (tested or not yet: see its status). `missing`: no connection yet (`connectUrl` adds one), or the one in use needs connecting (`connectUrl` is its connect page). `choose`: several connections and none bound: pick one. The connection in use is the caller's own binding (personal connections), else the app's binding, else the only connection there is.
  *
  * This interface was referenced by `Api`'s JSON-Schema
  * via the `definition` "SetupTool".

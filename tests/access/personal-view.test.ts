@@ -17,13 +17,14 @@ test("a member's test result and account label stay on their own view", async ()
   await w.as('member', 'PUT', `${A}/connections/${P}/credentials`, { body: { values: { token: canary('member') } } })
   await w.as(w.member2Token, 'PUT', `${A}/connections/${P}/credentials`, { body: { values: { token: canary('member2') } } })
   expect((await w.as('member', 'POST', `${A}/connections/${P}/test`)).body.ok).toBe(true)
-  // member2 has credentials but has not tested: nothing of member's test shows for them.
+  // member2 has credentials but has not tested: nothing of member's test shows for them, and theirs are untested.
   const other = await w.as(w.member2Token, 'GET', `${A}/connections/${P}`)
-  expect(other.body.status).toBe('connected')
+  expect(other.body.status).toBe('untested')
   expect(other.body.lastTest).toBeUndefined()
   expect(other.body.accountLabel).toBeUndefined()
   const own = await w.as('member', 'GET', `${A}/connections/${P}`)
   expect(own.body.lastTest.ok).toBe(true)
+  expect(own.body.status).toBe('connected')
   // Someone without credentials of their own sees "not connected", not another member's success.
   const owner = await w.as('owner', 'GET', `${A}/connections/${P}`)
   expect(owner.body.status).toBe('not_connected')

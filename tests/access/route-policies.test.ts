@@ -107,6 +107,9 @@ describe('what the policy read, the route uses', () => {
       body: { connectorId: 'acl-lab', name: 'Counted', values: { baseUrl: upstream.origin, token: canary('owner') } },
     })
     expect(created.status, created.text).toBe(201)
+    // Tested once before counting: a first passing test also tells the health schedule (`connection.connected`),
+    // whose read is the runtime's, not the route's.
+    expect((await h.call('POST', `/api/apps/default/connections/${created.body.id}/test`)).body.ok).toBe(true)
     const reads: string[] = []
     // The real store, with its reads noted: nothing it answers is changed.
     const counted = new Proxy(h.store, {

@@ -83,7 +83,8 @@ describe('app setup', () => {
   test('the only connection is used without a binding, and says so; a workflow runs through it', async () => {
     S = await w.connection('shared', 'Lab (team)')
     const t = await tool('member')
-    expect(t).toMatchObject({ state: 'connected', chosenBy: 'only', connection: { id: S, sharing: 'shared', status: 'connected' } })
+    // Typed credentials nobody has tested yet: usable (the tool is connected), and honest about it.
+    expect(t).toMatchObject({ state: 'connected', chosenBy: 'only', connection: { id: S, sharing: 'shared', status: 'untested' } })
     expect(t.connectUrl).toBeUndefined()
     const res = await run('member', { mode: 'workflow' })
     expect(res.status, res.text).toBe(200)
@@ -155,7 +156,7 @@ describe('app setup', () => {
 
     const put = await w.as('member', 'PUT', `${A}/connections/${P}/credentials`, { body: { values: { token: canary('member') } } })
     expect(put.status).toBe(200)
-    expect(await tool('member')).toMatchObject({ state: 'connected', chosenBy: 'member', connection: { id: P, status: 'connected' } })
+    expect(await tool('member')).toMatchObject({ state: 'connected', chosenBy: 'member', connection: { id: P, status: 'untested' } })
     const res = await run('member')
     expect(res.status, res.text).toBe(200)
     expect(res.body.connectionId).toBe(P)

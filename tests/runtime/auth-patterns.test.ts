@@ -212,7 +212,8 @@ describe('every typed-credential auth method of the built-in catalogue', () => {
         },
       })
       expect(created.status, created.text).toBe(201)
-      expect(created.body.status).toBe('connected')
+      // Typed credentials: usable, but nothing has checked them until the test below.
+      expect(created.body.status).toBe('untested')
       for (const field of fieldsOf(connector, method)) {
         if (field.type === 'secret') {
           expect(created.body.secrets[field.key]).toEqual({ hasValue: true })
@@ -227,6 +228,7 @@ describe('every typed-credential auth method of the built-in catalogue', () => {
       expect(test.body.ok, test.body.diagnosis).toBe(true)
       if (answer.label) expect(test.body.label).toBe(answer.label)
       expect(upstream.requests.length).toBe(before + 1)
+      expect((await h.call('GET', `${connections}/${created.body.id}`)).body.status).toBe('connected')
 
       const seen = upstream.last()
       expect(seen.method).toBe(connector.test?.method ?? 'GET')

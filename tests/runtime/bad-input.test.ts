@@ -360,6 +360,6 @@ describe('authentication → 401', () => {
 
   it('the connection is still there, unchanged', async () => {
     const res = await h.call('GET', `${connections}/${id}`)
-    expect(res.body).toMatchObject({ name: 'Zendesk', status: 'connected', fields: { subdomain: 'acme', email: 'ops@acme.test' } })
+    expect(res.body).toMatchObject({ name: 'Zendesk', status: 'untested', fields: { subdomain: 'acme', email: 'ops@acme.test' } })
   })
 })

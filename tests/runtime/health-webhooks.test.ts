@@ -1,5 +1,6 @@
 /**
- * Background health checks and event webhooks, end to end over loopback: a connection whose API starts refusing
+ * Background health checks and event webhooks, end to end over loopback: a connection added with typed
+ * credentials is `untested` until the next pass checks it (then `connection.connected`); one whose API starts refusing
  * its credentials is marked failed by the next scheduled check (the harness's clock is moved, no test waits for
  * real time) and a `connection.failed` delivery reaches a real receiver, which verifies its signature with the
  * `standardwebhooks` library; recovery sends `connection.recovered`; a receiver that keeps failing is retried,
@@ -59,7 +60,10 @@ function received(type: string, from: Upstream = receiver, key = secret): Array<
 describe('webhooks are registered by app admins', () => {
   it('adds a webhook and answers its signing secret once', async () => {
     const res = await h.call('POST', hooks, {
-      body: { url: `${receiver.origin}/hook`, events: ['connection.created', 'connection.failed', 'connection.recovered'] },
+      body: {
+        url: `${receiver.origin}/hook`,
+        events: ['connection.created', 'connection.connected', 'connection.failed', 'connection.recovered'],
+      },
     })
     expect(res.status).toBe(201)
     expect(res.body.secret).toMatch(/^whsec_[A-Za-z0-9+/=]{40,}$/)
@@ -109,11 +113,25 @@ describe('a connection checked on a schedule', () => {
       },
     })
     expect(res.status).toBe(201)
+    expect(res.body.status).toBe('untested')
     connectionId = res.body.id
     await h.runtime.webhooks.idle()
+    // Typed credentials are not a verified connection: no connection.connected yet.
+    expect(received('connection.connected')).toHaveLength(0)
     const [created] = received('connection.created')
     expect(created?.payload.data).toMatchObject({ appId: 'default', connectionId, connectorId: 'zendesk', connectionName: 'Zendesk' })
     expect(created?.seen.headers['webhook-id']).toMatch(/^msg_/)
+  })
+
+  it('checks untested credentials at the next pass, and sends connection.connected once they pass', async () => {
+    const before = api.requests.length
+    expect(await h.runtime.health.tick()).toBe(1)
+    expect(api.requests.length).toBe(before + 1)
+    expect((await h.call('GET', `/api/apps/default/connections/${connectionId}`)).body.status).toBe('connected')
+    await h.runtime.webhooks.idle()
+    const connected = received('connection.connected')
+    expect(connected).toHaveLength(1)
+    expect(connected[0]!.payload.data).toMatchObject({ connectionId, status: 'connected' })
   })
 
   it('checks nothing before the connection is due', async () => {
@@ -126,7 +144,7 @@ describe('a connection checked on a schedule', () => {
 
   it('marks a connection whose API starts refusing failed at the next check, and sends connection.failed', async () => {
     refusing = true
-    h.advance(INTERVAL / 2)
+    h.advance((3 * INTERVAL) / 4)
     expect(await h.runtime.health.tick()).toBe(1)
     const view = await h.call('GET', `/api/apps/default/connections/${connectionId}`)
     expect(view.body.status).toBe('error')
@@ -154,7 +172,7 @@ describe('a connection checked on a schedule', () => {
     // Both checks are in the run history, newest first, as the runtime's own: the failure with its problem.
     const history = await h.call('GET', `/api/apps/default/runs?kind=check&connection=${connectionId}`)
     const checks = history.body.runs as Array<Record<string, unknown>>
-    expect(checks.map((r) => r.outcome)).toEqual(['ok', 'failed'])
+    expect(checks.map((r) => r.outcome)).toEqual(['ok', 'failed', 'ok'])
     expect(checks[1]).toMatchObject({ kind: 'check', action: 'test', userId: 'system', code: 'credentials_rejected' })
   })
 
@@ -164,6 +182,7 @@ describe('a connection checked on a schedule', () => {
     expect(list.body.deliveries.map((d: any) => [d.event, d.status, d.attempts])).toEqual([
       ['connection.recovered', 'delivered', 1],
       ['connection.failed', 'delivered', 1],
+      ['connection.connected', 'delivered', 1],
       ['connection.created', 'delivered', 1],
     ])
     const failed = list.body.deliveries[1]

@@ -37,7 +37,7 @@ describe('a connection over HTTP, from adding to deleting', () => {
   let id: string
   let secondId: string
 
-  it('adds a connection with credentials (201) and shows whether secrets have a value, never the value', async () => {
+  it('adds a connection with credentials (201): untested until a test; whether secrets have a value, never the value', async () => {
     const res = await h.call('POST', connections, {
       body: {
         connectorId: 'zendesk',
@@ -55,7 +55,7 @@ describe('a connection over HTTP, from adding to deleting', () => {
       name: 'Zendesk',
       authMethod: 'apiToken',
       sharing: 'shared',
-      status: 'connected',
+      status: 'untested',
       fields: { subdomain: 'acme', email: expectedEmail },
       secrets: { apiToken: { hasValue: true } },
       baseUrl: upstream.origin,
@@ -71,7 +71,7 @@ describe('a connection over HTTP, from adding to deleting', () => {
     expect(list.body.connections.map((c: { id: string }) => c.id)).toEqual([id])
     const one = await h.call('GET', `${connections}/${id}`)
     expect(one.status).toBe(200)
-    expect(one.body).toMatchObject({ id, status: 'connected', secrets: { apiToken: { hasValue: true } } })
+    expect(one.body).toMatchObject({ id, status: 'untested', secrets: { apiToken: { hasValue: true } } })
     expect(one.body.fields).not.toHaveProperty('apiToken')
     for (const res of [list, one]) expect(res.text).not.toContain(GOOD)
   })
@@ -87,6 +87,7 @@ describe('a connection over HTTP, from adding to deleting', () => {
     expect(res.body.request.headers.Authorization).toBe('Basic ••••')
 
     const after = (await h.call('GET', `${connections}/${id}`)).body
+    expect(after.status).toBe('connected')
     expect(after.accountLabel).toBe('Agent Smith (agent@acme.test)')
     expect(after.lastTest).toMatchObject({ ok: true, status: 200 })
     expect(Date.parse(after.lastTest.at)).not.toBeNaN()
@@ -181,7 +182,7 @@ describe('a connection over HTTP, from adding to deleting', () => {
   it('reconnects with a wrong key: the test says the credentials were rejected and the status becomes error', async () => {
     const put = await h.call('PUT', `${connections}/${id}/credentials`, { body: { values: { apiToken: WRONG } } })
     expect(put.status).toBe(200)
-    expect(put.body).toMatchObject({ status: 'connected', secrets: { apiToken: { hasValue: true } } })
+    expect(put.body).toMatchObject({ status: 'untested', secrets: { apiToken: { hasValue: true } } })
     expect(put.body.lastTest).toBeUndefined()
     const test = await h.call('POST', `${connections}/${id}/test`)
     expect(test.body).toMatchObject({ ok: false, status: 401, problem: 'credentials_rejected' })
@@ -287,7 +288,7 @@ describe('switching the auth method on reconnect', () => {
     })
     expect(complete.body).toMatchObject({
       authMethod: 'apiToken',
-      status: 'connected',
+      status: 'untested',
       fields: { cloudId, email: 'ops@acme.test' },
       secrets: { apiToken: { hasValue: true } },
     })

@@ -40,13 +40,9 @@ async function connected(baseUrl: string): Promise<string> {
     body: { connectorId: lab.id, name: `lab ${++counter}`, values: { baseUrl, token: TOKEN } },
   })
   expect(res.status, res.text).toBe(201)
-  expect(res.body).toMatchObject({ status: 'connected', secrets: { token: { hasValue: true } } })
-  await h.store.update(
-    'connections',
-    res.body.id,
-    (c) =>
-      c && { ...c, accountLabel: 'octocat', lastTest: { at: '2025-03-01T09:00:00.000Z', ok: true, diagnosis: 'Connected as octocat.' } },
-  )
+  expect(res.body).toMatchObject({ status: 'untested', secrets: { token: { hasValue: true } } })
+  const lastTest = { at: '2025-03-01T09:00:00.000Z', ok: true, diagnosis: 'Connected as octocat.' }
+  await h.store.update('connections', res.body.id, (c) => c && { ...c, status: 'connected', accountLabel: 'octocat', lastTest })
   return res.body.id
 }
 

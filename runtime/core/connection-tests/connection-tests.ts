@@ -88,7 +88,8 @@ export function createConnectionTests(
 
   /**
    * Keeps the result: each member's test of a personal connection speaks of their own account. A shared
-   * connection whose status changes with it is told to listeners: `connection.failed` when a connected one fails,
+   * connection whose status changes with it is told to listeners: `connection.connected` when untested credentials
+   * pass their first test (a member's own too), `connection.failed` when a connected or untested one fails,
    * `connection.recovered` when a failing one passes again.
    */
   async function record(id: string, owner: string | undefined, result: TestResult): Promise<void> {
@@ -100,17 +101,29 @@ export function createConnectionTests(
       ...(result.problem ? { problem: result.problem } : {}),
     }
     if (owner !== undefined) {
-      await deps.store.update<CredentialRecord>(
+      let untested = false as boolean
+      const updated = await deps.store.update<CredentialRecord>(
         'credentials',
         credentialId(id, owner),
         (current) => {
           if (!current) return current
-          const next: CredentialRecord = { ...current, lastTest }
+          untested = current.untested === true
+          const { untested: _checked, ...rest } = current
+          const next: CredentialRecord = { ...rest, lastTest }
           if (result.ok && result.label) next.accountLabel = result.label
           return next
         },
         RELAXED,
       )
+      // A member's typed credentials passing their first test: their connection is now verified.
+      const connection = untested && result.ok && updated && (await deps.store.get<ConnectionRecord>('connections', id))
+      if (connection && deps.events) {
+        await deps.events.emit({
+          type: 'connection.connected',
+          at: lastTest.at,
+          data: aboutConnection({ ...connection, status: 'connected' }),
+        })
+      }
       return
     }
     let before: ConnectionRecord['status'] | undefined
@@ -128,11 +141,13 @@ export function createConnectionTests(
       RELAXED,
     )
     const type =
-      before === 'connected' && after?.status === 'error'
+      (before === 'connected' || before === 'untested') && after?.status === 'error'
         ? 'connection.failed'
         : before === 'error' && after?.status === 'connected'
           ? 'connection.recovered'
-          : undefined
+          : before === 'untested' && after?.status === 'connected'
+            ? 'connection.connected'
+            : undefined
     if (!type || !after || !deps.events) return
     const outcome = {
       ...(result.problem ? { problem: result.problem } : {}),

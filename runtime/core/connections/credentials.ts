@@ -20,7 +20,7 @@ export function credentialOwner(connection: Pick<ConnectionRecord, 'sharing'>, u
   return connection.sharing === 'personal' ? userId : undefined
 }
 
-/** Seals and writes credentials inside a store transaction. */
+/** Seals and writes credentials inside a store transaction; `marks.untested`: typed in, no test has checked them yet. */
 export async function putCredentials(
   tx: StoreTx,
   keyRing: KeyRing,
@@ -28,6 +28,7 @@ export async function putCredentials(
   userId: string | undefined,
   secrets: CredentialSecrets,
   at: string,
+  marks: Pick<CredentialRecord, 'untested'> = {},
 ): Promise<void> {
   const aad = userId === undefined ? { connectionId: connection.id } : { connectionId: connection.id, userId }
   const record: CredentialRecord = {
@@ -40,6 +41,7 @@ export async function putCredentials(
     // Everything but the member's plain fields is sealed: values, and whatever token a type holds (oauth, jwt, …).
     sealed: keyRing.seal(sealedPart(secrets), aad),
     updatedAt: at,
+    ...(marks.untested ? { untested: true } : {}),
   }
   await tx.put('credentials', record)
 }

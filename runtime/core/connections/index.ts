@@ -11,4 +11,4 @@ export {
 } from './context.ts'
 export { credentialId, credentialOwner, dropCredentials, openCredentials, putCredentials } from './credentials.ts'
 export { checkValues, MIN_SECRET_LENGTH } from './field-values.ts'
-export { connectUrl, toView } from './view.ts'
+export { connectUrl, isUsable, toView } from './view.ts'

@@ -42,8 +42,19 @@ export function toView(
   if (record.accountLabel !== undefined) view.accountLabel = record.accountLabel
   if (record.grantedScopes !== undefined) view.grantedScopes = record.grantedScopes
   if (record.lastTest !== undefined) view.lastTest = record.lastTest
-  if (record.status !== 'connected') view.connectUrl = connectUrl(publicUrl, record)
+  if (!isUsable(record.status)) view.connectUrl = connectUrl(publicUrl, record)
   return view
+}
+
+/**
+ * Whether a connection's credentials can be used now: connected, or typed in and not tested yet (`untested` is
+ * honest about the check, not a reason to refuse the credentials).
+ *
+ * @example
+ * isUsable('untested') // true
+ */
+export function isUsable(status: Connection['status']): boolean {
+  return status === 'connected' || status === 'untested'
 }
 
 /** The designer page where a person completes authentication for a connection. */

@@ -1,7 +1,16 @@
 import type { WebhookEvent, WebhookPayload } from '../../../schemas/types/api.ts'
 
-/** The name of a connection event (the webhook event names). */
-export type ConnectionEventType = WebhookEvent
+/**
+ * The name of a connection event: the webhook event names, and `connection.untested` (credentials were typed in,
+ * nothing has checked them yet), which only the runtime's own listeners hear: it asks the health checks for a
+ * check soon. `connection.connected` means verified: a provider issued the credentials, or a test passed.
+ */
+export type ConnectionEventType = WebhookEvent | 'connection.untested'
+
+/** Whether an event is one webhooks can be sent (every event but the runtime's own `connection.untested`). */
+export function isWebhookEvent(type: ConnectionEventType): type is WebhookEvent {
+  return type !== 'connection.untested'
+}
 
 /**
  * Something that happened to a connection, as listeners (webhooks, the audit trail, metrics) are told: ids, the

@@ -5,4 +5,5 @@ export {
   type ConnectionEventType,
   createConnectionEvents,
   type EventListener,
+  isWebhookEvent,
 } from './events.ts'

@@ -104,17 +104,20 @@ export function createHealthChecks(options: HealthCheckOptions) {
     const { connectionId, appId } = event.data
     if (event.type === 'connection.deleted') await store.delete('healthChecks', connectionId)
     else if (event.type === 'connection.created' || event.type === 'connection.connected') await schedule(connectionId, appId, true)
+    // Typed credentials nobody has checked yet: the next pass checks them, so the status soon says whether they work.
+    else if (event.type === 'connection.untested') await schedule(connectionId, appId, true, true)
   })
 
   /**
    * Puts a connection on the schedule. `restart`: it was connected again, so failures before no longer count and
-   * its next check is at most one interval away.
+   * its next check is at most one interval away. `now`: due at once (untested credentials).
    */
-  async function schedule(id: string, appId: string, restart: boolean): Promise<void> {
+  async function schedule(id: string, appId: string, restart: boolean, atOnce = false): Promise<void> {
     const record = await store.get<ConnectionRecord>('connections', id)
     const entry = record && (await options.catalogue.get(record.connectorId).catch(() => undefined))
     const every = intervalOf(entry?.connector.healthCheck?.intervalMinutes)
     await store.update<HealthCheckRecord>('healthChecks', id, (current) => {
+      if (atOnce) return { ...(current ?? { id, appId }), dueAt: now(), failures: 0 }
       if (current && !restart) return current
       if (current) return { ...current, dueAt: Math.min(current.dueAt, now() + spread(every)), failures: 0 }
       // The first check of a connection lands anywhere in its first interval, so connections added together spread out.
@@ -158,8 +161,8 @@ export function createHealthChecks(options: HealthCheckOptions) {
     let problem: string | undefined
     let kind: HealthCheckOutcome['kind'] = 'test'
     // Personal connections hold each member's own credentials, checked when they use them; a connection without
-    // credentials, or expired, needs a person before any check could pass.
-    const eligible = entry && record.sharing === 'shared' && (record.status === 'connected' || record.status === 'error')
+    // credentials, or expired, needs a person before any check could pass. Untested credentials are checked too.
+    const eligible = entry && record.sharing === 'shared' && ['connected', 'untested', 'error'].includes(record.status)
     if (eligible) {
       const actor = { userId: record.createdBy }
       const refreshed = await options.refresh?.(record.appId, id, actor, started + every)

@@ -115,16 +115,21 @@ export function createConnectionService(deps: ConnectionDeps & { events?: Connec
       const connect = Object.keys(split.secrets).length > 0 && hasAllSecrets(fields, split.secrets)
       if (Object.keys(split.secrets).length > 0) checkValues(fields, body.values ?? {}, { require: connect ? 'all' : 'secrets' })
       const mine = Object.fromEntries(Object.entries(split.plain).filter(([key]) => own.has(key)))
-      if (connect || !needsCredentials({ method, fields })) record.status = 'connected'
+      // Typed credentials are usable but unchecked until a test (or a health check) speaks for them.
+      if (connect) record.status = 'untested'
+      else if (!needsCredentials({ method, fields })) record.status = 'connected'
       await deps.store.transaction(async (tx) => {
         await assertNameFree(tx, appId, connector.id, record.name)
         await putConnection(tx, record)
         if (connect) {
-          await putCredentials(tx, deps.keyRing, record, credentialOwner(record, actor.userId), { values: split.secrets, fields: mine }, at)
+          const owner = credentialOwner(record, actor.userId)
+          await putCredentials(tx, deps.keyRing, record, owner, { values: split.secrets, fields: mine }, at, {
+            untested: owner !== undefined,
+          })
         }
       })
       await emit('connection.created', record)
-      if (connect) await emit('connection.connected', record)
+      if (connect) await emit('connection.untested', record)
       return view({ record, connector }, actor)
     },
 
@@ -183,7 +188,7 @@ export function createConnectionService(deps: ConnectionDeps & { events?: Connec
         const split = checkValues(fields, { ...known, ...body.values }, { require: 'all' })
         const shared = Object.fromEntries(Object.entries(split.plain).filter(([key]) => !own.has(key)))
         const personal = Object.fromEntries(Object.entries(split.plain).filter(([key]) => own.has(key)))
-        const next: ConnectionRecord = { ...record, authMethod: method.id, fields: { ...record.fields, ...shared }, status: 'connected' }
+        const next: ConnectionRecord = { ...record, authMethod: method.id, fields: { ...record.fields, ...shared }, status: 'untested' }
         if (Object.keys(shared).some((key) => shared[key] !== record.fields[key])) {
           const values = effectiveValues(fields, next.fields)
           assertTestUrlOnOrigin(connector, fields, values, resolveBaseUrl(connector, values, next.baseUrl))
@@ -191,10 +196,13 @@ export function createConnectionService(deps: ConnectionDeps & { events?: Connec
         delete next.accountLabel
         delete next.lastTest
         if (method.id !== record.authMethod) await dropCredentials(tx, id)
-        await putCredentials(tx, deps.keyRing, next, owner, { values: split.secrets, fields: personal }, now())
+        await putCredentials(tx, deps.keyRing, next, owner, { values: split.secrets, fields: personal }, now(), {
+          untested: owner !== undefined,
+        })
         return next
       })
-      await emit('connection.connected', loaded.record)
+      // Not `connection.connected` yet: that is told when a test first passes (see connection-tests).
+      await emit('connection.untested', loaded.record)
       return view(loaded, actor)
     },
 
@@ -293,7 +301,9 @@ function personalView(record: ConnectionRecord, credential: CredentialRecord | u
       ? 'expired'
       : credential.lastTest && !credential.lastTest.ok
         ? 'error'
-        : 'connected'
+        : credential.untested
+          ? 'untested'
+          : 'connected'
   if (credential?.lastTest) view.lastTest = credential.lastTest
   if (credential?.accountLabel) view.accountLabel = credential.accountLabel
   return view

@@ -3,7 +3,7 @@ import { SwitchboardError } from '../../errors.ts'
 import type { Store } from '../../platform/store/index.ts'
 import type { AppRecord, BindingRecord } from '../../types.ts'
 import type { Catalogue } from '../catalogue/index.ts'
-import type { Actor } from '../connections/index.ts'
+import { type Actor, isUsable } from '../connections/index.ts'
 import type { ConnectionService } from '../lifecycle/index.ts'
 import { type Bound, bindingId, boundFor } from './bindings.ts'
 import { neededTools } from './needed.ts'
@@ -63,7 +63,7 @@ export function createAppSetup(deps: SetupDeps) {
     if (picked.state === 'choose') return { ...view, state: 'choose' }
     if (picked.state === 'none') return { ...view, connectUrl: newConnectionUrl(app.id, tool.connectorId) }
     const connection = setupConnection(picked.connection)
-    const connected = connection.status === 'connected'
+    const connected = isUsable(connection.status)
     return {
       ...view,
       state: connected ? 'connected' : 'missing',

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import { Webhook as Signer } from 'standardwebhooks'
-import type { WebhookDelivery, WebhookPayload } from '../../../schemas/types/api.ts'
+import type { WebhookDelivery, WebhookEvent, WebhookPayload } from '../../../schemas/types/api.ts'
 import { isSwitchboardError, SwitchboardError } from '../../errors.ts'
 import { type Backoff, backoffDelay } from '../../platform/backoff/index.ts'
 import type { HttpClient } from '../../platform/http/index.ts'
 import { createSequence, type Store } from '../../platform/store/index.ts'
-import type { ConnectionEvent, ConnectionEvents } from '../events/index.ts'
+import { type ConnectionEvent, type ConnectionEvents, isWebhookEvent } from '../events/index.ts'
 import type { WebhookEndpoints, WebhookRecord } from './endpoints.ts'
 
 /** A delivery as stored: the API view, plus when the next attempt is due (while pending) and who holds it now. */
@@ -92,12 +92,18 @@ export function createWebhookDeliveries(options: WebhookDeliveryOptions) {
   }
 
   const off = options.events?.on(async (event) => {
+    const { type } = event
+    if (!isWebhookEvent(type)) return
     for (const webhook of await options.endpoints.list(event.data.appId)) {
-      if (webhook.enabled && webhook.events.includes(event.type)) kick((await enqueue(webhook, event)).id)
+      if (webhook.enabled && webhook.events.includes(type)) kick((await enqueue(webhook, { ...event, type })).id)
     }
   })
 
-  async function enqueue(webhook: WebhookRecord, event: ConnectionEvent, replayOf?: DeliveryRecord): Promise<DeliveryRecord> {
+  async function enqueue(
+    webhook: WebhookRecord,
+    event: ConnectionEvent & { type: WebhookEvent },
+    replayOf?: DeliveryRecord,
+  ): Promise<DeliveryRecord> {
     const seq = await sequence.next()
     const payload: WebhookPayload = replayOf?.payload ?? { type: event.type, timestamp: event.at, data: event.data }
     const at = now()

@@ -44,7 +44,9 @@ export async function hasCredentials(store: Store, record: ConnectionRecord, use
 export const connectionEvents = {
   created(made: Connection, clonedFrom?: string): RouteEntry {
     const details: AuditDetails =
-      clonedFrom === undefined ? { sharing: made.sharing, connected: made.status === 'connected' } : { sharing: made.sharing, clonedFrom }
+      clonedFrom === undefined
+        ? { sharing: made.sharing, connected: made.status === 'connected' || made.status === 'untested', status: made.status }
+        : { sharing: made.sharing, clonedFrom }
     return { event: 'connection.created', ...about(made), details }
   },
 
@@ -65,7 +67,7 @@ export const connectionEvents = {
     return {
       event: reconnected ? 'connection.reconnected' : 'connection.connected',
       ...about(after),
-      details: { sharing: before.sharing, authMethod: after.authMethod },
+      details: { sharing: before.sharing, authMethod: after.authMethod, status: after.status },
     }
   },
 

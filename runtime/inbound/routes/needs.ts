@@ -1,13 +1,14 @@
 import { Hono } from 'hono'
 import type { Needs } from '../../../schemas/types/api.ts'
 import type { Catalogue } from '../../core/catalogue/index.ts'
+import { isUsable } from '../../core/connections/index.ts'
 import type { ConnectionService } from '../../core/lifecycle/index.ts'
 import { SwitchboardError } from '../../errors.ts'
 import { appOf, type Policy, type RouteEnv } from '../access/index.ts'
 
 /**
  * `GET /api/apps/:appId/needs?connector=<id>`: whether the app has a connection to a connector that the
- * signed-in user can use now (shared and connected, or personal with their own credentials), and if
+ * signed-in user can use now (shared with credentials, or personal with their own), and if
  * not, where to complete it: the connect page of the existing connection, or the designer's page that
  * adds one.
  *
@@ -22,7 +23,8 @@ export function needsRoutes(deps: { policy: Policy; catalogue: Catalogue; connec
     if (!connectorId) throw new SwitchboardError(400, 'connector_required', 'Say which connector the app needs: ?connector=<id>.')
     const { connector } = await deps.catalogue.get(connectorId)
     const mine = (await deps.connections.list(appId, { userId: c.get('user').id })).filter((v) => v.connectorId === connector.id)
-    const usable = mine.find((v) => v.status === 'connected')
+    // A tested connection first; typed credentials not tested yet are usable too.
+    const usable = mine.find((v) => v.status === 'connected') ?? mine.find((v) => isUsable(v.status))
     if (usable) return c.json<Needs>({ connectorId: connector.id, connected: true, connectionId: usable.id })
     const existing = mine[0]
     if (existing?.connectUrl)

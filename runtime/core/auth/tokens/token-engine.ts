@@ -200,6 +200,7 @@ export function createTokenEngine(options: TokenEngineOptions) {
         target.owner,
         source.write(secrets, next),
         at,
+        { untested: record?.untested === true },
       )
       return next
     })
