@@ -20,7 +20,7 @@ export function auditWhat(entry: Pick<AuditEntry, 'event' | 'details'>, name: (u
     case 'connection.sharing_changed':
       return `Changed sharing from ${str(d.from)} to ${str(d.to)}; credentials dropped`
     case 'connection.connected':
-      return `Connected${d.sharing === 'personal' ? ' their own account' : ''}`
+      return `Connected${d.sharing === 'personal' ? ' their own account' : ''}${d.status === 'untested' ? ' (not tested yet)' : ''}`
     case 'connection.reconnected':
       return `Reconnected${d.sharing === 'personal' ? ' their own account' : ''}`
     case 'connection.unauthorized':

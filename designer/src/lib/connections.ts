@@ -21,11 +21,11 @@ export const connections = {
     call('POST /api/apps/:appId/connections/:id/clone', { params: { appId, id }, body: { name } }),
   test: (appId: string, id: string) => call('POST /api/apps/:appId/connections/:id/test', { params: { appId, id } }),
   /**
-   * Tests a connection whose credentials were just entered, so that its status says whether they work instead
-   * of "Connected" beside "Never tested"; answers the connection as it is then (unchanged when it cannot be tested).
+   * Tests a connection whose credentials were just entered, so that its status says whether they work (`connected`
+   * or `error`) instead of "Not tested"; answers the connection as it is then (unchanged when it cannot be tested).
    */
   async testOnConnect(connection: Connection, connector: Connector): Promise<Connection> {
-    if (connection.status !== 'connected' || !connector.test) return connection
+    if (!isUsable(connection) || !connector.test) return connection
     try {
       await connections.test(connection.appId, connection.id)
       return await connections.get(connection.appId, connection.id)
@@ -38,6 +38,16 @@ export const connections = {
     call('POST /api/apps/:appId/connections/:id/actions/:actionKey', { params: { appId, id, actionKey }, body: { inputs } }),
   /** Where the browser goes to start an OAuth2 authorization. */
   authorizeUrl: (appId: string, id: string) => urlOf('GET /api/apps/:appId/connections/:id/oauth/authorize', { params: { appId, id } }),
+}
+
+/**
+ * Whether a connection's credentials can be used now: tested and working, or typed in and not tested yet.
+ *
+ * @example
+ * isUsable({ status: 'untested' }) // true
+ */
+export function isUsable(connection: Pick<Connection, 'status'>): boolean {
+  return connection.status === 'connected' || connection.status === 'untested'
 }
 
 /**
