@@ -187,7 +187,7 @@ export type ErrorCode =
  */
 export type TokenKind = 'api' | 'session'
 /**
- * An event an app's webhooks can be sent: a connection added, deleted or connected; a connection's check failing (`failed`), its grant refused by the provider (`expired`), a failing one passing again (`recovered`); a token refresh that failed.
+ * An event an app's webhooks can be sent: a connection added, deleted or connected (verified: a provider issued its credentials, or typed ones passed their first test); a connection's check failing (`failed`), its grant refused by the provider (`expired`), a failing one passing again (`recovered`); a token refresh that failed.
  *
  * This interface was referenced by `Api`'s JSON-Schema
  * via the `definition` "WebhookEvent".

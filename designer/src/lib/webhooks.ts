@@ -9,7 +9,7 @@ export const WEBHOOK_EVENTS: ReadonlyArray<{ event: WebhookEvent; label: string 
   { event: 'connection.expired', label: "A connection's grant expired or was revoked" },
   { event: 'connection.recovered', label: 'A failing connection works again' },
   { event: 'refresh.failed', label: 'A token refresh failed' },
-  { event: 'connection.connected', label: 'A connection was connected' },
+  { event: 'connection.connected', label: 'A connection works: signed in, or its credentials passed their first test' },
   { event: 'connection.created', label: 'A connection was added' },
   { event: 'connection.deleted', label: 'A connection was deleted' },
 ]
