@@ -1,10 +1,11 @@
 import type { HttpClient, HttpRequestOptions, HttpResponse, HttpStreamResponse } from '../../platform/http/index.ts'
+import type { ResponseHeaders } from '../../platform/limits/index.ts'
 
 /** A request's turn: wait for it, then send; `observe` hears what the API says of its own limits. */
 export interface Gate {
   /** Waits for the request's turn and a concurrency slot; past the bound, 429 `rate_limited` with `Retry-After`. */
   enter(): Promise<() => void>
-  observe(status: number, headers: Headers): void
+  observe(status: number, headers: ResponseHeaders): void
   /** Whether a streamed answer holds a concurrency slot until its body ends. */
   readonly holdsSlots: boolean
 }
@@ -27,7 +28,7 @@ export function gatedHttp(http: HttpClient, gate: Gate): HttpClient {
       release()
       throw error
     }
-    gate.observe(response.status, response.headers)
+    gate.observe(response.status, response.rawHeaders)
     if (gate.holdsSlots && response.body instanceof ReadableStream) return { ...response, body: releasing(response.body, release) }
     release()
     return response

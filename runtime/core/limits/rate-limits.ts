@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { renderTemplate } from '../../../schemas/template/index.ts'
 import type { Connector, RateLimits as Declared } from '../../../schemas/types/connector.ts'
 import { SwitchboardError } from '../../errors.ts'
-import { createLocalLimits, holdFromHeaders, type LimitState, type PaceRule } from '../../platform/limits/index.ts'
+import { createLocalLimits, holdFromHeaders, type LimitState, type PaceRule, type ResponseHeaders } from '../../platform/limits/index.ts'
 import type { FieldValue } from '../../types.ts'
 import { type Gate, gatedHttp } from './gated-http.ts'
 
@@ -130,7 +130,7 @@ export function createRateLimits(options: { shared?: LimitState | undefined; onW
     }
   }
 
-  function watch(key: string, status: number, headers: Headers): void {
+  function watch(key: string, status: number, headers: ResponseHeaders): void {
     const hold = holdFromHeaders(status, headers, Date.now())
     if (hold === undefined || hold <= 0) return
     if (apiHolds.size > 10_000) for (const [k, until] of apiHolds) if (until < performance.now()) apiHolds.delete(k)
@@ -157,14 +157,14 @@ export function createRateLimits(options: { shared?: LimitState | undefined; onW
       return undefined
     },
     /** Hears an answer of a use that had no gate: a used-up budget holds the connection's next requests back. */
-    watch(connector: Connector, target: LimitTarget | undefined, status: number, headers: Headers): void {
+    watch(connector: Connector, target: LimitTarget | undefined, status: number, headers: ResponseHeaders): void {
       if (
         target &&
         (status === 429 ||
           status === 503 ||
-          headers.has('x-ratelimit-remaining') ||
-          headers.has('ratelimit-remaining') ||
-          headers.has('ratelimit'))
+          headers['x-ratelimit-remaining'] !== undefined ||
+          headers['ratelimit-remaining'] !== undefined ||
+          headers.ratelimit !== undefined)
       )
         watch(connectionKey(connector, target), status, headers)
     },

@@ -27,25 +27,29 @@ const HOP_BY_HOP = [
  * `X-Switchboard-*` controls. `Range` and `If-Range` too: a caller-chosen byte range could cut an echoed
  * secret into pieces the masker would not recognise, one response at a time.
  */
-const CALLER_ONLY = ['authorization', 'cookie', 'origin', 'referer', 'forwarded', 'x-real-ip', 'range', 'if-range']
+const CALLER_ONLY = new Set(['authorization', 'cookie', 'origin', 'referer', 'forwarded', 'x-real-ip', 'range', 'if-range'])
 const CALLER_PREFIXES = ['x-switchboard-', 'x-forwarded-', 'proxy-']
+
+/** Headers as Node parses them from a request: lowercase names; repeated ones joined, or a list (`set-cookie`). */
+export type HeaderRecord = Readonly<Record<string, string | string[] | undefined>>
 
 /**
  * The headers to send upstream: the caller's, without hop-by-hop and caller-only ones, with the
  * connector's static headers and the auth headers set over them (a caller cannot replace either).
+ * Lowercase names, as a record (what the outbound client sends without a `Headers` in between).
  *
  * @example
- * upstreamHeaders(c.req.raw.headers, { Authorization: 'Bearer …', 'Notion-Version': '2022-06-28' })
+ * upstreamHeaders(incoming.headers, { Authorization: 'Bearer …', 'Notion-Version': '2022-06-28' })
  */
-export function upstreamHeaders(incoming: Headers, injected: Readonly<Record<string, string>>): Headers {
-  const dropped = droppedNames(incoming)
-  for (const name of CALLER_ONLY) dropped.add(name)
-  const out = new Headers()
-  for (const [name, value] of incoming) {
-    if (dropped.has(name) || CALLER_PREFIXES.some((p) => name.startsWith(p))) continue
-    out.append(name, value)
+export function upstreamHeaders(incoming: HeaderRecord, injected: Readonly<Record<string, string>>): Record<string, string> {
+  const dropped = droppedNames(incoming.connection)
+  const out: Record<string, string> = Object.create(null)
+  for (const name in incoming) {
+    const value = incoming[name]
+    if (value === undefined || dropped.has(name) || CALLER_ONLY.has(name) || CALLER_PREFIXES.some((p) => name.startsWith(p))) continue
+    out[name] = Array.isArray(value) ? value.join(', ') : value
   }
-  for (const [name, value] of Object.entries(injected)) out.set(name, value)
+  for (const name in injected) out[name.toLowerCase()] = injected[name]!
   return out
 }
 
@@ -57,15 +61,23 @@ export function upstreamHeaders(incoming: Headers, injected: Readonly<Record<str
  * apply and are dropped.
  *
  * @example
- * downstreamHeaders(response.headers, masker.text, decodedCodings(response.headers.get('content-encoding')))
+ * downstreamHeaders(response.rawHeaders, masker.text, decodedCodings(response.rawHeaders['content-encoding']))
  */
-export function downstreamHeaders(upstream: Headers, mask: (value: string) => string, decoded: boolean): Headers {
-  const dropped = droppedNames(upstream)
+export function downstreamHeaders(upstream: HeaderRecord, mask: (value: string) => string, decoded: boolean): Headers {
+  const dropped = droppedNames(upstream.connection)
   dropped.add('set-cookie')
   if (decoded) dropped.add('content-encoding')
+  // A Headers, not a record: the answer's headers are added to afterwards (request id, security headers), and a
+  // Response made from a record does not always keep what was added to it.
   const out = new Headers()
-  for (const [name, value] of upstream) if (!dropped.has(name) && !name.startsWith('x-switchboard-')) out.append(name, mask(value))
-  if (upstream.has('content-length') && !decoded) out.set('content-length', upstream.get('content-length')!)
+  for (const name in upstream) {
+    const value = upstream[name]
+    if (value === undefined || dropped.has(name) || name.startsWith('x-switchboard-')) continue
+    if (Array.isArray(value)) for (const item of value) out.append(name, mask(item))
+    else out.append(name, mask(value))
+  }
+  const length = upstream['content-length']
+  if (length !== undefined && !decoded) out.set('content-length', Array.isArray(length) ? length[0]! : length)
   return out
 }
 
@@ -78,7 +90,7 @@ const DECODED = new Set(['gzip', 'x-gzip', 'deflate', 'br', ...('createZstdDecom
  * @example
  * decodedCodings('gzip') // true; decodedCodings('compress') // false; decodedCodings(null) // false
  */
-export function decodedCodings(contentEncoding: string | null): boolean {
+export function decodedCodings(contentEncoding: string | null | undefined): boolean {
   const codings = (contentEncoding ?? '')
     .toLowerCase()
     .split(',')
@@ -88,9 +100,10 @@ export function decodedCodings(contentEncoding: string | null): boolean {
 }
 
 /** Hop-by-hop names, plus those the Connection header lists as hop-by-hop for this message. */
-function droppedNames(headers: Headers): Set<string> {
+function droppedNames(connection: string | string[] | undefined): Set<string> {
   const names = new Set(HOP_BY_HOP)
-  for (const token of (headers.get('connection') ?? '').split(',')) {
+  if (connection === undefined) return names
+  for (const token of (Array.isArray(connection) ? connection.join(',') : connection).split(',')) {
     const name = token.trim().toLowerCase()
     if (name) names.add(name)
   }

@@ -4,7 +4,7 @@ import type { HttpClient } from '../../platform/http/index.ts'
 import type { RunEntry, RunLog } from '../actions/index.ts'
 import { createByteMasker } from '../requests/index.ts'
 import { type ConnectionUseCore, type RetryPolicy, upstreamFailure } from '../use/index.ts'
-import { decodedCodings, downstreamHeaders, upstreamHeaders } from './headers.ts'
+import { decodedCodings, downstreamHeaders, type HeaderRecord, upstreamHeaders } from './headers.ts'
 import { bodyTooLarge, limitBody, masked, meter } from './streams.ts'
 import { proxiedPath, upstreamUrl } from './target.ts'
 
@@ -41,7 +41,8 @@ export interface ProxyCall {
   method: string
   /** The request URL as the caller sent it (the proxied path and query are taken from it, encoding kept). */
   url: string
-  headers: Headers
+  /** As Node parses them: lowercase names. */
+  headers: HeaderRecord
   body: ReadableStream<Uint8Array> | null
   signal: AbortSignal
 }
@@ -87,12 +88,14 @@ export function createProxy(deps: ProxyDeps) {
     }
     const elapsed = () => Math.round(performance.now() - started)
     try {
-      run.mode = readMode(call.headers.get('x-switchboard-mode') ?? undefined)
+      run.mode = readMode(single(call.headers['x-switchboard-mode']))
       const { response, attempts, url, masker, secrets } = await send(call, run.method!, run.mode, path)
       const host = url.host
       const tooLarge = () => upstreamFailure(responseTooLargeError(host, maxResponseBytes), masker.text)
-      const length = Number(response.headers.get('content-length') ?? NaN)
-      if (response.status < 200 || response.status > 599 || (length > maxResponseBytes && !response.headers.has('content-encoding'))) {
+      const answered = response.rawHeaders
+      const coding = single(answered['content-encoding']) ?? null
+      const length = Number(single(answered['content-length']) ?? NaN)
+      if (response.status < 200 || response.status > 599 || (length > maxResponseBytes && coding === null)) {
         await response.body.cancel().catch(() => {})
         throw response.status < 200 || response.status > 599
           ? new SwitchboardError(
@@ -104,9 +107,8 @@ export function createProxy(deps: ProxyDeps) {
           : tooLarge()
       }
       const bodiless = NO_BODY.has(response.status) || run.method === 'HEAD'
-      const coding = response.headers.get('content-encoding')
       const decoded = decodedCodings(coding)
-      const headers = downstreamHeaders(response.headers, masker.header, !bodiless && decoded)
+      const headers = downstreamHeaders(answered, masker.header, !bodiless && decoded)
       const outcome = response.status < 400 ? 'ok' : 'http_error'
       if (!bodiless && length <= SMALL_BODY && (coding === null || /^\s*(identity)?\s*$/i.test(coding))) {
         // Small and declared: read whole, masked, and passed on in one write (a failure is a clean 502 here).
@@ -162,7 +164,7 @@ export function createProxy(deps: ProxyDeps) {
 
   /** Opens the connection for the caller (access, mode, credentials), then passes the request through. */
   async function send(call: ProxyCall, method: string, mode: 'user' | 'workflow', path: string) {
-    const declared = call.headers.get('content-length')
+    const declared = single(call.headers['content-length'])
     if (Number(declared ?? 0) > maxRequestBytes) throw bodyTooLarge(maxRequestBytes)
     const conn = await deps.use.open(call.appId, call.id, { userId: call.userId }, { mode, afterwards: 'send the request again' })
     const body = method === 'GET' || method === 'HEAD' || declared === '0' ? null : call.body
@@ -178,11 +180,16 @@ export function createProxy(deps: ProxyDeps) {
       {
         http,
         retry: deps.retry,
-        target: (baseUrl, rest, authQuery) => upstreamUrl(baseUrl.href, rest, authQuery),
+        target: (baseUrl, rest, authQuery) => upstreamUrl(baseUrl, rest, authQuery),
         inject: upstreamHeaders,
       },
     )
   }
+}
+
+/** A request header's one value (the first, when sent more than once). */
+function single(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value
 }
 
 function readMode(header: string | undefined): 'user' | 'workflow' {

@@ -35,7 +35,7 @@ export function proxiedPath(requestUrl: string): string {
  * upstreamUrl('https://api.trello.com', '/1/boards?x=1', [['key', k], ['token', t]]).href
  * // 'https://api.trello.com/1/boards?x=1&key=…&token=…'
  */
-export function upstreamUrl(baseUrl: string, path: string, authQuery: ReadonlyArray<readonly [string, string]>): URL {
+export function upstreamUrl(baseUrl: string | URL, path: string, authQuery: ReadonlyArray<readonly [string, string]>): URL {
   const url = resolveRequestUrl(baseUrl, path)
   return authQuery.length === 0 ? url : withAuthQuery(url, authQuery)
 }

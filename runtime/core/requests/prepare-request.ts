@@ -93,7 +93,7 @@ export function prepareRequest(input: PrepareInput): PreparedRequest {
 /** Values in a path are encoded segment by segment, so `../` in an input stays inside its segment. */
 function pathUrl(path: string, resolve: Resolve, baseUrl: URL): URL {
   const rendered = renderTemplate(path, resolve, { encode: encodeURIComponent })
-  return resolveRequestUrl(baseUrl.href, rendered)
+  return resolveRequestUrl(baseUrl, rendered)
 }
 
 /** An absolute test URL (generic connectors) must stay on the base URL's origin. */

@@ -43,8 +43,8 @@ export interface PassThrough {
   method: string
   /** Path and query under the base URL, as the caller encoded them. */
   path: string
-  /** The headers to send, before the connector's static headers and the auth method's are set over them. */
-  headers: Headers
+  /** The headers to send (lowercase names), before the connector's static headers and the auth method's are set over them. */
+  headers: Readonly<Record<string, string | string[] | undefined>>
   body: ReadableStream<Uint8Array> | null
   signal?: AbortSignal
   timeoutMs?: number | undefined
@@ -83,7 +83,7 @@ export interface ConnectionUse {
       http: HttpClient
       retry?: RetryPolicy | undefined
       target: (baseUrl: URL, path: string, authQuery: ReadonlyArray<readonly [string, string]>) => URL
-      inject: (incoming: Headers, injected: Readonly<Record<string, string>>) => Headers
+      inject: (incoming: PassThrough['headers'], injected: Readonly<Record<string, string>>) => Record<string, string>
     },
   ): Promise<Streamed>
 }
@@ -324,7 +324,7 @@ function createUse(deps: UseDeps, context: UseContext): ConnectionUse {
               options.retry === false
                 ? { response: await http.request({ ...outgoing, responseType: 'auto' }), attempts: 1 }
                 : await sendWithRetries(http, outgoing, options.retry)
-            if (!gate) deps.limits?.watch(connector, target, sent.response.status, sent.response.headers)
+            if (!gate) deps.limits?.watch(connector, target, sent.response.status, sent.response.rawHeaders)
             return { request, url, response: sent.response, attempts: sent.attempts, masker: current }
           } catch (error) {
             throw upstreamFailure(error, current.text)
@@ -345,7 +345,7 @@ function createUse(deps: UseDeps, context: UseContext): ConnectionUse {
           const unsigned = options.target(prepared.baseUrl, request.path, [])
           // A type that signs the request signs its whole body and the caller's headers as they will be sent.
           const body = type.signs && request.body ? await readWhole(request.body) : request.body
-          const headers = type.signs ? Object.fromEntries(options.inject(request.headers, prepared.headers)) : prepared.headers
+          const headers = type.signs ? options.inject(request.headers, prepared.headers) : prepared.headers
           const authenticated = authenticate(
             { method: request.method, url: unsigned, headers },
             token,
@@ -370,7 +370,7 @@ function createUse(deps: UseDeps, context: UseContext): ConnectionUse {
               },
               options.retry,
             )
-            if (!gate) deps.limits?.watch(connector, target, sent.response.status, sent.response.headers)
+            if (!gate) deps.limits?.watch(connector, target, sent.response.status, sent.response.rawHeaders)
             return { url, response: sent.response, attempts: sent.attempts, masker: current, secrets: [...known] }
           } catch (error) {
             throw upstreamFailure(error, current.text)

@@ -18,6 +18,7 @@ import type {
   HttpResponse,
   HttpResponseMeta,
   HttpStreamResponse,
+  RawHeaders,
 } from './types.ts'
 import { assertUrlAllowed } from './url-policy.ts'
 
@@ -85,7 +86,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       for (let redirects = 0; ; redirects++) {
         host = hop.url.host
         const response = await send(req.tls ? clientTls.get(req.tls) : dispatcher, hop, controller.signal)
-        const location = response.headers.get('location')
+        const location = single(response.headers.location) ?? null
         const next = follow && isRedirect(response.status, location) ? nextHop(hop, response.status, location, allowedHosts) : undefined
         if (next) {
           discard(response.raw)
@@ -93,27 +94,23 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
           hop = next
           continue
         }
-        const meta: HttpResponseMeta = {
-          status: response.status,
-          statusText: response.statusText,
-          headers: response.headers,
-          url: hop.url.href,
-          redirects,
-          durationMs: performance.now() - started,
-        }
+        const raw = response.headers
+        const meta = { status: response.status, statusText: response.statusText, url: hop.url.href, redirects }
         // A declared length past the limit fails before a byte is read (unless compressed: the limit is on
         // the decoded size, which the header does not give).
-        const declared = Number(response.headers.get('content-length') ?? NaN)
-        if (declared > settings.maxResponseBytes && !response.headers.has('content-encoding')) {
+        const encoding = single(raw['content-encoding'])
+        if (Number(single(raw['content-length']) ?? NaN) > settings.maxResponseBytes && encoding === undefined) {
           discard(response.raw)
           throw responseTooLargeError(host, settings.maxResponseBytes)
         }
-        const decodedBody = await decodeStream(response.raw, response.headers.get('content-encoding'))
-        if (responseType === 'stream') return streamed(meta, decodedBody, host, fail, cleanup)
+        const decodedBody = encoding === undefined ? response.raw : await decodeStream(response.raw, encoding)
+        if (responseType === 'stream') {
+          return withHeaders(streamed({ ...meta, durationMs: performance.now() - started }, decodedBody, host, fail, cleanup), raw)
+        }
         const bytes = await readCapped(decodedBody, settings.maxResponseBytes, host)
         cleanup()
-        const decoded = decodeBody(bytes, response.headers.get('content-type'), responseType)
-        return { ...meta, durationMs: performance.now() - started, ...decoded, bytes: bytes.byteLength }
+        const decoded = decodeBody(bytes, single(raw['content-type']) ?? null, responseType)
+        return withHeaders({ ...meta, durationMs: performance.now() - started, ...decoded, bytes: bytes.byteLength }, raw)
       }
     } catch (error) {
       cleanup()
@@ -127,12 +124,12 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
    * size cap and the total timeout.
    */
   function streamed(
-    meta: HttpResponseMeta,
+    meta: Omit<HttpResponseMeta, 'headers' | 'rawHeaders'>,
     decoded: Readable,
     host: string,
     fail: (error: unknown) => unknown,
     cleanup: () => void,
-  ): HttpStreamResponse {
+  ): Omit<HttpStreamResponse, 'headers' | 'rawHeaders'> {
     let web: ReadableStream<Uint8Array> | undefined
     let taken = false
     return {
@@ -179,9 +176,38 @@ function discard(readable: Readable): void {
 interface HopResponse {
   status: number
   statusText: string
-  headers: Headers
+  /** As undici gives them: lowercase names, a list where a header came more than once. */
+  headers: RawHeaders
   /** The body as it came, still encoded. */
   raw: Readable
+}
+
+/** A header's one value (the first, when it came more than once). */
+function single(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value
+}
+
+/**
+ * Gives a response its headers: `rawHeaders` as they came, and `headers` as a `Headers` made when first read.
+ * Hot paths (the proxy) read the record and never pay for the `Headers`.
+ */
+function withHeaders<T extends object>(response: T, raw: RawHeaders): T & Pick<HttpResponseMeta, 'headers' | 'rawHeaders'> {
+  let headers: Headers | undefined
+  return Object.defineProperties(response, {
+    rawHeaders: { value: raw, enumerable: true },
+    headers: { get: () => (headers ??= toHeaders(raw)), enumerable: true },
+  }) as T & Pick<HttpResponseMeta, 'headers' | 'rawHeaders'>
+}
+
+function toHeaders(raw: RawHeaders): Headers {
+  const out = new Headers()
+  for (const name in raw) {
+    const value = raw[name]
+    if (value === undefined) continue
+    if (Array.isArray(value)) for (const item of value) out.append(name, item)
+    else out.append(name, value)
+  }
+  return out
 }
 
 /** Sends one hop through the dispatcher; redirects are the caller's. */
@@ -196,12 +222,7 @@ async function send(dispatcher: Dispatcher, hop: Hop, signal: AbortSignal): Prom
     body: body === undefined ? null : typeof body === 'string' || body instanceof Uint8Array ? body : Readable.from(body),
     signal,
   })
-  const out = new Headers()
-  for (const [name, value] of Object.entries(answer.headers)) {
-    if (value === undefined) continue
-    for (const item of Array.isArray(value) ? value : [value]) out.append(name, item)
-  }
-  return { status: answer.statusCode, statusText: STATUS_CODES[answer.statusCode] ?? '', headers: out, raw: answer.body }
+  return { status: answer.statusCode, statusText: STATUS_CODES[answer.statusCode] ?? '', headers: answer.headers, raw: answer.body }
 }
 
 /**
@@ -209,40 +230,60 @@ async function send(dispatcher: Dispatcher, hop: Hop, signal: AbortSignal): Prom
  * without a Content-Type as JSON (the rule callers were written against), bytes and streams as they are.
  */
 function serialise(hop: Hop): { headers: Record<string, string>; body: string | Uint8Array | AsyncIterable<Uint8Array> | undefined } {
-  const headers = new Headers(hop.headers)
-  let body: string | Uint8Array | AsyncIterable<Uint8Array> | undefined
   const value = hop.body
-  if (value === undefined || value === null) body = undefined
-  else if (typeof value === 'string') {
-    if (!headers.has('content-type')) headers.set('content-type', 'application/json')
+  if (value === undefined || value === null) return { headers: hop.headers, body: undefined }
+  const headers = { ...hop.headers }
+  let body: string | Uint8Array | AsyncIterable<Uint8Array> | undefined
+  if (typeof value === 'string') {
+    headers['content-type'] ??= 'application/json'
     body = value
   } else if (value instanceof URLSearchParams) {
-    if (!headers.has('content-type')) headers.set('content-type', 'application/x-www-form-urlencoded;charset=UTF-8')
+    headers['content-type'] ??= 'application/x-www-form-urlencoded;charset=UTF-8'
     body = value.toString()
   } else if (value instanceof Uint8Array || value instanceof ReadableStream) body = value as Uint8Array | AsyncIterable<Uint8Array>
   else {
-    if (!headers.has('content-type')) headers.set('content-type', 'application/json')
-    if (!headers.has('accept')) headers.set('accept', 'application/json')
+    headers['content-type'] ??= 'application/json'
+    headers.accept ??= 'application/json'
     body = JSON.stringify(value)
   }
-  return { headers: Object.fromEntries(headers), body }
+  return { headers, body }
 }
 
 function firstHop(req: HttpRequestOptions, allowedHosts: AllowedHosts, userAgent: string): Hop {
-  const url = new URL(assertUrlAllowed(req.url, allowedHosts))
-  url.hash = ''
+  let url = assertUrlAllowed(req.url, allowedHosts)
   const extra = queryString(req.query)
+  // Copied before changing it: the URL may be the caller's.
+  if (url === req.url && (url.hash !== '' || extra)) url = new URL(url)
+  url.hash = ''
   if (extra) url.search = url.search ? `${url.search}&${extra}` : `?${extra}`
   const method = (req.method ?? 'GET').toUpperCase()
   if ((method === 'GET' || method === 'HEAD') && req.body !== undefined) {
     throw invalidRequestError(`A ${method} request cannot have a body.`)
   }
-  const headers = new Headers(req.headers as HeadersInit | undefined)
+  const headers = headerRecord(req.headers)
   // The Host header always names the URL's host: a caller-set one would send the request to one virtual
   // host after the checks were made for another.
-  headers.delete('host')
-  if (!headers.has('user-agent')) headers.set('user-agent', userAgent)
+  delete headers.host
+  headers['user-agent'] ??= userAgent
   return { url, method, headers, body: req.body }
+}
+
+/**
+ * Request headers as one record with lowercase names, values trimmed, repeated names joined with ", " (as
+ * `Headers` would): what undici sends, without a `Headers` in between. Values are checked by undici as it sends.
+ */
+function headerRecord(init: HttpRequestOptions['headers']): Record<string, string> {
+  const out: Record<string, string> = Object.create(null)
+  if (init === undefined) return out
+  const add = (name: string, value: string) => {
+    const key = name.toLowerCase()
+    const trimmed = String(value).trim()
+    out[key] = out[key] === undefined ? trimmed : `${out[key]}, ${trimmed}`
+  }
+  if (init instanceof Headers) init.forEach((value, name) => add(name, value))
+  else if (Array.isArray(init)) for (const [name, value] of init as readonly (readonly [string, string])[]) add(name, value)
+  else for (const name in init) add(name, (init as Record<string, string>)[name]!)
+  return out
 }
 
 // Appended as written, not through URLSearchParams, so the URL's own query keeps its exact encoding.

@@ -21,7 +21,7 @@ const SCHEME = /^[a-z][a-z0-9+.-]*:/i
  * // 'https://api.example.com/v1/users?page=2'
  * resolveRequestUrl('https://api.example.com/v1', '//evil.com/x') // throws invalid_url
  */
-export function resolveRequestUrl(baseUrl: string, path: string): URL {
+export function resolveRequestUrl(baseUrl: string | URL, path: string): URL {
   const base = parseHttpUrl(baseUrl)
   if (base.search !== '' || base.hash !== '') {
     throw invalidUrlError('A base URL cannot have a query or fragment; put those in the request.', 'base')

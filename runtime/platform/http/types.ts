@@ -117,11 +117,17 @@ export interface ClientTls {
   ca?: string
 }
 
+/** Response headers as they came: lowercase names, a list where a header came more than once. */
+export type RawHeaders = Readonly<Record<string, string | string[] | undefined>>
+
 /** What every response carries. */
 export interface HttpResponseMeta {
   status: number
   statusText: string
-  headers: Headers
+  /** The headers (made from `rawHeaders` when first read). */
+  readonly headers: Headers
+  /** The same headers as a record, for hot paths that only look a few up. */
+  readonly rawHeaders: RawHeaders
   /** The URL of the final hop, after redirects. */
   url: string
   /** How many redirects were followed. */

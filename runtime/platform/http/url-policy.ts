@@ -54,7 +54,8 @@ export function assertUrlAllowed(input: string | URL, allowedHosts: AllowedHosts
 export function parseHttpUrl(input: string | URL): URL {
   let url: URL
   try {
-    url = new URL(String(input))
+    // A URL is checked as it is, not parsed again from its text (the same URL: its serialisation is canonical).
+    url = input instanceof URL ? input : new URL(input)
   } catch {
     throw invalidUrlError('This is not a valid absolute URL; it must start with https:// or http://.', 'syntax')
   }
@@ -63,7 +64,7 @@ export function parseHttpUrl(input: string | URL): URL {
       scheme: url.protocol,
     })
   }
-  if (url.username !== '' || url.password !== '' || authorityOf(String(input)).includes('@')) {
+  if (url.username !== '' || url.password !== '' || (typeof input === 'string' && authorityOf(input).includes('@'))) {
     throw invalidUrlError(
       'URLs with a user name or password (user@host) are refused; enter credentials in the connection instead.',
       'userinfo',

@@ -24,21 +24,28 @@ export function retryAfterMs(value: string | null, now: number): number | undefi
  * or `RateLimit: limit=100, remaining=0, reset=30`. Cheap when none is there: a few header lookups.
  *
  * @example
- * holdFromHeaders(200, new Headers({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '12' }), Date.now()) // 12000
+ * holdFromHeaders(200, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '12' }, Date.now()) // 12000
  */
-export function holdFromHeaders(status: number, headers: Headers, now: number): number | undefined {
+export function holdFromHeaders(status: number, headers: ResponseHeaders, now: number): number | undefined {
+  const get = (name: string) => {
+    const value = headers[name]
+    return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value
+  }
   if (status === 429 || status === 503) {
-    const wait = retryAfterMs(headers.get('retry-after'), now)
+    const wait = retryAfterMs(get('retry-after'), now)
     if (wait !== undefined) return Math.min(wait, MAX_HOLD_MS)
   }
-  const x = headers.get('x-ratelimit-remaining')
-  if (x !== null) return used(x) ? resetMs(headers.get('x-ratelimit-reset'), now) : undefined
-  const draft = headers.get('ratelimit-remaining')
-  if (draft !== null) return used(draft) ? resetMs(headers.get('ratelimit-reset'), now) : undefined
-  const structured = headers.get('ratelimit')
+  const x = get('x-ratelimit-remaining')
+  if (x !== null) return used(x) ? resetMs(get('x-ratelimit-reset'), now) : undefined
+  const draft = get('ratelimit-remaining')
+  if (draft !== null) return used(draft) ? resetMs(get('ratelimit-reset'), now) : undefined
+  const structured = get('ratelimit')
   if (structured !== null) return structuredHold(structured, now)
   return status === 429 ? 1000 : undefined
 }
+
+/** Response headers as a record with lowercase names (the outbound client's `rawHeaders`). */
+export type ResponseHeaders = Readonly<Record<string, string | string[] | undefined>>
 
 const used = (remaining: string) => Number(remaining.trim()) <= 0
 

@@ -6,7 +6,8 @@ import { assertUrlAllowed } from '../url-policy.ts'
 export interface Hop {
   url: URL
   method: string
-  headers: Headers
+  /** Lowercase names. */
+  headers: Record<string, string>
   body: HttpBody | undefined
 }
 
@@ -48,12 +49,12 @@ export function nextHop(current: Hop, status: number, location: string, allowedH
   target.hash = ''
   target = assertUrlAllowed(target, allowedHosts)
 
-  const headers = new Headers(current.headers)
+  const headers = { ...current.headers }
   let { method, body } = current
   if (status === 303 ? method !== 'HEAD' : (status === 301 || status === 302) && method === 'POST') {
     method = 'GET'
     body = undefined
-    for (const name of BODY_HEADERS) headers.delete(name)
+    for (const name of BODY_HEADERS) delete headers[name]
   } else if (body instanceof ReadableStream) {
     return undefined
   }
