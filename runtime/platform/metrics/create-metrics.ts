@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client'
+import { hotMetric } from './hot-metrics.ts'
 import { createLabelCache } from './label-cache.ts'
 
 /** Latency buckets in seconds: a fast local call (≈1 ms) to a slow upstream (10 s). */
@@ -25,32 +26,29 @@ export interface HttpMetrics {
 export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
   const registry = new Registry()
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry })
-  const requests = new Counter({
+  // The series every request, upstream call and store operation adds to: kept per label set (see hotMetric).
+  const requests = hotMetric(registry, {
     name: 'switchboard_http_requests_total',
     help: 'HTTP requests answered, by method, route pattern and status.',
-    labelNames: ['method', 'route', 'status'] as const,
-    registers: [registry],
+    type: 'counter',
   })
-  const requestSeconds = new Histogram({
+  const requestSeconds = hotMetric(registry, {
     name: 'switchboard_http_request_duration_seconds',
     help: 'Time to answer an HTTP request (to its headers, for a streamed answer), by method and route pattern.',
-    labelNames: ['method', 'route'] as const,
+    type: 'histogram',
     buckets: SECONDS,
-    registers: [registry],
   })
-  const upstreamSeconds = new Histogram({
+  const upstreamSeconds = hotMetric(registry, {
     name: 'switchboard_upstream_request_duration_seconds',
     help: 'Time an upstream API took to answer (retries included, to the headers of a streamed answer), by connector.',
-    labelNames: ['connector'] as const,
+    type: 'histogram',
     buckets: SECONDS,
-    registers: [registry],
   })
-  const storeSeconds = new Histogram({
+  const storeSeconds = hotMetric(registry, {
     name: 'switchboard_store_operation_duration_seconds',
     help: 'Time a store operation took, by operation and engine (a transaction counts once, whole).',
-    labelNames: ['operation', 'engine'] as const,
+    type: 'histogram',
     buckets: STORE_SECONDS,
-    registers: [registry],
   })
   const tokenRenewals = new Counter({
     name: 'switchboard_token_renewals_total',
@@ -86,30 +84,30 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     registers: [registry],
   })
 
-  const requestLabels = createLabelCache((method: string, route: string, status: number) => ({
-    count: { method, route, status: String(status) },
-    time: { method, route },
+  const requestSeries = createLabelCache((method: string, route: string, status: number) => ({
+    count: requests.series({ method, route, status: String(status) }),
+    time: requestSeconds.series({ method, route }),
   }))
-  const connectorLabels = createLabelCache((connector: string) => ({ connector }))
-  const storeLabels = createLabelCache((operation: string, engine: string) => ({ operation, engine }))
+  const upstreamSeries = createLabelCache((connector: string) => upstreamSeconds.series({ connector }))
+  const storeSeries = createLabelCache((operation: string, engine: string) => storeSeconds.series({ operation, engine }))
   const renewalLabels = createLabelCache((connector: string, result: string) => ({ connector, result }))
 
   return {
     registry,
     http: {
       request(method: string, route: string, status: number, seconds: number) {
-        const labels = requestLabels(method, route, status)
-        requests.inc(labels.count)
-        requestSeconds.observe(labels.time, seconds)
+        const series = requestSeries(method, route, status)
+        series.count.add()
+        series.time.add(seconds)
       },
     } satisfies HttpMetrics,
     /** One upstream exchange of a connector's connection took `seconds`. */
     upstream(connector: string, seconds: number): void {
-      upstreamSeconds.observe(connectorLabels(connector, undefined, undefined), seconds)
+      upstreamSeries(connector, undefined, undefined).add(seconds)
     },
     /** One store operation took `seconds`. */
     store(operation: string, engine: string, seconds: number): void {
-      storeSeconds.observe(storeLabels(operation, engine, undefined), seconds)
+      storeSeries(operation, engine, undefined).add(seconds)
     },
     /** A token renewal ended. */
     tokenRenewal(connector: string, result: 'ok' | 'failed' | 'rejected'): void {
