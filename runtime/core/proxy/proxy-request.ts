@@ -1,6 +1,6 @@
 import { SwitchboardError } from '../../errors.ts'
 import { responseTooLargeError } from '../../platform/http/errors.ts'
-import type { HttpClient } from '../../platform/http/index.ts'
+import type { Cancellation, HttpClient } from '../../platform/http/index.ts'
 import type { RunEntry, RunLog } from '../actions/index.ts'
 import { createByteMasker } from '../requests/index.ts'
 import { type ConnectionUseCore, type RetryPolicy, upstreamFailure } from '../use/index.ts'
@@ -44,7 +44,7 @@ export interface ProxyCall {
   /** As Node parses them: lowercase names. */
   headers: HeaderRecord
   body: ReadableStream<Uint8Array> | null
-  signal: AbortSignal
+  signal: AbortSignal | Cancellation
 }
 
 const MiB = 1024 * 1024

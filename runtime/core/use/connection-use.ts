@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { AuthMethod, Connector, Field } from '../../../schemas/types/connector.ts'
-import type { HttpClient, HttpResponse, HttpStreamResponse } from '../../platform/http/index.ts'
+import type { Cancellation, HttpClient, HttpResponse, HttpStreamResponse } from '../../platform/http/index.ts'
 import type { CredentialSecrets, FieldValue } from '../../types.ts'
 import { type AuthMaterial, authTypeOf, type TokenEngine, type TokenTarget, withAuthQuery } from '../auth/index.ts'
 import { type Actor, type ConnectionDeps, type Loaded, loadConnection } from '../connections/context.ts'
@@ -46,7 +46,7 @@ export interface PassThrough {
   /** The headers to send (lowercase names), before the connector's static headers and the auth method's are set over them. */
   headers: Readonly<Record<string, string | string[] | undefined>>
   body: ReadableStream<Uint8Array> | null
-  signal?: AbortSignal
+  signal?: AbortSignal | Cancellation
   timeoutMs?: number | undefined
 }
 

@@ -3,6 +3,7 @@ import { getCookie } from 'hono/cookie'
 import { SwitchboardError } from '../../errors.ts'
 import type { Store } from '../../platform/store/index.ts'
 import type { TokenRecord, UserRecord } from '../../types.ts'
+import { requestHeaders } from './request-headers.ts'
 import { findToken } from './tokens.ts'
 
 /** The name of the designer's session cookie. */
@@ -34,7 +35,8 @@ export async function authenticateRequest<E extends { Variables: AuthVariables }
   // Every route environment carries the caller's variables; this sets only those.
   const c = context as unknown as Context<{ Variables: AuthVariables }>
   const { store, clock } = options
-  const header = c.req.header('authorization')
+  const headers = requestHeaders(c)
+  const header = headers.authorization
   let token: string | undefined
   let viaCookie = false
   if (header !== undefined) {
@@ -56,7 +58,7 @@ export async function authenticateRequest<E extends { Variables: AuthVariables }
   if (!record || !user)
     throw new SwitchboardError(401, 'unauthenticated', 'The token is not valid or has been revoked. Ask the workspace owner for a new one.')
   if (viaCookie && !['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) {
-    const origin = c.req.header('origin')
+    const origin = headers.origin
     if (origin !== undefined && origin !== new URL(c.req.url).origin) {
       throw new SwitchboardError(403, 'cross_origin', 'Requests from other sites cannot use the session cookie.')
     }

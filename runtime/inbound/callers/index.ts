@@ -1,4 +1,5 @@
 export { createUser, listTokens, listUsers, requireUser, revokeToken, tokenView, userView } from './accounts.ts'
 export { type AuthVariables, authenticateRequest, SESSION_COOKIE } from './authenticate.ts'
 export { bootstrapWorkspace, DEFAULT_APP_ID, OWNER_ID } from './bootstrap.ts'
+export { requestHeaders } from './request-headers.ts'
 export { findToken, hashToken, issueToken } from './tokens.ts'

@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono'
 import { routePath } from 'hono/route'
 import type { Logger } from '../../platform/log/index.ts'
 import type { HttpMetrics } from '../../platform/metrics/index.ts'
+import { requestHeaders } from '../callers/index.ts'
 import { requestIdOf } from './request-id.ts'
 
 /** The response header (and error envelope field) that carries the request id. */
@@ -21,7 +22,7 @@ export const UPSTREAM_REQUEST_ID_HEADER = 'X-Upstream-Request-Id'
 export function accessLog(logger: Logger, metrics: HttpMetrics): MiddlewareHandler {
   return async (c, next) => {
     const started = performance.now()
-    const requestId = requestIdOf(c.req.header(REQUEST_ID_HEADER))
+    const requestId = requestIdOf(requestHeaders(c)['x-request-id'])
     c.set('requestId' as never, requestId as never)
     await next()
     const seconds = (performance.now() - started) / 1000

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Context } from 'hono'
+import { Cancellation } from '../../platform/http/index.ts'
 
 /** What the Node adapter puts on a context served from a socket (absent for in-process `app.request`). */
 interface NodeBindings {
@@ -15,15 +16,15 @@ interface NodeBindings {
  * @example
  * const { body, signal } = streamedRequest(c)
  */
-export function streamedRequest(c: Context): { body: ReadableStream<Uint8Array> | null; signal: AbortSignal } {
+export function streamedRequest(c: Context): { body: ReadableStream<Uint8Array> | null; signal: AbortSignal | Cancellation } {
   const { incoming, outgoing } = (c.env ?? {}) as NodeBindings
   if (!incoming || !outgoing) return { body: c.req.raw.body, signal: c.req.raw.signal }
-  const controller = new AbortController()
+  const cancel = new Cancellation()
   outgoing.once('close', () => {
-    if (!outgoing.writableFinished) controller.abort(new Error('The client closed the connection before the answer was sent.'))
+    if (!outgoing.writableFinished) cancel.cancel(new Error('The client closed the connection before the answer was sent.'))
   })
   const method = incoming.method ?? 'GET'
-  return { body: method === 'GET' || method === 'HEAD' ? null : webBody(incoming), signal: controller.signal }
+  return { body: method === 'GET' || method === 'HEAD' ? null : webBody(incoming), signal: cancel }
 }
 
 /** A Node request body as a web stream pulled one chunk per read (back-pressure kept), destroyed on cancel. */
@@ -47,29 +48,4 @@ function webBody(incoming: IncomingMessage): ReadableStream<Uint8Array> {
     },
     { highWaterMark: 0 },
   )
-}
-
-/**
- * The request's headers as a record with lowercase names, repeated names joined with ", " as `Headers` joins
- * them: read from the Node request's raw headers when there is one, without a `Headers` built for it.
- *
- * @example
- * callerHeaders(c)['content-type'] // 'application/json'
- */
-export function callerHeaders(c: Context): Record<string, string> {
-  const { incoming } = (c.env ?? {}) as NodeBindings
-  const out: Record<string, string> = Object.create(null)
-  if (!incoming) {
-    c.req.raw.headers.forEach((value, name) => {
-      out[name] = value
-    })
-    return out
-  }
-  const raw = incoming.rawHeaders
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!.toLowerCase()
-    const value = raw[i + 1]!
-    out[name] = out[name] === undefined ? value : `${out[name]}, ${value}`
-  }
-  return out
 }

@@ -1,7 +1,8 @@
 import { type Context, Hono } from 'hono'
 import type { createProxy } from '../../core/proxy/index.ts'
 import { appOf, idParam, type Policy, type RouteEnv } from '../access/index.ts'
-import { callerHeaders, streamedRequest } from './node-request.ts'
+import { requestHeaders } from '../callers/index.ts'
+import { streamedRequest } from './node-request.ts'
 
 /**
  * `ALL /api/apps/:appId/connections/:id/proxy[/*]`: hands the request, as the caller sent it, to the proxy.
@@ -20,7 +21,7 @@ export function proxyRoutes(proxy: ReturnType<typeof createProxy>, policy: Polic
       userId: c.get('user').id,
       method: c.req.method,
       url: c.req.url,
-      headers: callerHeaders(c),
+      headers: requestHeaders(c),
     })
   return new Hono<RouteEnv>().all('/', declared, handler).all('/*', declared, handler)
 }

@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http'
 import { Readable } from 'node:stream'
 import { Agent, type Dispatcher } from 'undici'
 import { parseAllowedHosts } from './allowed-hosts.ts'
+import { Cancellation, onCancel } from './cancellation.ts'
 import { abortedError, invalidRequestError, responseTooLargeError, timeoutError, tooManyRedirectsError } from './errors.ts'
 import { capStream, decodeBody, readCapped } from './internal/body.ts'
 import { classifyError } from './internal/classify-error.ts'
@@ -60,18 +61,18 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     const timeoutMs = req.timeoutMs ?? settings.timeoutMs
     if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw invalidRequestError('timeoutMs must be a positive whole number.')
     const responseType = req.responseType ?? 'auto'
-    const controller = new AbortController()
+    const cancel = new Cancellation()
     let timedOut = false
     const timer = setTimeout(() => {
       timedOut = true
-      controller.abort(new DOMException('The total timeout elapsed.', 'TimeoutError'))
+      cancel.cancel(new DOMException('The total timeout elapsed.', 'TimeoutError'))
     }, timeoutMs)
-    const onCallerAbort = () => controller.abort(req.signal?.reason)
+    const onCallerAbort = () => cancel.cancel(req.signal?.reason)
     if (req.signal?.aborted) onCallerAbort()
-    req.signal?.addEventListener('abort', onCallerAbort, { once: true })
+    const stopListening = onCancel(req.signal, onCallerAbort)
     const cleanup = () => {
       clearTimeout(timer)
-      req.signal?.removeEventListener('abort', onCallerAbort)
+      stopListening()
     }
     let host = 'the server'
     const fail = (error: unknown) => {
@@ -85,7 +86,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       const follow = req.redirect !== 'manual' && settings.maxRedirects > 0
       for (let redirects = 0; ; redirects++) {
         host = hop.url.host
-        const response = await send(req.tls ? clientTls.get(req.tls) : dispatcher, hop, controller.signal)
+        const response = await send(req.tls ? clientTls.get(req.tls) : dispatcher, hop, cancel)
         const location = single(response.headers.location) ?? null
         const next = follow && isRedirect(response.status, location) ? nextHop(hop, response.status, location, allowedHosts) : undefined
         if (next) {
@@ -211,7 +212,7 @@ function toHeaders(raw: RawHeaders): Headers {
 }
 
 /** Sends one hop through the dispatcher; redirects are the caller's. */
-async function send(dispatcher: Dispatcher, hop: Hop, signal: AbortSignal): Promise<HopResponse> {
+async function send(dispatcher: Dispatcher, hop: Hop, signal: Cancellation): Promise<HopResponse> {
   const { headers, body } = serialise(hop)
   const answer = await dispatcher.request({
     origin: hop.url.origin,

@@ -1,5 +1,6 @@
 export { assertAddressAllowed, classifyAddress } from './address-policy.ts'
 export { parseAllowedHosts } from './allowed-hosts.ts'
+export { Cancellation, onCancel } from './cancellation.ts'
 export { createHttpClient } from './client.ts'
 export { HTTP_ERROR_CODES, type HttpErrorCode, type HttpErrorDetails, type HttpFailureKind } from './errors.ts'
 export { assertSameOrigin, resolveRequestUrl } from './request-url.ts'

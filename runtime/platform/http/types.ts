@@ -1,4 +1,5 @@
 import type ipaddr from 'ipaddr.js'
+import type { Cancellation } from './cancellation.ts'
 
 /** One parsed entry of `SWITCHBOARD_ALLOWED_HOSTS`. */
 export type AllowedHostEntry =
@@ -99,7 +100,7 @@ export interface HttpRequestOptions {
    */
   redirect?: 'same-origin' | 'manual'
   /** Cancels the request (and a returned stream). */
-  signal?: AbortSignal
+  signal?: AbortSignal | Cancellation
   /** Overrides the client's total timeout for this request. */
   timeoutMs?: number
   /** A client certificate (mTLS): the request goes through a connection pool of its own for `owner` and this certificate. */
