@@ -4,13 +4,28 @@ import type { Store } from '../../platform/store/index.ts'
 import type { TokenRecord } from '../../types.ts'
 
 /**
+ * The hashes of tokens presented lately, in memory only: every API call hashes its bearer token to look it up,
+ * and a workflow sends the same one thousands of times. A remembered hash saves only the hashing: the token's record
+ * is still read on every call, so a revoked token is refused at once.
+ */
+const recentHashes = new Map<string, string>()
+const RECENT_HASHES = 1024
+
+/**
  * The SHA-256 of a token, hex: the only form a token is kept in, and its record id.
  *
  * @example
  * hashToken('sb_…') // '9f86d081…'
  */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex')
+  let hash = recentHashes.get(token)
+  if (hash === undefined) {
+    hash = createHash('sha256').update(token, 'utf8').digest('hex')
+    // Oldest first out: a burst of new tokens cannot grow it past its bound.
+    if (recentHashes.size >= RECENT_HASHES) recentHashes.delete(recentHashes.keys().next().value!)
+    recentHashes.set(token, hash)
+  }
+  return hash
 }
 
 /**
