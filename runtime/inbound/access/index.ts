@@ -1,6 +1,6 @@
 export { appWide, assertEveryRouteDeclared, declaredRoutes } from './declared-routes.ts'
 export { assertOwnCredentialsOnly } from './own-credentials.ts'
-export { createPolicy, type Policy, type PolicyDeps, policyOf } from './policy.ts'
+export { bodyTooLarge, createPolicy, type Policy, type PolicyDeps, policyOf } from './policy.ts'
 export { appNotFound, atLeast, forbidden, roleIn } from './roles.ts'
 export { appOf, audited, connectionOf, idParam, roleOf } from './route-context.ts'
 export type { RouteEnv, RoutePolicy, RouteRole, RouteState } from './types.ts'

@@ -1,11 +1,10 @@
 import type { Context, MiddlewareHandler } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import type { Catalogue } from '../../core/catalogue/index.ts'
 import { SwitchboardError } from '../../errors.ts'
 import type { Store } from '../../platform/store/index.ts'
 import type { AppRecord, AppRole } from '../../types.ts'
 import type { AuditLog } from '../audit/index.ts'
-import { authenticateRequest } from '../callers/index.ts'
+import { authenticateRequest, requestHeaders } from '../callers/index.ts'
 import { appNotFound, atLeast, forbidden, roleIn } from './roles.ts'
 import { connectionOf } from './route-context.ts'
 import type { RouteEnv, RoutePolicy, RouteState } from './types.ts'
@@ -49,37 +48,38 @@ export function createPolicy(deps: PolicyDeps): Policy {
   for (const key of ['store', 'catalogue', 'audit', 'clock'] as const) {
     if (!deps[key]) throw new TypeError(`createPolicy: deps.${key} is required`)
   }
-  const limitTo = (maxSize: number) =>
-    bodyLimit({
-      maxSize,
-      onError: () => {
-        throw new SwitchboardError(413, 'body_too_large', `The request body is larger than ${Math.round(maxSize / 1024)} KB. Send less.`)
-      },
-    })
-  const limitBody = limitTo(deps.maxBodyBytes ?? 1024 * 1024)
+  const defaultLimit = deps.maxBodyBytes ?? 1024 * 1024
   const shared = { store: deps.store, catalogue: deps.catalogue, audit: deps.audit }
 
   return (declared) => {
     checkDeclaration(declared)
-    const limit = declared.maxBodyBytes === undefined ? limitBody : limitTo(declared.maxBodyBytes)
+    const bodyLimit = declared.maxBodyBytes ?? defaultLimit
     const middleware: MiddlewareHandler<RouteEnv> = async (c, next) => {
-      const run = async () => {
-        const route: RouteState = { policy: declared, deps: shared }
-        c.set('route', route)
-        if (declared.role !== 'public') {
-          await authenticateRequest(c, deps)
-          await checkRole(c, declared, route, deps.store)
-        }
-        await next()
+      // A declared length past the limit is refused before anything else; a body without one is counted as the
+      // handler reads it (readBody). The proxy streams bodies and counts them itself, against its own limit.
+      const length = requestHeaders(c)['content-length']
+      if (!declared.streamsBody && length !== undefined && Number(length) > bodyLimit) throw bodyTooLarge(bodyLimit)
+      const route: RouteState = { policy: declared, deps: shared, bodyLimit }
+      c.set('route', route)
+      if (declared.role !== 'public') {
+        await authenticateRequest(c, deps)
+        await checkRole(c, declared, route, deps.store)
       }
-      // Hono's limit reads a body without Content-Length whole before passing it on; the proxy streams
-      // bodies and counts them itself, against its own limit.
-      if (declared.streamsBody) await run()
-      else await limit(c, run)
+      await next()
     }
     DECLARED.set(middleware, declared)
     return middleware
   }
+}
+
+/**
+ * 413 for a request body past a route's limit.
+ *
+ * @example
+ * throw bodyTooLarge(1024 * 1024)
+ */
+export function bodyTooLarge(limit: number): SwitchboardError {
+  return new SwitchboardError(413, 'body_too_large', `The request body is larger than ${Math.round(limit / 1024)} KB. Send less.`)
 }
 
 function checkDeclaration(p: RoutePolicy): void {

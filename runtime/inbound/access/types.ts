@@ -44,6 +44,8 @@ export interface RouteState {
   /** The connection of `:id`, read once by whoever needs it first (the shared-connection check, the handler). */
   connection?: Promise<Loaded>
   deps: { store: Store; catalogue: Catalogue; audit: AuditLog }
+  /** The largest body the handler may read, in bytes (readBody counts it as it reads). */
+  bodyLimit: number
 }
 
 /** The Hono environment of every route: the caller (authentication) and the route's state (its policy). */
