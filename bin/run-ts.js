@@ -1,10 +1,9 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-// Runs one TypeScript file (benchmarks, scripts) through tsx: `node bin/run-ts.js bench/index.ts`.
-import { register } from 'tsx/esm/api'
+import './register-ts.js'
 
-register()
+// Runs one TypeScript file (benchmarks, scripts), compiled as it loads: `node bin/run-ts.js bench/index.ts`.
 const file = process.argv[2]
 if (!file) {
   console.error('usage: node bin/run-ts.js <file.ts> [args…]')

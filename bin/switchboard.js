@@ -1,9 +1,8 @@
 #!/usr/bin/env node
-// Entry point of the `switchboard` command. The sources are TypeScript; tsx compiles them on load so that
-// `npx switchboard …` works on a fresh clone without a build step.
-import { register } from 'tsx/esm/api'
+// Entry point of the `switchboard` command. The sources are TypeScript, compiled as they load (register-ts.js), so
+// that `npx switchboard …` works on a fresh clone without a build step.
+import './register-ts.js'
 
-register()
 // `switchboard validate … | head` closes the pipe early: that is not an error.
 process.stdout.on('error', (error) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)

@@ -7,6 +7,8 @@ import { writeKeyFile } from '../../runtime/platform/crypto/internal/key-file.ts
 import { newKeyFile } from '../../runtime/platform/crypto/internal/ring-state.ts'
 import { catchError, useTempDir } from './helpers.ts'
 
+/** Compiles the TypeScript sources as the child processes load them. */
+const TS_LOADER = new URL('../../bin/register-ts.js', import.meta.url).href
 const mode = (path: string) => statSync(path).mode & 0o777
 
 describe.skipIf(process.platform === 'win32')('key file', () => {
@@ -107,7 +109,7 @@ describe.skipIf(process.platform === 'win32')('key file', () => {
     ].join('\n')
     const run = () =>
       new Promise<string>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        const child = spawn(process.execPath, ['--import', TS_LOADER, '--input-type=module', '-e', script], {
           cwd: process.cwd(),
         })
         let out = ''
