@@ -73,6 +73,10 @@ const inputValidators = new Map<string, ValidateFunction>()
  * if (!check(inputs)) throw …toProblems(check.errors)
  */
 export function inputValidator(schema: object): ValidateFunction {
+  // By the schema object first when it cannot change (the catalogue freezes definitions): a connector's definition
+  // is the same object from one run to the next, and its text (the key below) costs as much as a small validation.
+  const known = inputValidatorsBySchema.get(schema)
+  if (known) return known
   const key = JSON.stringify(schema)
   let validate = inputValidators.get(key)
   if (!validate) {
@@ -80,5 +84,8 @@ export function inputValidator(schema: object): ValidateFunction {
     if (inputValidators.size > 500) inputValidators.clear()
     inputValidators.set(key, validate)
   }
+  if (Object.isFrozen(schema)) inputValidatorsBySchema.set(schema, validate)
   return validate
 }
+
+const inputValidatorsBySchema = new WeakMap<object, ValidateFunction>()
