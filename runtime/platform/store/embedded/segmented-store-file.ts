@@ -6,6 +6,7 @@ import type { StoreFile } from '../types.ts'
 
 /** Records per block: a change re-renders about this many records' cached texts, whatever the store's size. */
 const BLOCK = 64
+const COMMA = Buffer.from(',')
 
 interface Block {
   ids: string[]
@@ -61,9 +62,9 @@ class Segments {
 export class SegmentedStoreFile implements Adapter<StoreFile> {
   readonly path: string
   readonly #segments = new Map<string, Segments>()
-  readonly #onWritten: ((bytes: Uint8Array) => void) | undefined
+  readonly #onWritten: ((parts: readonly Uint8Array[]) => void) | undefined
 
-  constructor(path: string, data: StoreFile, options: { onWritten?: (bytes: Uint8Array) => void } = {}) {
+  constructor(path: string, data: StoreFile, options: { onWritten?: (parts: readonly Uint8Array[]) => void } = {}) {
     this.path = path
     this.#onWritten = options.onWritten
     for (const [name, records] of Object.entries(data.collections))
@@ -81,8 +82,8 @@ export class SegmentedStoreFile implements Adapter<StoreFile> {
     else segments.changed(id, exists)
   }
 
-  /** The file's bytes as `data` stands now (synchronous: the snapshot a write takes before its first await). */
-  render(data: StoreFile): Buffer {
+  /** The file's bytes as `data` stands now, in pieces (synchronous: the snapshot a write takes before its first await). */
+  render(data: StoreFile): Buffer[] {
     const parts: Buffer[] = []
     let text = `{\n  "format": ${JSON.stringify(data.format)},\n  "collections": {`
     let firstName = true
@@ -93,19 +94,20 @@ export class SegmentedStoreFile implements Adapter<StoreFile> {
       let firstBlock = true
       for (const block of this.#segments.get(name)?.blocks ?? []) {
         block.bytes ??= Buffer.from(block.ids.map((id) => `\n      ${JSON.stringify(id)}: ${recordText(records[id]!)}`).join(','))
-        parts.push(Buffer.from(firstBlock ? text : ','), block.bytes)
+        parts.push(firstBlock ? Buffer.from(text) : COMMA, block.bytes)
         text = ''
         firstBlock = false
       }
       text += firstBlock ? '}' : '\n    }'
     }
     parts.push(Buffer.from(`${text}${firstName ? '}' : '\n  }'}\n}\n`))
-    return Buffer.concat(parts)
+    return parts
   }
 
   async write(data: StoreFile): Promise<void> {
-    const bytes = this.render(data)
-    await writeFileDurably(this.path, bytes)
-    this.#onWritten?.(bytes)
+    // Written as the pieces it is made of (one writev): joining them first copied the whole file on every write.
+    const parts = this.render(data)
+    await writeFileDurably(this.path, parts)
+    this.#onWritten?.(parts)
   }
 }

@@ -1,10 +1,10 @@
 import type { StoreLog } from '../types.ts'
-import { writeFileDurably } from './durable-write.ts'
+import { type FileContent, writeFileDurably } from './durable-write.ts'
 
 /** What {@link createBackupKeeper} returns; the store calls it after writes and on close. */
 export interface BackupKeeper {
   /** Called with the text of every successful write; refreshes the backup when it is due. */
-  written(text: string | Uint8Array): void
+  written(text: FileContent): void
   /** The backup was just made from the current content (on open). */
   markFresh(): void
   /** Writes the last written text if the backup is behind it, and waits for any backup write. */
@@ -22,10 +22,10 @@ export interface BackupKeeper {
  */
 export function createBackupKeeper(options: { path: string; intervalMs: number; log: StoreLog }): BackupKeeper {
   let lastRefresh = Number.NEGATIVE_INFINITY
-  let behind: string | Uint8Array | undefined
+  let behind: FileContent | undefined
   let inFlight: Promise<void> | undefined
 
-  const refresh = (text: string | Uint8Array) => {
+  const refresh = (text: FileContent) => {
     lastRefresh = Date.now()
     behind = undefined
     inFlight = writeFileDurably(options.path, text)

@@ -4,6 +4,9 @@ import { basename, dirname, join } from 'node:path'
 
 let sequence = 0
 
+/** A file's content: text, bytes, or bytes in pieces (written in order with one writev). */
+export type FileContent = string | Uint8Array | readonly Uint8Array[]
+
 /**
  * Replaces `path` with `text` (a string, or its bytes) so that after a crash at any moment the file holds either the old or the new
  * content, never a mix, and once this resolves the new content survives a power cut: write a unique temp file
@@ -13,13 +16,19 @@ let sequence = 0
  * @example
  * await writeFileDurably('data/store.json', JSON.stringify(data))
  */
-export async function writeFileDurably(path: string, text: string | Uint8Array): Promise<void> {
+export async function writeFileDurably(path: string, text: FileContent): Promise<void> {
   const temp = join(dirname(path), `${basename(path)}.${process.pid}.${++sequence}.${randomBytes(4).toString('hex')}.tmp`)
   try {
     // 0o600: the store holds users and (encrypted) credentials; nobody else on the machine needs to read it.
     const handle = await open(temp, 'wx', 0o600)
     try {
-      await handle.writeFile(text)
+      if (Array.isArray(text)) {
+        const parts = text as Uint8Array[]
+        const { bytesWritten } = await handle.writev(parts)
+        const total = parts.reduce((sum, part) => sum + part.byteLength, 0)
+        // libuv writes every piece (retrying short writes); a short count would be a truncated file, never renamed in.
+        if (bytesWritten !== total) throw new Error(`Wrote ${bytesWritten} of ${total} bytes of ${temp}.`)
+      } else await handle.writeFile(text as string | Uint8Array)
       await handle.sync()
     } finally {
       await handle.close()
