@@ -3,6 +3,7 @@ import type { ActionResult, RunAction } from '../../../schemas/types/api.ts'
 import type { Action, Connector } from '../../../schemas/types/connector.ts'
 import { inputValidator, splitPointer, toProblems } from '../../../schemas/validate/index.ts'
 import { SwitchboardError } from '../../errors.ts'
+import type { RawHeaders } from '../../platform/http/index.ts'
 import { assertScopes } from '../auth/oauth2/index.ts'
 import type { Actor } from '../connections/index.ts'
 import type { ConnectionUseCore, RetryPolicy } from '../use/index.ts'
@@ -64,7 +65,7 @@ export async function runAction(
     return {
       ok,
       status: response.status,
-      headers: safeHeaders(response.headers, masker.text),
+      headers: safeHeaders(response.rawHeaders, masker.text),
       body: masker.value(ok ? pages.items : response.body),
       durationMs: deps.clock().getTime() - started,
       attempts: pages.attempts,
@@ -73,7 +74,7 @@ export async function runAction(
     }
   }
   const { request, response, attempts, masker } = await conn.send(action, { inputs, ...(call.retry ? { retry: call.retry } : {}) })
-  const headers = safeHeaders(response.headers, masker.text)
+  const headers = safeHeaders(response.rawHeaders, masker.text)
   const ok = response.status >= 200 && response.status < 300
   const selected = ok && action.output ? lookup(response.body, splitPointer(action.output)) : response.body
   return {
@@ -101,17 +102,19 @@ export function actionOf(connector: Connector, actionKey: string): Action {
   throw new SwitchboardError(404, 'action_not_found', `Connector "${connector.id}" has no action "${actionKey}".${has}`)
 }
 
-function safeHeaders(from: Headers, mask: (text: string) => string): Record<string, string> {
+function safeHeaders(from: RawHeaders, mask: (text: string) => string): Record<string, string> {
   const headers: Record<string, string> = {}
   for (const name of SAFE_HEADERS) {
-    const value = from.get(name)
-    if (value !== null) headers[name] = mask(value)
+    const value = from[name]
+    if (value !== undefined) headers[name] = mask(Array.isArray(value) ? value.join(', ') : value)
   }
   return headers
 }
 
 function checkInputs(action: Action, inputs: Record<string, unknown>): Record<string, unknown> {
-  const copy = structuredClone(inputs)
+  // A copy the validator may fill with defaults, leaving the caller's alone; inputs are JSON (a request body), and a
+  // JSON round trip copies a small object several times faster than structuredClone.
+  const copy = JSON.parse(JSON.stringify(inputs)) as Record<string, unknown>
   let validate: ReturnType<typeof inputValidator>
   try {
     validate = inputValidator(action.input ?? { type: 'object' })
