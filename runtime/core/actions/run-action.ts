@@ -3,7 +3,7 @@ import type { ActionResult, RunAction } from '../../../schemas/types/api.ts'
 import type { Action, Connector } from '../../../schemas/types/connector.ts'
 import { inputValidator, splitPointer, toProblems } from '../../../schemas/validate/index.ts'
 import { SwitchboardError } from '../../errors.ts'
-import type { RawHeaders } from '../../platform/http/index.ts'
+import { joinedValue, type RawHeaders } from '../../platform/http/index.ts'
 import { assertScopes } from '../auth/oauth2/index.ts'
 import type { Actor } from '../connections/index.ts'
 import type { ConnectionUseCore, RetryPolicy } from '../use/index.ts'
@@ -106,7 +106,7 @@ function safeHeaders(from: RawHeaders, mask: (text: string) => string): Record<s
   const headers: Record<string, string> = {}
   for (const name of SAFE_HEADERS) {
     const value = from[name]
-    if (value !== undefined) headers[name] = mask(Array.isArray(value) ? value.join(', ') : value)
+    if (value !== undefined) headers[name] = mask(joinedValue(value)!)
   }
   return headers
 }

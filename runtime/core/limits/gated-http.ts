@@ -1,11 +1,10 @@
-import type { HttpClient, HttpRequestOptions, HttpResponse, HttpStreamResponse } from '../../platform/http/index.ts'
-import type { ResponseHeaders } from '../../platform/limits/index.ts'
+import type { HttpClient, HttpRequestOptions, HttpResponse, HttpStreamResponse, RawHeaders } from '../../platform/http/index.ts'
 
 /** A request's turn: wait for it, then send; `observe` hears what the API says of its own limits. */
 export interface Gate {
   /** Waits for the request's turn and a concurrency slot; past the bound, 429 `rate_limited` with `Retry-After`. */
   enter(): Promise<() => void>
-  observe(status: number, headers: ResponseHeaders): void
+  observe(status: number, headers: RawHeaders): void
   /** Whether a streamed answer holds a concurrency slot until its body ends. */
   readonly holdsSlots: boolean
 }

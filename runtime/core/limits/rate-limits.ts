@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto'
 import { renderTemplate } from '../../../schemas/template/index.ts'
 import type { Connector, RateLimits as Declared } from '../../../schemas/types/connector.ts'
 import { SwitchboardError } from '../../errors.ts'
-import { createLocalLimits, holdFromHeaders, type LimitState, type PaceRule, type ResponseHeaders } from '../../platform/limits/index.ts'
+import type { RawHeaders } from '../../platform/http/index.ts'
+import { createLocalLimits, holdFromHeaders, type LimitState, type PaceRule } from '../../platform/limits/index.ts'
 import type { FieldValue } from '../../types.ts'
 import { type Gate, gatedHttp } from './gated-http.ts'
 
@@ -130,7 +131,7 @@ export function createRateLimits(options: { shared?: LimitState | undefined; onW
     }
   }
 
-  function watch(key: string, status: number, headers: ResponseHeaders): void {
+  function watch(key: string, status: number, headers: RawHeaders): void {
     const hold = holdFromHeaders(status, headers, Date.now())
     if (hold === undefined || hold <= 0) return
     if (apiHolds.size > 10_000) for (const [k, until] of apiHolds) if (until < performance.now()) apiHolds.delete(k)
@@ -157,7 +158,7 @@ export function createRateLimits(options: { shared?: LimitState | undefined; onW
       return undefined
     },
     /** Hears an answer of a use that had no gate: a used-up budget holds the connection's next requests back. */
-    watch(connector: Connector, target: LimitTarget | undefined, status: number, headers: ResponseHeaders): void {
+    watch(connector: Connector, target: LimitTarget | undefined, status: number, headers: RawHeaders): void {
       if (
         target &&
         (status === 429 ||

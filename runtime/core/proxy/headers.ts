@@ -1,4 +1,5 @@
 import zlib from 'node:zlib'
+import { firstValue, joinedValue } from '../../platform/http/index.ts'
 
 /**
  * Hop-by-hop headers (RFC 9110 §7.6.1) describe one connection, not the message, so a proxy never
@@ -47,7 +48,7 @@ export function upstreamHeaders(incoming: HeaderRecord, injected: Readonly<Recor
   for (const name in incoming) {
     const value = incoming[name]
     if (value === undefined || dropped.has(name) || CALLER_ONLY.has(name) || CALLER_PREFIXES.some((p) => name.startsWith(p))) continue
-    out[name] = Array.isArray(value) ? value.join(', ') : value
+    out[name] = joinedValue(value)!
   }
   for (const name in injected) out[name.toLowerCase()] = injected[name]!
   return out
@@ -77,7 +78,7 @@ export function downstreamHeaders(upstream: HeaderRecord, mask: (value: string) 
     else out.append(name, mask(value))
   }
   const length = upstream['content-length']
-  if (length !== undefined && !decoded) out.set('content-length', Array.isArray(length) ? length[0]! : length)
+  if (length !== undefined && !decoded) out.set('content-length', firstValue(length)!)
   return out
 }
 

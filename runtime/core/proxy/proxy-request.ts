@@ -1,6 +1,6 @@
 import { SwitchboardError } from '../../errors.ts'
 import { responseTooLargeError } from '../../platform/http/errors.ts'
-import type { Cancellation, HttpClient } from '../../platform/http/index.ts'
+import { type Cancellation, firstValue, type HttpClient } from '../../platform/http/index.ts'
 import type { RunEntry, RunLog } from '../actions/index.ts'
 import { createByteMasker } from '../requests/index.ts'
 import { type ConnectionUseCore, type RetryPolicy, upstreamFailure } from '../use/index.ts'
@@ -88,13 +88,13 @@ export function createProxy(deps: ProxyDeps) {
     }
     const elapsed = () => Math.round(performance.now() - started)
     try {
-      run.mode = readMode(single(call.headers['x-switchboard-mode']))
+      run.mode = readMode(firstValue(call.headers['x-switchboard-mode']))
       const { response, attempts, url, masker, secrets } = await send(call, run.method!, run.mode, path)
       const host = url.host
       const tooLarge = () => upstreamFailure(responseTooLargeError(host, maxResponseBytes), masker.text)
       const answered = response.rawHeaders
-      const coding = single(answered['content-encoding']) ?? null
-      const length = Number(single(answered['content-length']) ?? NaN)
+      const coding = firstValue(answered['content-encoding']) ?? null
+      const length = Number(firstValue(answered['content-length']) ?? NaN)
       if (response.status < 200 || response.status > 599 || (length > maxResponseBytes && coding === null)) {
         await response.body.cancel().catch(() => {})
         throw response.status < 200 || response.status > 599
@@ -164,7 +164,7 @@ export function createProxy(deps: ProxyDeps) {
 
   /** Opens the connection for the caller (access, mode, credentials), then passes the request through. */
   async function send(call: ProxyCall, method: string, mode: 'user' | 'workflow', path: string) {
-    const declared = single(call.headers['content-length'])
+    const declared = firstValue(call.headers['content-length'])
     if (Number(declared ?? 0) > maxRequestBytes) throw bodyTooLarge(maxRequestBytes)
     const conn = await deps.use.open(call.appId, call.id, { userId: call.userId }, { mode, afterwards: 'send the request again' })
     const body = method === 'GET' || method === 'HEAD' || declared === '0' ? null : call.body
@@ -185,11 +185,6 @@ export function createProxy(deps: ProxyDeps) {
       },
     )
   }
-}
-
-/** A request header's one value (the first, when sent more than once). */
-function single(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value
 }
 
 function readMode(header: string | undefined): 'user' | 'workflow' {

@@ -4,6 +4,7 @@ import { Agent, type Dispatcher } from 'undici'
 import { parseAllowedHosts } from './allowed-hosts.ts'
 import { Cancellation, onCancel } from './cancellation.ts'
 import { abortedError, invalidRequestError, responseTooLargeError, timeoutError, tooManyRedirectsError } from './errors.ts'
+import { firstValue } from './header-values.ts'
 import { capStream, decodeBody, readCapped } from './internal/body.ts'
 import { classifyError } from './internal/classify-error.ts'
 import { createClientTlsPools } from './internal/client-tls.ts'
@@ -87,7 +88,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       for (let redirects = 0; ; redirects++) {
         host = hop.url.host
         const response = await send(req.tls ? clientTls.get(req.tls) : dispatcher, hop, cancel)
-        const location = single(response.headers.location) ?? null
+        const location = firstValue(response.headers.location) ?? null
         const next = follow && isRedirect(response.status, location) ? nextHop(hop, response.status, location, allowedHosts) : undefined
         if (next) {
           discard(response.raw)
@@ -99,8 +100,8 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         const meta = { status: response.status, statusText: response.statusText, url: hop.url.href, redirects }
         // A declared length past the limit fails before a byte is read (unless compressed: the limit is on
         // the decoded size, which the header does not give).
-        const encoding = single(raw['content-encoding'])
-        if (Number(single(raw['content-length']) ?? NaN) > settings.maxResponseBytes && encoding === undefined) {
+        const encoding = firstValue(raw['content-encoding'])
+        if (Number(firstValue(raw['content-length']) ?? NaN) > settings.maxResponseBytes && encoding === undefined) {
           discard(response.raw)
           throw responseTooLargeError(host, settings.maxResponseBytes)
         }
@@ -110,7 +111,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         }
         const bytes = await readCapped(decodedBody, settings.maxResponseBytes, host)
         cleanup()
-        const decoded = decodeBody(bytes, single(raw['content-type']) ?? null, responseType)
+        const decoded = decodeBody(bytes, firstValue(raw['content-type']) ?? null, responseType)
         return withHeaders({ ...meta, durationMs: performance.now() - started, ...decoded, bytes: bytes.byteLength }, raw)
       }
     } catch (error) {
@@ -181,11 +182,6 @@ interface HopResponse {
   headers: RawHeaders
   /** The body as it came, still encoded. */
   raw: Readable
-}
-
-/** A header's one value (the first, when it came more than once). */
-function single(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value
 }
 
 /**

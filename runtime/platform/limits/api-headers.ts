@@ -1,3 +1,5 @@
+import { joinedValue, type RawHeaders } from '../http/index.ts'
+
 /** Longest hold an API's headers may ask for: a bogus reset time must not stop a connection for days. */
 const MAX_HOLD_MS = 3_600_000
 
@@ -26,11 +28,8 @@ export function retryAfterMs(value: string | null, now: number): number | undefi
  * @example
  * holdFromHeaders(200, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '12' }, Date.now()) // 12000
  */
-export function holdFromHeaders(status: number, headers: ResponseHeaders, now: number): number | undefined {
-  const get = (name: string) => {
-    const value = headers[name]
-    return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value
-  }
+export function holdFromHeaders(status: number, headers: RawHeaders, now: number): number | undefined {
+  const get = (name: string) => joinedValue(headers[name]) ?? null
   if (status === 429 || status === 503) {
     const wait = retryAfterMs(get('retry-after'), now)
     if (wait !== undefined) return Math.min(wait, MAX_HOLD_MS)
@@ -43,9 +42,6 @@ export function holdFromHeaders(status: number, headers: ResponseHeaders, now: n
   if (structured !== null) return structuredHold(structured, now)
   return status === 429 ? 1000 : undefined
 }
-
-/** Response headers as a record with lowercase names (the outbound client's `rawHeaders`). */
-export type ResponseHeaders = Readonly<Record<string, string | string[] | undefined>>
 
 const used = (remaining: string) => Number(remaining.trim()) <= 0
 
